@@ -1,0 +1,87 @@
+"""One epoch drawn as a strip of batch blocks, readable from 1 batch to millions.
+
+A block is one unit wide per full batch; a partial last batch is as wide as its share of a
+batch, and the samples ``drop_last`` skips get a grey block of their own width. When an epoch
+has more batches than fit, the middle is folded into one "gap" block that says how many it hides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from ebcore.calc import EpochPlan
+
+
+class BlockKind(str, Enum):
+    """What a block of the strip stands for."""
+
+    FULL = "full"  # a batch of batch_size samples
+    PARTIAL = "partial"  # the smaller last batch
+    DROPPED = "dropped"  # leftover samples drop_last skips
+    GAP = "gap"  # batches folded away to keep the strip readable
+
+
+# The gap block's width in batch units: wide enough to hold its label, narrow enough not to
+# look like a batch.
+GAP_WIDTH = 1.5
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block: ``x0``..``x1`` in batch units; samples ``first_sample`` .. ``first_sample + size - 1``.
+
+    ``batch`` is the 1-based batch number (the first folded one for a gap); ``hidden_batches``
+    counts the batches a gap stands for (0 otherwise).
+    """
+
+    kind: BlockKind
+    batch: int
+    first_sample: int
+    size: int
+    x0: float
+    x1: float
+    hidden_batches: int = 0
+
+
+def epoch_strip(plan: EpochPlan, max_blocks: int = 16) -> list[Block]:
+    """Blocks of one replica's epoch, in order, folding the middle when there are > ``max_blocks``.
+
+    Shown when folded: the first ``max_blocks - 4`` batches, a gap, then the last 3 batches.
+    Samples are counted within the replica's share (``plan.samples_per_replica``).
+    """
+    if max_blocks < 6:
+        raise ValueError(f"max_blocks must be at least 6; got {max_blocks}")
+    b = plan.batch_size
+    n_batches = plan.iterations_per_epoch
+    blocks: list[Block] = []
+    x = 0.0
+
+    def add_batch(index: int) -> None:
+        nonlocal x
+        size = plan.last_batch_size if index == n_batches - 1 else b
+        kind = BlockKind.FULL if size == b else BlockKind.PARTIAL
+        width = size / b
+        blocks.append(Block(kind, index + 1, index * b, size, x, x + width))
+        x += width
+
+    if n_batches <= max_blocks:
+        for i in range(n_batches):
+            add_batch(i)
+    else:
+        head, tail = max_blocks - 4, 3
+        for i in range(head):
+            add_batch(i)
+        hidden = n_batches - head - tail
+        blocks.append(Block(BlockKind.GAP, head + 1, head * b, hidden * b, x, x + GAP_WIDTH, hidden))
+        x += GAP_WIDTH
+        for i in range(n_batches - tail, n_batches):
+            add_batch(i)
+
+    used = (n_batches - 1) * b + plan.last_batch_size if n_batches else 0
+    leftover = plan.samples_per_replica - used
+    if leftover > 0:
+        # Only drop_last leaves samples unused; draw them at their true width (at least a sliver).
+        width = max(leftover / b, 0.08)
+        blocks.append(Block(BlockKind.DROPPED, n_batches + 1, used, leftover, x, x + width))
+    return blocks

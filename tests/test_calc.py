@@ -1,0 +1,192 @@
+"""ebcore.calc against the frameworks themselves: a real DataLoader and DistributedSampler."""
+
+import math
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch.utils.data import DataLoader, DistributedSampler
+
+from ebcore import calc
+
+sizes = st.integers(min_value=1, max_value=400)
+flags = st.booleans()
+
+
+def loader_batches(indices, batch_size, drop_last):
+    """The batches a real DataLoader yields over ``indices``, as lists of ints."""
+    loader = DataLoader(indices, batch_size=batch_size, drop_last=drop_last)
+    return len(loader), [b.tolist() for b in loader]
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=sizes, b=sizes, drop_last=flags, epochs=st.integers(1, 50))
+def test_single_device_matches_dataloader(n, b, drop_last, epochs):
+    length, batches = loader_batches(list(range(n)), b, drop_last)
+    p = calc.plan(n, b, epochs, drop_last=drop_last)
+    assert p.iterations_per_epoch == length == len(batches)
+    assert p.last_batch_size == (len(batches[-1]) if batches else 0)
+    seen = sum(len(x) for x in batches)
+    assert p.samples_per_epoch == seen
+    assert p.dropped_per_epoch == n - seen
+    assert p.updates_per_epoch == length
+    assert p.total_updates == length * epochs
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=sizes, b=st.integers(1, 64), world=st.integers(2, 9), drop_last=flags)
+def test_distributed_matches_sampler(n, b, world, drop_last):
+    per_replica = []
+    for rank in range(world):
+        sampler = DistributedSampler(range(n), num_replicas=world, rank=rank, shuffle=False, drop_last=drop_last)
+        per_replica.append(loader_batches(list(sampler), b, drop_last))
+    p = calc.plan(n, b, 3, drop_last=drop_last, world_size=world)
+    lengths = {length for length, _ in per_replica}
+    assert lengths == {p.iterations_per_epoch}, "replicas step together"
+    processed = [i for _, batches in per_replica for batch in batches for i in batch]
+    assert p.samples_per_epoch == len(processed)
+    assert p.dropped_per_epoch == n - len(set(processed))
+    assert p.padded_per_epoch == len(processed) - len(set(processed))
+    last_sizes = {len(batches[-1]) if batches else 0 for _, batches in per_replica}
+    assert last_sizes == {p.last_batch_size}
+    assert p.samples_per_replica == len(DistributedSampler(range(n), num_replicas=world, rank=0, drop_last=drop_last))
+    assert p.effective_batch == b * world
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=sizes, b=st.integers(1, 50), k=st.integers(1, 12), drop_last=flags, epochs=st.integers(1, 5))
+def test_accumulation_counts_a_final_partial_window(n, b, k, drop_last, epochs):
+    """Simulate a Lightning-style loop: step every k micro-batches and on the epoch's last batch."""
+    length, _ = loader_batches(list(range(n)), b, drop_last)
+    steps, window, windows = 0, 0, []
+    for i in range(length):
+        window += 1
+        if window == k or i == length - 1:
+            steps += 1
+            windows.append(window)
+            window = 0
+    p = calc.plan(n, b, epochs, drop_last=drop_last, accumulation_steps=k)
+    assert p.updates_per_epoch == steps
+    assert p.total_updates == steps * epochs
+    assert p.last_update_micro_batches == (windows[-1] if windows else 0)
+    assert p.effective_batch == k * b
+
+
+@pytest.mark.parametrize(
+    ("n", "b", "epochs", "per_epoch", "total", "last"),
+    [
+        (320, 32, 10, 10, 100, 32),  # the notes' first example
+        (200, 20, 10, 10, 100, 20),
+        (100, 100, 1, 1, 1, 100),  # the exam: check once at the end
+        (100, 10, 1, 10, 10, 10),
+        (100, 1, 1, 100, 100, 1),
+        (1000, 50, 20, 20, 400, 50),
+        (8000, 10, 20, 800, 16000, 10),  # Keras 800/800
+        (1206, 300, 1, 5, 5, 6),  # the BatchNorm last batch of 6
+        (60006, 300, 1, 201, 201, 6),
+        (1600, 64, 1, 25, 25, 64),  # the learner question: 25, not 10
+    ],
+)
+def test_worked_examples(n, b, epochs, per_epoch, total, last):
+    # Each worked example must agree with the framework too, not only with the notes.
+    assert len(DataLoader(range(n), batch_size=b)) == per_epoch
+    p = calc.plan(n, b, epochs)
+    assert (p.updates_per_epoch, p.total_updates, p.last_batch_size) == (per_epoch, total, last)
+
+
+def test_drop_last_with_batch_larger_than_data_gives_no_updates():
+    p = calc.plan(50, 64, 7, drop_last=True)
+    assert len(DataLoader(range(50), batch_size=64, drop_last=True)) == 0
+    assert (p.iterations_per_epoch, p.updates_per_epoch, p.total_updates, p.last_batch_size) == (0, 0, 0, 0)
+    assert p.dropped_per_epoch == 50
+    assert p.regime is calc.Regime.NONE
+
+
+@pytest.mark.parametrize(
+    ("n", "b", "k", "r", "regime"),
+    [
+        (100, 100, 1, 1, calc.Regime.BATCH),
+        (100, 500, 1, 1, calc.Regime.BATCH),
+        (100, 1, 1, 1, calc.Regime.STOCHASTIC),
+        (100, 10, 1, 1, calc.Regime.MINI_BATCH),
+        (100, 10, 10, 1, calc.Regime.BATCH),  # accumulating 10 x 10 sees every sample per update
+        (100, 1, 2, 1, calc.Regime.MINI_BATCH),
+    ],
+)
+def test_regime(n, b, k, r, regime):
+    assert calc.plan(n, b, accumulation_steps=k, world_size=r).regime is regime
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"n_samples": 0},
+        {"n_samples": -5},
+        {"n_samples": True},
+        {"n_samples": 10.0},
+        {"n_samples": "10"},
+        {"n_samples": None},
+        {"batch_size": 0},
+        {"batch_size": False},
+        {"batch_size": 2.5},
+        {"epochs": 0},
+        {"epochs": -1},
+        {"epochs": "3"},
+        {"accumulation_steps": 0},
+        {"world_size": 0},
+        {"world_size": None},
+        {"drop_last": 1},
+        {"drop_last": "yes"},
+        {"n_samples": calc.MAX_SAMPLES + 1},
+    ],
+)
+def test_invalid_arguments_name_the_argument_and_range(kwargs):
+    args = {"n_samples": 10, "batch_size": 3, "epochs": 1} | kwargs
+    name = next(iter(kwargs))
+    with pytest.raises(ValueError, match=name):
+        calc.plan(args.pop("n_samples"), args.pop("batch_size"), args.pop("epochs"), **args)
+
+
+@pytest.mark.parametrize(
+    ("last", "b", "severity"),
+    [(0, 5, "none"), (300, 300, "full"), (1, 300, "single"), (6, 300, "tiny"), (12, 300, "small"),
+     (16, 300, "fine"), (150, 300, "fine")],
+)
+def test_last_batch_severity(last, b, severity):
+    assert calc.last_batch_severity(last, b).value == severity
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(2, 100_000), b=st.integers(2, 2000))
+def test_safer_batch_sizes_really_are_safer(n, b):
+    for candidate in calc.safer_batch_sizes(n, b):
+        assert candidate != b and 1 <= candidate <= n
+        last = calc.plan(n, candidate).last_batch_size
+        assert last == candidate or (last >= calc.BN_RELIABLE_BATCH and 2 * last >= candidate)
+
+
+def test_safer_batch_sizes_for_the_notes_case():
+    suggestions = calc.safer_batch_sizes(1206, 300)
+    assert suggestions, "there are healthy sizes near 300 for 1206 samples"
+    assert all(abs(s - 300) <= 150 for s in suggestions)
+
+
+@pytest.mark.parametrize(("n", "b", "split", "steps"), [(10000, 10, 0.2, 800), (8000, 10, 0.0, 800), (1001, 32, 0.1, 29)])
+def test_keras_steps(n, b, split, steps):
+    assert calc.keras_train_samples(n, split) == math.floor(n * (1 - split))
+    assert calc.keras_steps(n, b, split) == steps
+
+
+def test_calc_never_imports_torch_or_streamlit():
+    import subprocess
+    import sys
+
+    code = "import sys, ebcore.calc, ebcore.strip, ebcore.keraslog; print('torch' in sys.modules, 'streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+def test_torch_is_the_reference_here():
+    # Guard that the reference itself behaves as the docs' worked example says.
+    assert [b.tolist() for b in DataLoader(torch.arange(10), batch_size=3)] == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]

@@ -1,0 +1,45 @@
+"""The epoch strip and the Keras progress line."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ebcore import calc
+from ebcore.keraslog import progress_bar, progress_line
+from ebcore.strip import BlockKind, epoch_strip
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(1, 10**7), b=st.integers(1, 5000), drop_last=st.booleans(), max_blocks=st.integers(6, 40))
+def test_strip_accounts_for_every_sample(n, b, drop_last, max_blocks):
+    p = calc.plan(n, b, drop_last=drop_last)
+    blocks = epoch_strip(p, max_blocks=max_blocks)
+    shown_batches = [x for x in blocks if x.kind in (BlockKind.FULL, BlockKind.PARTIAL)]
+    hidden = sum(x.hidden_batches for x in blocks)
+    assert len(shown_batches) + hidden == p.iterations_per_epoch
+    assert len(blocks) <= max_blocks + 1  # the folded strip plus a dropped block at most
+    assert sum(x.size for x in blocks) == n
+    assert sum(x.size for x in blocks if x.kind is BlockKind.DROPPED) == p.dropped_per_epoch
+    for left, right in zip(blocks, blocks[1:], strict=False):
+        assert left.x1 == right.x0 and left.first_sample + left.size == right.first_sample
+    partial = [x for x in blocks if x.kind is BlockKind.PARTIAL]
+    assert len(partial) == int(p.has_partial_last_batch)
+
+
+def test_strip_of_the_batchnorm_case_ends_with_the_tiny_batch():
+    blocks = epoch_strip(calc.plan(1206, 300))
+    assert [x.size for x in blocks] == [300, 300, 300, 300, 6]
+    assert blocks[-1].kind is BlockKind.PARTIAL and blocks[-1].batch == 5
+
+
+def test_progress_bar_is_keras_shaped():
+    assert progress_bar(800, 800) == "[" + "=" * 30 + "]"
+    assert progress_bar(0, 800) == "[" + "." * 30 + "]"
+    half = progress_bar(400, 800)
+    assert half == "[" + "=" * 14 + ">" + "." * 15 + "]"
+    for step in range(0, 801, 37):
+        assert len(progress_bar(step, 800)) == 32
+
+
+def test_progress_line():
+    assert progress_line(1, 20, 800, 800).startswith("Epoch 1/20  800/800 [===")
+    assert progress_line(3, 20, 8, 800, {"loss": 0.45612}).endswith(" - loss: 0.4561")
