@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 # Upper bounds keep every number printable and every argument check meaningful; they are far
 # beyond any dataset a student would type (10^12 samples is a large web-scale corpus).
@@ -34,7 +34,7 @@ BN_RELIABLE_BATCH = 16
 BN_TINY_BATCH = 8
 
 
-class Regime(str, Enum):
+class Regime(StrEnum):
     """Which gradient-descent flavour one update is, judged by the samples it uses."""
 
     BATCH = "batch"  # every sample in one update: batch gradient descent
@@ -43,7 +43,7 @@ class Regime(str, Enum):
     NONE = "none"  # no update at all (drop_last with a batch larger than the data)
 
 
-class LastBatchSeverity(str, Enum):
+class LastBatchSeverity(StrEnum):
     """How worrying the last batch of an epoch is for batch-statistics layers (BatchNorm)."""
 
     FULL = "full"  # the batch size divides the data: every batch is full

@@ -8,12 +8,12 @@ has more batches than fit, the middle is folded into one "gap" block that says h
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from ebcore.calc import EpochPlan
 
 
-class BlockKind(str, Enum):
+class BlockKind(StrEnum):
     """What a block of the strip stands for."""
 
     FULL = "full"  # a batch of batch_size samples

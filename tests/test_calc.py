@@ -172,7 +172,9 @@ def test_safer_batch_sizes_for_the_notes_case():
     assert all(abs(s - 300) <= 150 for s in suggestions)
 
 
-@pytest.mark.parametrize(("n", "b", "split", "steps"), [(10000, 10, 0.2, 800), (8000, 10, 0.0, 800), (1001, 32, 0.1, 29)])
+@pytest.mark.parametrize(
+    ("n", "b", "split", "steps"), [(10000, 10, 0.2, 800), (8000, 10, 0.0, 800), (1001, 32, 0.1, 29)]
+)
 def test_keras_steps(n, b, split, steps):
     assert calc.keras_train_samples(n, split) == math.floor(n * (1 - split))
     assert calc.keras_steps(n, b, split) == steps
@@ -182,11 +184,15 @@ def test_calc_never_imports_torch_or_streamlit():
     import subprocess
     import sys
 
-    code = "import sys, ebcore.calc, ebcore.strip, ebcore.keraslog; print('torch' in sys.modules, 'streamlit' in sys.modules)"
+    code = (
+        "import sys, ebcore.calc, ebcore.strip, ebcore.keraslog, ebcore.frameworks;"
+        "print('torch' in sys.modules, 'streamlit' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
 
 
 def test_torch_is_the_reference_here():
     # Guard that the reference itself behaves as the docs' worked example says.
-    assert [b.tolist() for b in DataLoader(torch.arange(10), batch_size=3)] == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
+    batches = [b.tolist() for b in DataLoader(torch.arange(10), batch_size=3)]
+    assert batches == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]

@@ -1,0 +1,138 @@
+"""Home: the epochs & batches calculator. Reads the widgets, asks ebcore, draws the answers."""
+
+import pandas as pd
+import streamlit as st
+
+from ebcore import calc, frameworks
+from ebcore.examples import WORKED_EXAMPLES
+from ebcore.keraslog import progress_line
+from ebcore.strip import BlockKind, epoch_strip
+from ui import charts, nav, urlstate
+from ui.i18n import t
+
+N = urlstate.IntParam("n", 320, 1, 1_000_000_000)
+BATCH = urlstate.IntParam("batch", 32, 1, 1_000_000_000)
+EPOCHS = urlstate.IntParam("epochs", 10, 1, 100_000)
+DROP_LAST = urlstate.BoolParam("drop_last", False)
+ACCUM = urlstate.IntParam("accum", 1, 1, 1024)
+GPUS = urlstate.IntParam("gpus", 1, 1, 1024)
+urlstate.guard([N, BATCH, EPOCHS, DROP_LAST, ACCUM, GPUS])
+
+title, share = st.columns([4, 1], vertical_alignment="bottom")
+title.title(t("calc.title"))
+urlstate.show_notes()
+st.markdown(t("calc.intro"))
+
+# --- presets and inputs ---
+st.caption(t("calc.presets"))
+for column, example in zip(st.columns(len(WORKED_EXAMPLES)), WORKED_EXAMPLES, strict=True):
+    column.button(
+        t(f"calc.preset.{example.key}"),
+        help=t(f"calc.preset.{example.key}.help"),
+        on_click=urlstate.set_values,
+        kwargs={"n": example.n, "batch": example.batch, "epochs": example.epochs, "drop_last": False},
+        width="stretch",
+    )
+c1, c2, c3 = st.columns(3)
+n = urlstate.number_input(N, t("calc.n"), t("calc.n.help"), c1)
+b = urlstate.number_input(BATCH, t("calc.batch"), t("calc.batch.help"), c2)
+epochs = urlstate.number_input(EPOCHS, t("calc.epochs"), t("calc.epochs.help"), c3)
+advanced_in_use = st.session_state.get("accum", 1) > 1 or st.session_state.get("gpus", 1) > 1
+with st.expander(t("calc.advanced"), expanded=advanced_in_use):
+    a1, a2, a3 = st.columns(3)
+    drop_last = urlstate.toggle(DROP_LAST, t("calc.drop_last"), t("calc.drop_last.help"), a1)
+    k = urlstate.number_input(ACCUM, t("calc.accum"), t("calc.accum.help"), a2)
+    r = urlstate.number_input(GPUS, t("calc.gpus"), t("calc.gpus.help"), a3)
+
+p = calc.plan(n, b, epochs, drop_last=drop_last, accumulation_steps=k, world_size=r)
+with share.popover(t("url.share_title"), icon=":material/link:", width="stretch"):
+    st.caption(t("url.share_help"))
+    st.code(urlstate.share_link(), language=None, wrap_lines=True)
+
+# --- the answer ---
+m = st.columns(5)
+m[0].metric(t("calc.m.updates_epoch"), f"{p.updates_per_epoch:,}", help=t("calc.m.updates_epoch.help"), border=True)
+m[1].metric(t("calc.m.total"), f"{p.total_updates:,}", help=t("calc.m.total.help"), border=True)
+m[2].metric(t("calc.m.last"), f"{p.last_batch_size:,}", help=t("calc.m.last.help"), border=True)
+m[3].metric(t("calc.m.skipped"), f"{p.dropped_per_epoch:,}", help=t("calc.m.skipped.help"), border=True)
+m[4].metric(t("calc.m.regime"), t(f"calc.regime.{p.regime.value}"), help=t("calc.m.regime.help"), border=True)
+
+if p.iterations_per_epoch == 0:
+    st.error(t("calc.none", b=f"{b:,}", n=f"{n:,}"))
+else:
+    partial = t("calc.sentence.partial", last=f"{p.last_batch_size:,}") if p.has_partial_last_batch else ""
+    full = p.iterations_per_epoch - int(p.has_partial_last_batch)
+    st.markdown(
+        t("calc.sentence", n=f"{p.samples_per_replica:,}", b=f"{b:,}", full=f"{full:,}", partial=partial,
+          iters=f"{p.iterations_per_epoch:,}", epochs=f"{epochs:,}", total=f"{p.iterations_per_epoch * epochs:,}")
+    )
+    if r > 1:
+        st.markdown(t("calc.sentence.gpus", r=r, share=f"{p.samples_per_replica:,}",
+                      iters=f"{p.iterations_per_epoch:,}", processed=f"{p.samples_per_epoch:,}"))
+    if k > 1:
+        st.markdown(t("calc.sentence.accum", k=k, updates=f"{p.updates_per_epoch:,}", eff=f"{p.effective_batch:,}"))
+    st.caption(t(f"calc.regime.explain.{p.regime.value}"))
+
+# --- the tiny-last-batch warning ---
+severity = p.last_batch_severity
+if severity in (calc.LastBatchSeverity.TINY, calc.LastBatchSeverity.SINGLE, calc.LastBatchSeverity.SMALL):
+    alert = st.warning if severity is not calc.LastBatchSeverity.SMALL else st.info
+    alert(t(f"calc.warn.{severity.value}", last=p.last_batch_size, b=f"{b:,}"), icon=":material/warning:")
+    suggestions = calc.safer_batch_sizes(p.samples_per_replica, b)
+    if suggestions:
+        st.caption(t("calc.warn.suggest"))
+        for column, size in zip(st.columns(len(suggestions) + 1), suggestions, strict=False):
+            last = calc.plan(p.samples_per_replica, size).last_batch_size
+            column.button(
+                t("calc.warn.suggest.item", b=f"{size:,}", last=f"{last:,}"),
+                on_click=urlstate.set_values, kwargs={"batch": size}, key=f"suggest_{size}",
+            )
+    st.caption(t("calc.warn.fix_drop", last=p.last_batch_size))
+    nav.link("batchnorm_last_batch", t("calc.warn.link"), {"n": str(n), "batch": str(b)})
+
+# --- one epoch as a strip ---
+st.subheader(t("calc.strip.title"))
+if r > 1:
+    st.caption(t("calc.strip.caption.replica", share=f"{p.samples_per_replica:,}"))
+strip_labels = {kind.value: t(f"calc.strip.{kind.value}") for kind in BlockKind} | {
+    key: t(f"calc.strip.{key}") for key in ("batch", "samples", "size", "gap")
+} | {"x_title": t("calc.strip.x")}
+st.altair_chart(charts.epoch_strip_chart(epoch_strip(p), strip_labels), width="stretch")
+
+# --- Keras's view ---
+st.subheader(t("calc.keras.title"))
+steps = calc.keras_steps(n, b)
+lines = [progress_line(1, epochs, steps, steps)]
+if epochs > 2:
+    lines.append("…")
+if epochs > 1:
+    lines.append(progress_line(epochs, epochs, steps, steps))
+st.code("\n".join(lines), language=None)
+st.caption(t("calc.keras.caption"))
+
+# --- framework translator ---
+st.subheader(t("calc.table.title"))
+st.caption(t("calc.table.caption", n=f"{n:,}", b=f"{b:,}"))
+rows = frameworks.translate(n, b, k, r)
+table = pd.DataFrame(
+    {
+        t("calc.table.framework"): [
+            t(f"calc.table.row.{row.key}", b=f"{b:,}", k=k, r=r, train=f"{row.train_samples:,}") for row in rows
+        ],
+        t("calc.table.formula"): [row.rule for row in rows],
+        t("calc.table.batches"): [row.batches for row in rows],
+        t("calc.table.updates"): [row.updates for row in rows],
+        t("calc.table.last"): [row.last_batch for row in rows],
+        t("calc.table.note"): [
+            t("calc.table.skipped", count=f"{row.skipped:,}") if row.skipped
+            else t("calc.table.padded", count=f"{row.padded:,}") if row.padded
+            else t("calc.table.none")
+            for row in rows
+        ],
+        t("calc.table.effective"): [row.samples_per_update for row in rows],
+    }
+)
+st.dataframe(table, hide_index=True, width="stretch")
+
+with st.expander(t("calc.definitions")):
+    st.markdown(t("calc.definitions.body"))

@@ -1,0 +1,134 @@
+"""English text. Keys match ``ko.py`` exactly; placeholders in braces are filled by the pages."""
+
+STRINGS: dict[str, str] = {
+    # --- app shell ---
+    "app.name": "Epoch & Batch Lab",
+    "nav.calculator": "Epochs & batches",
+    "nav.section.lab": "The lesson",
+    "shell.about": "Move the sliders and watch real PyTorch react. Every number follows what "
+    "PyTorch and Keras really do.",
+    # --- URL state ---
+    "url.ignored": "The link's value {value} for **{key}** was ignored (expected {expected}); "
+    "the default is used instead.",
+    "url.expect_int": "a whole number from {low} to {high}",
+    "url.expect_bool": "true or false",
+    "url.expect_choice": "one of: {options}",
+    "url.share_title": "Share these settings",
+    "url.share_help": "This link opens the page on exactly these settings. Copy it with the button "
+    "at the right of the box.",
+    # --- calculator page ---
+    "calc.title": "Epochs & batches",
+    "calc.intro": "An **epoch** is one full pass over the training data. The **batch size** is how many "
+    "samples the model looks at before it makes **one weight update** (one *iteration* or *step*). "
+    "Type your numbers and see how many updates that means.",
+    "calc.presets": "Worked examples",
+    "calc.preset.notes320": "320 / 32 / 10",
+    "calc.preset.notes320.help": "The notes' first example: 320 samples, batch 32, 10 epochs.",
+    "calc.preset.notes200": "200 / 20 / 10",
+    "calc.preset.notes200.help": "200 samples in batches of 20 for 10 epochs.",
+    "calc.preset.exam100": "Exam: batch 100",
+    "calc.preset.exam100.help": "100 exam questions, check the answer key once at the end.",
+    "calc.preset.exam10": "Exam: batch 10",
+    "calc.preset.exam10.help": "100 exam questions, check the key after every 10.",
+    "calc.preset.exam1": "Exam: batch 1",
+    "calc.preset.exam1.help": "100 exam questions, check the key after every single one.",
+    "calc.preset.n1000": "1000 / 50 / 20",
+    "calc.preset.n1000.help": "1,000 samples, batch 50, 20 epochs: 400 updates in total.",
+    "calc.preset.keras800": "Keras 800/800",
+    "calc.preset.keras800.help": "A Keras log showing 800/800 with batch 10: 8,000 training samples.",
+    "calc.preset.q1600": "1600 / 64",
+    "calc.preset.q1600.help": "A learner's question: 1,600 samples at batch 64 is 25 updates per "
+    "epoch, not 10.",
+    "calc.preset.bn1206": "1206 / 300 → last 6",
+    "calc.preset.bn1206.help": "Batch 300 leaves a last batch of only 6 samples: the BatchNorm problem.",
+    "calc.n": "Dataset size N (samples)",
+    "calc.n.help": "How many training samples one epoch goes through.",
+    "calc.batch": "Batch size B",
+    "calc.batch.help": "Samples processed before one weight update.",
+    "calc.epochs": "Epochs",
+    "calc.epochs.help": "How many full passes over the data.",
+    "calc.drop_last": "drop_last (PyTorch)",
+    "calc.drop_last.help": "Skip the incomplete last batch, as DataLoader(..., drop_last=True) does.",
+    "calc.accum": "Gradient accumulation K",
+    "calc.accum.help": "One weight update every K batches (micro-batches). 1 = no accumulation.",
+    "calc.gpus": "GPUs R (DistributedSampler)",
+    "calc.gpus.help": "Data-parallel replicas. Each gets its own share of the data and they step together.",
+    "calc.advanced": "Framework options: drop_last, accumulation, several GPUs",
+    "calc.m.updates_epoch": "Updates per epoch",
+    "calc.m.updates_epoch.help": "Weight updates (optimizer steps) in one epoch.",
+    "calc.m.total": "Total updates",
+    "calc.m.total.help": "Updates per epoch × epochs.",
+    "calc.m.last": "Last batch",
+    "calc.m.last.help": "How many samples the final batch of an epoch holds.",
+    "calc.m.skipped": "Skipped per epoch",
+    "calc.m.skipped.help": "Samples drop_last leaves out of each epoch.",
+    "calc.m.regime": "Regime",
+    "calc.m.regime.help": "Which flavour of gradient descent one update is.",
+    "calc.regime.batch": "Batch GD",
+    "calc.regime.stochastic": "Stochastic GD",
+    "calc.regime.mini_batch": "Mini-batch GD",
+    "calc.regime.none": "No updates",
+    "calc.regime.explain.batch": "Each update uses **every** sample: batch gradient descent, one update per epoch.",
+    "calc.regime.explain.stochastic": "Each update uses **one** sample: stochastic gradient descent, as many "
+    "updates as samples.",
+    "calc.regime.explain.mini_batch": "Each update uses a **mini-batch**: the usual case, between the two "
+    "extremes.",
+    "calc.regime.explain.none": "",
+    "calc.sentence": "**{n}** samples in batches of **{b}** → **{full}** full batches{partial} = "
+    "**{iters}** iterations per epoch. × **{epochs}** epochs = **{total}** weight updates.",
+    "calc.sentence.partial": " + 1 last batch of **{last}**",
+    "calc.sentence.accum": "With accumulation over **{k}** batches, the model updates **{updates}** times "
+    "per epoch (effective batch **{eff}** samples).",
+    "calc.sentence.gpus": "Over **{r}** GPUs each replica gets **{share}** samples and runs **{iters}** "
+    "iterations; all replicas together process **{processed}** samples per epoch.",
+    "calc.none": "With drop_last, a batch of {b} is larger than the {n} samples: the loader yields "
+    "**no batch at all** — 0 iterations, 0 updates. Lower the batch size or turn drop_last off.",
+    "calc.strip.title": "One epoch, batch by batch",
+    "calc.strip.caption.replica": "Shown for one GPU's share ({share} samples).",
+    "calc.strip.full": "full batch",
+    "calc.strip.partial": "smaller last batch",
+    "calc.strip.dropped": "skipped (drop_last)",
+    "calc.strip.gap": "⋯ {count} more ⋯",
+    "calc.strip.batch": "Batch",
+    "calc.strip.samples": "Samples",
+    "calc.strip.size": "Size",
+    "calc.strip.x": "batches in order (the width of a block is its share of a full batch)",
+    "calc.keras.title": "What Keras prints",
+    "calc.keras.caption": "Keras counts steps as ceil(N / B) and always trains on the partial batch.",
+    "calc.warn.tiny": "The last batch has only **{last}** of {b} samples. Layers that normalise over the "
+    "batch (BatchNorm) estimate mean and variance from just {last} samples, so that step gets noisy "
+    "statistics and a bad update.",
+    "calc.warn.single": "The last batch holds **exactly 1** sample. BatchNorm1d in training mode raises "
+    "*“Expected more than 1 value per channel when training”*.",
+    "calc.warn.small": "The last batch has {last} of {b} samples: BatchNorm statistics from so few samples "
+    "are noticeably noisy.",
+    "calc.warn.suggest": "Nearby batch sizes without the problem:",
+    "calc.warn.suggest.item": "B = {b} (last batch {last})",
+    "calc.warn.fix_drop": "Or turn on drop_last and skip those {last} samples each epoch.",
+    "calc.warn.link": "Why a tiny last batch hurts",
+    "calc.table.title": "Framework translator",
+    "calc.table.caption": "The same N = {n} and B = {b} in each framework's own terms.",
+    "calc.table.framework": "Framework / setting",
+    "calc.table.batches": "Batches per epoch",
+    "calc.table.updates": "Updates per epoch",
+    "calc.table.last": "Last batch",
+    "calc.table.note": "Samples left out / padded",
+    "calc.table.effective": "Samples per update",
+    "calc.table.row.keras": "Keras model.fit(batch_size={b})",
+    "calc.table.row.keras_split": "Keras, validation_split=0.2 (trains on {train})",
+    "calc.table.row.torch": "PyTorch DataLoader(batch_size={b})",
+    "calc.table.row.torch_drop": "PyTorch DataLoader(..., drop_last=True)",
+    "calc.table.row.accum": "Gradient accumulation, K = {k}",
+    "calc.table.row.ddp": "DistributedSampler, R = {r} GPUs (per GPU)",
+    "calc.table.none": "—",
+    "calc.table.skipped": "{count} skipped",
+    "calc.table.padded": "{count} repeated (padding)",
+    "calc.table.formula": "Rule",
+    "calc.definitions": "Epoch, batch, iteration: the words",
+    "calc.definitions.body": "- **Epoch**: one complete pass over the whole training set. `epochs=10` means "
+    "the data is seen ten times.\n"
+    "- **Batch size**: how many samples the model processes before one weight update.\n"
+    "- **Iteration (step)**: one batch processed = one update. Updates per epoch = number of batches.\n"
+    "- **Batch = N** is *batch gradient descent* (1 update per epoch); **batch = 1** is *stochastic "
+    "gradient descent* (N updates per epoch); anything between is *mini-batch* gradient descent.",
+}

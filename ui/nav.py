@@ -1,0 +1,46 @@
+"""The page registry: one entry per file in ``pages/``, with a fixed URL path and a translated title.
+
+URL paths never change (shared links depend on them); titles follow the session's language.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import streamlit as st
+
+from ui.i18n import t
+
+
+class PageSpec(NamedTuple):
+    """A page: its file, its fixed URL path ('' for home), its title key and icon."""
+
+    file: str
+    url_path: str
+    title_key: str
+    icon: str
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/calculator.py", "", "nav.calculator", ":material/calculate:"),
+)
+
+
+def build() -> list[st.Page]:
+    """The ``st.Page`` objects for ``st.navigation``, titled in the session's language."""
+    return [
+        st.Page(p.file, title=t(p.title_key), icon=p.icon, url_path=p.url_path or None, default=not p.url_path)
+        for p in PAGES
+    ]
+
+
+def find(url_path: str) -> PageSpec | None:
+    """The registered page at ``url_path``, or None if that page is not part of the app (yet)."""
+    return next((p for p in PAGES if p.url_path == url_path), None)
+
+
+def link(url_path: str, label: str, query_params: dict[str, str] | None = None) -> None:
+    """A link to another page of the app, with settings for it; nothing if the page does not exist."""
+    page = find(url_path)
+    if page is not None:
+        st.page_link(page.file, label=label, icon=page.icon, query_params=query_params)

@@ -1,0 +1,157 @@
+"""Shareable settings: widgets bound to the URL with Streamlit's own ``bind="query-params"``.
+
+Streamlit seeds a bound widget from the link, but it drops a bad value silently and some values
+(``?n=inf``, a 400-digit number) even crash its number input. So each page declares its URL
+parameters once as specs; ``guard`` checks the raw link *before* the widgets exist, removes every
+value a widget would reject, remembers a note saying what was ignored, and reruns once so the
+widgets start from their defaults. The widgets themselves stay plain Streamlit widgets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from ui.i18n import t
+
+_NOTES_KEY = "_url_notes"
+# Enough digits for any bound integer here; longer strings are rejected before int() parses them.
+_INT_PATTERN = re.compile(r"[0-9]{1,13}")
+# How much of a rejected value the note repeats: enough to recognise it, never a wall of text.
+_ECHO_CHARS = 24
+
+
+@dataclass(frozen=True)
+class IntParam:
+    """A whole number from ``low`` to ``high`` bound to ``?key=``."""
+
+    key: str
+    default: int
+    low: int
+    high: int
+
+    def accepts(self, raw: str) -> bool:
+        """True if ``raw`` is a plain decimal integer within ``[low, high]``."""
+        return bool(_INT_PATTERN.fullmatch(raw)) and self.low <= int(raw) <= self.high
+
+    def expected(self) -> str:
+        """The allowed values, for the note."""
+        return t("url.expect_int", low=f"{self.low:,}", high=f"{self.high:,}")
+
+
+@dataclass(frozen=True)
+class BoolParam:
+    """An on/off switch bound to ``?key=true|false`` (Streamlit's spelling, any case)."""
+
+    key: str
+    default: bool
+
+    def accepts(self, raw: str) -> bool:
+        """True for ``true`` or ``false`` in any case."""
+        return raw.lower() in ("true", "false")
+
+    def expected(self) -> str:
+        """The allowed values, for the note."""
+        return t("url.expect_bool")
+
+
+@dataclass(frozen=True)
+class ChoiceParam:
+    """One of a fixed set of option strings bound to ``?key=``."""
+
+    key: str
+    default: str
+    options: tuple[str, ...]
+
+    def accepts(self, raw: str) -> bool:
+        """True if ``raw`` is one of the options, exactly."""
+        return raw in self.options
+
+    def expected(self) -> str:
+        """The allowed values, for the note."""
+        return t("url.expect_choice", options=", ".join(self.options))
+
+
+Param = IntParam | BoolParam | ChoiceParam
+
+
+def rejected(raw: Mapping[str, str | list[str]], params: Iterable[Param]) -> list[Param]:
+    """The params whose raw URL value a widget would not take (pure: no Streamlit calls)."""
+    bad = []
+    for param in params:
+        value = raw.get(param.key)
+        if value is None:
+            continue
+        if isinstance(value, list):  # a repeated key (?n=1&n=2) is ambiguous: reject it
+            bad.append(param)
+        elif not param.accepts(value):
+            bad.append(param)
+    return bad
+
+
+def echo(raw: str) -> str:
+    """A rejected value made safe to show: shortened, and as a code span so no markup renders."""
+    short = raw if len(raw) <= _ECHO_CHARS else raw[:_ECHO_CHARS] + "…"
+    # Backticks would close the code span; nothing else inside one is interpreted.
+    return "`" + short.replace("`", "'").replace("\n", " ") + "`"
+
+
+def guard(params: Sequence[Param]) -> None:
+    """Drop URL values the widgets would reject, note each one, and rerun without them.
+
+    Call before creating the page's widgets. Valid values are left for Streamlit to seed.
+    """
+    raw = {key: st.query_params.get_all(key) for key in st.query_params}
+    flat = {key: values[-1] if len(values) == 1 else values for key, values in raw.items()}
+    bad = rejected(flat, params)
+    if not bad:
+        return
+    notes = st.session_state.setdefault(_NOTES_KEY, [])
+    for param in bad:
+        value = flat[param.key]
+        shown = echo(value if isinstance(value, str) else "&".join(value))
+        notes.append(t("url.ignored", key=param.key, value=shown, expected=param.expected()))
+        del st.query_params[param.key]
+    st.rerun()
+
+
+def show_notes() -> None:
+    """Show (once) the notes ``guard`` left about ignored link values."""
+    notes = st.session_state.pop(_NOTES_KEY, [])
+    if notes:
+        st.info("\n\n".join(notes), icon=":material/link_off:")
+
+
+def share_link() -> str:
+    """The address of this page with its current settings (the bound widgets' URL state)."""
+    base = (st.context.url or "").split("?")[0]
+    query = urlencode(st.query_params.to_dict())
+    return f"{base}?{query}" if query else base
+
+
+def number_input(param: IntParam, label: str, help: str | None = None, container=st) -> int:
+    """A whole-number input bound to ``?{param.key}=`` (typed, with +/- steps)."""
+    return container.number_input(
+        label, param.low, param.high, param.default, step=1, key=param.key, help=help, bind="query-params"
+    )
+
+
+def slider(param: IntParam, label: str, help: str | None = None, container=st) -> int:
+    """A slider bound to ``?{param.key}=``."""
+    return container.slider(
+        label, param.low, param.high, param.default, key=param.key, help=help, bind="query-params"
+    )
+
+
+def toggle(param: BoolParam, label: str, help: str | None = None, container=st) -> bool:
+    """An on/off toggle bound to ``?{param.key}=true|false``."""
+    return container.toggle(label, param.default, key=param.key, help=help, bind="query-params")
+
+
+def set_values(**values: object) -> None:
+    """Callback for presets: put values into bound widgets (and so into the link) on the next run."""
+    st.session_state.update(values)
