@@ -22,14 +22,16 @@ class BlockKind(StrEnum):
     GAP = "gap"  # batches folded away to keep the strip readable
 
 
-# The gap block's width in batch units: wide enough to hold its label, narrow enough not to
-# look like a batch.
-GAP_WIDTH = 1.5
+# The gap block's width in batch units: wide enough to hold its label ("⋯ 142,842 ⋯").
+GAP_WIDTH = 3.0
+# A partial last batch is drawn at least this wide (in batch units) so that a last batch of 1 in
+# batches of 300 is still a visible block; its label and tooltip give the true size.
+MIN_PARTIAL_WIDTH = 0.35
 
 
 @dataclass(frozen=True)
 class Block:
-    """One block: ``x0``..``x1`` in batch units; samples ``first_sample`` .. ``first_sample + size - 1``.
+    """One block: ``x0``..``x1`` in batch units (a partial batch at least ``MIN_PARTIAL_WIDTH``); samples ``first_sample`` .. ``first_sample + size - 1``.
 
     ``batch`` is the 1-based batch number (the first folded one for a gap); ``hidden_batches``
     counts the batches a gap stands for (0 otherwise).
@@ -61,7 +63,7 @@ def epoch_strip(plan: EpochPlan, max_blocks: int = 16) -> list[Block]:
         nonlocal x
         size = plan.last_batch_size if index == n_batches - 1 else b
         kind = BlockKind.FULL if size == b else BlockKind.PARTIAL
-        width = size / b
+        width = 1.0 if kind is BlockKind.FULL else max(size / b, MIN_PARTIAL_WIDTH)
         blocks.append(Block(kind, index + 1, index * b, size, x, x + width))
         x += width
 
@@ -81,7 +83,7 @@ def epoch_strip(plan: EpochPlan, max_blocks: int = 16) -> list[Block]:
     used = (n_batches - 1) * b + plan.last_batch_size if n_batches else 0
     leftover = plan.samples_per_replica - used
     if leftover > 0:
-        # Only drop_last leaves samples unused; draw them at their true width (at least a sliver).
-        width = max(leftover / b, 0.08)
+        # Only drop_last leaves samples unused; draw them at their share of a batch (visible at least).
+        width = max(leftover / b, MIN_PARTIAL_WIDTH)
         blocks.append(Block(BlockKind.DROPPED, n_batches + 1, used, leftover, x, x + width))
     return blocks

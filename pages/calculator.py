@@ -25,14 +25,14 @@ st.markdown(t("calc.intro"))
 
 # --- presets and inputs ---
 st.caption(t("calc.presets"))
-for column, example in zip(st.columns(len(WORKED_EXAMPLES)), WORKED_EXAMPLES, strict=True):
-    column.button(
-        t(f"calc.preset.{example.key}"),
-        help=t(f"calc.preset.{example.key}.help"),
-        on_click=urlstate.set_values,
-        kwargs={"n": example.n, "batch": example.batch, "epochs": example.epochs, "drop_last": False},
-        width="stretch",
-    )
+with st.container(horizontal=True, gap="small"):
+    for example in WORKED_EXAMPLES:
+        st.button(
+            t(f"calc.preset.{example.key}"),
+            help=t(f"calc.preset.{example.key}.help"),
+            on_click=urlstate.set_values,
+            kwargs={"n": example.n, "batch": example.batch, "epochs": example.epochs, "drop_last": False},
+        )
 c1, c2, c3 = st.columns(3)
 n = urlstate.number_input(N, t("calc.n"), t("calc.n.help"), c1)
 b = urlstate.number_input(BATCH, t("calc.batch"), t("calc.batch.help"), c2)
@@ -50,12 +50,11 @@ with share.popover(t("url.share_title"), icon=":material/link:", width="stretch"
     st.code(urlstate.share_link(), language=None, wrap_lines=True)
 
 # --- the answer ---
-m = st.columns(5)
+m = st.columns(4)
 m[0].metric(t("calc.m.updates_epoch"), f"{p.updates_per_epoch:,}", help=t("calc.m.updates_epoch.help"), border=True)
 m[1].metric(t("calc.m.total"), f"{p.total_updates:,}", help=t("calc.m.total.help"), border=True)
 m[2].metric(t("calc.m.last"), f"{p.last_batch_size:,}", help=t("calc.m.last.help"), border=True)
 m[3].metric(t("calc.m.skipped"), f"{p.dropped_per_epoch:,}", help=t("calc.m.skipped.help"), border=True)
-m[4].metric(t("calc.m.regime"), t(f"calc.regime.{p.regime.value}"), help=t("calc.m.regime.help"), border=True)
 
 if p.iterations_per_epoch == 0:
     st.error(t("calc.none", b=f"{b:,}", n=f"{n:,}"))
@@ -71,7 +70,8 @@ else:
                       iters=f"{p.iterations_per_epoch:,}", processed=f"{p.samples_per_epoch:,}"))
     if k > 1:
         st.markdown(t("calc.sentence.accum", k=k, updates=f"{p.updates_per_epoch:,}", eff=f"{p.effective_batch:,}"))
-    st.caption(t(f"calc.regime.explain.{p.regime.value}"))
+    st.markdown(f"{t('calc.m.regime')}: :blue-badge[{t(f'calc.regime.{p.regime.value}')}] "
+                f"{t(f'calc.regime.explain.{p.regime.value}')}")
 
 # --- the tiny-last-batch warning ---
 severity = p.last_batch_severity

@@ -37,7 +37,7 @@ _STRIP_COLOURS = {
 FONT_SIZE = 16  # readable from the back of a classroom
 
 
-def epoch_strip_chart(blocks: Sequence[Block], labels: Mapping[str, str], height: int = 120) -> alt.Chart:
+def epoch_strip_chart(blocks: Sequence[Block], labels: Mapping[str, str], height: int = 170) -> alt.Chart:
     """One epoch as a row of batch blocks (x in batch units), with a legend of block kinds.
 
     ``labels`` holds translated text: one entry per ``BlockKind`` value (legend names),
@@ -45,14 +45,16 @@ def epoch_strip_chart(blocks: Sequence[Block], labels: Mapping[str, str], height
     ``{count}`` for the number of folded batches).
     """
     rows = []
+    # Batch numbers fit inside blocks only while blocks are wide; sizes of odd blocks always show.
+    numbered = len(blocks) <= 10
     for block in blocks:
         last_sample = block.first_sample + block.size - 1
         if block.kind is BlockKind.GAP:
             text = labels["gap"].format(count=f"{block.hidden_batches:,}")
-        elif block.kind is BlockKind.DROPPED:
+        elif block.kind in (BlockKind.DROPPED, BlockKind.PARTIAL):
             text = f"{block.size:,}"
         else:
-            text = f"#{block.batch:,}" if block.x1 - block.x0 >= 0.6 else ""
+            text = f"#{block.batch:,}" if numbered else ""
         rows.append(
             {
                 "x0": block.x0,
@@ -66,32 +68,40 @@ def epoch_strip_chart(blocks: Sequence[Block], labels: Mapping[str, str], height
                 "dark": block.kind in (BlockKind.FULL, BlockKind.PARTIAL),
             }
         )
-    data = pd.DataFrame(rows)
+    data = pd.DataFrame(rows).assign(lane="epoch")
     kinds = [labels[k.value] for k in BlockKind if k is not BlockKind.GAP]
     colours = [_STRIP_COLOURS[k] for k in BlockKind if k is not BlockKind.GAP]
-    base = alt.Chart(data)
-    bars = base.transform_filter(alt.datum.kind != labels[BlockKind.GAP.value]).mark_rect(
-        stroke="white", strokeWidth=2, cornerRadius=3
-    ).encode(
-        x=alt.X("x0:Q", title=labels["x_title"], axis=alt.Axis(labels=False, ticks=False, grid=False)),
-        x2="x1:Q",
-        y=alt.value(0),
-        y2=alt.value(height - 50),
-        color=alt.Color(
-            "kind:N",
-            scale=alt.Scale(domain=kinds, range=colours),
-            legend=alt.Legend(title=None, orient="top", labelFontSize=FONT_SIZE, symbolSize=250),
-        ),
-        tooltip=[
-            alt.Tooltip("batch:N", title=labels["batch"]),
-            alt.Tooltip("samples:N", title=labels["samples"]),
-            alt.Tooltip("size:Q", title=labels["size"], format=","),
-        ],
+    lane = alt.Y("lane:N", axis=None, scale=alt.Scale(paddingOuter=0.05))
+    bars = (
+        alt.Chart(data)
+        .transform_filter(alt.datum.kind != labels[BlockKind.GAP.value])
+        .mark_bar(stroke="white", strokeWidth=3, cornerRadius=4)
+        .encode(
+            x=alt.X("x0:Q", title=labels["x_title"], axis=alt.Axis(labels=False, ticks=False, grid=False,
+                                                                   domain=False, titleFontSize=FONT_SIZE - 2,
+                                                                   titleFontWeight="normal")),
+            x2="x1:Q",
+            y=lane,
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(domain=kinds, range=colours),
+                legend=alt.Legend(title=None, orient="top", labelFontSize=FONT_SIZE, symbolSize=250),
+            ),
+            tooltip=[
+                alt.Tooltip("batch:N", title=labels["batch"]),
+                alt.Tooltip("samples:N", title=labels["samples"]),
+                alt.Tooltip("size:Q", title=labels["size"], format=","),
+            ],
+        )
     )
-    text = base.mark_text(fontSize=FONT_SIZE, fontWeight="bold").encode(
-        x="mid:Q",
-        y=alt.value((height - 50) / 2),
-        text="text:N",
-        color=alt.condition(alt.datum.dark, alt.value("white"), alt.value("#333333")),
+    text = (
+        alt.Chart(data)
+        .mark_text(fontSize=FONT_SIZE, fontWeight="bold")
+        .encode(
+            x="mid:Q",
+            y=lane,
+            text="text:N",
+            color=alt.condition(alt.datum.dark, alt.value("white"), alt.value("#333333")),
+        )
     )
-    return (bars + text).properties(height=height - 50).configure_view(stroke=None)
+    return (bars + text).properties(height=height).configure_view(stroke=None)

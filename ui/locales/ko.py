@@ -17,7 +17,7 @@ STRINGS: dict[str, str] = {
     "url.share_help": "이 링크를 열면 지금 설정 그대로 페이지가 열립니다. 상자 오른쪽 버튼으로 복사하세요.",
     # --- 계산기 페이지 ---
     "calc.title": "에포크와 배치",
-    "calc.intro": "**에포크(epoch)**는 훈련 데이터 전체를 한 번 다 훑는 것이고, **배치 크기(batch size)**는 "
+    "calc.intro": "**에포크**(epoch)는 훈련 데이터 전체를 한 번 다 훑는 것이고, **배치 크기**(batch size)는 "
     "모델이 **가중치를 한 번 업데이트**하기 전에 보는 샘플 수입니다. 업데이트 한 번을 *이터레이션* 또는 "
     "*스텝*이라고 불러요. 숫자를 넣고 업데이트가 몇 번 일어나는지 확인해 보세요.",
     "calc.presets": "예제로 바로 보기",
@@ -88,11 +88,11 @@ STRINGS: dict[str, str] = {
     "calc.strip.full": "꽉 찬 배치",
     "calc.strip.partial": "작은 마지막 배치",
     "calc.strip.dropped": "버려짐 (drop_last)",
-    "calc.strip.gap": "⋯ {count}개 더 ⋯",
+    "calc.strip.gap": "⋯ {count} ⋯",
     "calc.strip.batch": "배치",
     "calc.strip.samples": "샘플",
     "calc.strip.size": "크기",
-    "calc.strip.x": "순서대로 놓은 배치 (블록 너비 = 꽉 찬 배치 대비 크기)",
+    "calc.strip.x": "순서대로 놓은 배치 (⋯ 숫자 ⋯ = 그림에서 생략한 배치 수)",
     "calc.keras.title": "Keras 화면에는 이렇게 찍혀요",
     "calc.keras.caption": "Keras는 스텝 수를 ceil(N / B)로 세고, 크기가 모자란 마지막 배치도 항상 학습에 씁니다.",
     "calc.warn.tiny": "마지막 배치에 샘플이 {b}개 중 **{last}**개뿐이에요. 배치 단위로 정규화하는 층"

@@ -1,0 +1,170 @@
+"""Real-browser test: `streamlit run` on a free localhost port, every page opened in headless Chromium.
+
+Fails on any exception box; saves a full-page screenshot of each page in both languages into
+``screenshots/`` (git-ignored) for a human to look at. Skips when Chromium or Playwright is missing,
+unless ``EBLAB_REQUIRE_BROWSER=1`` (set by ``.ci/run``) turns that skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import LANGS, ROOT
+from ui.nav import PAGES
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = ROOT / "screenshots"
+REQUIRED = os.environ.get("EBLAB_REQUIRE_BROWSER") == "1"
+
+pytestmark = pytest.mark.browser
+
+
+def _missing() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install -r requirements-dev.txt)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    reason = _missing()
+    if reason:
+        if REQUIRED:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + (proc.stdout.read() if proc.stdout else ""))
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def open_page(browser, url: str, width: int = 1400, height: int = 900):
+    """Open ``url`` in a fresh context and wait until the app's script run has finished."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+    page = context.new_page()
+    page.goto(url)
+    wait_idle(page)
+    return context, page
+
+
+def wait_idle(page, timeout: float = 60_000) -> None:
+    """Wait for Streamlit to report no script running (twice, to ride over a guard's rerun)."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    page.wait_for_timeout(400)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
+def screenshot(page, name: str) -> None:
+    """Save the whole page: Streamlit scrolls inside its main block, so grow the viewport to fit it."""
+    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": page.viewport_size["width"], "height": min(max(height, 600), 8000)})
+    wait_idle(page)
+    # Vega draws charts after the run; give every chart on the page its canvas before the shot.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
+        ".every(c => c.querySelector('canvas, svg'))", timeout=20_000)
+    page.wait_for_timeout(800)
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
+def assert_no_exception(page) -> None:
+    boxes = page.locator("[data-testid='stException']")
+    assert boxes.count() == 0, boxes.first.inner_text()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.url_path or "home")
+def test_every_page_renders(browser, server, spec, lang):
+    context, page = open_page(browser, f"{server}/{spec.url_path}?lang={lang}")
+    try:
+        assert_no_exception(page)
+        assert page.locator("h1").count() >= 1
+        screenshot(page, f"{spec.url_path or 'home'}_{lang}.png")
+    finally:
+        context.close()
+
+
+def test_shared_link_and_preset_round_trip(browser, server):
+    context, page = open_page(browser, f"{server}/?n=1206&batch=300")
+    try:
+        assert_no_exception(page)
+        assert page.get_by_test_id("stAlertContentWarning").count() == 1
+        page.get_by_role("button", name="1000 / 50 / 20").click()
+        wait_idle(page)
+        page.wait_for_function("() => window.location.search.includes('n=1000')")
+        assert "batch=50" in page.url and "epochs=20" in page.url
+        metric_values = page.get_by_test_id("stMetricValue").all_inner_texts()  # updates/epoch, total
+        assert metric_values[:2] == ["20", "400"]
+    finally:
+        context.close()
+
+
+def test_bad_link_shows_a_note_not_an_exception(browser, server):
+    context, page = open_page(browser, f"{server}/?n=inf&batch=%3Cb%3Ex%3C/b%3E&epochs=" + "9" * 400)
+    try:
+        assert_no_exception(page)
+        note = page.get_by_test_id("stAlertContentInfo").inner_text()
+        assert "inf" in note and "<b>x</b>" in note  # shown as text, not rendered
+        assert page.locator("b", has_text="x").count() == 0
+        screenshot(page, "home_bad_link.png")
+    finally:
+        context.close()
+
+
+def test_chromium_is_what_we_think(browser):
+    assert shutil.which("chromium") or Path(CHROMIUM).exists()
+    assert browser.version
