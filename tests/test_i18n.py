@@ -1,5 +1,7 @@
 """Both languages carry the same keys, no empty text, and the same placeholders."""
 
+import importlib
+import pkgutil
 import string
 
 import pytest
@@ -8,12 +10,29 @@ from ui.i18n import browser_language
 from ui.locales import STRINGS, en, ko
 
 
+def modules(package) -> dict[str, dict[str, str]]:
+    """{module name: its STRINGS} for each page module of a language package."""
+    return {
+        info.name: importlib.import_module(f"{package.__name__}.{info.name}").STRINGS
+        for info in pkgutil.iter_modules(package.__path__)
+    }
+
+
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def test_same_keys():
     assert set(en.STRINGS) == set(ko.STRINGS), set(en.STRINGS) ^ set(ko.STRINGS)
+
+
+def test_same_modules_same_keys_no_key_defined_twice():
+    en_modules, ko_modules = modules(en), modules(ko)
+    assert set(en_modules) == set(ko_modules)
+    for name, strings in en_modules.items():
+        assert set(strings) == set(ko_modules[name]), name
+    # Merging modules with | would let a later module silently override a key of an earlier one.
+    assert sum(len(s) for s in en_modules.values()) == len(en.STRINGS)
 
 
 @pytest.mark.parametrize("lang", sorted(STRINGS))

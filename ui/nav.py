@@ -5,6 +5,7 @@ URL paths never change (shared links depend on them); titles follow the session'
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 import streamlit as st
@@ -21,9 +22,17 @@ class PageSpec(NamedTuple):
     icon: str
 
 
-PAGES: tuple[PageSpec, ...] = (
+# The lesson, in teaching order. A page joins the app when its file exists, so a page under
+# construction never shows up half-built and links to it appear with it.
+LESSON: tuple[PageSpec, ...] = (
     PageSpec("pages/calculator.py", "", "nav.calculator", ":material/calculate:"),
+    PageSpec("pages/exam_analogy.py", "exam_analogy", "nav.exam", ":material/quiz:"),
+    PageSpec("pages/batch_tradeoffs.py", "batch_tradeoffs", "nav.tradeoffs", ":material/balance:"),
+    PageSpec("pages/batchnorm_last_batch.py", "batchnorm_last_batch", "nav.batchnorm", ":material/warning:"),
+    PageSpec("pages/epochs_early_stopping.py", "epochs_early_stopping", "nav.epochs", ":material/trending_down:"),
 )
+_ROOT = Path(__file__).resolve().parent.parent
+PAGES: tuple[PageSpec, ...] = tuple(p for p in LESSON if (_ROOT / p.file).exists())
 
 
 def build() -> list[st.Page]:

@@ -1,4 +1,8 @@
-"""User-facing text, one module per language. Keys are shared; ``tests/test_i18n.py`` proves it."""
+"""All user-facing text: one package per language (``en/``, ``ko/``), one module per page inside.
+
+Keys are shared between the languages; ``tests/test_i18n.py`` proves both have the same keys,
+placeholders and no empty text.
+"""
 
 from ui.locales import en, ko
 

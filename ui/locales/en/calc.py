@@ -1,22 +1,6 @@
-"""English text. Keys match ``ko.py`` exactly; placeholders in braces are filled by the pages."""
+"""The home page: the epochs & batches calculator."""
 
 STRINGS: dict[str, str] = {
-    # --- app shell ---
-    "app.name": "Epoch & Batch Lab",
-    "nav.calculator": "Epochs & batches",
-    "nav.section.lab": "The lesson",
-    "shell.about": "Move the sliders and watch real PyTorch react. Every number follows what "
-    "PyTorch and Keras really do.",
-    # --- URL state ---
-    "url.ignored": "The link's value {value} for **{key}** was ignored (expected {expected}); "
-    "the default is used instead.",
-    "url.expect_int": "a whole number from {low} to {high}",
-    "url.expect_bool": "true or false",
-    "url.expect_choice": "one of: {options}",
-    "url.share_title": "Share these settings",
-    "url.share_help": "This link opens the page on exactly these settings. Copy it with the button "
-    "at the right of the box.",
-    # --- calculator page ---
     "calc.title": "Epochs & batches",
     "calc.intro": "An **epoch** is one full pass over the training data. The **batch size** is how many "
     "samples the model looks at before it makes **one weight update** (one *iteration* or *step*). "

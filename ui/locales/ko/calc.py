@@ -1,21 +1,6 @@
-"""한국어 문구. 키는 ``en.py``와 똑같고, 중괄호 자리는 페이지가 채웁니다."""
+"""홈 페이지: 에포크와 배치 계산기."""
 
 STRINGS: dict[str, str] = {
-    # --- 앱 틀 ---
-    "app.name": "에포크 & 배치 실험실",
-    "nav.calculator": "에포크와 배치",
-    "nav.section.lab": "수업 순서",
-    "shell.about": "슬라이더를 움직이면 진짜 PyTorch가 반응합니다. 모든 숫자는 PyTorch와 Keras가 실제로 "
-    "하는 방식 그대로입니다.",
-    # --- URL 상태 ---
-    "url.ignored": "링크에 들어 있던 **{key}** 값 {value}은(는) 쓸 수 없어서 무시했어요 ({expected}만 "
-    "가능). 대신 기본값을 씁니다.",
-    "url.expect_int": "{low}부터 {high}까지의 정수",
-    "url.expect_bool": "true 또는 false",
-    "url.expect_choice": "{options} 중 하나",
-    "url.share_title": "이 설정 공유하기",
-    "url.share_help": "이 링크를 열면 지금 설정 그대로 페이지가 열립니다. 상자 오른쪽 버튼으로 복사하세요.",
-    # --- 계산기 페이지 ---
     "calc.title": "에포크와 배치",
     "calc.intro": "**에포크**(epoch)는 훈련 데이터 전체를 한 번 다 훑는 것이고, **배치 크기**(batch size)는 "
     "모델이 **가중치를 한 번 업데이트**하기 전에 보는 샘플 수입니다. 업데이트 한 번을 *이터레이션* 또는 "

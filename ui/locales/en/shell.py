@@ -1,0 +1,23 @@
+"""App shell text: names, navigation, URL notes."""
+
+STRINGS: dict[str, str] = {
+    # --- app shell ---
+    "app.name": "Epoch & Batch Lab",
+    "nav.calculator": "Epochs & batches",
+    "nav.exam": "Exam analogy",
+    "nav.tradeoffs": "Batch size trade-offs",
+    "nav.batchnorm": "BatchNorm & the last batch",
+    "nav.epochs": "Epochs & early stopping",
+    "nav.section.lab": "The lesson",
+    "shell.about": "Move the sliders and watch real PyTorch react. Every number follows what "
+    "PyTorch and Keras really do.",
+    # --- URL state ---
+    "url.ignored": "The link's value {value} for **{key}** was ignored (expected {expected}); "
+    "the default is used instead.",
+    "url.expect_int": "a whole number from {low} to {high}",
+    "url.expect_bool": "true or false",
+    "url.expect_choice": "one of: {options}",
+    "url.share_title": "Share these settings",
+    "url.share_help": "This link opens the page on exactly these settings. Copy it with the button "
+    "at the right of the box.",
+}

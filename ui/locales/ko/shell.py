@@ -1,0 +1,22 @@
+"""앱 틀 문구: 이름, 내비게이션, URL 안내."""
+
+STRINGS: dict[str, str] = {
+    # --- 앱 틀 ---
+    "app.name": "에포크 & 배치 실험실",
+    "nav.calculator": "에포크와 배치",
+    "nav.exam": "시험으로 이해하기",
+    "nav.tradeoffs": "배치 크기의 장단점",
+    "nav.batchnorm": "BatchNorm과 마지막 배치",
+    "nav.epochs": "에포크와 조기 종료",
+    "nav.section.lab": "수업 순서",
+    "shell.about": "슬라이더를 움직이면 진짜 PyTorch가 반응합니다. 모든 숫자는 PyTorch와 Keras가 실제로 "
+    "하는 방식 그대로입니다.",
+    # --- URL 상태 ---
+    "url.ignored": "링크에 들어 있던 **{key}** 값 {value}은(는) 쓸 수 없어서 무시했어요 ({expected}만 "
+    "가능). 대신 기본값을 씁니다.",
+    "url.expect_int": "{low}부터 {high}까지의 정수",
+    "url.expect_bool": "true 또는 false",
+    "url.expect_choice": "{options} 중 하나",
+    "url.share_title": "이 설정 공유하기",
+    "url.share_help": "이 링크를 열면 지금 설정 그대로 페이지가 열립니다. 상자 오른쪽 버튼으로 복사하세요.",
+}
