@@ -8,27 +8,15 @@ unless ``EBLAB_REQUIRE_BROWSER=1`` (set by ``.ci/run``) turns that skip into a f
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import LANGS, ROOT
+
+from devtools import live
+from devtools.live import CHROMIUM, wait_charts, wait_idle
 from ui.nav import PAGES
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = ROOT / "screenshots"
 REQUIRED = os.environ.get("EBLAB_REQUIRE_BROWSER") == "1"
 
@@ -55,40 +43,15 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        b = live.launch_chromium(p)
         yield b
         b.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + (proc.stdout.read() if proc.stdout else ""))
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with live.serve() as (url, _process):
+        yield url
 
 
 def open_page(browser, url: str, width: int = 1400, height: int = 900):
@@ -100,22 +63,12 @@ def open_page(browser, url: str, width: int = 1400, height: int = 900):
     return context, page
 
 
-def wait_idle(page, timeout: float = 60_000) -> None:
-    """Wait for Streamlit to report no script running (twice, to ride over a guard's rerun)."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
-    page.wait_for_timeout(400)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
-
-
 def screenshot(page, name: str) -> None:
     """Save the whole page: Streamlit scrolls inside its main block, so grow the viewport to fit it."""
     height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": page.viewport_size["width"], "height": min(max(height, 600), 8000)})
     wait_idle(page)
-    # Vega draws charts after the run; give every chart on the page its canvas before the shot.
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
-        ".every(c => c.querySelector('canvas, svg'))", timeout=20_000)
+    wait_charts(page)
     page.wait_for_timeout(800)
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / name), full_page=True)
@@ -166,5 +119,4 @@ def test_bad_link_shows_a_note_not_an_exception(browser, server):
 
 
 def test_chromium_is_what_we_think(browser):
-    assert shutil.which("chromium") or Path(CHROMIUM).exists()
-    assert browser.version
+    assert Path(CHROMIUM).exists() and browser.version

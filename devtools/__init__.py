@@ -1,0 +1,1 @@
+"""Helpers for tests and benchmarks that drive the real app (not part of the app itself)."""
