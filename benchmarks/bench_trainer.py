@@ -43,10 +43,14 @@ class LinearModel(nn.Module):
         return self.linear(x)
 
 
-def reference_loop(model: nn.Module, X: torch.Tensor, y: torch.Tensor, epochs: int, batch_size: int) -> list[float]:
+def reference_loop(
+    model: nn.Module, X: torch.Tensor, y: torch.Tensor, epochs: int, batch_size: int
+) -> list[float]:
     """The notes' ``train_model`` (seed 000), with the loader's generator seeded explicitly."""
     dataset = TensorDataset(X, y)
-    dataloader = DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(0))
+    dataloader = DataLoader(
+        dataset, batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(0)
+    )
     criterion = nn.MSELoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     losses = []
@@ -72,8 +76,10 @@ def timed(fn, *args) -> tuple[float, object]:
 def seed_experiment(repeats: int) -> None:
     X, y = data.seed_regression()
     print(f"Part 1 - seed experiment, N = {X.shape[0]}, {repeats} alternating repeats, times in ms")
-    print(f"{'epochs':>6} {'batch':>5} | {'ref best':>8} {'ref med':>8} | {'fit best':>8} {'fit med':>8} "
-          f"| {'ratio best':>10} {'ratio med':>9} | bit-exact")
+    print(
+        f"{'epochs':>6} {'batch':>5} | {'ref best':>8} {'ref med':>8} | {'fit best':>8} {'fit med':>8} "
+        f"| {'ratio best':>10} {'ratio med':>9} | bit-exact"
+    )
     totals = {"ref": [0.0, 0.0], "fit": [0.0, 0.0]}
     for epochs, batch_size in EXPERIMENTS:
         initial = models.linear(seed=0)
@@ -92,12 +98,16 @@ def seed_experiment(repeats: int) -> None:
         for k in totals:
             totals[k][0] += best[k]
             totals[k][1] += median[k]
-        print(f"{epochs:>6} {batch_size:>5} | {best['ref'] * 1e3:8.1f} {median['ref'] * 1e3:8.1f} | "
-              f"{best['fit'] * 1e3:8.1f} {median['fit'] * 1e3:8.1f} | {best['fit'] / best['ref']:10.2f} "
-              f"{median['fit'] / median['ref']:9.2f} | {exact}")
+        print(
+            f"{epochs:>6} {batch_size:>5} | {best['ref'] * 1e3:8.1f} {median['ref'] * 1e3:8.1f} | "
+            f"{best['fit'] * 1e3:8.1f} {median['fit'] * 1e3:8.1f} | {best['fit'] / best['ref']:10.2f} "
+            f"{median['fit'] / median['ref']:9.2f} | {exact}"
+        )
     ref, fit = totals["ref"], totals["fit"]
-    print(f"{'total':>12} | {ref[0] * 1e3:8.1f} {ref[1] * 1e3:8.1f} | {fit[0] * 1e3:8.1f} {fit[1] * 1e3:8.1f} | "
-          f"{fit[0] / ref[0]:10.2f} {fit[1] / ref[1]:9.2f} | target <= 0.50")
+    print(
+        f"{'total':>12} | {ref[0] * 1e3:8.1f} {ref[1] * 1e3:8.1f} | {fit[0] * 1e3:8.1f} {fit[1] * 1e3:8.1f} | "
+        f"{fit[0] / ref[0]:10.2f} {fit[1] / ref[1]:9.2f} | target <= 0.50"
+    )
 
 
 def main() -> None:

@@ -6,10 +6,10 @@ global RNG: the same ``seed`` always gives the same tensors, whatever other sess
 
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import Tensor
+
+from ebcore.calc import keras_train_samples
 
 
 def _generator(seed: int) -> torch.Generator:
@@ -67,7 +67,7 @@ def validation_split(
     n = X.shape[0]
     if y.shape[0] != n:
         raise ValueError(f"X and y must have the same number of samples, got {n} and {y.shape[0]}")
-    split_at = int(math.floor(n * (1.0 - fraction)))
+    split_at = keras_train_samples(n, fraction)
     if split_at == 0 or split_at == n:
         raise ValueError(
             f"fraction={fraction} on {n} samples leaves {split_at} training and {n - split_at} "

@@ -24,6 +24,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from ebcore.calc import loader_length
+from ebcore.keraslog import progress_line
+
 # The server has 2 cores shared by many sessions; intra-op threads only add contention for these tiny models.
 torch.set_num_threads(1)
 
@@ -159,11 +162,6 @@ def learning_rate(config: TrainConfig, step: int, steps_per_epoch: int) -> float
 # --- which samples go in which batch ----------------------------------------------------------------
 
 
-def batches_per_epoch(n: int, batch_size: int, drop_last: bool) -> int:
-    """Updates per epoch for ``n`` samples: ``ceil(n / batch_size)``, or ``floor`` with ``drop_last``."""
-    return n // batch_size if drop_last else -(-n // batch_size)
-
-
 def _epoch_orders(n: int, *, shuffle: bool, seed: int) -> Iterator[Tensor]:
     """Endless per-epoch sample orders (int64 index tensors), consuming randomness like the DataLoader."""
     if not shuffle:
@@ -211,7 +209,7 @@ def epoch_batches(
 
 def steps_needed(n: int, config: TrainConfig) -> int:
     """Optimizer steps a full run takes on ``n`` training samples: epochs × batches per epoch."""
-    return config.epochs * batches_per_epoch(n, config.batch_size, config.drop_last)
+    return config.epochs * loader_length(n, config.batch_size, config.drop_last)
 
 
 def samples_needed(n: int, config: TrainConfig, n_val: int = 0) -> int:
@@ -227,7 +225,7 @@ def check_budget(n: int, config: TrainConfig, n_val: int = 0) -> int:
     """
     _require_int("n", n, 1)
     _require_int("n_val", n_val, 0)
-    if batches_per_epoch(n, config.batch_size, config.drop_last) == 0:
+    if loader_length(n, config.batch_size, config.drop_last) == 0:
         raise ValueError(
             f"batch_size={config.batch_size} with drop_last=True leaves no batch from {n} samples; "
             f"batch_size must be at most {n}"
@@ -235,7 +233,7 @@ def check_budget(n: int, config: TrainConfig, n_val: int = 0) -> int:
     steps = steps_needed(n, config)
     if steps > STEP_BUDGET:
         raise ValueError(
-            f"{config.epochs} epochs × {batches_per_epoch(n, config.batch_size, config.drop_last)} "
+            f"{config.epochs} epochs × {loader_length(n, config.batch_size, config.drop_last)} "
             f"batches = {steps} steps exceeds the budget of {STEP_BUDGET} steps; use fewer epochs "
             "or a larger batch_size"
         )
@@ -376,58 +374,18 @@ class History:
         return metrics
 
     def log_lines(self) -> list[str]:
-        """The run as a Keras-style log, one line per epoch, plus Keras's early-stopping notes."""
+        """The run as a Keras-style log, one line per epoch
+        (``Epoch 3/20  800/800 [==============================] - loss: 0.4561 - val_loss: 0.4702``),
+        plus Keras's early-stopping notes."""
         steps, epochs = self.steps_per_epoch, self.config.epochs
         lines = [
-            keras_progress_line(e + 1, epochs, steps, steps, self.epoch_metrics(e), self.epoch_time[e])
-            for e in range(self.epochs_run)
+            progress_line(e + 1, epochs, steps, steps, self.epoch_metrics(e)) for e in range(self.epochs_run)
         ]
         if self.stopped_epoch is not None:
             lines.append(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.config.restore_best_weights and self.best_epoch is not None:
             lines.append(f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}.")
         return lines
-
-
-def keras_progress_line(
-    epoch: int,
-    epochs: int,
-    step: int,
-    steps: int,
-    metrics: dict[str, float] | None = None,
-    seconds: float | None = None,
-) -> str:
-    """One Keras-style progress line, e.g.
-    ``Epoch 3/20  800/800 [==============================] - 2s 2ms/step - loss: 0.4561 - accuracy: 0.7959``.
-
-    ``epoch`` is 1-based; ``step`` of ``steps`` batches done draws the 30-character bar (``>`` marks
-    the head while in progress). ``seconds`` is the time elapsed in the epoch: shown as ``ETA`` while
-    in progress and as total and per-step time once ``step == steps``. Metric values use Keras's
-    ``%.4f`` (``%.4e`` when tiny).
-    """
-    width = 30
-    digits = len(str(steps))
-    filled = int(width * step / steps)
-    bar = ""
-    if filled > 0:
-        bar = "=" * (filled - 1) + (">" if step < steps else "=")
-    bar += "." * (width - filled)
-    line = f"Epoch {epoch}/{epochs}  {step:>{digits}}/{steps} [{bar}]"
-    if seconds is not None and step > 0:
-        if step < steps:
-            line += f" - ETA: {seconds / step * (steps - step):.0f}s"
-        else:
-            per_step = seconds / steps
-            if per_step >= 1:
-                pace = f"{per_step:.0f}s/step"
-            elif per_step >= 1e-3:
-                pace = f"{per_step * 1e3:.0f}ms/step"
-            else:
-                pace = f"{per_step * 1e6:.0f}us/step"
-            line += f" - {seconds:.0f}s {pace}"
-    for name, value in (metrics or {}).items():
-        line += f" - {name}: {value:.4f}" if abs(value) > 1e-3 else f" - {name}: {value:.4e}"
-    return line
 
 
 # --- failures ----------------------------------------------------------------------------------------
@@ -617,7 +575,7 @@ def fit(
     if not params:
         raise ValueError("model has no trainable parameters")
 
-    steps_per_epoch = batches_per_epoch(n, config.batch_size, config.drop_last)
+    steps_per_epoch = loader_length(n, config.batch_size, config.drop_last)
     history = History(config=config, n_samples=n, steps_per_epoch=steps_per_epoch)
     optimizer = _make_optimizer(params, config)
     loss_fn = _mse_loss if config.loss == "mse" else F.cross_entropy
