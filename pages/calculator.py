@@ -7,7 +7,8 @@ from ebcore import calc, frameworks
 from ebcore.examples import WORKED_EXAMPLES
 from ebcore.keraslog import progress_line
 from ebcore.strip import BlockKind, epoch_strip
-from ui import charts, nav, urlstate
+from ui import nav, urlstate
+from ui.charts.strip import epoch_strip_chart
 from ui.i18n import t
 
 N = urlstate.IntParam("n", 320, 1, 1_000_000_000)
@@ -97,7 +98,7 @@ if r > 1:
 strip_labels = {kind.value: t(f"calc.strip.{kind.value}") for kind in BlockKind} | {
     key: t(f"calc.strip.{key}") for key in ("batch", "samples", "size", "gap")
 } | {"x_title": t("calc.strip.x")}
-st.altair_chart(charts.epoch_strip_chart(epoch_strip(p), strip_labels), width="stretch")
+st.altair_chart(epoch_strip_chart(epoch_strip(p), strip_labels), width="stretch")
 
 # --- Keras's view ---
 st.subheader(t("calc.keras.title"))

@@ -1,5 +1,7 @@
 """English text, one module per page; keys are prefixed with the page's name (``calc.``, ``exam.``)."""
 
-from ui.locales.en import calc, shell
+import sys
 
-STRINGS: dict[str, str] = shell.STRINGS | calc.STRINGS
+from ui.locales._merge import merged
+
+STRINGS: dict[str, str] = merged(sys.modules[__name__])

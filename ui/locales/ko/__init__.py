@@ -1,5 +1,7 @@
 """한국어 문구. 페이지마다 모듈 하나이고, 키는 ``en``과 똑같습니다."""
 
-from ui.locales.ko import calc, shell
+import sys
 
-STRINGS: dict[str, str] = shell.STRINGS | calc.STRINGS
+from ui.locales._merge import merged
+
+STRINGS: dict[str, str] = merged(sys.modules[__name__])

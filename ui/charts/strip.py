@@ -1,8 +1,4 @@
-"""Altair chart builders. Pure: data and already-translated labels in, a chart out.
-
-Every chart uses the Okabe–Ito palette, which stays distinguishable for the common forms of
-colour blindness and on a washed-out classroom projector.
-"""
+"""The home page's epoch strip: one epoch as a row of batch blocks."""
 
 from __future__ import annotations
 
@@ -12,21 +8,7 @@ import altair as alt
 import pandas as pd
 
 from ebcore.strip import Block, BlockKind
-
-# Okabe & Ito (2008), "Color Universal Design".
-PALETTE = {
-    "blue": "#0072B2",
-    "orange": "#E69F00",
-    "sky": "#56B4E9",
-    "green": "#009E73",
-    "yellow": "#F0E442",
-    "vermillion": "#D55E00",
-    "purple": "#CC79A7",
-    "grey": "#999999",
-    "black": "#000000",
-}
-# A series order for line charts with several runs.
-SERIES = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")]
+from ui.charts import FONT_SIZE, PALETTE
 
 _STRIP_COLOURS = {
     BlockKind.FULL: PALETTE["blue"],
@@ -34,7 +16,6 @@ _STRIP_COLOURS = {
     BlockKind.DROPPED: "#D9D9D9",
     BlockKind.GAP: "#FFFFFF",
 }
-FONT_SIZE = 16  # readable from the back of a classroom
 
 
 def epoch_strip_chart(blocks: Sequence[Block], labels: Mapping[str, str], height: int = 170) -> alt.Chart:
