@@ -5,9 +5,10 @@ MSE) both ways from the same initial weights, alternating the two in every repea
 load hits both alike, and prints the best and median wall times, the ratios and whether the epoch
 losses agree bit for bit. Target: fit ≤ 0.5 × reference.
 
-Part 2 measures the worst case the step and sample budgets allow for the app's models: it times
-steps of an MLP (2→64→64→2, BatchNorm, Adam, with validation) at several batch sizes and
-extrapolates the slowest run a config within ``STEP_BUDGET`` / ``SAMPLE_BUDGET`` can ask for.
+Part 2 runs the most expensive configs ``STEP_BUDGET`` / ``SAMPLE_BUDGET`` still allow for the
+app's models, Linear(1,1) and an MLP 2→64→64→2 with BatchNorm (Adam, with validation): the most
+steps at a tiny batch, the most sample passes at full and medium batches, the most epochs on a
+tiny set. It prints wall and CPU time of each; the worst must stay well inside ~3 s.
 
 Run: ``python benchmarks/bench_trainer.py [--repeats 9]``.
 """
@@ -105,17 +106,73 @@ def seed_experiment(repeats: int) -> None:
         )
     ref, fit = totals["ref"], totals["fit"]
     print(
-        f"{'total':>12} | {ref[0] * 1e3:8.1f} {ref[1] * 1e3:8.1f} | {fit[0] * 1e3:8.1f} {fit[1] * 1e3:8.1f} | "
-        f"{fit[0] / ref[0]:10.2f} {fit[1] / ref[1]:9.2f} | target <= 0.50"
+        f"{'total':>12} | {ref[0] * 1e3:8.1f} {ref[1] * 1e3:8.1f} | {fit[0] * 1e3:8.1f} "
+        f"{fit[1] * 1e3:8.1f} | {fit[0] / ref[0]:10.2f} {fit[1] / ref[1]:9.2f} | target <= 0.50"
     )
+
+
+def budget_case(
+    model_kind: str, n: int, batch_size: int, epochs: int, n_val: int
+) -> tuple[float, float, int]:
+    """Run one fit at the edge of the budget; return (wall seconds, CPU seconds, steps)."""
+    if model_kind == "linear":
+        X, y = data.seed_regression(n=n + n_val)
+        model, loss = models.linear(), "mse"
+    else:
+        X, y = data.classification_blobs(max(n + n_val, 2))
+        model, loss = models.mlp(2, (64, 64), 2, norm="batch"), "cross_entropy"
+    (X_train, y_train), validation = (X[:n], y[:n]), (X[n : n + n_val], y[n : n + n_val])
+    config = train.TrainConfig(epochs, batch_size, lr=0.01, optimizer="adam", loss=loss)
+    steps = train.check_budget(n, config, n_val)
+    wall, cpu = time.perf_counter(), time.process_time()
+    train.fit(model, X_train, y_train, config, validation_data=validation if n_val else None)
+    return time.perf_counter() - wall, time.process_time() - cpu, steps
+
+
+def budget_worst_case() -> None:
+    steps_max, samples_max = train.STEP_BUDGET, train.SAMPLE_BUDGET
+    print(
+        f"\nPart 2 - worst cases within STEP_BUDGET = {steps_max:,} steps and SAMPLE_BUDGET = "
+        f"{samples_max:,} sample passes (Adam, default recording, one run each)"
+    )
+    print(
+        f"{'model':>9} {'case':>22} {'N':>5} {'B':>5} {'epochs':>6} {'val':>4} {'steps':>6} | "
+        f"{'wall s':>6} {'cpu s':>6}"
+    )
+    cases = [
+        ("most steps, batch 2", 2000, 2, steps_max // 1000, 400),
+        ("full batch", 2000, 2000, samples_max // 2400, 400),
+        ("batch 64, most samples", 2000, 64, min(steps_max // 32, samples_max // 2400), 400),
+        ("most epochs, tiny N", 2, 2, steps_max, samples_max // steps_max - 2),
+    ]
+    worst = (0.0, "")
+    for model_kind in ("linear", "mlp_bn"):
+        for name, n, batch_size, epochs, n_val in cases:
+            wall, cpu, steps = budget_case(model_kind, n, batch_size, epochs, n_val)
+            print(
+                f"{model_kind:>9} {name:>22} {n:>5} {batch_size:>5} {epochs:>6} {n_val:>4} {steps:>6} | "
+                f"{wall:6.2f} {cpu:6.2f}"
+            )
+            worst = max(worst, (wall, f"{model_kind}, {name}"))
+    print(f"worst case: {worst[0]:.2f} s wall ({worst[1]}); target: well inside 3 s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--skip-budget", action="store_true", help="only run part 1")
     args = parser.parse_args()
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} intra-op thread(s)\n")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} intra-op thread(s), load average {load()}\n")
     seed_experiment(args.repeats)
+    if not args.skip_budget:
+        budget_worst_case()
+
+
+def load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 if __name__ == "__main__":

@@ -434,6 +434,7 @@ def _make_optimizer(params: list[nn.Parameter], config: TrainConfig) -> torch.op
 
 
 _MEAN = torch.nn._reduction.get_enum("mean")
+_ZERO = torch.zeros(1)
 
 
 def _mse_loss(outputs: Tensor, targets: Tensor) -> Tensor:
@@ -667,7 +668,8 @@ def _train_epoch(
             loss = loss_fn(out, yb)
             loss.backward()
             # Per-tensor norms now, one stacked reduction per epoch: no host sync inside the loop.
-            norms.append(torch._foreach_norm([p.grad for p in params if p.grad is not None]))
+            # A parameter the forward pass did not use has no gradient; it counts as zero.
+            norms.append(torch._foreach_norm([_ZERO if p.grad is None else p.grad for p in params]))
             optimizer.step()
             losses.append(loss.detach())
             outputs.append(out.detach())
@@ -701,10 +703,8 @@ def _record_steps(
         return []
     # float32 → Python float is exact, so `.tolist()` gives the very doubles `.item()` would.
     values = torch.stack(losses).tolist()
-    counts = torch.tensor([len(parts) for parts in norms])
-    squares = torch.stack([t for parts in norms for t in parts]).square()
-    owner = torch.repeat_interleave(torch.arange(done), counts)
-    grad_norms = torch.zeros(done).index_add_(0, owner, squares).sqrt()
+    # The global norm is the L2 norm of the per-tensor norms.
+    grad_norms = torch.stack([t for parts in norms for t in parts]).view(done, -1).norm(dim=1)
     history.step_loss.extend(values)
     history.step_grad_norm.extend(grad_norms.tolist())
     history.step_batch_size.extend(xb.shape[0] for xb in xs[:done])

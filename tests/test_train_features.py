@@ -373,3 +373,21 @@ def test_bad_data_is_refused():
         train.fit(models.linear(1, 2), X, y, train.TrainConfig(1, 2, loss="cross_entropy"))
     with pytest.raises(ValueError, match="mse"):
         train.fit(models.linear(), X, y.long(), train.TrainConfig(1, 2))
+
+
+def test_a_parameter_without_gradient_counts_as_zero():
+    class WithSpare(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = models.linear()
+            self.spare = torch.nn.Parameter(torch.ones(3))  # never used in forward
+
+        def forward(self, x):
+            return self.linear(x)
+
+    X, y = data.seed_regression(n=40)
+    cfg = train.TrainConfig(epochs=2, batch_size=8)
+    spare = train.fit(WithSpare(), X, y, cfg)
+    plain = train.fit(models.linear(), X, y, cfg)
+    assert spare.step_loss == plain.step_loss
+    assert spare.step_grad_norm == pytest.approx(plain.step_grad_norm, rel=1e-6)
