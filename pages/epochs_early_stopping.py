@@ -1,0 +1,146 @@
+"""Epochs & early stopping: scrub a real run from underfitting to overfitting, stop it Keras's way,
+and read the Keras log. Reads the widgets, asks ebcore.overfit, draws the answers."""
+
+import pandas as pd
+import streamlit as st
+
+from ebcore import overfit
+from ui import urlstate
+from ui.charts.epochs import accuracy_chart, fit_chart, loss_chart, stopping_chart
+from ui.i18n import t
+from ui.progress import progress_bar
+
+POINTS = urlstate.IntParam("points", 12, *overfit.POINTS_RANGE)
+SEED = urlstate.IntParam("seed", 0, 0, 99)
+EPOCH = urlstate.IntParam("epoch", 60, 0, overfit.EPOCHS)
+PATIENCE = urlstate.IntParam("patience", 3, 0, 30)
+MIN_DELTA = urlstate.ChoiceParam("min_delta", "0", ("0", "0.001", "0.01", "0.05"))
+RESTORE = urlstate.BoolParam("restore", True)
+LOG_N = urlstate.ChoiceParam("log_n", "1000", tuple(map(str, overfit.LOG_SAMPLES)))
+LOG_BATCH = urlstate.ChoiceParam("log_batch", "32", tuple(map(str, overfit.LOG_BATCHES)))
+LOG_EPOCHS = urlstate.IntParam("log_epochs", 10, 1, overfit.LOG_EPOCHS_MAX)
+urlstate.guard([POINTS, SEED, EPOCH, PATIENCE, MIN_DELTA, RESTORE, LOG_N, LOG_BATCH, LOG_EPOCHS])
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def curve_run(points: int, seed: int, label: str) -> overfit.CurveRun:
+    """One curve run per (points, seed); scrubbing the epoch slider only reads its snapshots."""
+    with progress_bar(label) as update:
+        return overfit.train_curve(points, seed, on_epoch=lambda done, total: update(done / total))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def log_run(n: int, batch: int, epochs: int, label: str) -> overfit.KerasLogRun:
+    """The classification run, its log printed live (epoch by epoch) while it trains."""
+    live = st.empty()
+    with progress_bar(label) as update:
+        def show(lines: list[str], done: int) -> None:
+            live.code("\n".join(lines), language=None)
+            update(done / epochs)
+
+        run = overfit.keras_log_run(n, batch, epochs, on_epoch=show)
+    live.empty()
+    return run
+
+
+title, share = st.columns([4, 1], vertical_alignment="bottom")
+title.title(t("epochs.title"))
+urlstate.show_notes()
+st.markdown(t("epochs.intro"))
+
+# --- 1. scrub through training ---
+st.header(t("epochs.scrub.title"))
+c1, c2 = st.columns(2)
+points = urlstate.slider(POINTS, t("epochs.points"), t("epochs.points.help"), c1)
+seed = urlstate.slider(SEED, t("epochs.seed"), t("epochs.seed.help"), c2)
+run = curve_run(points, seed, t("epochs.training"))
+val = run.val_loss
+phases = overfit.regions(val)
+best = min(range(run.epochs), key=val.__getitem__) + 1
+
+st.caption(t("epochs.presets"))
+with st.container(horizontal=True, gap="small"):
+    first_good = [p.value for p in phases].index("good") + 1
+    for key, epoch in (("under", max(1, first_good // 3)), ("good", best), ("over", run.epochs)):
+        st.button(t(f"epochs.preset.{key}", epoch=epoch), on_click=urlstate.set_values, kwargs={"epoch": epoch})
+epoch = urlstate.slider(EPOCH, t("epochs.epoch"), t("epochs.epoch.help"))
+
+phase = "start" if epoch == 0 else phases[epoch - 1].value
+left, right = st.columns(2)
+fit_labels = {k: t(f"epochs.fit.{k}") for k in ("truth", "model", "points", "x", "y")}
+left.altair_chart(fit_chart(run.task.grid.squeeze(1).tolist(), overfit.target(run.task.grid).squeeze(1).tolist(),
+                            run.snapshots[epoch].tolist(), run.task.x.squeeze(1).tolist(),
+                            run.task.y.squeeze(1).tolist(), fit_labels), width="stretch")
+loss_labels = {k: t(f"epochs.loss.{k}") for k in ("train", "val", "under", "good", "over", "x", "y", "current")}
+right.altair_chart(loss_chart(run.train_loss, val, [p.value for p in phases], epoch, loss_labels), width="stretch")
+m = st.columns(3)
+train_now = run.train_loss[epoch - 1] if epoch else float("nan")
+m[0].metric(t("epochs.m.train"), f"{train_now:.3f}" if epoch else "—", border=True)
+m[1].metric(t("epochs.m.val"), f"{val[epoch - 1]:.3f}" if epoch else "—", border=True)
+m[2].metric(t("epochs.m.best"), f"{best}", help=t("epochs.m.best.help"), border=True)
+st.markdown(t(f"epochs.phase.{phase}", epoch=epoch, best=best))
+
+# --- 2. early stopping ---
+st.header(t("epochs.stop.title"))
+st.markdown(t("epochs.stop.intro"))
+s1, s2, s3 = st.columns([2, 2, 1.3], vertical_alignment="bottom")
+patience = urlstate.slider(PATIENCE, t("epochs.patience"), t("epochs.patience.help"), s1)
+with s2:
+    min_delta = st.segmented_control(t("epochs.min_delta"), MIN_DELTA.options, default=MIN_DELTA.default,
+                                     required=True, key=MIN_DELTA.key, bind="query-params",
+                                     help=t("epochs.min_delta.help"))
+restore = urlstate.toggle(RESTORE, t("epochs.restore"), t("epochs.restore.help"), s3)
+stop = overfit.keras_early_stopping(val, patience, float(min_delta))
+st.code(f"EarlyStopping(monitor='val_loss', patience={patience}, min_delta={min_delta}, "
+        f"restore_best_weights={restore})", language="python")
+stop_labels = {k: t(f"epochs.stopchart.{k}") for k in ("ran", "skipped", "best", "stop", "x", "y")}
+st.altair_chart(stopping_chart(val, stop.best_epoch, stop.stop_epoch, stop_labels), width="stretch")
+final = stop.val_loss_restored if restore else stop.val_loss_last
+k = st.columns(3)
+k[0].metric(t("epochs.m.stopped"), str(stop.stop_epoch) if stop.stop_epoch else t("epochs.m.never"), border=True)
+k[1].metric(t("epochs.m.best_epoch"), str(stop.best_epoch), border=True)
+k[2].metric(t("epochs.m.final"), f"{final:.3f}", help=t("epochs.m.final.help"), border=True)
+st.markdown(t("epochs.stop.result", stop=stop.epochs_run, best=stop.best_epoch, total=run.epochs,
+              restored=f"{stop.val_loss_restored:.3f}", last=f"{stop.val_loss_last:.3f}"))
+
+st.subheader(t("epochs.patience.table"))
+rows = [overfit.keras_early_stopping(val, p, float(min_delta)) for p in (0, 1, 2, 3, 5, 10, 20, 30)]
+st.dataframe(pd.DataFrame({
+    t("epochs.table.patience"): [r.patience for r in rows],
+    t("epochs.table.stop"): [r.stop_epoch or t("epochs.m.never") for r in rows],
+    t("epochs.table.best"): [r.best_epoch for r in rows],
+    t("epochs.table.restored"): [round(r.val_loss_restored, 3) for r in rows],
+    t("epochs.table.last"): [round(r.val_loss_last, 3) for r in rows],
+}), hide_index=True, width="stretch")
+
+# --- 3. the Keras log ---
+st.header(t("epochs.log.title"))
+st.markdown(t("epochs.log.intro"))
+l1, l2, l3 = st.columns(3)
+with l1:
+    log_n = st.segmented_control(t("epochs.log.n"), LOG_N.options, default=LOG_N.default, required=True,
+                                 key=LOG_N.key, bind="query-params", help=t("epochs.log.n.help"))
+with l2:
+    log_batch = st.segmented_control(t("epochs.log.batch"), LOG_BATCH.options, default=LOG_BATCH.default,
+                                     required=True, key=LOG_BATCH.key, bind="query-params")
+log_epochs = urlstate.slider(LOG_EPOCHS, t("epochs.log.epochs"), container=l3)
+n, b = int(log_n), int(log_batch)
+steps = overfit.log_steps(n, b)
+log = log_run(n, b, log_epochs, t("epochs.training"))
+st.markdown(t("epochs.log.steps", n=f"{n:,}", train=f"{log.n_train:,}", b=b, steps=f"{steps:,}"))
+st.code("\n".join(log.lines), language=None)
+notes_n, notes_b = overfit.NOTES_LOG
+st.caption(t("epochs.log.notes", steps=f"{overfit.log_steps(notes_n, notes_b):,}",
+             train=f"{overfit.log_train_samples(notes_n):,}", b=notes_b))
+acc_labels = {k: t(f"epochs.acc.{k}") for k in ("train", "val", "x", "y")}
+st.altair_chart(accuracy_chart(log.accuracy, log.val_accuracy, acc_labels), width="stretch")
+
+# --- 4. questions ---
+st.header(t("epochs.qa.title"))
+for q in ("more", "same_exam", "start"):
+    with st.expander(t(f"epochs.qa.{q}.q")):
+        st.markdown(t(f"epochs.qa.{q}.a"))
+
+with share.popover(t("url.share_title"), icon=":material/link:", width="stretch"):
+    st.caption(t("url.share_help"))
+    st.code(urlstate.share_link(), language=None, wrap_lines=True)

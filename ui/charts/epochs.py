@@ -1,0 +1,135 @@
+"""The epochs page's charts: the fitted curve at one epoch, loss curves with phases, early stopping, accuracy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import pandas as pd
+
+from ui.charts import FONT_SIZE, PALETTE, style
+
+_REGION_COLOURS = {"under": PALETTE["sky"], "good": PALETTE["green"], "over": PALETTE["vermillion"]}
+# The polynomial shoots off far outside the data when it overfits; the view stays on the data's scale.
+_Y_VIEW = (-2.2, 2.2)
+
+
+def fit_chart(grid: Sequence[float], truth: Sequence[float], fitted: Sequence[float], x: Sequence[float],
+              y: Sequence[float], labels: Mapping[str, str], height: int = 380) -> alt.Chart:
+    """The model's curve at one epoch over the training points, with the true function dashed.
+
+    ``grid``/``truth``/``fitted`` are matching x positions and y values; ``x``/``y`` the training
+    points. ``labels``: ``"truth"``, ``"model"``, ``"points"`` (legend), ``"x"``, ``"y"`` (axes).
+    """
+    curves = pd.DataFrame({"x": list(grid) * 2, "y": list(truth) + list(fitted),
+                           "series": [labels["truth"]] * len(grid) + [labels["model"]] * len(grid)})
+    points = pd.DataFrame({"x": list(x), "y": list(y), "series": labels["points"]})
+    names = [labels["model"], labels["truth"], labels["points"]]
+    colour = alt.Color("series:N", scale=alt.Scale(domain=names, range=[PALETTE["blue"], PALETTE["grey"],
+                                                                        PALETTE["orange"]]),
+                       legend=alt.Legend(title=None, orient="top", symbolSize=200))
+    x_enc = alt.X("x:Q", title=labels["x"], scale=alt.Scale(domain=[-1, 1]))
+    y_enc = alt.Y("y:Q", title=labels["y"], scale=alt.Scale(domain=list(_Y_VIEW)))
+    lines = alt.Chart(curves).mark_line(clip=True).encode(
+        x=x_enc, y=y_enc, color=colour,
+        strokeDash=alt.condition(alt.datum.series == labels["truth"], alt.value([6, 4]), alt.value([1, 0])),
+        strokeWidth=alt.condition(alt.datum.series == labels["truth"], alt.value(2), alt.value(4)),
+    )
+    dots = alt.Chart(points).mark_circle(size=160, opacity=1, stroke="white", strokeWidth=1.5).encode(
+        x=x_enc, y=y_enc, color=colour)
+    return style(lines + dots, height)
+
+
+def loss_chart(train_loss: Sequence[float], val_loss: Sequence[float], regions: Sequence[str], current: int,
+               labels: Mapping[str, str], height: int = 380) -> alt.Chart:
+    """Training and validation loss per epoch (1-based, log scale) over shaded phases, current epoch ruled.
+
+    ``regions`` has one of ``"under"``/``"good"``/``"over"`` per epoch; ``current`` is the scrubbed
+    epoch (0 = before training, no rule). ``labels``: ``"train"``, ``"val"``, ``"under"``, ``"good"``,
+    ``"over"``, ``"x"``, ``"y"``, ``"current"``.
+    """
+    epochs = list(range(1, len(val_loss) + 1))
+    lines = pd.DataFrame({"epoch": epochs * 2, "loss": list(train_loss) + list(val_loss),
+                          "series": [labels["train"]] * len(epochs) + [labels["val"]] * len(epochs)})
+    spans = []
+    for e, region in zip(epochs, regions, strict=True):
+        if spans and spans[-1]["region"] == region:
+            spans[-1]["end"] = e + 0.5
+        else:
+            spans.append({"region": region, "start": e - 0.5, "end": e + 0.5})
+    shade = pd.DataFrame(spans).assign(name=lambda d: d.region.map(labels),
+                                       mid=lambda d: (d.start + d.end) / 2)
+    x_scale = alt.Scale(domain=[0.5, len(epochs) + 0.5], nice=False)
+    x_enc = alt.X("epoch:Q", title=labels["x"], scale=x_scale)
+    region_scale = alt.Scale(domain=list(_REGION_COLOURS), range=list(_REGION_COLOURS.values()))
+    background = alt.Chart(shade).mark_rect(opacity=0.13).encode(
+        x=alt.X("start:Q", scale=x_scale), x2="end:Q",
+        color=alt.Color("region:N", scale=region_scale, legend=None))
+    names = alt.Chart(shade).mark_text(baseline="top", dy=6, fontSize=FONT_SIZE - 1, fontWeight="bold").encode(
+        x=alt.X("mid:Q", scale=x_scale), y=alt.value(0), text="name:N",
+        color=alt.Color("region:N", scale=region_scale, legend=None))
+    curves = alt.Chart(lines).mark_line(strokeWidth=3).encode(
+        x=x_enc, y=alt.Y("loss:Q", title=labels["y"], scale=alt.Scale(type="log")),
+        color=alt.Color("series:N", scale=alt.Scale(domain=[labels["train"], labels["val"]],
+                                                    range=[PALETTE["blue"], PALETTE["orange"]]),
+                        legend=alt.Legend(title=None, orient="bottom", symbolSize=200)),
+        tooltip=[alt.Tooltip("epoch:Q", title=labels["x"]), alt.Tooltip("loss:Q", format=".4f")])
+    layers = [background, curves]
+    if current > 0:
+        rule = pd.DataFrame({"epoch": [current], "text": [labels["current"]]})
+        layers.append(alt.Chart(rule).mark_rule(strokeWidth=2, color=PALETTE["black"]).encode(x="epoch:Q"))
+    layers.append(names)
+    return style(alt.layer(*layers).resolve_scale(color="independent"), height)
+
+
+def stopping_chart(val_loss: Sequence[float], best_epoch: int, stop_epoch: int | None,
+                   labels: Mapping[str, str], height: int = 340) -> alt.Chart:
+    """Validation loss per epoch, solid while training runs and faded after the stop, with the best and
+    stop epochs (1-based) ruled and named. ``labels``: ``"ran"``, ``"skipped"``, ``"best"``, ``"stop"``,
+    ``"x"``, ``"y"``."""
+    last = stop_epoch or len(val_loss)
+    rows = [{"epoch": e, "loss": v, "part": labels["ran"] if e <= last else labels["skipped"]}
+            for e, v in enumerate(val_loss, start=1)]
+    # The faded part starts at the stop epoch so the two pieces join up.
+    if stop_epoch is not None and stop_epoch < len(val_loss):
+        rows.append({"epoch": stop_epoch, "loss": val_loss[stop_epoch - 1], "part": labels["skipped"]})
+    frame = pd.DataFrame(rows)
+    x_enc = alt.X("epoch:Q", title=labels["x"], scale=alt.Scale(domain=[0.5, len(val_loss) + 0.5], nice=False))
+    line = alt.Chart(frame).mark_line(strokeWidth=3).encode(
+        x=x_enc, y=alt.Y("loss:Q", title=labels["y"], scale=alt.Scale(type="log")),
+        color=alt.Color("part:N", scale=alt.Scale(domain=[labels["ran"], labels["skipped"]],
+                                                  range=[PALETTE["orange"], "#CCCCCC"]),
+                        legend=alt.Legend(title=None, orient="bottom", symbolSize=200)),
+        tooltip=[alt.Tooltip("epoch:Q", title=labels["x"]), alt.Tooltip("loss:Q", format=".4f")])
+    marks = [{"epoch": best_epoch, "text": labels["best"].format(epoch=best_epoch), "kind": "best", "ypix": 4}]
+    if stop_epoch is not None:
+        marks.append({"epoch": stop_epoch, "text": labels["stop"].format(epoch=stop_epoch), "kind": "stop",
+                      "ypix": FONT_SIZE + 12})
+    rules_frame = pd.DataFrame(marks)
+    kind_scale = alt.Scale(domain=["best", "stop"], range=[PALETTE["green"], PALETTE["vermillion"]])
+    rules = alt.Chart(rules_frame).mark_rule(strokeWidth=3, strokeDash=[6, 3]).encode(
+        x="epoch:Q", color=alt.Color("kind:N", scale=kind_scale, legend=None))
+    # Pixel positions (scale=None): the stop label sits one line below the best label, so the two
+    # never overlap when the epochs are close.
+    texts = alt.Chart(rules_frame).mark_text(align="left", dx=6, baseline="top", fontSize=FONT_SIZE - 1,
+                                             fontWeight="bold").encode(
+        x="epoch:Q", y=alt.Y("ypix:Q", scale=None, axis=None), text="text:N",
+        color=alt.Color("kind:N", scale=kind_scale, legend=None))
+    return style(alt.layer(line, rules, texts).resolve_scale(color="independent"), height)
+
+
+def accuracy_chart(accuracy: Sequence[float], val_accuracy: Sequence[float], labels: Mapping[str, str],
+                   height: int = 320) -> alt.Chart:
+    """Training and validation accuracy (fractions 0..1, shown as %) per 1-based epoch.
+    ``labels``: ``"train"``, ``"val"``, ``"x"``, ``"y"``."""
+    epochs = list(range(1, len(accuracy) + 1))
+    frame = pd.DataFrame({"epoch": epochs * 2, "acc": list(accuracy) + list(val_accuracy),
+                          "series": [labels["train"]] * len(epochs) + [labels["val"]] * len(epochs)})
+    chart = alt.Chart(frame).mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=70)).encode(
+        x=alt.X("epoch:Q", title=labels["x"], axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("acc:Q", title=labels["y"], axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
+        color=alt.Color("series:N", scale=alt.Scale(domain=[labels["train"], labels["val"]],
+                                                    range=[PALETTE["blue"], PALETTE["orange"]]),
+                        legend=alt.Legend(title=None, orient="bottom", symbolSize=200)),
+        tooltip=[alt.Tooltip("epoch:Q", title=labels["x"]), alt.Tooltip("acc:Q", format=".1%")])
+    return style(chart, height)
