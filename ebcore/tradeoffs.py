@@ -1,0 +1,488 @@
+"""Batch-size trade-offs, measured: the notes' claims about small and large batches, next to real runs.
+
+Four measurements, all pure PyTorch (no Streamlit) and seeded only through explicit generators:
+
+- ``seed_experiment``: the notes' loss-curve experiment (``y = 3x + 0.3·noise``, ``Linear(1,1)``,
+  SGD lr 0.1, {5, 20} epochs × {16, 128} batch) over several seeds, with x-axes in epochs,
+  weight updates or samples seen (``curve_rows``).
+- ``gradient_noise``: how far mini-batch gradients stray from the full-batch gradient at fixed weights.
+- ``activation_bytes`` / ``transformer_activation_bytes``: memory a training step holds, computed from
+  tensor sizes for our model and estimated by a published formula for a well-known large model.
+- ``run_sweep`` + ``claims``: a batch-size sweep on a small classification task and the verdict
+  (holds / depends / does not hold here) for each claim, derived from the measured numbers.
+
+The sizing guides of the notes live in ``tradeoffs_guides``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from ebcore import calc
+from ebcore.data import classification_blobs, seed_regression
+from ebcore.models import linear, mlp
+from ebcore.train import TrainConfig, check_budget, fit
+
+Progress = Callable[[float], None]
+
+# --- the seed experiment ---------------------------------------------------------------------------------
+
+SEED_GRID: tuple[tuple[int, int], ...] = ((5, 16), (5, 128), (20, 16), (20, 128))
+"""The notes' four runs as (epochs, batch size)."""
+SEED_N = 1000
+SEED_NOISE = 0.3
+NOISE_FLOOR = SEED_NOISE**2
+"""Best possible MSE on the seed data: the variance of the noise, 0.3² = 0.09."""
+X_AXES = ("epochs", "updates", "samples")
+GRANULARITIES = ("epoch", "step")
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One training run of the seed experiment.
+
+    ``step_loss`` holds every update's batch loss (MSE, before the update), ``step_batch`` its batch
+    size in samples; ``epoch_loss`` the per-epoch mean of batch losses, as the notes' loop logs it.
+    """
+
+    epochs: int
+    batch: int
+    seed: int
+    steps_per_epoch: int
+    n_samples: int
+    step_loss: tuple[float, ...]
+    step_batch: tuple[int, ...]
+    epoch_loss: tuple[float, ...]
+
+
+def seed_experiment(
+    seeds: Sequence[int] = (0,), grid: Sequence[tuple[int, int]] = SEED_GRID, on_progress: Progress | None = None
+) -> list[Curve]:
+    """Run the notes' experiment for every (epochs, batch) in ``grid`` and every seed in ``seeds``.
+
+    The data are always the notes' (``seed_regression()``, noise seed 0: the values of
+    ``torch.manual_seed(0); 3*X + 0.3*randn_like(X)``); a run's ``seed`` sets the model's initial
+    weights and the shuffling order, which is what differs between two re-runs of the notes' script.
+    ``on_progress(fraction)`` is called after each run.
+    """
+    X, y = seed_regression(SEED_N, SEED_NOISE, seed=0)
+    # With one seed, a shorter run is exactly the start of a longer one at the same batch size (same
+    # batches in the same order, constant learning rate), so each batch size trains once, for the
+    # longest epoch count, and the shorter runs are cut from it.
+    longest = {b: max(e for e, bb in grid if bb == b) for _, b in grid}
+    curves = []
+    total = len(seeds) * len(longest)
+    done = 0
+    for seed in seeds:
+        full = {}
+        for b, epochs in longest.items():
+            config = TrainConfig(epochs=epochs, batch_size=b, lr=0.1, optimizer="sgd", seed=seed)
+            full[b] = fit(linear(seed=seed), X, y, config)
+            done += 1
+            if on_progress is not None:
+                on_progress(done / total)
+        for epochs, b in grid:
+            h = full[b]
+            steps = epochs * h.steps_per_epoch
+            curves.append(Curve(epochs, b, seed, h.steps_per_epoch, SEED_N, tuple(h.step_loss[:steps]),
+                                tuple(h.step_batch_size[:steps]), tuple(h.epoch_loss[:epochs])))
+    return curves
+
+
+def curve_rows(curves: Sequence[Curve], x_axis: str = "epochs", granularity: str = "epoch") -> list[dict]:
+    """Long-format points ``{run, epochs, batch, seed, x, loss}`` for plotting curves on a chosen x-axis.
+
+    ``x_axis``: ``"epochs"`` (passes over the data, fractional within an epoch for steps),
+    ``"updates"`` (weight updates so far) or ``"samples"`` (training samples seen so far), all counted
+    at the *end* of the epoch or step. ``granularity``: ``"epoch"`` (per-epoch mean loss) or ``"step"``
+    (every update's batch loss, the noisy view). ``run`` names the configuration (``"5 · 16"``).
+    """
+    if x_axis not in X_AXES:
+        raise ValueError(f"x_axis must be one of {X_AXES}, got {x_axis!r}")
+    if granularity not in GRANULARITIES:
+        raise ValueError(f"granularity must be one of {GRANULARITIES}, got {granularity!r}")
+    rows = []
+    for c in curves:
+        run = f"{c.epochs} · {c.batch}"
+        if granularity == "epoch":
+            points = [
+                ((e + 1), (e + 1) * c.steps_per_epoch, (e + 1) * c.n_samples, loss)
+                for e, loss in enumerate(c.epoch_loss)
+            ]
+        else:
+            seen = 0
+            points = []
+            for s, (loss, size) in enumerate(zip(c.step_loss, c.step_batch, strict=True)):
+                seen += size
+                points.append(((s + 1) / c.steps_per_epoch, s + 1, seen, loss))
+        index = X_AXES.index(x_axis)
+        rows.extend(
+            {"run": run, "epochs": c.epochs, "batch": c.batch, "seed": c.seed, "x": p[index], "loss": p[3]}
+            for p in points
+        )
+    return rows
+
+
+# --- gradient noise -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoisePoint:
+    """Gradient noise at one batch size.
+
+    ``spread``: root-mean-square distance ``sqrt(E‖g_B − g‖²)`` between a mini-batch gradient ``g_B``
+    and the full-batch gradient ``g`` (same units as the gradient: loss per unit weight), over
+    ``draws`` random batches; ``relative`` = ``spread / ‖g‖``.
+    """
+
+    batch: int
+    spread: float
+    relative: float
+
+
+def _flat_grad(model: nn.Module, loss: Tensor) -> Tensor:
+    params = [p for p in model.parameters() if p.requires_grad]
+    return torch.cat([g.reshape(-1) for g in torch.autograd.grad(loss, params)])
+
+
+def _loss_fn(loss: str) -> Callable[[Tensor, Tensor], Tensor]:
+    return F.mse_loss if loss == "mse" else F.cross_entropy
+
+
+def gradient_noise(
+    model: nn.Module, X: Tensor, y: Tensor, batch_sizes: Sequence[int], *, loss: str = "mse", draws: int = 64,
+    seed: int = 0,
+) -> list[NoisePoint]:
+    """Spread of mini-batch gradients around the full-batch gradient, at the model's current weights.
+
+    For each batch size ``B`` (1 ≤ B ≤ N) draw ``draws`` batches of ``B`` distinct samples (as one
+    shuffled epoch would: without replacement) with ``torch.Generator().manual_seed(seed)``, and
+    measure ``sqrt(mean ‖g_B − g‖²)``. Theory: ``E‖g_B − g‖² = tr(Σ)/B · (N − B)/(N − 1)``, so the
+    spread falls like ``1/√B`` while B ≪ N and reaches 0 at B = N. The weights are not changed; the
+    model is evaluated in its current train/eval mode (use models without BatchNorm, whose batch
+    gradient is the mean of per-sample gradients).
+    """
+    n = X.shape[0]
+    fn = _loss_fn(loss)
+    full = _flat_grad(model, fn(model(X), y))
+    full_norm = float(full.norm())
+    g = torch.Generator().manual_seed(seed)
+    points = []
+    for b in batch_sizes:
+        if not 1 <= b <= n:
+            raise ValueError(f"batch sizes must be between 1 and {n}, got {b}")
+        total = 0.0
+        for _ in range(draws):
+            idx = torch.randperm(n, generator=g)[:b]
+            total += float((_flat_grad(model, fn(model(X[idx]), y[idx])) - full).pow(2).sum())
+        spread = math.sqrt(total / draws)
+        points.append(NoisePoint(b, spread, spread / full_norm if full_norm > 0 else math.inf))
+    return points
+
+
+def inverse_sqrt_reference(points: Sequence[NoisePoint]) -> list[tuple[int, float]]:
+    """The ``c/√B`` line through the first (smallest-batch) point's ``relative`` noise: pure 1/√B scaling.
+
+    Returns (batch, relative noise) pairs at the points' batch sizes.
+    """
+    if not points:
+        return []
+    c = points[0].relative * math.sqrt(points[0].batch)
+    return [(p.batch, c / math.sqrt(p.batch)) for p in points]
+
+
+# --- memory ---------------------------------------------------------------------------------------------
+
+
+def activation_bytes(model: nn.Module, in_features: int, batch: int) -> int:
+    """Bytes of activations one training step keeps for the backward pass, computed from tensor sizes.
+
+    Counts the input batch and the output of every leaf module for a batch of ``batch`` samples
+    (float32 here). It is the part of memory that grows with the batch size; the weights, their
+    gradients and optimizer state (``parameter_bytes``) do not. It counts tensors, not allocator overhead.
+    """
+    sizes = [batch * in_features * 4]
+
+    def hook(_module, _args, output):
+        sizes.append(output.numel() * output.element_size())
+
+    leaves = [m for m in model.modules() if not any(True for _ in m.children())]
+    handles = [m.register_forward_hook(hook) for m in leaves]
+    try:
+        with torch.no_grad():
+            model(torch.zeros(batch, in_features))
+    finally:
+        for h in handles:
+            h.remove()
+    return sum(sizes)
+
+
+def parameter_bytes(model: nn.Module) -> int:
+    """Bytes of the weights plus their gradients (independent of the batch size)."""
+    return 2 * sum(p.numel() * p.element_size() for p in model.parameters())
+
+
+@dataclass(frozen=True)
+class TransformerShape:
+    """A decoder-only Transformer's size, for the activation-memory estimate."""
+
+    name: str
+    layers: int
+    hidden: int
+    heads: int
+    seq_len: int
+
+
+GPT2_SMALL = TransformerShape("GPT-2 small (124M)", layers=12, hidden=768, heads=12, seq_len=1024)
+
+
+def transformer_activation_bytes(batch: int, shape: TransformerShape = GPT2_SMALL) -> float:
+    """ESTIMATE of activation bytes per training step for a Transformer at ``batch`` sequences.
+
+    Korthikanti et al. (2022), "Reducing Activation Recomputation in Large Transformer Models":
+    each layer stores about ``s·b·h·(34 + 5·a·s/h)`` bytes in 16-bit precision without recomputation
+    (s sequence length, b batch, h hidden size, a attention heads). Embeddings and the output layer
+    are left out, so real numbers are somewhat higher.
+    """
+    s, h, a = shape.seq_len, shape.hidden, shape.heads
+    return float(shape.layers * s * batch * h * (34 + 5 * a * s / h))
+
+
+# --- the sweep ------------------------------------------------------------------------------------------
+
+SWEEP_TRAIN = 256
+"""Training samples in the sweep: small on purpose, so that over-fitting (a generalisation gap) can show."""
+SWEEP_VAL = 1024
+SWEEP_HIDDEN = (64, 64)
+SCALE_BASE_BATCH = 32
+"""The linear scaling rule's reference batch: ``lr × B / 32``."""
+WARMUP_EPOCHS = 3
+WARMUP_START = 0.1
+NOISE_DRAWS = 48
+
+
+@dataclass(frozen=True)
+class SweepSettings:
+    """What a sweep depends on (hashable: pages cache on it).
+
+    Batch sizes double from ``b_min`` up to ``b_max`` (``b_max`` always included); ``lr`` is the SGD
+    learning rate; ``scale_lr`` applies ``lr × B/32``; ``warmup`` ramps the rate up from 10 % over the
+    first 3 epochs (fewer if the run is shorter).
+    """
+
+    b_min: int = 4
+    b_max: int = 256
+    epochs: int = 20
+    lr: float = 0.1
+    scale_lr: bool = False
+    warmup: bool = False
+    seed: int = 0
+
+    def batch_sizes(self) -> list[int]:
+        """The swept batch sizes: b_min, 2·b_min, 4·b_min, … below b_max, then b_max."""
+        low, high = min(self.b_min, self.b_max), max(self.b_min, self.b_max)
+        sizes = []
+        b = low
+        while b < high:
+            sizes.append(b)
+            b *= 2
+        return sizes + [high]
+
+    def config(self, batch: int) -> TrainConfig:
+        """The trainer configuration for one batch size of this sweep."""
+        return TrainConfig(
+            epochs=self.epochs, batch_size=batch, lr=self.lr, optimizer="sgd", loss="cross_entropy", seed=self.seed,
+            lr_scale_base_batch=SCALE_BASE_BATCH if self.scale_lr else None,
+            warmup_epochs=min(WARMUP_EPOCHS, self.epochs) if self.warmup else 0, warmup_start_factor=WARMUP_START,
+        )
+
+
+def sweep_data(seed: int = 0) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
+    """The sweep's task: two overlapping 2-D blobs, 256 training and 1,024 validation samples."""
+    X, y = classification_blobs(SWEEP_TRAIN + SWEEP_VAL, seed=seed)
+    # Sliced by hand: validation_split's floor(N·(1 − s)) would leave 255 training samples, not 256.
+    return (X[:SWEEP_TRAIN], y[:SWEEP_TRAIN]), (X[SWEEP_TRAIN:], y[SWEEP_TRAIN:])
+
+
+def sweep_model(seed: int = 0) -> nn.Sequential:
+    """The sweep's model: an MLP 2 → 64 → 64 → 2 (ReLU), PyTorch's default initialisation from ``seed``."""
+    return mlp(2, SWEEP_HIDDEN, 2, seed=seed)
+
+
+def sweep_steps(settings: SweepSettings) -> int:
+    """Total optimizer steps of the sweep; raises ``ValueError`` if any single run is over budget."""
+    return sum(check_budget(SWEEP_TRAIN, settings.config(b), SWEEP_VAL) for b in settings.batch_sizes())
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    """One batch size of a sweep, everything measured.
+
+    Losses are cross-entropy (nats per sample). ``epoch_loss`` is the running mean during each
+    epoch, ``val_loss`` the validation loss after it. ``final_train``/``final_val`` evaluate the
+    final model on the whole training/validation set (eval mode), ``gap = final_val − final_train``.
+    ``seconds_per_epoch`` is measured wall time (median over epochs), ``updates_per_epoch`` from
+    ``ebcore.calc``; ``noise`` the relative gradient noise at the initial weights; ``act_bytes`` the
+    computed activation memory of one step; ``bn_mean_error`` how far a batch's mean of a feature
+    strays from the population mean, in population standard deviations (root mean square).
+    """
+
+    batch: int
+    lr: float
+    epoch_loss: tuple[float, ...]
+    val_loss: tuple[float, ...]
+    final_train: float
+    final_val: float
+    gap: float
+    seconds_per_epoch: float
+    updates_per_epoch: int
+    noise: float
+    act_bytes: int
+    bn_mean_error: float
+    diverged: bool
+
+
+def batch_mean_error(X: Tensor, batch: int, draws: int = 256, seed: int = 0) -> float:
+    """RMS error of a batch's per-feature mean, in units of the feature's standard deviation.
+
+    This is what BatchNorm suffers from: it normalises with the batch's own mean, which for ``batch``
+    samples misses the true mean by about ``1/√batch`` standard deviations. ``inf`` for a batch of
+    one: PyTorch's BatchNorm refuses it in training ("Expected more than 1 value per channel").
+    """
+    if batch < 2:
+        return math.inf
+    g = torch.Generator().manual_seed(seed)
+    mu, sd = X.mean(0), X.std(0, unbiased=False)
+    errors = [((X[torch.randperm(X.shape[0], generator=g)[:batch]].mean(0) - mu) / sd).pow(2).mean()
+              for _ in range(draws)]
+    return math.sqrt(float(torch.stack(errors).mean()))
+
+
+def run_sweep(settings: SweepSettings, on_progress: Progress | None = None) -> list[SweepRun]:
+    """Train the sweep's model at each batch size of ``settings`` and measure everything on ``SweepRun``.
+
+    Every run starts from the same initial weights (``settings.seed``) on the same data, so batch size
+    (and the learning rate it implies) is the only difference. ``on_progress(fraction)`` reports
+    finished steps over total steps. Raises ``ValueError`` before any work if a run is over budget.
+    """
+    total = sweep_steps(settings)
+    (X, y), val = sweep_data(settings.seed)
+    probe = sweep_model(settings.seed)
+    noise = {p.batch: p.relative for p in gradient_noise(
+        probe, X, y, settings.batch_sizes(), loss="cross_entropy", draws=NOISE_DRAWS, seed=settings.seed)}
+    runs = []
+    done = 0
+    for b in settings.batch_sizes():
+        config = settings.config(b)
+        model = sweep_model(settings.seed)
+
+        def report(history, epoch, _done=done):
+            if on_progress is not None:
+                on_progress((_done + (epoch + 1) * history.steps_per_epoch) / total)
+
+        h = fit(model, X, y, config, validation_data=val, on_epoch=report)
+        done += h.steps_per_epoch * h.epochs_run
+        model.eval()
+        with torch.no_grad():
+            final_train = float(F.cross_entropy(model(X), y))
+            final_val = float(F.cross_entropy(model(val[0]), val[1]))
+        times = sorted(h.epoch_time)
+        runs.append(SweepRun(
+            batch=b, lr=config.base_lr, epoch_loss=tuple(h.epoch_loss), val_loss=tuple(h.val_loss),
+            final_train=final_train, final_val=final_val, gap=final_val - final_train,
+            seconds_per_epoch=times[len(times) // 2],
+            updates_per_epoch=calc.plan(SWEEP_TRAIN, b, 1).updates_per_epoch, noise=noise[b],
+            act_bytes=activation_bytes(model, 2, b), bn_mean_error=batch_mean_error(X, b, seed=settings.seed),
+            diverged=h.diverged or not math.isfinite(final_val),
+        ))
+    return runs
+
+
+def machine() -> str:
+    """A short description of where the times were measured (CPU, cores, torch threads)."""
+    cpu = platform.processor() or platform.machine()
+    return f"{cpu}, {os.cpu_count()} cores, torch {torch.__version__}, {torch.get_num_threads()} thread(s)"
+
+
+# --- claims and verdicts --------------------------------------------------------------------------------
+
+
+class Verdict(StrEnum):
+    HOLDS = "holds"
+    DEPENDS = "depends"
+    FAILS = "fails"
+
+
+CLAIMS = ("faster_epochs", "more_updates", "noisier", "memory", "generalise", "batchnorm")
+"""The notes' claims, in table order; each compares the smallest and the largest swept batch."""
+
+TIME_MARGIN = 0.8
+"""Large-batch epochs count as faster only if they take under 80 % of the small batch's time."""
+NOISE_MARGIN = 1.2
+GAP_TOLERANCE = 0.02
+"""Validation losses (nats) closer than this count as equal: the sweep's run-to-run jitter."""
+BN_RELIABLE = 0.25
+"""A batch mean off by more than a quarter standard deviation makes BatchNorm's statistics unreliable
+(batches below ~16 samples, in line with the notes' "reliable from ~16–32")."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim with the small- and large-batch measurements and the verdict they imply."""
+
+    key: str
+    small: float
+    large: float
+    verdict: Verdict
+
+
+def _compare(more: bool, less: bool) -> Verdict:
+    return Verdict.HOLDS if more else Verdict.FAILS if less else Verdict.DEPENDS
+
+
+def claims(runs: Sequence[SweepRun]) -> list[Claim]:
+    """Verdicts for ``CLAIMS`` from a sweep, comparing its smallest and largest batch.
+
+    - ``faster_epochs`` (large batches have faster epochs): holds if the large batch's epoch takes
+      < 80 % of the small one's, fails if it takes longer. Values: seconds per epoch.
+    - ``more_updates`` (small batches make more updates per epoch). Values: updates per epoch.
+    - ``noisier`` (small batches have noisier gradients): holds if relative noise is > 1.2× higher.
+    - ``memory`` (large batches need more memory): computed activation bytes.
+    - ``generalise`` (small batches generalise better): final validation loss; holds if the small
+      batch's is lower by more than ``GAP_TOLERANCE``, fails if higher by more, else depends.
+      A diverged run counts as worst.
+    - ``batchnorm`` (small batches make BatchNorm statistics unreliable): batch-mean error; holds if
+      the small batch's exceeds ``BN_RELIABLE`` while the large one's does not.
+    """
+    if len(runs) < 2:
+        raise ValueError("claims compare at least two batch sizes")
+    small, large = min(runs, key=lambda r: r.batch), max(runs, key=lambda r: r.batch)
+    val_s = small.final_val if not small.diverged else math.inf
+    val_l = large.final_val if not large.diverged else math.inf
+    out = [
+        Claim("faster_epochs", small.seconds_per_epoch, large.seconds_per_epoch,
+              _compare(large.seconds_per_epoch < TIME_MARGIN * small.seconds_per_epoch,
+                       large.seconds_per_epoch >= small.seconds_per_epoch)),
+        Claim("more_updates", small.updates_per_epoch, large.updates_per_epoch,
+              _compare(small.updates_per_epoch > large.updates_per_epoch,
+                       small.updates_per_epoch <= large.updates_per_epoch)),
+        Claim("noisier", small.noise, large.noise,
+              _compare(small.noise > NOISE_MARGIN * large.noise, small.noise <= large.noise)),
+        Claim("memory", small.act_bytes, large.act_bytes,
+              _compare(large.act_bytes > small.act_bytes, large.act_bytes <= small.act_bytes)),
+        Claim("generalise", val_s, val_l,
+              _compare(val_s < val_l - GAP_TOLERANCE, val_s > val_l + GAP_TOLERANCE)),
+        Claim("batchnorm", small.bn_mean_error, large.bn_mean_error,
+              _compare(small.bn_mean_error > BN_RELIABLE >= large.bn_mean_error,
+                       small.bn_mean_error <= BN_RELIABLE)),
+    ]
+    return out

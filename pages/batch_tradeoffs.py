@@ -1,0 +1,190 @@
+"""Batch-size trade-offs: the notes' claims next to measurements made live. Reads widgets, asks ebcore, draws."""
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from ebcore import tradeoffs as tr
+from ebcore.tradeoffs_guides import GUIDES, dataset_guide
+from ui import urlstate
+from ui.charts.tradeoffs import guides_chart, loss_curves_chart, noise_chart, sweep_chart
+from ui.i18n import t
+from ui.progress import progress_bar
+
+BMIN = urlstate.IntParam("bmin", 4, 1, tr.SWEEP_TRAIN)
+BMAX = urlstate.IntParam("bmax", tr.SWEEP_TRAIN, 1, tr.SWEEP_TRAIN)
+EPOCHS = urlstate.IntParam("epochs", 20, 1, 30)
+LR = urlstate.ChoiceParam("lr", "0.1", ("0.01", "0.03", "0.1", "0.3", "1"))
+SCALE = urlstate.BoolParam("scale", False)
+WARMUP = urlstate.BoolParam("warmup", False)
+SEEDS = urlstate.IntParam("seeds", 3, 1, 8)
+XAXIS = urlstate.ChoiceParam("x", "epochs", tr.X_AXES)
+VIEW = urlstate.ChoiceParam("view", "epoch", tr.GRANULARITIES)
+urlstate.guard([BMIN, BMAX, EPOCHS, LR, SCALE, WARMUP, SEEDS, XAXIS, VIEW])
+GHOSTS = "_trade_ghosts"
+PRESETS = {
+    "notes": {"bmin": 16, "bmax": 128, "epochs": 20, "lr": "0.1", "scale": False, "warmup": False},
+    "extremes": {"bmin": 1, "bmax": 256, "epochs": 10, "lr": "0.1", "scale": False, "warmup": False},
+    "scaling": {"bmin": 8, "bmax": 256, "epochs": 20, "lr": "0.1", "scale": True, "warmup": True},
+}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def sweep(settings: tr.SweepSettings, label: str) -> list[tr.SweepRun]:
+    with progress_bar(label) as update:
+        return tr.run_sweep(settings, on_progress=update)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def noise_curve(seed: int) -> list[tr.NoisePoint]:
+    (X, y), _ = tr.sweep_data(seed)
+    sizes = [2**k for k in range(9) if 2**k <= tr.SWEEP_TRAIN]
+    return tr.gradient_noise(tr.sweep_model(seed), X, y, sizes, loss="cross_entropy", draws=tr.NOISE_DRAWS, seed=seed)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def seed_runs(seeds: int, label: str) -> list[tr.Curve]:
+    with progress_bar(label) as update:
+        return tr.seed_experiment(range(seeds), on_progress=update)
+
+
+def fmt_bytes(n: float) -> str:
+    for unit, size in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if n >= size:
+            return f"{n / size:,.1f} {unit}"
+    return f"{n:,.0f} B"
+
+
+title, share = st.columns([4, 1], vertical_alignment="bottom")
+title.title(t("trade.title"))
+urlstate.show_notes()
+st.markdown(t("trade.intro"))
+
+# --- the sweep's settings (they feed the table, the noise chart and the sweep chart) ---
+st.caption(t("trade.presets"))
+with st.container(horizontal=True, gap="small"):
+    for key, values in PRESETS.items():
+        st.button(t(f"trade.preset.{key}"), help=t(f"trade.preset.{key}.help"), on_click=urlstate.set_values,
+                  kwargs=values)
+c1, c2, c3 = st.columns(3)
+b_min = urlstate.slider(BMIN, t("trade.bmin"), t("trade.bmin.help"), c1)
+b_max = urlstate.slider(BMAX, t("trade.bmax"), t("trade.bmax.help"), c2)
+epochs = urlstate.slider(EPOCHS, t("trade.epochs"), t("trade.epochs.help"), c3)
+c1, c2, c3 = st.columns(3)
+lr = c1.segmented_control(t("trade.lr"), LR.options, default=LR.default, required=True, key=LR.key,
+                          help=t("trade.lr.help"), bind="query-params")
+scale = urlstate.toggle(SCALE, t("trade.scale"), t("trade.scale.help"), c2)
+warmup = urlstate.toggle(WARMUP, t("trade.warmup"), t("trade.warmup.help"), c3)
+settings = tr.SweepSettings(b_min, b_max, epochs, float(lr or LR.default), scale, warmup)
+runs = sweep(settings, t("trade.running", steps=f"{tr.sweep_steps(settings):,}"))
+with share.popover(t("url.share_title"), icon=":material/link:", width="stretch"):
+    st.caption(t("url.share_help"))
+    st.code(urlstate.share_link(), language=None, wrap_lines=True)
+
+# --- 1. the claims, with verdicts from the numbers ---
+st.subheader(t("trade.table.title"))
+small, large = runs[0], runs[-1]
+if len(runs) < 2:
+    st.warning(t("trade.table.one"))
+else:
+    shown = {
+        "faster_epochs": lambda v: f"{v * 1000:,.1f} ms",
+        "more_updates": lambda v: f"{v:,.0f}",
+        "noisier": lambda v: f"{v:.2f}",
+        "memory": fmt_bytes,
+        "generalise": lambda v: f"{v:.3f}" if math.isfinite(v) else t("trade.diverged"),
+        "batchnorm": lambda v: f"{v:.2f}" if math.isfinite(v) else t("trade.bn_error"),
+    }
+    rows = tr.claims(runs)
+    table = pd.DataFrame({
+        t("trade.col.claim"): [t(f"trade.claim.{c.key}") for c in rows],
+        t("trade.col.measure"): [t(f"trade.measure.{c.key}") for c in rows],
+        t("trade.col.small", b=small.batch): [shown[c.key](c.small) for c in rows],
+        t("trade.col.large", b=large.batch): [shown[c.key](c.large) for c in rows],
+        t("trade.col.verdict"): [t(f"trade.verdict.{c.verdict.value}") for c in rows],
+    })
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        t("trade.col.claim"): st.column_config.TextColumn(width="medium"),
+        t("trade.col.measure"): st.column_config.TextColumn(width="medium"),
+    })
+    st.caption(t("trade.table.caption", small=small.batch, large=large.batch, n=tr.SWEEP_TRAIN,
+                 val=f"{tr.SWEEP_VAL:,}", machine=tr.machine()))
+
+# --- gradient noise and memory ---
+st.subheader(t("trade.noise.title"))
+points = noise_curve(settings.seed)
+swept = set(settings.batch_sizes())
+st.altair_chart(noise_chart(
+    [(p.batch, p.relative, p.batch in swept) for p in points],
+    tr.inverse_sqrt_reference(points),
+    {"x": t("trade.noise.x"), "y": t("trade.noise.y"), "measured": t("trade.noise.measured"),
+     "reference": t("trade.noise.reference")}), width="stretch")
+st.caption(t("trade.noise.caption", n=tr.SWEEP_TRAIN))
+
+st.subheader(t("trade.memory.title"))
+st.dataframe(pd.DataFrame({
+    t("trade.memory.batch"): [r.batch for r in runs],
+    t("trade.memory.ours"): [fmt_bytes(r.act_bytes) for r in runs],
+    t("trade.memory.gpt2"): [fmt_bytes(tr.transformer_activation_bytes(r.batch)) for r in runs],
+}), hide_index=True, width="stretch")
+st.caption(t("trade.memory.caption", params=fmt_bytes(tr.parameter_bytes(tr.sweep_model()))))
+
+# --- 3. your sweep, with ghosts of earlier sweeps ---
+st.subheader(t("trade.sweep.title"))
+ghosts = st.session_state.setdefault(GHOSTS, [])
+if not ghosts or ghosts[-1]["settings"] != settings:
+    ghosts.append({"settings": settings, "runs": runs})
+    del ghosts[:-4]  # the current sweep plus three ghosts
+current = pd.DataFrame([{"batch": f"B = {r.batch}", "epoch": e + 1, "loss": v}
+                        for r in runs for e, v in enumerate(r.val_loss) if math.isfinite(v)])
+old = pd.DataFrame([{"batch": f"B = {r.batch}", "epoch": e + 1, "loss": v, "sweep": f"#{i + 1}",
+                     "key": f"{i}-{r.batch}"}
+                    for i, g in enumerate(ghosts[:-1]) for r in g["runs"] for e, v in enumerate(r.val_loss)
+                    if math.isfinite(v)], columns=["batch", "epoch", "loss", "sweep", "key"])
+st.altair_chart(sweep_chart(current, old, {"x": t("trade.sweep.x"), "y": t("trade.sweep.y"),
+                                           "batch": t("trade.sweep.batch"), "ghost": t("trade.sweep.ghost")}),
+                width="stretch")
+st.dataframe(pd.DataFrame({
+    t("trade.sweep.batch"): [r.batch for r in runs],
+    t("trade.sweep.lr"): [f"{r.lr:g}" for r in runs],
+    t("trade.sweep.updates"): [r.updates_per_epoch for r in runs],
+    t("trade.sweep.time"): [f"{r.seconds_per_epoch * 1000:,.1f}" for r in runs],
+    t("trade.sweep.train"): [f"{r.final_train:.3f}" if not r.diverged else t("trade.diverged") for r in runs],
+    t("trade.sweep.val"): [f"{r.final_val:.3f}" if not r.diverged else t("trade.diverged") for r in runs],
+    t("trade.sweep.gap"): [f"{r.gap:+.3f}" if not r.diverged else "–" for r in runs],
+}), hide_index=True, width="stretch")
+left, right = st.columns([3, 1], vertical_alignment="center")
+left.caption(t("trade.sweep.caption", ghosts=len(ghosts) - 1))
+right.button(t("trade.sweep.clear"), on_click=lambda: st.session_state.pop(GHOSTS, None),
+             disabled=len(ghosts) < 2, icon=":material/delete_sweep:")
+
+# --- 2. the seed experiment ---
+st.subheader(t("trade.seed.title"))
+st.markdown(t("trade.seed.intro"))
+c1, c2, c3 = st.columns([2, 2, 2])
+x_axis = c1.segmented_control(t("trade.seed.x"), XAXIS.options, default=XAXIS.default, required=True,
+                              key=XAXIS.key, help=t("trade.seed.x.help"), bind="query-params")
+view = c2.segmented_control(t("trade.seed.view"), VIEW.options, default=VIEW.default, required=True,
+                            key=VIEW.key, help=t("trade.seed.view.help"), bind="query-params")
+n_seeds = urlstate.slider(SEEDS, t("trade.seed.seeds"), t("trade.seed.seeds.help"), c3)
+curves = seed_runs(n_seeds, t("trade.seed.running"))
+points = pd.DataFrame(tr.curve_rows(curves, x_axis or XAXIS.default, view or VIEW.default))
+st.altair_chart(loss_curves_chart(
+    points, {"x": t(f"trade.seed.axis.{x_axis or XAXIS.default}"), "y": t("trade.seed.y"),
+             "run": t("trade.seed.run"), "floor": t("trade.seed.floor")},
+    floor=tr.NOISE_FLOOR, band=n_seeds > 1), width="stretch")
+final = {f"{c.epochs} · {c.batch}": c.epoch_loss[-1] for c in curves if c.seed == 0}
+st.caption(t("trade.seed.caption", e5b16=f"{final['5 · 16']:.3f}", e5b128=f"{final['5 · 128']:.3f}",
+             e20b16=f"{final['20 · 16']:.3f}", e20b128=f"{final['20 · 128']:.3f}", floor=f"{tr.NOISE_FLOOR:.2f}"))
+
+# --- 4. sizing guides ---
+st.subheader(t("trade.guides.title"))
+mine = dataset_guide(tr.SWEEP_TRAIN)
+st.altair_chart(guides_chart(pd.DataFrame({
+    "name": [t(f"trade.guide.{g.key}") for g in GUIDES], "low": [g.low for g in GUIDES],
+    "high": [g.high for g in GUIDES], "current": [g == mine for g in GUIDES]}),
+    settings.batch_sizes(), {"x": t("trade.noise.x"), "swept": t("trade.guides.swept"),
+                             "current": t("trade.guides.current", n=tr.SWEEP_TRAIN), "other": t("trade.guides.other")}),
+    width="stretch")
+st.caption(t("trade.guides.caption"))

@@ -1,0 +1,96 @@
+"""The batch-size trade-offs page through Streamlit's AppTest, in both languages."""
+
+import pytest
+from conftest import APP, assert_clean
+from streamlit.testing.v1 import AppTest
+
+from ui.locales import STRINGS
+
+PAGE = "pages/batch_tradeoffs.py"
+
+
+def open_page(lang: str, **query: str) -> AppTest:
+    """conftest.run_app for this page, with the language also put into session state: after
+    ``switch_page`` AppTest does not seed the sidebar's ``?lang`` widget from the link (the page's own
+    bound widgets are seeded), so ``?lang=ko`` alone would show English."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.session_state["lang"] = lang
+    at.switch_page(PAGE)
+    at.run()
+    return at
+
+
+def claims_table(at: AppTest):
+    return at.dataframe[0].value
+
+
+def test_defaults(lang):
+    at = open_page(lang)
+    assert_clean(at)
+    s = STRINGS[lang]
+    assert at.title[0].value == s["trade.title"]
+    table = claims_table(at)
+    assert list(table.columns) == [s["trade.col.claim"], s["trade.col.measure"], "B = 4", "B = 256",
+                                   s["trade.col.verdict"]]
+    assert len(table) == 6
+    verdicts = set(table[s["trade.col.verdict"]])
+    assert verdicts <= {s[f"trade.verdict.{v}"] for v in ("holds", "depends", "fails")}
+    # Updates per epoch at B = 4 and B = 256 on 256 training samples: 64 and 1.
+    assert list(table.iloc[1, 2:4]) == ["64", "1"]
+    assert len(at.get("vega_lite_chart")) == 4 or len(at.get("arrow_vega_lite_chart")) == 4
+    assert not at.warning
+
+
+@pytest.mark.parametrize("preset", ["notes", "extremes", "scaling"])
+def test_presets(preset):
+    at = open_page("en")
+    labels = [b.label for b in at.button]
+    at.button[labels.index(STRINGS["en"][f"trade.preset.{preset}"])].click().run()
+    assert_clean(at)
+    expected = {"notes": (16, 128), "extremes": (1, 256), "scaling": (8, 256)}[preset]
+    assert (at.slider(key="bmin").value, at.slider(key="bmax").value) == expected
+    assert list(claims_table(at).columns)[2:4] == [f"B = {b}" for b in expected]
+    assert at.toggle(key="scale").value is (preset == "scaling")
+
+
+def test_url_values_and_toggles(lang):
+    at = open_page(lang, bmin="16", bmax="128", epochs="5", lr="0.3", scale="true", warmup="true", seeds="2",
+                   x="updates", view="step")
+    assert_clean(at)
+    s = STRINGS[lang]
+    assert list(claims_table(at).columns)[2:4] == ["B = 16", "B = 128"]
+    sweep = at.dataframe[2].value
+    # Linear scaling rule: lr × B/32 from 0.3.
+    assert list(sweep[s["trade.sweep.lr"]]) == ["0.15", "0.3", "0.6", "1.2"]
+    assert at.slider(key="seeds").value == 2 and at.segmented_control(key="x").value == "updates"
+
+
+def test_bad_url_values_fall_back_with_a_note(lang):
+    at = open_page(lang, bmin="0", bmax="9999", lr="fast", x="weeks", scale="maybe")
+    assert_clean(at)
+    assert len(at.info) == 1
+    note = at.info[0].value
+    assert all(f"**{key}**" in note for key in ("bmin", "bmax", "lr", "x", "scale"))
+    assert list(claims_table(at).columns)[2:4] == ["B = 4", "B = 256"]
+
+
+def test_one_batch_size_warns_instead_of_comparing():
+    at = open_page("en", bmin="32", bmax="32")
+    assert_clean(at)
+    assert at.warning[0].value == STRINGS["en"]["trade.table.one"]
+
+
+def test_ghosts_appear_and_clear():
+    at = open_page("en", bmin="16", bmax="128", epochs="3")
+    clear = next(b for b in at.button if b.label == STRINGS["en"]["trade.sweep.clear"])
+    assert clear.disabled
+    at.slider(key="epochs").set_value(4).run()
+    clear = next(b for b in at.button if b.label == STRINGS["en"]["trade.sweep.clear"])
+    assert not clear.disabled
+    clear.click().run()
+    assert_clean(at)
+    clear = next(b for b in at.button if b.label == STRINGS["en"]["trade.sweep.clear"])
+    assert clear.disabled
