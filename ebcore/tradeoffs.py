@@ -184,7 +184,8 @@ def gradient_noise(
         for _ in range(draws):
             idx = torch.randperm(n, generator=g)[:b]
             total += float((_flat_grad(model, fn(model(X[idx]), y[idx])) - full).pow(2).sum())
-        spread = math.sqrt(total / draws)
+        # At B = N every batch is the whole set: the spread is exactly 0, not float round-off.
+        spread = 0.0 if b == n else math.sqrt(total / draws)
         points.append(NoisePoint(b, spread, spread / full_norm if full_norm > 0 else math.inf))
     return points
 

@@ -105,7 +105,7 @@ else:
         t("trade.col.verdict"): [t(f"trade.verdict.{c.verdict.value}") for c in rows],
     })
     st.dataframe(table, hide_index=True, width="stretch", column_config={
-        t("trade.col.claim"): st.column_config.TextColumn(width="medium"),
+        t("trade.col.claim"): st.column_config.TextColumn(width="large"),
         t("trade.col.measure"): st.column_config.TextColumn(width="medium"),
     })
     st.caption(t("trade.table.caption", small=small.batch, large=large.batch, n=tr.SWEEP_TRAIN,

@@ -105,7 +105,8 @@ STRINGS: dict[str, str] = {
     "trade.seed.floor": "noise floor 0.09",
     "trade.seed.caption": "Final epoch loss (seed 0): 5 epochs × batch 16 → {e5b16}, 5 × 128 → {e5b128}, "
     "20 × 16 → {e20b16}, 20 × 128 → {e20b128}. No model can beat the noise floor {floor} = 0.3², the "
-    "noise in the data itself: with enough epochs every run ends up near it.",
+    "noise in the data itself: with enough epochs every run ends up near it. With one seed, a "
+    "5-epoch run is exactly the start of the 20-epoch run with the same batch, so their lines overlap.",
     "trade.guides.title": "Rules of thumb for choosing a batch size",
     "trade.guide.small": "Dataset under 1,000",
     "trade.guide.medium": "Dataset 1,000–10,000",
