@@ -1,0 +1,106 @@
+"""The epochs & early stopping page through AppTest, in both languages."""
+
+import pytest
+from conftest import APP, _page_file, assert_clean, metrics
+from streamlit.testing.v1 import AppTest
+
+from ebcore import overfit
+from ui.locales import STRINGS
+
+PAGE = "epochs_early_stopping"
+
+
+def run_app(page: str = PAGE, lang: str = "en", **query: str) -> AppTest:
+    """conftest.run_app, but with the language really set: after ``switch_page`` AppTest runs the page
+    file alone (no entry script, so no ``?lang`` switch), and the page would follow the browser's locale."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.session_state["lang"] = lang
+    at.switch_page(_page_file(page))
+    at.run()
+    return at
+
+
+@pytest.fixture(scope="module")
+def default_run():
+    return overfit.train_curve(12, 0)
+
+
+def test_defaults(lang, default_run):
+    at = run_app(page=PAGE, lang=lang)
+    assert_clean(at)
+    s = STRINGS[lang]
+    assert at.title[0].value == s["epochs.title"]
+    m = metrics(at)
+    val = default_run.val_loss
+    assert m[s["epochs.m.val"]] == f"{val[59]:.3f}"  # default epoch 60
+    best = min(range(len(val)), key=val.__getitem__) + 1
+    assert m[s["epochs.m.best"]] == str(best)
+    stop = overfit.keras_early_stopping(val, 3)
+    assert m[s["epochs.m.stopped"]] == str(stop.stop_epoch)
+    assert m[s["epochs.m.final"]] == f"{stop.val_loss_restored:.3f}"
+    assert any("patience=3" in c.value and "restore_best_weights=True" in c.value for c in at.code)
+    log = next(c.value for c in at.code if c.value.startswith("Epoch 1/10"))
+    assert "25/25 [==============================] - loss: " in log and "Epoch 10/10" in log
+    assert any("800/800" not in md.value and "25" in md.value for md in at.markdown)
+    assert len(at.expander) >= 3 and len(at.dataframe) == 1
+
+
+def test_scrub_changes_the_view_not_the_run(lang, default_run):
+    at = run_app(page=PAGE, lang=lang)
+    s = STRINGS[lang]
+    for epoch in (3, 14, 150):
+        at.slider(key="epoch").set_value(epoch).run()
+        assert_clean(at)
+        assert metrics(at)[s["epochs.m.val"]] == f"{default_run.val_loss[epoch - 1]:.3f}"
+    assert any(s["epochs.phase.over"].split(":")[1][:8] in md.value for md in at.markdown)
+    at.slider(key="epoch").set_value(0).run()
+    assert metrics(at)[s["epochs.m.val"]] == "—"
+
+
+def test_preset_buttons_jump_to_phases(lang, default_run):
+    at = run_app(page=PAGE, lang=lang)
+    best = min(range(150), key=default_run.val_loss.__getitem__) + 1
+    label = STRINGS[lang]["epochs.preset.good"].format(epoch=best)
+    next(b for b in at.button if b.label == label).click().run()
+    assert at.slider(key="epoch").value == best
+    assert at.query_params.get("epoch") is not None  # lands in the link
+
+
+def test_patience_change_moves_the_stop(lang, default_run):
+    at = run_app(page=PAGE, lang=lang)
+    s = STRINGS[lang]
+    at.slider(key="patience").set_value(20).run()
+    assert_clean(at)
+    stop = overfit.keras_early_stopping(default_run.val_loss, 20)
+    assert metrics(at)[s["epochs.m.stopped"]] == str(stop.stop_epoch)
+    at.toggle(key="restore").set_value(False).run()
+    assert metrics(at)[s["epochs.m.final"]] == f"{stop.val_loss_last:.3f}"
+
+
+def test_url_values(lang):
+    at = run_app(page=PAGE, lang=lang, points="20", seed="3", epoch="7", patience="5", min_delta="0.01",
+                 restore="false", log_n="500", log_batch="64", log_epochs="4")
+    assert_clean(at)
+    run = overfit.train_curve(20, 3)
+    s = STRINGS[lang]
+    stop = overfit.keras_early_stopping(run.val_loss, 5, 0.01)
+    m = metrics(at)
+    assert m[s["epochs.m.val"]] == f"{run.val_loss[6]:.3f}"
+    assert m[s["epochs.m.final"]] == f"{stop.val_loss_last:.3f}"
+    assert not at.info
+    assert any(c.value.startswith("Epoch 1/4  7/7 [") for c in at.code)
+
+
+@pytest.mark.parametrize("query", [
+    {"epoch": "151"}, {"points": "abc", "seed": "-1"}, {"patience": "9" * 40},
+    {"min_delta": "0.5", "restore": "maybe"}, {"log_n": "10000", "log_batch": "1", "log_epochs": "99"},
+])
+def test_bad_url_values_fall_back_with_a_note(query, default_run):
+    at = run_app(page=PAGE, **query)
+    assert_clean(at)
+    notes = " ".join(i.value for i in at.info)
+    for key in query:
+        assert f"**{key}**" in notes
+    assert metrics(at)[STRINGS["en"]["epochs.m.val"]] == f"{default_run.val_loss[59]:.3f}"

@@ -1,0 +1,152 @@
+"""ebcore.overfit: the overfitting task, its snapshots, the phase labels and Keras early stopping,
+checked against the real trainer and plain PyTorch."""
+
+import math
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ebcore import models, overfit, train
+
+
+@pytest.fixture(scope="module")
+def default_run():
+    return overfit.train_curve(12, 0)
+
+
+def test_legendre_features_match_the_closed_forms():
+    x = torch.linspace(-1, 1, 9).unsqueeze(1)
+    f = overfit.legendre_features(x, 4)
+    assert f.shape == (9, 4)
+    torch.testing.assert_close(f[:, 0:1], x)
+    torch.testing.assert_close(f[:, 1:2], (3 * x**2 - 1) / 2)
+    torch.testing.assert_close(f[:, 3:4], (35 * x**4 - 30 * x**2 + 3) / 8)
+
+
+def test_task_is_seeded_and_spread_over_the_interval():
+    a, b = overfit.make_task(12, 3), overfit.make_task(12, 3)
+    assert torch.equal(a.x, b.x) and torch.equal(a.y_val, b.y_val)
+    assert not torch.equal(a.y, overfit.make_task(12, 4).y)
+    # one point per twelfth of [-1, 1]
+    slots = ((a.x.squeeze(1) + 1) / 2 * 12).floor().long()
+    assert slots.tolist() == list(range(12))
+
+
+def test_defaults_underfit_then_overfit(default_run):
+    """At the defaults validation loss has an interior minimum, then climbs well above it while the
+    training loss keeps falling: the run really overfits."""
+    val, tr = default_run.val_loss, default_run.train_loss
+    best = min(range(len(val)), key=val.__getitem__)
+    assert 3 < best < len(val) - 30
+    assert val[0] > 2 * val[best] and val[-1] > 2 * val[best]
+    assert tr[-1] < tr[best] / 3
+    phases = [r.value for r in overfit.regions(val)]
+    assert phases[0] == "under" and phases[best] == "good" and phases[-1] == "over"
+
+
+def test_snapshots_are_the_model_after_each_epoch():
+    """Snapshot e equals a fresh model trained e epochs (same seed) evaluated on the grid."""
+    run = overfit.train_curve(10, 5, epochs=8)
+    assert run.snapshots.shape == (9, overfit.GRID_POINTS)
+    task = overfit.make_task(10, 5)
+    for epochs in (1, 4, 8):
+        model = models.linear(overfit.DEGREE, 1, seed=5)
+        train.fit(model, overfit.legendre_features(task.x), task.y, overfit.curve_config(5, epochs))
+        with torch.no_grad():
+            expected = model(overfit.legendre_features(task.grid)).squeeze(1)
+        torch.testing.assert_close(run.snapshots[epochs], expected, rtol=0, atol=0)
+    # and epoch 0 is the untrained model
+    with torch.no_grad():
+        untrained = models.linear(overfit.DEGREE, 1, seed=5)(overfit.legendre_features(task.grid)).squeeze(1)
+    torch.testing.assert_close(run.snapshots[0], untrained, rtol=0, atol=0)
+
+
+def test_validation_loss_is_plain_mse_of_the_snapshot_model(default_run):
+    task = default_run.task
+    model = models.linear(overfit.DEGREE, 1, seed=0)
+    train.fit(model, overfit.legendre_features(task.x), task.y, overfit.curve_config(0, 20))
+    with torch.no_grad():
+        mse = torch.nn.functional.mse_loss(model(overfit.legendre_features(task.x_val)), task.y_val).item()
+    assert mse == pytest.approx(default_run.val_loss[19], rel=1e-6)
+
+
+@pytest.mark.parametrize(("patience", "min_delta"), [(0, 0.0), (1, 0.0), (3, 0.0), (3, 0.01), (10, 0.001)])
+def test_replay_equals_the_trainer_early_stopping(default_run, patience, min_delta):
+    """Replaying Keras's rule on the full run gives the same stop and best epochs as training with it,
+    and restore_best_weights really returns the best epoch's weights."""
+    stop = overfit.keras_early_stopping(default_run.val_loss, patience, min_delta)
+    task = default_run.task
+    model = models.linear(overfit.DEGREE, 1, seed=0)
+    config = overfit.curve_config(0, patience=patience, min_delta=min_delta, restore_best_weights=True)
+    history = train.fit(model, overfit.legendre_features(task.x), task.y, config,
+                        validation_data=(overfit.legendre_features(task.x_val), task.y_val))
+    assert stop.stop_epoch == (None if history.stopped_epoch is None else history.stopped_epoch + 1)
+    assert stop.best_epoch == history.best_epoch + 1
+    assert stop.epochs_run == history.epochs_run
+    with torch.no_grad():
+        restored = model(overfit.legendre_features(task.grid)).squeeze(1)
+        restored_val = torch.nn.functional.mse_loss(model(overfit.legendre_features(task.x_val)), task.y_val).item()
+    torch.testing.assert_close(restored, default_run.snapshots[stop.best_epoch], rtol=0, atol=0)
+    assert restored_val == pytest.approx(stop.val_loss_restored, rel=1e-6)
+    if min_delta == 0:  # with min_delta a tiny later gain is not "best", so the last can be lower
+        assert stop.val_loss_restored <= stop.val_loss_last
+
+
+def test_early_stopping_by_hand():
+    losses = [1.0, 0.8, 0.85, 0.79, 0.9, 0.95, 0.97]
+    s = overfit.keras_early_stopping(losses, patience=2)
+    assert (s.best_epoch, s.stop_epoch, s.val_loss_restored, s.val_loss_last) == (4, 6, 0.79, 0.95)
+    # 0.79 is not better than 0.8 by more than 0.02: the best stays at epoch 2, stop after epoch 4
+    s = overfit.keras_early_stopping(losses, patience=2, min_delta=0.02)
+    assert (s.best_epoch, s.stop_epoch) == (2, 4)
+    never = overfit.keras_early_stopping([3.0, 2.0, 1.0], patience=1)
+    assert never.stop_epoch is None and never.epochs_run == 3 and never.best_epoch == 3
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(0.01, 10, allow_nan=False), min_size=1, max_size=40), st.integers(0, 8))
+def test_early_stopping_properties(losses, patience):
+    s = overfit.keras_early_stopping(losses, patience)
+    run = losses[: s.epochs_run]
+    assert s.val_loss_restored == min(run) and run[s.best_epoch - 1] == min(run)
+    if s.stop_epoch is not None:
+        # it stopped because the last `patience` epochs (at least one) brought nothing better
+        assert s.stop_epoch - s.best_epoch >= max(patience, 1) or (patience == 0 and s.stop_epoch > 1)
+    more = overfit.keras_early_stopping(losses, patience + 1)
+    assert more.epochs_run >= s.epochs_run  # more patience never stops earlier
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(0.01, 10, allow_nan=False), min_size=1, max_size=40))
+def test_regions_partition_in_order(losses):
+    phases = [r.value for r in overfit.regions(losses)]
+    assert len(phases) == len(losses)
+    order = {"under": 0, "good": 1, "over": 2}
+    assert [order[p] for p in phases] == sorted(order[p] for p in phases)
+    best = min(range(len(losses)), key=losses.__getitem__)
+    assert phases[best] == "good"
+
+
+def test_every_page_setting_fits_the_budget():
+    assert overfit.curve_budget() <= train.STEP_BUDGET
+    for n in overfit.LOG_SAMPLES:
+        for b in overfit.LOG_BATCHES:
+            overfit.log_budget(n, b, overfit.LOG_EPOCHS_MAX)
+
+
+def test_notes_log_is_800_steps():
+    n, b = overfit.NOTES_LOG
+    assert overfit.log_train_samples(n) == 8000 and overfit.log_steps(n, b) == 800
+    assert math.ceil(overfit.log_train_samples(1000) / 32) == overfit.log_steps(1000, 32) == 25
+
+
+def test_keras_log_run_prints_the_keras_lines():
+    lines_seen = []
+    run = overfit.keras_log_run(500, 64, 3, on_epoch=lambda lines, done: lines_seen.append((len(lines), done)))
+    assert lines_seen == [(1, 1), (2, 2), (3, 3)]
+    assert run.n_train == 400 and run.steps_per_epoch == 7
+    assert run.lines[0].startswith("Epoch 1/3  7/7 [==============================] - loss: ")
+    assert "- accuracy: " in run.lines[0] and "- val_accuracy: " in run.lines[-1]
+    assert all(0 <= a <= 1 for a in run.accuracy + run.val_accuracy) and len(run.val_loss) == 3
