@@ -130,27 +130,28 @@ def budget_case(
 
 
 def budget_worst_case() -> None:
-    steps_max, samples_max = train.STEP_BUDGET, train.SAMPLE_BUDGET
+    steps, samples, epochs = train.STEP_BUDGET, train.SAMPLE_BUDGET, train.EPOCH_BUDGET
     print(
-        f"\nPart 2 - worst cases within STEP_BUDGET = {steps_max:,} steps and SAMPLE_BUDGET = "
-        f"{samples_max:,} sample passes (Adam, default recording, one run each)"
+        f"\nPart 2 - worst cases within STEP_BUDGET = {steps:,} steps, SAMPLE_BUDGET = {samples:,} "
+        f"sample passes, EPOCH_BUDGET = {epochs} (Adam, default recording, one run each)"
     )
     print(
-        f"{'model':>9} {'case':>22} {'N':>5} {'B':>5} {'epochs':>6} {'val':>4} {'steps':>6} | "
+        f"{'model':>9} {'case':>26} {'N':>5} {'B':>5} {'epochs':>6} {'val':>4} {'steps':>6} | "
         f"{'wall s':>6} {'cpu s':>6}"
     )
-    cases = [
-        ("most steps, batch 2", 2000, 2, steps_max // 1000, 400),
-        ("full batch", 2000, 2000, samples_max // 2400, 400),
-        ("batch 64, most samples", 2000, 64, min(steps_max // 32, samples_max // 2400), 400),
-        ("most epochs, tiny N", 2, 2, steps_max, samples_max // steps_max - 2),
+    cases = [  # (name, N, B, validation samples); each runs train.max_epochs epochs
+        ("most steps at batch 2", 2000, 2, 400),
+        ("full batch, most samples", 2000, 2000, 400),
+        ("batch 48, steps and samples", 2000, 48, 400),
+        ("most epochs and steps", 16, 2, samples // epochs - 16),
     ]
     worst = (0.0, "")
     for model_kind in ("linear", "mlp_bn"):
-        for name, n, batch_size, epochs, n_val in cases:
-            wall, cpu, steps = budget_case(model_kind, n, batch_size, epochs, n_val)
+        for name, n, batch_size, n_val in cases:
+            most = train.max_epochs(n, batch_size, n_val=n_val)
+            wall, cpu, used = budget_case(model_kind, n, batch_size, most, n_val)
             print(
-                f"{model_kind:>9} {name:>22} {n:>5} {batch_size:>5} {epochs:>6} {n_val:>4} {steps:>6} | "
+                f"{model_kind:>9} {name:>26} {n:>5} {batch_size:>5} {most:>6} {n_val:>4} {used:>6} | "
                 f"{wall:6.2f} {cpu:6.2f}"
             )
             worst = max(worst, (wall, f"{model_kind}, {name}"))

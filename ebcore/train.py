@@ -30,11 +30,18 @@ from ebcore.keraslog import progress_line
 # The server has 2 cores shared by many sessions; intra-op threads only add contention for these tiny models.
 torch.set_num_threads(1)
 
-STEP_BUDGET = 10_000
+# One fit must finish well inside ~3 s on a busy 2-core server, whatever the sliders say. Its cost is
+# roughly: per step (the autograd + optimizer overhead that dominates small batches), per sample
+# (compute, including validation) and per epoch (evaluation and records). One budget for each;
+# benchmarks/bench_trainer.py runs the worst configs they allow.
+STEP_BUDGET = 4_000
 """Most optimizer steps (epochs × batches per epoch) one ``fit`` may take."""
 
-SAMPLE_BUDGET = 400_000
+SAMPLE_BUDGET = 200_000
 """Most sample passes one ``fit`` may take: epochs × (training samples + validation samples)."""
+
+EPOCH_BUDGET = 500
+"""Most epochs one ``fit`` may take."""
 
 LOSSES = ("mse", "cross_entropy")
 OPTIMIZERS = ("sgd", "sgd_momentum", "adam", "rmsprop")
@@ -217,25 +224,39 @@ def samples_needed(n: int, config: TrainConfig, n_val: int = 0) -> int:
     return config.epochs * (n + n_val)
 
 
+def max_epochs(n: int, batch_size: int, *, drop_last: bool = False, n_val: int = 0) -> int:
+    """The most epochs a run on ``n`` training (+ ``n_val`` validation) samples may take within
+    ``EPOCH_BUDGET``, ``STEP_BUDGET`` and ``SAMPLE_BUDGET`` (0 if not even one): a slider's maximum."""
+    _require_int("n", n, 1)
+    _require_int("batch_size", batch_size, 1)
+    _require_int("n_val", n_val, 0)
+    per_epoch = loader_length(n, batch_size, drop_last)
+    if per_epoch == 0:
+        return 0
+    return min(EPOCH_BUDGET, STEP_BUDGET // per_epoch, SAMPLE_BUDGET // (n + n_val))
+
+
 def check_budget(n: int, config: TrainConfig, n_val: int = 0) -> int:
-    """Raise ``ValueError`` unless the run fits ``STEP_BUDGET`` and ``SAMPLE_BUDGET``; return its steps.
+    """Raise ``ValueError`` unless the run fits the epoch, step and sample budgets; return its steps.
 
     Also refuses configurations with no batch at all (``drop_last`` with ``batch_size > n``).
-    Pages can use it (or ``steps_needed``) to size slider ranges before calling ``fit``.
+    Pages can use ``max_epochs`` or ``steps_needed`` to size slider ranges before calling ``fit``.
     """
     _require_int("n", n, 1)
     _require_int("n_val", n_val, 0)
-    if loader_length(n, config.batch_size, config.drop_last) == 0:
+    per_epoch = loader_length(n, config.batch_size, config.drop_last)
+    if per_epoch == 0:
         raise ValueError(
             f"batch_size={config.batch_size} with drop_last=True leaves no batch from {n} samples; "
             f"batch_size must be at most {n}"
         )
+    if config.epochs > EPOCH_BUDGET:
+        raise ValueError(f"epochs={config.epochs} exceeds the budget of {EPOCH_BUDGET} epochs")
     steps = steps_needed(n, config)
     if steps > STEP_BUDGET:
         raise ValueError(
-            f"{config.epochs} epochs × {loader_length(n, config.batch_size, config.drop_last)} "
-            f"batches = {steps} steps exceeds the budget of {STEP_BUDGET} steps; use fewer epochs "
-            "or a larger batch_size"
+            f"{config.epochs} epochs × {per_epoch} batches = {steps} steps exceeds the budget of "
+            f"{STEP_BUDGET} steps; use fewer epochs or a larger batch_size"
         )
     samples = samples_needed(n, config, n_val)
     if samples > SAMPLE_BUDGET:

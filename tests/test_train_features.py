@@ -81,6 +81,10 @@ def test_over_budget_raises_before_any_work():
     assert train.steps_needed(1000, too_many_samples) <= train.STEP_BUDGET
     with pytest.raises(ValueError, match="budget"):
         train.fit(model, X, y, too_many_samples)
+    too_many_epochs = train.TrainConfig(epochs=train.EPOCH_BUDGET + 1, batch_size=1000)
+    assert train.steps_needed(1, too_many_epochs) <= train.STEP_BUDGET
+    with pytest.raises(ValueError, match="epochs"):
+        train.fit(model, X[:1], y[:1], too_many_epochs)
     with pytest.raises(ValueError, match="no batch"):
         train.fit(model, X[:3], y[:3], train.TrainConfig(1, 4, drop_last=True))
     assert calls == []
@@ -88,6 +92,23 @@ def test_over_budget_raises_before_any_work():
         assert torch.equal(value, before[key])
     fits = train.TrainConfig(epochs=train.STEP_BUDGET // 1000, batch_size=1)
     assert train.check_budget(1000, fits) == train.steps_needed(1000, fits) <= train.STEP_BUDGET
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.integers(1, 5000),
+    batch=st.integers(1, 5000),
+    drop_last=st.booleans(),
+    n_val=st.sampled_from([0, 1, 500, 5000]),
+)
+def test_max_epochs_is_the_largest_that_passes(n, batch, drop_last, n_val):
+    most = train.max_epochs(n, batch, drop_last=drop_last, n_val=n_val)
+    if most >= 1:
+        cfg = train.TrainConfig(most, batch, drop_last=drop_last)
+        assert train.check_budget(n, cfg, n_val) == train.steps_needed(n, cfg)
+    if most < train.EPOCH_BUDGET and loader_length(n, batch, drop_last) > 0:
+        with pytest.raises(ValueError, match="budget"):
+            train.check_budget(n, train.TrainConfig(most + 1, batch, drop_last=drop_last), n_val)
 
 
 # --- early stopping --------------------------------------------------------------------------------
@@ -117,7 +138,7 @@ def keras_rule(series: list[float], patience: int, min_delta: float) -> tuple[in
     return best_epoch, None, len(series)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(
     patience=st.integers(0, 4),
     min_delta=st.sampled_from([0.0, 1e-3, 0.02]),
