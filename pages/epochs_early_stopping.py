@@ -83,7 +83,7 @@ st.markdown(t(f"epochs.phase.{phase}", epoch=epoch, best=best))
 # --- 2. early stopping ---
 st.header(t("epochs.stop.title"))
 st.markdown(t("epochs.stop.intro"))
-s1, s2, s3 = st.columns([2, 2, 1.3], vertical_alignment="bottom")
+s1, s2, s3 = st.columns([2, 2, 2], vertical_alignment="bottom")
 patience = urlstate.slider(PATIENCE, t("epochs.patience"), t("epochs.patience.help"), s1)
 with s2:
     min_delta = st.segmented_control(t("epochs.min_delta"), MIN_DELTA.options, default=MIN_DELTA.default,
@@ -92,7 +92,7 @@ with s2:
 restore = urlstate.toggle(RESTORE, t("epochs.restore"), t("epochs.restore.help"), s3)
 stop = overfit.keras_early_stopping(val, patience, float(min_delta))
 st.code(f"EarlyStopping(monitor='val_loss', patience={patience}, min_delta={min_delta}, "
-        f"restore_best_weights={restore})", language="python")
+        f"restore_best_weights={restore})", language="python", wrap_lines=True)
 stop_labels = {k: t(f"epochs.stopchart.{k}") for k in ("ran", "skipped", "best", "stop", "x", "y")}
 st.altair_chart(stopping_chart(val, stop.best_epoch, stop.stop_epoch, stop_labels), width="stretch")
 final = stop.val_loss_restored if restore else stop.val_loss_last

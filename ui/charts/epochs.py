@@ -27,7 +27,7 @@ def fit_chart(grid: Sequence[float], truth: Sequence[float], fitted: Sequence[fl
     names = [labels["model"], labels["truth"], labels["points"]]
     colour = alt.Color("series:N", scale=alt.Scale(domain=names, range=[PALETTE["blue"], PALETTE["grey"],
                                                                         PALETTE["orange"]]),
-                       legend=alt.Legend(title=None, orient="top", symbolSize=200))
+                       legend=alt.Legend(title=None, orient="bottom", symbolSize=200, columns=2, labelLimit=0))
     x_enc = alt.X("x:Q", title=labels["x"], scale=alt.Scale(domain=[-1, 1]))
     y_enc = alt.Y("y:Q", title=labels["y"], scale=alt.Scale(domain=list(_Y_VIEW)))
     lines = alt.Chart(curves).mark_line(clip=True).encode(
@@ -57,28 +57,26 @@ def loss_chart(train_loss: Sequence[float], val_loss: Sequence[float], regions: 
             spans[-1]["end"] = e + 0.5
         else:
             spans.append({"region": region, "start": e - 0.5, "end": e + 0.5})
-    shade = pd.DataFrame(spans).assign(name=lambda d: d.region.map(labels),
-                                       mid=lambda d: (d.start + d.end) / 2)
+    shade = pd.DataFrame(spans).assign(name=lambda d: d.region.map(labels))
     x_scale = alt.Scale(domain=[0.5, len(epochs) + 0.5], nice=False)
     x_enc = alt.X("epoch:Q", title=labels["x"], scale=x_scale)
-    region_scale = alt.Scale(domain=list(_REGION_COLOURS), range=list(_REGION_COLOURS.values()))
-    background = alt.Chart(shade).mark_rect(opacity=0.13).encode(
+    # A legend, not text on the spans: a short underfitting span leaves no room for its name.
+    names_scale = alt.Scale(domain=[labels[r] for r in _REGION_COLOURS], range=list(_REGION_COLOURS.values()))
+    background = alt.Chart(shade).mark_rect(opacity=0.18).encode(
         x=alt.X("start:Q", scale=x_scale), x2="end:Q",
-        color=alt.Color("region:N", scale=region_scale, legend=None))
-    names = alt.Chart(shade).mark_text(baseline="top", dy=6, fontSize=FONT_SIZE - 1, fontWeight="bold").encode(
-        x=alt.X("mid:Q", scale=x_scale), y=alt.value(0), text="name:N",
-        color=alt.Color("region:N", scale=region_scale, legend=None))
+        color=alt.Color("name:N", scale=names_scale,
+                        legend=alt.Legend(title=None, orient="top", symbolType="square", symbolSize=250,
+                                          symbolOpacity=0.5, labelLimit=0)))
     curves = alt.Chart(lines).mark_line(strokeWidth=3).encode(
         x=x_enc, y=alt.Y("loss:Q", title=labels["y"], scale=alt.Scale(type="log")),
         color=alt.Color("series:N", scale=alt.Scale(domain=[labels["train"], labels["val"]],
                                                     range=[PALETTE["blue"], PALETTE["orange"]]),
-                        legend=alt.Legend(title=None, orient="bottom", symbolSize=200)),
+                        legend=alt.Legend(title=None, orient="bottom", symbolSize=200, labelLimit=0)),
         tooltip=[alt.Tooltip("epoch:Q", title=labels["x"]), alt.Tooltip("loss:Q", format=".4f")])
     layers = [background, curves]
     if current > 0:
         rule = pd.DataFrame({"epoch": [current], "text": [labels["current"]]})
         layers.append(alt.Chart(rule).mark_rule(strokeWidth=2, color=PALETTE["black"]).encode(x="epoch:Q"))
-    layers.append(names)
     return style(alt.layer(*layers).resolve_scale(color="independent"), height)
 
 

@@ -34,7 +34,7 @@ STRINGS: dict[str, str] = {
     "epochs.loss.current": "now",
     "epochs.m.train": "Training loss",
     "epochs.m.val": "Validation loss",
-    "epochs.m.best": "Lowest validation loss at epoch",
+    "epochs.m.best": "Best epoch (lowest val. loss)",
     "epochs.m.best.help": "The epoch after which the model did best on data it never trained on.",
     "epochs.phase.start": "**Epoch 0**: the model has not trained yet, its curve is just its random start.",
     "epochs.phase.under": "**Epoch {epoch}: underfitting.** The curve has not caught the shape yet, and "

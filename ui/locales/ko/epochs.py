@@ -34,7 +34,7 @@ STRINGS: dict[str, str] = {
     "epochs.loss.current": "지금",
     "epochs.m.train": "훈련 손실",
     "epochs.m.val": "검증 손실",
-    "epochs.m.best": "검증 손실이 가장 낮은 에포크",
+    "epochs.m.best": "최고 에포크 (검증 손실 최저)",
     "epochs.m.best.help": "학습에 쓰지 않은 데이터에서 모델이 가장 잘한 에포크입니다.",
     "epochs.phase.start": "**에포크 0**: 아직 학습 전이라 곡선은 무작위로 정해진 처음 모습 그대로입니다.",
     "epochs.phase.under": "**에포크 {epoch}: 과소적합.** 곡선이 아직 모양을 따라가지 못하고, 두 손실 모두 "
