@@ -360,47 +360,37 @@ class History:
             "lr": list(self.step_lr),
         }
 
+    def metrics(self) -> dict[str, list[float]]:
+        """The recorded per-epoch metrics under their Keras names: ``loss`` always, ``accuracy``
+        (classification), ``val_loss`` (with validation data), ``val_accuracy`` (both)."""
+        columns = {
+            "loss": self.epoch_loss,
+            "accuracy": self.epoch_accuracy,
+            "val_loss": self.val_loss,
+            "val_accuracy": self.val_accuracy,
+        }
+        return {name: list(values) for name, values in columns.items() if values or name == "loss"}
+
     def epochs_frame(self) -> dict[str, list]:
         """Per-epoch columns: ``epoch`` (1-based), ``updates`` and ``samples_seen`` (cumulative at the
-        epoch's end, for switching the x-axis), ``loss``, ``time_s``, and when recorded ``accuracy``,
-        ``val_loss``, ``val_accuracy``."""
-        epochs = self.epochs_run
+        epoch's end, for switching the x-axis), ``time_s``, and the ``metrics()`` columns."""
+        epochs = range(1, self.epochs_run + 1)
         seen = list(itertools.accumulate(self.step_batch_size))
-        frame: dict[str, list] = {
-            "epoch": list(range(1, epochs + 1)),
-            "updates": [(e + 1) * self.steps_per_epoch for e in range(epochs)],
-            "samples_seen": [seen[(e + 1) * self.steps_per_epoch - 1] for e in range(epochs)],
-            "loss": list(self.epoch_loss),
+        return {
+            "epoch": list(epochs),
+            "updates": [e * self.steps_per_epoch for e in epochs],
+            "samples_seen": [seen[e * self.steps_per_epoch - 1] for e in epochs],
             "time_s": list(self.epoch_time),
-        }
-        for name, values in (
-            ("accuracy", self.epoch_accuracy),
-            ("val_loss", self.val_loss),
-            ("val_accuracy", self.val_accuracy),
-        ):
-            if values:
-                frame[name] = list(values)
-        return frame
-
-    def epoch_metrics(self, epoch: int) -> dict[str, float]:
-        """Keras-named metrics of 0-based ``epoch``: loss, accuracy, val_loss, val_accuracy (if recorded)."""
-        metrics = {"loss": self.epoch_loss[epoch]}
-        for name, values in (
-            ("accuracy", self.epoch_accuracy),
-            ("val_loss", self.val_loss),
-            ("val_accuracy", self.val_accuracy),
-        ):
-            if values:
-                metrics[name] = values[epoch]
-        return metrics
+        } | self.metrics()
 
     def log_lines(self) -> list[str]:
         """The run as a Keras-style log, one line per epoch
         (``Epoch 3/20  800/800 [==============================] - loss: 0.4561 - val_loss: 0.4702``),
         plus Keras's early-stopping notes."""
-        steps, epochs = self.steps_per_epoch, self.config.epochs
+        steps, epochs, metrics = self.steps_per_epoch, self.config.epochs, self.metrics()
         lines = [
-            progress_line(e + 1, epochs, steps, steps, self.epoch_metrics(e)) for e in range(self.epochs_run)
+            progress_line(e + 1, epochs, steps, steps, {name: values[e] for name, values in metrics.items()})
+            for e in range(self.epochs_run)
         ]
         if self.stopped_epoch is not None:
             lines.append(f"Epoch {self.stopped_epoch + 1}: early stopping")
@@ -537,16 +527,13 @@ def _evaluate(
     model: nn.Module, loss_fn: Callable, X: Tensor, y: Tensor, classify: bool
 ) -> tuple[float, float]:
     """Loss and accuracy (NaN for regression) on (X, y) in eval mode; leaves the model in train mode."""
-    model.eval()
-    with torch.no_grad():
-        outputs = model(X)
-        loss = loss_fn(outputs, y).item()
-        accuracy = (outputs.argmax(1) == y).sum().item() / y.shape[0] if classify else math.nan
-    model.train()
-    return loss, accuracy
+    outputs = _predict(model, X)
+    accuracy = (outputs.argmax(1) == y).sum().item() / y.shape[0] if classify else math.nan
+    return loss_fn(outputs, y).item(), accuracy
 
 
 def _predict(model: nn.Module, inputs: Tensor) -> Tensor:
+    """Eval-mode outputs without autograd (BatchNorm uses its running statistics); back to train mode."""
     model.eval()
     with torch.no_grad():
         outputs = model(inputs)
