@@ -18,7 +18,11 @@ def run_app(page: str = "", **query: str) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     if page:
+        # AppTest.switch_page runs the page file without the entry script, so the sidebar's
+        # language switch never reads ?lang; seed the session's language the way the switch would.
         at.switch_page(_page_file(page))
+        if query.get("lang") in ("en", "ko"):
+            at.session_state["lang"] = query["lang"]
     at.run()
     return at
 
