@@ -1,0 +1,105 @@
+"""The exam analogy: batch size = questions solved before checking the key, epochs = retaking the exam."""
+
+import streamlit as st
+
+from ebcore import exam
+from ui import nav, urlstate
+from ui.charts.exam import answers_chart, sheet_chart, sittings_chart, study_chart
+from ui.i18n import t
+from ui.progress import progress_bar
+
+BATCH = urlstate.IntParam("batch", 10, 1, exam.QUESTIONS)
+EPOCHS = urlstate.IntParam("epochs", 30, 1, exam.MAX_EPOCHS)
+SEED = urlstate.IntParam("seed", 0, 0, 99)
+urlstate.guard([BATCH, EPOCHS, SEED])
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def study(label: str) -> list[exam.BatchStudy]:
+    """First-sitting mistakes for every batch size over the study seeds (the same for every visitor)."""
+    with progress_bar(label) as update:
+        return exam.first_sitting_study(on_progress=update)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def sit(batch: int, epochs: int, seed: int, label: str) -> exam.ExamRun:
+    """One student sitting the exam ``epochs`` times with ``batch`` questions per check."""
+    with progress_bar(label) as update:
+        return exam.sit(batch, epochs, seed, on_sitting=update)
+
+
+st.title(t("exam.title"))
+urlstate.show_notes()
+st.markdown(t("exam.intro"))
+
+# --- 1. the exam sheet ---
+st.header(t("exam.sheet.title"), divider="gray")
+with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+    st.caption(t("exam.presets"))
+    for size in (1, 10, 100):
+        st.button(t(f"exam.preset.{size}"), help=t(f"exam.preset.{size}.help"),
+                  on_click=urlstate.set_values, kwargs={"batch": size})
+c1, c2 = st.columns([3, 1])
+b = urlstate.slider(BATCH, t("exam.batch"), t("exam.batch.help"), c1)
+seed = urlstate.number_input(SEED, t("exam.seed"), t("exam.seed.help"), c2)
+counts = exam.sheet_counts(b)
+m = st.columns(3)
+m[0].metric(t("exam.m.checks"), counts.checks, help=t("exam.m.checks.help"), border=True)
+m[1].metric(t("exam.m.last"), counts.last_batch, help=t("exam.m.last.help"), border=True)
+m[2].metric(t("exam.m.memory"), counts.memory, help=t("exam.m.memory.help"), border=True)
+st.markdown(t("exam.sheet.sentence", b=b, checks=counts.checks))
+tiles = exam.sheet(b)
+tile_labels = {"topic": t("exam.topic"), "question": t("exam.question"), "batch": t("exam.batch_n"),
+               "right": t("exam.right"), "wrong": t("exam.wrong"), "answer": t("exam.answer"),
+               "trick": t("exam.trick")}
+st.caption(t("exam.sheet.caption"))
+st.altair_chart(sheet_chart(tiles, tile_labels), width="stretch")
+
+# --- 2. similar questions ---
+st.header(t("exam.similar.title"), divider="gray")
+st.markdown(t("exam.similar.intro"))
+first = sit(b, 1, seed, t("exam.epochs.progress"))  # the same first sitting as any longer run's
+studies = study(t("exam.study.progress"))
+by_batch = {s.batch_size: s for s in studies}
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader(t("exam.answers.title"))
+    st.caption(t("exam.answers.caption", seed=seed, b=b, mistakes=first.mistakes[0]))
+    st.altair_chart(answers_chart(tiles, first, tile_labels), width="stretch")
+with right:
+    st.subheader(t("exam.study.title"))
+    st.caption(t("exam.study.caption", seeds=len(exam.STUDY_SEEDS), lr=exam.LR))
+    study_labels = {key: t(f"exam.study.{key}") for key in ("x", "y", "mean", "low", "high")}
+    study_labels["chance"] = t("exam.study.chance", chance=exam.chance_mistakes())
+    st.altair_chart(study_chart(studies, exam.chance_mistakes(), study_labels, highlight=b), width="stretch")
+st.markdown(t("exam.study.sentence", one=by_batch[1].mean, hundred=by_batch[100].mean))
+
+# --- 3. epochs ---
+st.header(t("exam.epochs.title"), divider="gray")
+st.markdown(t("exam.epochs.intro"))
+asked = urlstate.slider(EPOCHS, t("exam.epochs"), t("exam.epochs.help"))
+epochs = min(asked, exam.max_sittings(b))
+if epochs < asked:
+    st.info(t("exam.epochs.capped", asked=asked, epochs=epochs, b=b), icon=":material/timer:")
+run = sit(b, epochs, seed, t("exam.epochs.progress"))
+best, best_score, final_score = run.best_sitting + 1, 100 * max(run.new_score), 100 * run.new_score[-1]
+m = st.columns(3)
+m[0].metric(t("exam.m.last_mistakes"), run.mistakes[-1], help=t("exam.m.last_mistakes.help"), border=True)
+m[1].metric(t("exam.m.best"), f"{best_score:.0f}%", delta=t("exam.m.best.delta", n=best), delta_color="off",
+            help=t("exam.m.best.help"), border=True)
+m[2].metric(t("exam.m.final"), f"{final_score:.0f}%", help=t("exam.m.final.help"), border=True)
+sit_labels = {key: t(f"exam.sit.{key}") for key in ("x", "y", "this", "new", "series", "best")}
+st.altair_chart(sittings_chart(run, sit_labels), width="stretch")
+st.caption(t("exam.epochs.lr", lr=exam.LR))
+if best < epochs and final_score < best_score:
+    st.markdown(t("exam.epochs.overfit", best=best, best_score=best_score, final_score=final_score))
+else:
+    st.markdown(t("exam.epochs.more", best=best))
+nav.link("epochs_early_stopping", t("exam.epochs.link"))
+
+# --- summary ---
+st.header(t("exam.summary.title"), divider="gray")
+st.markdown(t("exam.summary.body", b=b, checks=counts.checks, memory=counts.memory, mistakes=run.mistakes[0],
+              seeds=len(exam.STUDY_SEEDS), one=by_batch[1].mean, hundred=by_batch[100].mean, epochs=epochs,
+              first=run.mistakes[0], last=run.mistakes[-1], best=best, best_score=best_score,
+              final_score=final_score))

@@ -1,0 +1,101 @@
+"""The exam-analogy page."""
+
+STRINGS: dict[str, str] = {
+    "exam.title": "The exam analogy",
+    "exam.intro": "Think of training as studying with a **mock exam**: 100 questions and an **answer key** "
+    "(the labels). You only learn when you **check your answers against the key** — for a model, that is "
+    "one loss + backpropagation + **weight update**. Below, a small PyTorch network really sits the exam.",
+    "exam.presets": "The notes' three cases:",
+    "exam.preset.1": "Batch 1 · 100 checks",
+    "exam.preset.1.help": "Check the key after every single question: 100 weight updates per exam.",
+    "exam.preset.10": "Batch 10 · 10 checks",
+    "exam.preset.10.help": "Check the key after every 10 questions: 10 weight updates per exam.",
+    "exam.preset.100": "Batch 100 · 1 check",
+    "exam.preset.100.help": "Solve all 100 questions, then check the key once: 1 weight update per exam.",
+    "exam.batch": "Batch size: questions solved before checking the key",
+    "exam.batch.help": "One check of the answer key = one weight update.",
+    "exam.seed": "Student and exam number (seed)",
+    "exam.seed.help": "Another seed draws another exam and another untrained student.",
+    # section 1
+    "exam.sheet.title": "1 · The exam sheet",
+    "exam.sheet.caption": "Each row is one topic of 10 similar questions. Tiles of one shade form one batch; "
+    "the **red bar** marks each time you check the answer key.",
+    "exam.m.checks": "Answer-key checks per exam",
+    "exam.m.checks.help": "Weight updates in one sitting (one epoch): 100 ÷ batch size, rounded up.",
+    "exam.m.last": "Questions in the last batch",
+    "exam.m.last.help": "When the batch size does not divide 100, the last batch is smaller.",
+    "exam.m.memory": "Questions held in memory before a check",
+    "exam.m.memory.help": "You must remember every question of a batch until you check it: memory grows "
+    "with the batch size, just like GPU memory.",
+    "exam.sheet.sentence": "With a batch of **{b}** you check the key **{checks}** time(s) per sitting, so the "
+    "student's weights change **{checks}** time(s) per epoch.",
+    "exam.topic": "Topic {n}",
+    "exam.question": "Question",
+    "exam.batch_n": "Batch",
+    # section 2
+    "exam.similar.title": "2 · Similar questions: why checking often helps",
+    "exam.similar.intro": "A misunderstanding repeats across similar questions until you check. With a batch "
+    "of 100 you answer the whole exam before your first check, so a wrong idea about a topic costs you all "
+    "10 of its questions. With a batch of 1 you find out after the first miss and fix it for the rest of "
+    "the topic. Here the student answers each question **before** its batch is checked.",
+    "exam.answers.title": "Right or wrong, at the moment of answering",
+    "exam.answers.caption": "First sitting of student {seed} with a batch of {b}: **{mistakes}** mistakes out "
+    "of 100. A yellow dot marks a *trick question* whose key contradicts its topic.",
+    "exam.right": "right",
+    "exam.wrong": "wrong",
+    "exam.answer": "When answered",
+    "exam.trick": "trick question",
+    "exam.study.title": "First-sitting mistakes by batch size",
+    "exam.study.caption": "Mean of {seeds} students and exams (line) and the fewest–most among them (bar). "
+    "Plain SGD with the learning rate held **fixed at {lr}** for every batch size; the only thing that "
+    "changes is how often the key is checked.",
+    "exam.study.x": "Batch size (questions per check)",
+    "exam.study.y": "Mistakes in the first sitting",
+    "exam.study.mean": "Mean mistakes",
+    "exam.study.low": "Fewest",
+    "exam.study.high": "Most",
+    "exam.study.chance": "pure guessing ({chance:.0f})",
+    "exam.study.sentence": "Batch 1: **{one:.0f}** mistakes on average. Batch 100: **{hundred:.0f}** — about "
+    "as many as guessing, because nothing is corrected until the end.",
+    # section 3
+    "exam.epochs.title": "3 · Epochs: retaking the same exam",
+    "exam.epochs.intro": "An **epoch** is one sitting of the whole exam. Retaking it helps, because your "
+    "weights changed since last time. But retake it too often and you start **memorising this exam** "
+    "— even its trick questions — like a piano piece you can play with your eyes closed while forgetting "
+    "how to read sheet music. That is **overfitting**. A *new exam* on the same topics shows it.",
+    "exam.epochs": "Epochs: how many times you sit the exam",
+    "exam.epochs.help": "Each sitting goes through all 100 questions once, with the batch size chosen above.",
+    "exam.epochs.capped": "{asked} sittings with a batch of {b} would take longer than this app allows for "
+    "one run, so the student sits the exam **{epochs}** times.",
+    "exam.epochs.progress": "The student is sitting the exam…",
+    "exam.study.progress": "Students are sitting the exam with every batch size…",
+    "exam.sit.x": "Sitting (epoch)",
+    "exam.sit.y": "Right answers (%)",
+    "exam.sit.this": "this exam (while sitting it)",
+    "exam.sit.new": "new exam, same topics",
+    "exam.sit.series": "Exam",
+    "exam.sit.best": "best new-exam score: sitting {n}",
+    "exam.m.last_mistakes": "Mistakes in the last sitting",
+    "exam.m.last_mistakes.help": "Questions of this exam answered wrong in the final sitting.",
+    "exam.m.best": "Best new-exam score",
+    "exam.m.best.help": "Right answers on 200 new questions, measured after each sitting.",
+    "exam.m.best.delta": "at sitting {n}",
+    "exam.m.final": "New-exam score after the last sitting",
+    "exam.m.final.help": "The same new exam after the final sitting.",
+    "exam.epochs.lr": "Learning rate held fixed at {lr} (plain SGD); questions always come in exam order.",
+    "exam.epochs.overfit": "After sitting **{best}** the student keeps improving on this exam but gets "
+    "worse on the new one ({best_score:.0f}% → {final_score:.0f}%): it is memorising, not understanding. "
+    "Stopping at sitting {best} is **early stopping**.",
+    "exam.epochs.more": "Sitting {best} was the best so far. Try more epochs to see whether the new-exam "
+    "score falls.",
+    "exam.epochs.link": "Early stopping, on its own page",
+    # summary
+    "exam.summary.title": "What you just saw",
+    "exam.summary.body": "- **Batch size {b}** = checking the key after every {b} question(s): **{checks}** "
+    "weight update(s) per sitting, with up to {memory} question(s) held in memory.\n"
+    "- In its first sitting this student made **{mistakes}** mistakes; over {seeds} students, batch 1 "
+    "averaged **{one:.0f}** and batch 100 **{hundred:.0f}**.\n"
+    "- **{epochs} epoch(s)** = {epochs} sitting(s) of the same exam: mistakes went from **{first}** to "
+    "**{last}**, and the new-exam score peaked at **{best_score:.0f}%** in sitting {best} "
+    "(**{final_score:.0f}%** at the end).",
+}
