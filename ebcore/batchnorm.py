@@ -1,0 +1,380 @@
+"""The last-batch problem of BatchNorm, as experiments on a real network.
+
+Three experiments, all pure (no Streamlit) and seeded through explicit ``torch.Generator`` objects:
+
+- ``batch_stat_spread``: how noisy the mean and variance BatchNorm computes from a batch of ``b``
+  samples are, by drawing many batches from the same features (spread ∝ 1/√b).
+- ``compare``: a small MLP trained by ``ebcore.train.fit`` on a seeded two-class set, the tiny last
+  batch kept (``drop_last=False``) versus each fix (``drop_last=True``, a safer batch size from
+  ``ebcore.calc``, LayerNorm / GroupNorm instead of BatchNorm), over several seeds.
+- ``single_sample_error``: a last batch of exactly 1 sample, run for real, returning PyTorch's error.
+
+Composition only: the trainer, data and model builders of ``ebcore`` are used as they are.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import torch
+from torch import Tensor
+
+from ebcore import calc
+from ebcore.data import classification_blobs
+from ebcore.models import mlp
+from ebcore.train import BatchTooSmallForBatchNorm, TrainConfig, epoch_batches, fit, steps_needed
+
+HIDDEN = (32, 32)
+"""Hidden widths of the demo MLP (``Linear → norm → ReLU`` twice, then a Linear to 2 logits)."""
+N_VAL = 1000
+"""Validation samples, drawn from the same two blobs with their own seed (never trained on)."""
+VAL_SEED = 10_007
+DATA_SEED = 0
+"""The training set is the same for every run; seeds change the initial weights and the shuffling."""
+EXPERIMENT_STEP_BUDGET = 2_500
+"""Most optimizer steps one ``compare`` call may take over all its runs (a few seconds on 2 cores)."""
+N_RANGE = (50, 2000)
+BATCH_RANGE = (50, 600)
+EPOCHS_MAX = 15
+"""The settings a page may offer: with these, even one seed of every variant fits the budget."""
+BN_LAYER = "1"
+"""Name of the first BatchNorm layer in ``mlp(norm="batch")`` (module index 1 of the Sequential)."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way to train: ``key`` (stable name), normalisation (``"batch"``/``"layer"``/``"group"``),
+    batch size (samples per step) and ``drop_last``."""
+
+    key: str
+    norm: str
+    batch_size: int
+    drop_last: bool
+
+
+# --- 1. how noisy are a batch's statistics? ----------------------------------------------------------
+
+
+def bn_input_features(n: int, seed: int = 0) -> Tensor:
+    """What the first BatchNorm layer of the demo MLP sees: the first Linear layer's outputs.
+
+    Shape ``(n, HIDDEN[0])``, float32: the untrained model (initialised from ``seed``) applied to the
+    demo training set of ``n`` samples. Each column is one BatchNorm channel.
+    """
+    X, _ = classification_blobs(n, seed=DATA_SEED)
+    first_linear = mlp(2, HIDDEN, 2, norm="batch", seed=seed)[0]
+    with torch.no_grad():
+        return first_linear(X)
+
+
+@dataclass(frozen=True)
+class StatSpread:
+    """Batch statistics of one channel over many random batches of ``size`` samples.
+
+    ``means``/``variances`` (length ``draws``): each batch's mean and biased variance — exactly what
+    BatchNorm normalises with in training mode. ``true_mean``/``true_var``: the same over all samples.
+    ``mean_sd``/``var_sd``: the spread (standard deviation) of those batch values. ``mean_sd_theory``:
+    the textbook spread of a mean of ``size`` samples drawn without replacement,
+    ``σ/√size · √((N − size)/(N − 1))``.
+    """
+
+    size: int
+    means: list[float]
+    variances: list[float]
+    true_mean: float
+    true_var: float
+    mean_sd: float
+    var_sd: float
+    mean_sd_theory: float
+
+
+def batch_stat_spread(
+    values: Tensor, sizes: Sequence[int], draws: int = 2000, seed: int = 0
+) -> list[StatSpread]:
+    """Draw ``draws`` random batches of each size in ``sizes`` from ``values`` (1-D, one channel).
+
+    Each batch is a sample without replacement: the full batches of shuffled epochs, as a shuffled
+    DataLoader makes them (batches of one epoch never share a sample). Sizes must be from 2 to
+    ``len(values)``. Returns one ``StatSpread`` per size, in the given order.
+    """
+    if values.dim() != 1 or values.shape[0] < 2:
+        raise ValueError("values must be a 1-D tensor of at least 2 samples")
+    n = values.shape[0]
+    if draws < 2:
+        raise ValueError(f"draws must be at least 2, got {draws}")
+    values = values.double()
+    true_mean = values.mean().item()
+    true_var = values.var(correction=0).item()
+    sigma = math.sqrt(true_var)
+    g = torch.Generator().manual_seed(seed)
+    out = []
+    for size in sizes:
+        if not 2 <= size <= n:
+            raise ValueError(f"batch size must be from 2 to {n}, got {size}")
+        # Batches as a shuffled DataLoader makes them: shuffle (random keys, argsort), cut into full
+        # batches, as many shuffles as it takes. Each batch is a uniform sample without replacement.
+        per_shuffle = n // size
+        shuffles = -(-draws // per_shuffle)
+        order = torch.rand(shuffles, n, generator=g).argsort(dim=1)[:, : per_shuffle * size]
+        picks = order.reshape(-1, size)[:draws]
+        batches = values[picks]
+        means = batches.mean(dim=1)
+        variances = batches.var(dim=1, correction=0)
+        fpc = math.sqrt((n - size) / (n - 1))
+        out.append(
+            StatSpread(
+                size=size,
+                means=means.tolist(),
+                variances=variances.tolist(),
+                true_mean=true_mean,
+                true_var=true_var,
+                mean_sd=means.std().item(),
+                var_sd=variances.std().item(),
+                mean_sd_theory=sigma / math.sqrt(size) * fpc,
+            )
+        )
+    return out
+
+
+def spread_sizes(n: int, batch_size: int) -> list[int]:
+    """The batch sizes worth comparing for ``n`` samples in batches of ``batch_size``: 6 (the notes'
+    tiny last batch), the actual last batch when it is partial, ``batch_size`` and 300 (the notes'
+    batch) — each only if it is from 2 to ``n``; sorted, without repeats."""
+    last = calc.loader_last_batch(n, batch_size)
+    candidates = {6, batch_size, 300} | ({last} if last < batch_size else set())
+    return sorted(s for s in candidates if 2 <= s <= n)
+
+
+# --- 2. what the tiny last batch does to training -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one training run recorded (plain lists: cheap to cache and to chart).
+
+    Per step: ``step_loss`` (batch mean cross-entropy before the update), ``step_grad_norm`` (global
+    L2 norm of the gradients), ``step_batch_size`` (samples), ``running_mean_shift`` (RMS over
+    channels of how far that step moved the first BatchNorm layer's running mean; empty without
+    BatchNorm), ``batch_mean_gap`` (RMS over channels of this batch's mean minus the running mean
+    before the step: how unusual the batch's statistics were). Per epoch: ``val_accuracy``
+    (fraction right on the validation set, eval mode). ``error`` is PyTorch's message if the run
+    stopped on a batch of one (then ``val_accuracy`` holds only the finished epochs).
+    """
+
+    variant: Variant
+    seed: int
+    step_loss: list[float]
+    step_grad_norm: list[float]
+    step_batch_size: list[int]
+    val_accuracy: list[float]
+    running_mean_shift: list[float] = field(default_factory=list)
+    batch_mean_gap: list[float] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def final_accuracy(self) -> float | None:
+        """Validation accuracy after the last epoch (fraction), or None if the run crashed."""
+        return None if self.error is not None or not self.val_accuracy else self.val_accuracy[-1]
+
+
+def demo_data(n: int) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
+    """The demo's ``(X, y)`` training set of ``n`` samples and its fixed validation set of ``N_VAL``."""
+    return classification_blobs(n, seed=DATA_SEED), classification_blobs(N_VAL, seed=VAL_SEED)
+
+
+def _bn_traces(history) -> tuple[list[float], list[float]]:
+    records = history.bn_stats.get(BN_LAYER, [])
+    shifts, gaps = [], []
+    before = torch.zeros(HIDDEN[0])  # BatchNorm starts with running mean 0
+    for record in records:
+        gaps.append((record.batch_mean - before).square().mean().sqrt().item())
+        shifts.append((record.running_mean - before).square().mean().sqrt().item())
+        before = record.running_mean
+    return shifts, gaps
+
+
+def train_run(
+    variant: Variant, n: int, optimizer: str, lr: float, epochs: int, seed: int, record_bn: bool = True
+) -> Run:
+    """Train the demo MLP (``variant.norm`` after each hidden layer) on ``n`` samples with ``fit``.
+
+    Cross-entropy, ``optimizer`` (``"sgd"``, ``"sgd_momentum"``, ``"adam"``) at learning rate ``lr``,
+    ``epochs`` passes, ``seed`` for the initial weights and the shuffling. A batch of one reaching
+    BatchNorm ends the run early with ``Run.error`` set, instead of raising. ``record_bn=False``
+    skips the BatchNorm traces (they cost time and only one seed is charted).
+    """
+    (X, y), val = demo_data(n)
+    model = mlp(2, HIDDEN, 2, norm=variant.norm, seed=seed)
+    config = TrainConfig(
+        epochs=epochs, batch_size=variant.batch_size, lr=lr, optimizer=optimizer,
+        drop_last=variant.drop_last, seed=seed, loss="cross_entropy",
+    )
+    error = None
+    try:
+        history = fit(model, X, y, config, validation_data=val, record_bn_stats=record_bn and variant.norm == "batch")
+    except BatchTooSmallForBatchNorm as err:
+        history, error = err.history, err.torch_message
+    shifts, gaps = _bn_traces(history)
+    return Run(
+        variant=variant, seed=seed, step_loss=list(history.step_loss),
+        step_grad_norm=list(history.step_grad_norm), step_batch_size=list(history.step_batch_size),
+        val_accuracy=list(history.val_accuracy), running_mean_shift=shifts, batch_mean_gap=gaps, error=error,
+    )
+
+
+def variants(n: int, batch_size: int, other_norm: str = "layer") -> list[Variant]:
+    """The runs to compare: BatchNorm keeping the last batch (``"keep"``), BatchNorm with
+    ``drop_last`` (``"drop_last"``), BatchNorm at the nearest safer batch size from
+    ``calc.safer_batch_sizes`` (``"safer_batch"``, left out when there is none) and ``other_norm``
+    (``"layer"`` or ``"group"``) with the last batch kept (``"other_norm"``)."""
+    out = [Variant("keep", "batch", batch_size, False)]
+    if calc.loader_length(n, batch_size, drop_last=True) > 0:
+        out.append(Variant("drop_last", "batch", batch_size, True))
+    safer = calc.safer_batch_sizes(n, batch_size, count=1)
+    if safer:
+        out.append(Variant("safer_batch", "batch", safer[0], False))
+    out.append(Variant("other_norm", other_norm, batch_size, False))
+    return out
+
+
+def seeds_within_budget(n: int, runs: Sequence[Variant], epochs: int, wanted: int) -> int:
+    """How many seeds (at most ``wanted``, at least 1) fit ``EXPERIMENT_STEP_BUDGET`` for these runs."""
+    per_seed = sum(steps_needed(n, TrainConfig(epochs=epochs, batch_size=v.batch_size, drop_last=v.drop_last))
+                   for v in runs)
+    return max(1, min(wanted, EXPERIMENT_STEP_BUDGET // max(per_seed, 1)))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """All runs of ``compare``: ``runs[variant key]`` holds one ``Run`` per seed (seeds 0, 1, …)."""
+
+    n: int
+    batch_size: int
+    optimizer: str
+    lr: float
+    epochs: int
+    seeds: int
+    runs: dict[str, list[Run]]
+
+    def accuracies(self, key: str) -> list[float]:
+        """Final validation accuracies (fractions) of the variant's runs that finished."""
+        return [a for a in (r.final_accuracy for r in self.runs[key]) if a is not None]
+
+
+def compare(
+    n: int, batch_size: int, optimizer: str, lr: float, epochs: int, seeds: int,
+    other_norm: str = "layer", progress: Callable[[float], None] | None = None,
+) -> Comparison:
+    """Train every variant (see ``variants``) for seeds 0 … k−1 and collect the runs.
+
+    ``k`` is ``seeds`` or fewer so that all runs together fit ``EXPERIMENT_STEP_BUDGET`` steps
+    (``Comparison.seeds`` says how many ran; always at least 1). BatchNorm traces are recorded for
+    seed 0 only. ``progress(fraction)`` is called after each run.
+    """
+    runs_to_do = variants(n, batch_size, other_norm)
+    k = seeds_within_budget(n, runs_to_do, epochs, seeds)
+    out: dict[str, list[Run]] = {v.key: [] for v in runs_to_do}
+    total, done = k * len(runs_to_do), 0
+    for seed in range(k):
+        for variant in runs_to_do:
+            out[variant.key].append(train_run(variant, n, optimizer, lr, epochs, seed, record_bn=seed == 0))
+            done += 1
+            if progress is not None:
+                progress(done / total)
+    return Comparison(n, batch_size, optimizer, lr, epochs, k, out)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How final accuracies differ between two sets of runs (fractions, not percent).
+
+    ``difference`` = mean(b) − mean(a); ``noise`` = the standard error of that difference (0 with a
+    single seed each); ``kind`` is ``"better"`` (b clearly higher: more than twice the noise and at
+    least half a point), ``"worse"`` (the mirror) or ``"unclear"``. ``sd_a``/``sd_b``: spread across
+    seeds (0 for one seed).
+    """
+
+    mean_a: float
+    mean_b: float
+    sd_a: float
+    sd_b: float
+    difference: float
+    noise: float
+    kind: str
+
+
+MIN_CLEAR_DIFFERENCE = 0.005
+"""Half a percentage point: below this a difference in accuracy is not worth telling students about."""
+
+
+def verdict(a: Sequence[float], b: Sequence[float]) -> Verdict:
+    """Compare final accuracies ``a`` (e.g. last batch kept) with ``b`` (e.g. ``drop_last``)."""
+    if not a or not b:
+        raise ValueError("both sides need at least one finished run")
+    sd_a = statistics.stdev(a) if len(a) > 1 else 0.0
+    sd_b = statistics.stdev(b) if len(b) > 1 else 0.0
+    difference = statistics.fmean(b) - statistics.fmean(a)
+    noise = math.sqrt(sd_a**2 / len(a) + sd_b**2 / len(b))
+    clear = abs(difference) > 2 * noise and abs(difference) >= MIN_CLEAR_DIFFERENCE
+    kind = "unclear" if not clear else ("better" if difference > 0 else "worse")
+    return Verdict(statistics.fmean(a), statistics.fmean(b), sd_a, sd_b, difference, noise, kind)
+
+
+# --- 3. the drop_last fix: which samples an epoch skips ------------------------------------------------
+
+
+def skipped_samples(n: int, batch_size: int, epochs: int, seed: int = 0) -> list[list[int]]:
+    """Per epoch, the sorted sample numbers (0-based) that ``drop_last=True`` leaves out.
+
+    The batches are exactly those of a shuffled ``DataLoader(..., drop_last=True,
+    generator=torch.Generator().manual_seed(seed))`` (``ebcore.train.epoch_batches``), so each epoch
+    skips ``n mod batch_size`` samples, and a different random set of them every epoch.
+    """
+    out = []
+    for batches in epoch_batches(n, batch_size, drop_last=True, seed=seed, epochs=epochs):
+        used = torch.zeros(n, dtype=torch.bool)
+        for batch in batches:
+            used[batch] = True
+        out.append(torch.nonzero(~used).flatten().tolist())
+    return out
+
+
+def never_skipped(skipped: Sequence[Sequence[int]], n: int) -> int:
+    """How many of the ``n`` samples no epoch in ``skipped`` left out (all were trained on at least
+    once, as long as ``len(skipped) ≥ 1``)."""
+    return n - len({i for epoch in skipped for i in epoch})
+
+
+# --- 4. a last batch of exactly one sample -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SingleSampleCrash:
+    """Where a run with a last batch of 1 stopped: 1-based ``epoch`` and ``step`` (of
+    ``steps_per_epoch``), the offending ``batch_size`` and PyTorch's own ``message``."""
+
+    epoch: int
+    step: int
+    steps_per_epoch: int
+    batch_size: int
+    message: str
+
+
+def single_sample_error(n: int = 1201, batch_size: int = 300, seed: int = 0) -> SingleSampleCrash | None:
+    """Train the BatchNorm MLP for real on ``n`` samples in batches of ``batch_size`` (1 epoch).
+
+    Returns where and how it failed when a batch of one reached BatchNorm (the trainer's typed
+    ``BatchTooSmallForBatchNorm``), or None if the epoch finished (no batch of one).
+    """
+    (X, y), _ = demo_data(n)
+    model = mlp(2, HIDDEN, 2, norm="batch", seed=seed)
+    config = TrainConfig(epochs=1, batch_size=batch_size, seed=seed, loss="cross_entropy")
+    try:
+        fit(model, X, y, config)
+    except BatchTooSmallForBatchNorm as err:
+        return SingleSampleCrash(err.epoch + 1, err.step + 1, err.history.steps_per_epoch, err.batch_size,
+                                 err.torch_message)
+    return None

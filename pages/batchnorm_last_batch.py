@@ -1,0 +1,185 @@
+"""BatchNorm and the last batch: where a tiny last batch comes from, why it hurts, and the fixes, run live."""
+
+import pandas as pd
+import streamlit as st
+
+from ebcore import batchnorm as bn
+from ebcore import calc
+from ebcore.strip import BlockKind, epoch_strip
+from ui import urlstate
+from ui.charts.batchnorm import accuracy_chart, spread_chart, steps_chart
+from ui.charts.strip import epoch_strip_chart
+from ui.i18n import t
+from ui.progress import progress_bar
+
+N = urlstate.IntParam("n", 1206, *bn.N_RANGE)
+BATCH = urlstate.IntParam("batch", 300, *bn.BATCH_RANGE)
+OPT = urlstate.ChoiceParam("opt", "sgd_momentum", ("sgd", "sgd_momentum", "adam"))
+LR = urlstate.ChoiceParam("lr", "0.1", ("0.01", "0.03", "0.1", "0.3", "1"))
+EPOCHS = urlstate.IntParam("epochs", 10, 1, bn.EPOCHS_MAX)
+SEEDS = urlstate.IntParam("seeds", 5, 1, 8)
+NORM = urlstate.ChoiceParam("norm", "layer", ("layer", "group"))
+urlstate.guard([N, BATCH, OPT, LR, EPOCHS, SEEDS, NORM])
+PRESETS = {
+    "last6": {"n": 1206, "batch": 300, "opt": "sgd_momentum", "lr": "0.1"},
+    "last2": {"n": 1202, "batch": 300, "opt": "sgd_momentum", "lr": "0.1"},
+    "last1": {"n": 1201, "batch": 300},
+    "sgd": {"n": 1206, "batch": 300, "opt": "sgd", "lr": "0.1"},
+    "adam": {"n": 1206, "batch": 300, "opt": "adam", "lr": "0.03"},
+    "high_lr": {"n": 1206, "batch": 300, "opt": "sgd_momentum", "lr": "0.3"},
+}
+SEVERITY_ALERT = {"single": st.error, "tiny": st.warning, "small": st.info}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def spreads(n: int, batch: int) -> list[bn.StatSpread]:
+    return bn.batch_stat_spread(bn.bn_input_features(n)[:, 0], bn.spread_sizes(n, batch))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def comparison(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str, label: str) -> bn.Comparison:
+    with progress_bar(label) as update:
+        return bn.compare(n, batch, opt, float(lr), epochs, seeds, other_norm=norm, progress=update)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def single_crash(n: int, batch: int) -> bn.SingleSampleCrash | None:
+    return bn.single_sample_error(n, batch)
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+title, share = st.columns([4, 1], vertical_alignment="bottom")
+title.title(t("bn.title"))
+urlstate.show_notes()
+st.markdown(t("bn.intro"))
+
+# --- settings ---
+st.caption(t("bn.presets"))
+with st.container(horizontal=True, gap="small"):
+    for key, values in PRESETS.items():
+        st.button(t(f"bn.preset.{key}"), help=t(f"bn.preset.{key}.help"), on_click=urlstate.set_values, kwargs=values)
+c1, c2, c3, c4 = st.columns(4)
+n = urlstate.number_input(N, t("bn.n"), t("bn.n.help"), c1)
+b = urlstate.number_input(BATCH, t("bn.batch"), t("bn.batch.help"), c2)
+epochs = urlstate.slider(EPOCHS, t("bn.epochs"), t("bn.epochs.help"), c3)
+seeds = urlstate.slider(SEEDS, t("bn.seeds"), t("bn.seeds.help"), c4)
+c1, c2, c3 = st.columns([3, 4, 2])
+opt = c1.segmented_control(t("bn.opt"), OPT.options, default=OPT.default, required=True, key=OPT.key,
+                           help=t("bn.opt.help"), bind="query-params") or OPT.default
+lr = c2.segmented_control(t("bn.lr"), LR.options, default=LR.default, required=True, key=LR.key,
+                          help=t("bn.lr.help"), bind="query-params") or LR.default
+norm = c3.segmented_control(t("bn.norm"), NORM.options, default=NORM.default, required=True, key=NORM.key,
+                            help=t("bn.norm.help"), bind="query-params") or NORM.default
+with share.popover(t("url.share_title"), icon=":material/link:", width="stretch"):
+    st.caption(t("url.share_help"))
+    st.code(urlstate.share_link(), language=None, wrap_lines=True)
+
+# --- 1. where the tiny batch comes from ---
+st.header(t("bn.s1.title"), divider="gray")
+p = calc.plan(n, b, epochs)
+severity = p.last_batch_severity.value
+full = p.iterations_per_epoch - int(p.has_partial_last_batch)
+st.markdown(t("bn.s1.sentence", n=f"{n:,}", b=f"{b:,}", full=full, last=p.last_batch_size))
+strip_labels = {kind.value: t(f"bn.strip.{kind.value}") for kind in BlockKind} | {
+    key: t(f"bn.strip.{key}") for key in ("batch", "samples", "size", "gap")
+} | {"x_title": t("bn.strip.x")}
+st.altair_chart(epoch_strip_chart(epoch_strip(p), strip_labels), width="stretch")
+SEVERITY_ALERT.get(severity, st.success)(
+    f"**{t('bn.sev.label')}: {t(f'bn.sev.{severity}')}** — {t(f'bn.sev.{severity}.why', last=p.last_batch_size)}",
+)
+
+# --- 2. how noisy a batch's statistics are ---
+st.header(t("bn.s2.title"), divider="gray")
+st.markdown(t("bn.s2.intro"))
+spread = spreads(n, b)
+left, right = st.columns(2)
+spread_labels = {"row": t("bn.s2.row"), "true": t("bn.s2.true")}
+left.altair_chart(spread_chart(spread, "mean", spread_labels | {"x_title": t("bn.s2.x_mean")}), width="stretch")
+right.altair_chart(spread_chart(spread, "var", spread_labels | {"x_title": t("bn.s2.x_var")}), width="stretch")
+st.dataframe(
+    pd.DataFrame({
+        t("bn.s2.col.b"): [s.size for s in spread],
+        t("bn.s2.col.mean_sd"): [round(s.mean_sd, 3) for s in spread],
+        t("bn.s2.col.theory"): [round(s.mean_sd_theory, 3) for s in spread],
+        t("bn.s2.col.var_sd"): [round(s.var_sd, 3) for s in spread],
+    }),
+    hide_index=True, width="stretch",
+)
+smallest, largest = spread[0], spread[-1]
+if largest.size > smallest.size:
+    st.markdown(t("bn.s2.ratio", small=smallest.size, large=largest.size,
+                  ratio=f"{smallest.mean_sd / largest.mean_sd:.1f}",
+                  sqrt=f"{(largest.size / smallest.size) ** 0.5:.1f}"))
+
+# --- 3. what it does to training ---
+st.header(t("bn.s3.title"), divider="gray")
+st.markdown(t("bn.s3.intro", epochs=epochs, opt=t(f"bn.opt.{opt}"), lr=lr))
+result = comparison(n, b, opt, lr, epochs, seeds, norm, t("bn.running"))
+keep, dropped = result.runs["keep"], result.runs.get("drop_last")
+run_names = {f"run.{key}": t(f"bn.run.{key}", b=runs[0].variant.batch_size, norm=t(f"bn.norm.{norm}"))
+             for key, runs in result.runs.items()}
+if keep[0].error:
+    st.error(t("bn.s3.crashed", last=p.last_batch_size), icon=":material/error:")
+shown = [keep[0]] + ([dropped[0]] if dropped else [])
+step_labels = run_names | {"x_title": t("bn.s3.x"), "size": t("bn.s3.size")}
+# Charts side by side, not in tabs: a chart in a hidden tab is not drawn until clicked (nor projected).
+row1, row2 = st.columns(2), st.columns(2)
+for cell, metric in ((row1[0], "loss"), (row1[1], "grad_norm"), (row2[0], "shift")):
+    cell.markdown(f"**{t(f'bn.s3.tab.{metric}')}**")
+    cell.altair_chart(steps_chart(shown, metric, step_labels | {"y_title": t(f"bn.s3.y.{metric}")}, b),
+                      width="stretch")
+row2[1].markdown("\n".join(f"- **{t(f'bn.s3.tab.{m}')}**: {t(f'bn.s3.caption.{m}')}"
+                           for m in ("loss", "grad_norm", "shift")))
+if dropped and result.accuracies("keep"):
+    v = bn.verdict(result.accuracies("keep"), result.accuracies("drop_last"))
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("bn.m.keep"), pct(v.mean_a), help=t("bn.m.spread", sd=pct(v.sd_a), k=result.seeds), border=True)
+    m2.metric(t("bn.m.drop"), pct(v.mean_b), help=t("bn.m.spread", sd=pct(v.sd_b), k=result.seeds), border=True)
+    m3.metric(t("bn.m.diff"), f"{100 * v.difference:+.1f}", help=t("bn.m.diff.help"), border=True)
+    st.markdown(t(f"bn.verdict.{v.kind}", k=result.seeds, diff=f"{100 * abs(v.difference):.1f}",
+                  noise=f"{100 * v.noise:.1f}", sd_a=pct(v.sd_a), sd_b=pct(v.sd_b)))
+    if result.seeds < seeds:
+        st.caption(t("bn.s3.fewer_seeds", k=result.seeds, wanted=seeds))
+st.info(t("bn.s3.grows"), icon=":material/science:")
+
+# --- 4. a last batch of exactly 1 ---
+st.header(t("bn.s4.title"), divider="gray")
+crash_n, crash_b = (n, b) if p.last_batch_size == 1 else (1201, 300)
+crash = single_crash(crash_n, crash_b)
+st.markdown(t("bn.s4.intro", n=f"{crash_n:,}", b=crash_b))
+if crash is not None:
+    st.code(f"ValueError: {crash.message}", language=None, wrap_lines=True)
+    st.markdown(t("bn.s4.where", epoch=crash.epoch, step=crash.step, steps=crash.steps_per_epoch))
+    st.markdown(t("bn.s4.why"))
+if p.last_batch_size != 1:
+    st.button(t("bn.s4.try"), on_click=urlstate.set_values, kwargs=PRESETS["last1"])
+
+# --- 5. the fixes ---
+st.header(t("bn.s5.title"), divider="gray")
+skipped = bn.skipped_samples(n, b, 3)
+if p.has_partial_last_batch and len(skipped[0]) < n:
+    st.markdown(t("bn.s5.drop", count=len(skipped[0]), n=f"{n:,}"))
+    st.dataframe(pd.DataFrame({
+        t("bn.s5.col.epoch"): [1, 2, 3],
+        t("bn.s5.col.skipped"): [", ".join(map(str, ids[:12])) + (" …" if len(ids) > 12 else "") for ids in skipped],
+    }), hide_index=True, width="stretch")
+st.code(f"DataLoader(dataset, batch_size={b}, shuffle=True, drop_last=True)", language="python")
+safer = calc.safer_batch_sizes(n, b)
+if safer:
+    st.markdown(t("bn.s5.safer"))
+    with st.container(horizontal=True, gap="small"):
+        for size in safer:
+            st.button(t("bn.s5.safer.item", b=size, last=calc.loader_last_batch(n, size)), key=f"bn_safer_{size}",
+                      on_click=urlstate.set_values, kwargs={"batch": size})
+st.markdown(t("bn.s5.norm", norm=t(f"bn.norm.{norm}")))
+st.subheader(t("bn.s5.chart"))
+points = [{"run": run_names[f"run.{key}"], "accuracy": 100 * acc}
+          for key in result.runs for acc in result.accuracies(key)]
+if points:
+    st.altair_chart(accuracy_chart(points, {"x_title": t("bn.s5.x"), "seed_dot": t("bn.s5.seed_dot"),
+                                            "mean_bar": t("bn.s5.mean_bar")}), width="stretch")
+st.caption(t("bn.s5.caption", k=result.seeds))
+st.markdown(t("bn.s5.honest"))

@@ -1,0 +1,124 @@
+"""The BatchNorm last-batch page through Streamlit's AppTest, in both languages."""
+
+import pytest
+from conftest import APP, assert_clean
+from streamlit.testing.v1 import AppTest
+
+from ebcore import batchnorm as bn
+from ebcore import calc
+from ui.locales import STRINGS
+
+PAGE = "pages/batchnorm_last_batch.py"
+ERROR = "Expected more than 1 value per channel when training"
+
+
+def open_page(lang: str = "en", **query: str) -> AppTest:
+    """conftest.run_app for this page with the language also put into session state: after
+    ``switch_page`` AppTest does not seed the sidebar's ``?lang`` widget from the link."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = lang
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.session_state["lang"] = lang
+    at.switch_page(PAGE)
+    at.run()
+    return at
+
+
+def page_text(at: AppTest) -> str:
+    return " ".join(e.value for kind in (at.markdown, at.caption, at.info, at.warning, at.error, at.success)
+                    for e in kind)
+
+
+def accuracy_metrics(lang: str, result: bn.Comparison) -> dict[str, str]:
+    s = STRINGS[lang]
+    v = bn.verdict(result.accuracies("keep"), result.accuracies("drop_last"))
+    return {s["bn.m.keep"]: f"{100 * v.mean_a:.1f}%", s["bn.m.drop"]: f"{100 * v.mean_b:.1f}%",
+            s["bn.m.diff"]: f"{100 * v.difference:+.1f}"}
+
+
+def test_defaults(lang):
+    at = open_page(lang)
+    assert_clean(at)
+    s = STRINGS[lang]
+    assert at.title[0].value == s["bn.title"]
+    # Section 1: 1,206 / 300 leaves a last batch of 6, rated tiny, with the reason.
+    assert len(at.warning) == 1 and s["bn.sev.tiny"] in at.warning[0].value
+    assert s["bn.s1.sentence"].format(n="1,206", b="300", full=4, last=6) in page_text(at)
+    # Section 2: the spread table for b = 6 and b = 300.
+    assert list(at.dataframe[0].value[s["bn.s2.col.b"]]) == [6, 300]
+    # Section 3: the metrics are the experiment's, recomputed here independently of the page's cache.
+    result = bn.compare(1206, 300, "sgd_momentum", 0.1, 10, 5)
+    assert {m.label: m.value for m in at.metric} == accuracy_metrics(lang, result)
+    verdict = bn.verdict(result.accuracies("keep"), result.accuracies("drop_last"))
+    assert s[f"bn.verdict.{verdict.kind}"].split("{")[0] in page_text(at)
+    # Section 4: the real PyTorch message from the N = 1201 demo run.
+    assert any(ERROR in c.value for c in at.code)
+    # Section 5: six samples skipped per epoch; the safer batch sizes offered as buttons.
+    assert s["bn.s5.drop"].format(count=6, n="1,206").split(":")[0] in page_text(at)
+    labels = [b.label for b in at.button]
+    for size in calc.safer_batch_sizes(1206, 300):
+        assert s["bn.s5.safer.item"].format(b=size, last=calc.loader_last_batch(1206, size)) in labels
+
+
+def test_last_batch_of_one(lang):
+    at = open_page(lang, n="1201", batch="300")
+    assert_clean(at)
+    s = STRINGS[lang]
+    errors = " ".join(e.value for e in at.error)
+    assert s["bn.sev.single"] in errors and s["bn.s3.crashed"].format(last=1) in errors
+    assert any(ERROR in c.value for c in at.code)
+    assert s["bn.s4.where"].format(epoch=1, step=5, steps=5) in page_text(at)
+    assert not at.metric  # no accuracy for the BatchNorm run that crashed: nothing to compare
+    assert s["bn.s4.try"] not in [b.label for b in at.button]
+
+
+def test_url_values(lang):
+    at = open_page(lang, n="1210", batch="200", opt="adam", lr="0.03", epochs="3", seeds="2", norm="group")
+    assert_clean(at)
+    assert (at.number_input(key="n").value, at.number_input(key="batch").value) == (1210, 200)
+    assert (at.slider(key="epochs").value, at.slider(key="seeds").value) == (3, 2)
+    assert at.segmented_control(key="opt").value == "adam" and at.segmented_control(key="norm").value == "group"
+    s = STRINGS[lang]
+    # 1,210 = 6 × 200 + 10: a last batch of 10 is "small" (an info box, not a warning).
+    assert not at.warning and any(s["bn.sev.small"] in i.value for i in at.info)
+    result = bn.compare(1210, 200, "adam", 0.03, 3, 2, other_norm="group")
+    assert {m.label: m.value for m in at.metric} == accuracy_metrics(lang, result)
+    assert s["bn.s3.intro"].format(epochs=3, opt=s["bn.opt.adam"], lr="0.03") in page_text(at)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"n": "12"},
+        {"batch": "abc", "opt": "rmsprop"},
+        {"lr": "10", "epochs": "99", "seeds": "0"},
+        {"norm": "batch", "n": "1e3"},
+        {"opt": "<b>x</b>"},
+    ],
+)
+def test_bad_url_values_fall_back_with_a_note(query):
+    at = open_page("en", **query)
+    assert_clean(at)
+    notes = " ".join(i.value for i in at.info)
+    for key in query:
+        assert f"**{key}**" in notes
+    assert at.number_input(key="n").value == 1206 and at.number_input(key="batch").value == 300
+    assert at.segmented_control(key="opt").value == "sgd_momentum"
+
+
+def test_presets_and_suggestions():
+    at = open_page("en")
+    s = STRINGS["en"]
+    preset = next(b for b in at.button if b.label == s["bn.preset.last2"])
+    preset.click().run()
+    assert_clean(at)
+    assert at.number_input(key="n").value == 1202
+    assert s["bn.sev.tiny"] in at.warning[0].value and list(at.dataframe[0].value[s["bn.s2.col.b"]]) == [2, 6, 300]
+    first = calc.safer_batch_sizes(1202, 300)[0]
+    next(b for b in at.button if b.label.startswith(f"B = {first} ")).click().run()
+    assert at.number_input(key="batch").value == first
+    assert not at.warning  # the suggestion leaves a healthy last batch
+    next(b for b in at.button if b.label == s["bn.s4.try"]).click().run()
+    assert (at.number_input(key="n").value, at.number_input(key="batch").value) == (1201, 300)
+    assert at.error
