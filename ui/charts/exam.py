@@ -67,7 +67,8 @@ def sheet_chart(tiles: Sequence[Tile], labels: Mapping[str, str], height: int = 
         .mark_text(fontSize=FONT_SIZE - 2, fontWeight="bold")
         .encode(
             x=x, y=y, text="number:N",
-            color=alt.Color("shade:O", scale=alt.Scale(domain=[0, 1], range=list(_BATCH_TEXT)), legend=None),
+            # A condition, not a second scale on "shade": Vega-Lite would merge it with the tiles' scale.
+            color=alt.condition(alt.datum.shade == 0, alt.value(_BATCH_TEXT[0]), alt.value(_BATCH_TEXT[1])),
         )
     )
     return style(alt.layer(squares, numbers, _check_marks(data, y)), height)

@@ -24,7 +24,7 @@ STRINGS: dict[str, str] = {
     "exam.m.checks.help": "Weight updates in one sitting (one epoch): 100 ÷ batch size, rounded up.",
     "exam.m.last": "Questions in the last batch",
     "exam.m.last.help": "When the batch size does not divide 100, the last batch is smaller.",
-    "exam.m.memory": "Questions held in memory before a check",
+    "exam.m.memory": "Questions to remember",
     "exam.m.memory.help": "You must remember every question of a batch until you check it: memory grows "
     "with the batch size, just like GPU memory.",
     "exam.sheet.sentence": "With a batch of **{b}** you check the key **{checks}** time(s) per sitting, so the "

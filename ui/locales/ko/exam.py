@@ -23,7 +23,7 @@ STRINGS: dict[str, str] = {
     "exam.m.checks.help": "한 번 풀 때(1 에포크) 일어나는 가중치 갱신 수: 100 ÷ 배치 크기를 올림한 값.",
     "exam.m.last": "마지막 배치의 문제 수",
     "exam.m.last.help": "배치 크기로 100이 나누어떨어지지 않으면 마지막 배치가 더 작아요.",
-    "exam.m.memory": "채점 전에 기억해야 할 문제 수",
+    "exam.m.memory": "기억해야 할 문제 수",
     "exam.m.memory.help": "해답지를 볼 때까지 배치의 문제를 모두 기억해야 해요. 배치가 클수록 필요한 "
     "기억력이 커집니다. GPU 메모리와 같은 이야기예요.",
     "exam.sheet.sentence": "배치 크기가 **{b}**이면 한 번 풀 때 해답지를 **{checks}**번 확인하므로, 학생의 "
