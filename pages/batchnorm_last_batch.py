@@ -14,17 +14,17 @@ from ui.progress import progress_bar
 
 N = urlstate.IntParam("n", 1206, *bn.N_RANGE)
 BATCH = urlstate.IntParam("batch", 300, *bn.BATCH_RANGE)
-OPT = urlstate.ChoiceParam("opt", "sgd_momentum", ("sgd", "sgd_momentum", "adam"))
+OPT = urlstate.ChoiceParam("opt", "sgd", ("sgd", "sgd_momentum", "adam"))
 LR = urlstate.ChoiceParam("lr", "0.1", ("0.01", "0.03", "0.1", "0.3", "1"))
 EPOCHS = urlstate.IntParam("epochs", 10, 1, bn.EPOCHS_MAX)
 SEEDS = urlstate.IntParam("seeds", 5, 1, 8)
 NORM = urlstate.ChoiceParam("norm", "layer", ("layer", "group"))
 urlstate.guard([N, BATCH, OPT, LR, EPOCHS, SEEDS, NORM])
 PRESETS = {
-    "last6": {"n": 1206, "batch": 300, "opt": "sgd_momentum", "lr": "0.1"},
+    "last6": {"n": 1206, "batch": 300, "opt": "sgd", "lr": "0.1"},
     "last2": {"n": 1202, "batch": 300, "opt": "sgd_momentum", "lr": "0.1"},
     "last1": {"n": 1201, "batch": 300},
-    "sgd": {"n": 1206, "batch": 300, "opt": "sgd", "lr": "0.1"},
+    "momentum": {"n": 1206, "batch": 300, "opt": "sgd_momentum", "lr": "0.1"},
     "adam": {"n": 1206, "batch": 300, "opt": "adam", "lr": "0.03"},
     "high_lr": {"n": 1206, "batch": 300, "opt": "sgd_momentum", "lr": "0.3"},
 }
@@ -136,8 +136,10 @@ row2[1].markdown("\n".join(f"- **{t(f'bn.s3.tab.{m}')}**: {t(f'bn.s3.caption.{m}
 if dropped and result.accuracies("keep"):
     v = bn.verdict(result.accuracies("keep"), result.accuracies("drop_last"))
     m1, m2, m3 = st.columns(3)
-    m1.metric(t("bn.m.keep"), pct(v.mean_a), help=t("bn.m.spread", sd=pct(v.sd_a), k=result.seeds), border=True)
-    m2.metric(t("bn.m.drop"), pct(v.mean_b), help=t("bn.m.spread", sd=pct(v.sd_b), k=result.seeds), border=True)
+    m1.metric(t("bn.m.keep"), f"{pct(v.mean_a)} ± {100 * v.sd_a:.1f}", help=t("bn.m.spread", k=result.seeds),
+              border=True)
+    m2.metric(t("bn.m.drop"), f"{pct(v.mean_b)} ± {100 * v.sd_b:.1f}", help=t("bn.m.spread", k=result.seeds),
+              border=True)
     m3.metric(t("bn.m.diff"), f"{100 * v.difference:+.1f}", help=t("bn.m.diff.help"), border=True)
     st.markdown(t(f"bn.verdict.{v.kind}", k=result.seeds, diff=f"{100 * abs(v.difference):.1f}",
                   noise=f"{100 * v.noise:.1f}", sd_a=pct(v.sd_a), sd_b=pct(v.sd_b)))

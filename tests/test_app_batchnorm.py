@@ -33,7 +33,8 @@ def page_text(at: AppTest) -> str:
 def accuracy_metrics(lang: str, result: bn.Comparison) -> dict[str, str]:
     s = STRINGS[lang]
     v = bn.verdict(result.accuracies("keep"), result.accuracies("drop_last"))
-    return {s["bn.m.keep"]: f"{100 * v.mean_a:.1f}%", s["bn.m.drop"]: f"{100 * v.mean_b:.1f}%",
+    return {s["bn.m.keep"]: f"{100 * v.mean_a:.1f}% ± {100 * v.sd_a:.1f}",
+            s["bn.m.drop"]: f"{100 * v.mean_b:.1f}% ± {100 * v.sd_b:.1f}",
             s["bn.m.diff"]: f"{100 * v.difference:+.1f}"}
 
 
@@ -48,7 +49,7 @@ def test_defaults(lang):
     # Section 2: the spread table for b = 6 and b = 300.
     assert list(at.dataframe[0].value[s["bn.s2.col.b"]]) == [6, 300]
     # Section 3: the metrics are the experiment's, recomputed here independently of the page's cache.
-    result = bn.compare(1206, 300, "sgd_momentum", 0.1, 10, 5)
+    result = bn.compare(1206, 300, "sgd", 0.1, 10, 5)
     assert {m.label: m.value for m in at.metric} == accuracy_metrics(lang, result)
     verdict = bn.verdict(result.accuracies("keep"), result.accuracies("drop_last"))
     assert s[f"bn.verdict.{verdict.kind}"].split("{")[0] in page_text(at)
@@ -104,7 +105,7 @@ def test_bad_url_values_fall_back_with_a_note(query):
     for key in query:
         assert f"**{key}**" in notes
     assert at.number_input(key="n").value == 1206 and at.number_input(key="batch").value == 300
-    assert at.segmented_control(key="opt").value == "sgd_momentum"
+    assert at.segmented_control(key="opt").value == "sgd"
 
 
 def test_presets_and_suggestions():
@@ -122,3 +123,21 @@ def test_presets_and_suggestions():
     next(b for b in at.button if b.label == s["bn.s4.try"]).click().run()
     assert (at.number_input(key="n").value, at.number_input(key="batch").value) == (1201, 300)
     assert at.error
+
+
+PRESET_KEYS = sorted(k.removeprefix("bn.preset.") for k in STRINGS["en"] if k.startswith("bn.preset.")
+                     and not k.endswith(".help"))
+
+
+@pytest.mark.parametrize("preset", PRESET_KEYS)
+def test_each_preset_runs_and_lands_in_the_link(preset):
+    at = open_page("ko")
+    next(b for b in at.button if b.label == STRINGS["ko"][f"bn.preset.{preset}"]).click().run()
+    assert_clean(at)
+    n, b = at.number_input(key="n").value, at.number_input(key="batch").value
+    severity = calc.plan(n, b, 1).last_batch_severity.value
+    assert any(STRINGS["ko"][f"bn.sev.{severity}"] in e.value for e in (*at.warning, *at.error, *at.info, *at.success))
+    opt, lr = at.segmented_control(key="opt").value, at.segmented_control(key="lr").value
+    for key, value, default in (("n", n, 1206), ("opt", opt, "sgd"), ("lr", lr, "0.1")):
+        in_link = at.query_params.get(key)
+        assert (in_link is None) if value == default else (str(in_link).strip("[]'") == str(value))

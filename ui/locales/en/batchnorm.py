@@ -9,15 +9,17 @@ STRINGS: dict[str, str] = {
     "bn.preset.last6": "1206 / 300 → last 6",
     "bn.preset.last6.help": "The notes' example: batch 300 leaves a last batch of 6 samples.",
     "bn.preset.last2": "1202 / 300 → last 2",
-    "bn.preset.last2.help": "An even smaller last batch: only 2 samples.",
+    "bn.preset.last2.help": "An even smaller last batch, only 2 samples (with momentum SGD).",
     "bn.preset.last1": "1201 / 300 → last 1",
     "bn.preset.last1.help": "A last batch of exactly 1 sample: BatchNorm cannot train on it at all.",
-    "bn.preset.sgd": "Plain SGD",
-    "bn.preset.sgd.help": "Same data, SGD without momentum: does the effect shrink?",
+    "bn.preset.momentum": "Momentum 0.9",
+    "bn.preset.momentum.help": "SGD with momentum 0.9: the tiny batch's gradient is averaged with the big "
+    "batches' before it. Does that soften the harm?",
     "bn.preset.adam": "Adam",
-    "bn.preset.adam.help": "An adaptive optimiser (Adam, learning rate 0.03).",
+    "bn.preset.adam.help": "Adam (learning rate 0.03): it rescales every step, so one noisy gradient can "
+    "still move the weights a lot.",
     "bn.preset.high_lr": "Higher learning rate",
-    "bn.preset.high_lr.help": "SGD with momentum at learning rate 0.3: bigger steps, bigger damage.",
+    "bn.preset.high_lr.help": "Momentum SGD at learning rate 0.3: bigger steps, so a bad step does more harm.",
     "bn.n": "Dataset size N",
     "bn.n.help": "Training samples in the two-class data set (50 to 2,000).",
     "bn.batch": "Batch size B",
@@ -114,19 +116,22 @@ STRINGS: dict[str, str] = {
     "bn.m.drop": "Accuracy, drop_last=True",
     "bn.m.diff": "Difference (points)",
     "bn.m.diff.help": "drop_last minus kept, in percentage points of validation accuracy.",
-    "bn.m.spread": "Mean over {k} seeds; spread between seeds (SD) {sd}.",
+    "bn.m.spread": "Mean ± spread (SD, in points) of the final validation accuracy over {k} seeds.",
     "bn.verdict.better": "**Over {k} seeds, dropping the tiny batch helps by {diff} points** (noise in that "
     "estimate about ±{noise}). Note also the spread: {sd_a} between seeds with the tiny batch, {sd_b} without "
     "it — the tiny batch makes results depend more on luck.",
     "bn.verdict.worse": "**Over {k} seeds, keeping the last batch did better by {diff} points** (noise about "
     "±{noise}). At these settings the tiny batch is not what limits the network.",
     "bn.verdict.unclear": "**Over {k} seeds there is no clear difference** ({diff} points, noise about "
-    "±{noise}; spread {sd_a} with the tiny batch, {sd_b} without). At these settings the effect is small — "
-    "try the presets that make it grow.",
+    "±{noise}; spread {sd_a} with the tiny batch, {sd_b} without). At these settings the effect on the mean is "
+    "small; look at the spread, and try the other presets.",
     "bn.s3.fewer_seeds": "Only {k} of {wanted} seeds ran, to keep the page within its time budget.",
-    "bn.s3.grows": "**When does it hurt more?** A smaller last batch (2 instead of 6), a higher learning "
-    "rate, and momentum or Adam make the damage grow: momentum carries the bad step into the next ones, "
-    "and Adam can take an oversized step from one noisy gradient. Use the presets at the top to compare.",
+    "bn.s3.grows": "**What to look for.** The steadiest sign of the tiny batch is the **spread** after ±: "
+    "with it, the final accuracy depends much more on the seed (luck), because the last update of every "
+    "epoch comes from a handful of samples. The gap in the mean grows with a smaller last batch (2 instead "
+    "of 6) and a higher learning rate. Momentum averages the tiny gradient with the big ones before it; "
+    "Adam rescales each step and can overshoot on one noisy gradient. Try the presets — and expect some "
+    "settings to show no clear difference: that is a real result too.",
     # --- 4 ---
     "bn.s4.title": "4 · A last batch of exactly 1",
     "bn.s4.intro": "With N = {n} and B = {b} the last batch holds a **single** sample. We train the "
