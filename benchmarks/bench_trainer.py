@@ -143,7 +143,8 @@ def budget_worst_case() -> None:
         ("most steps at batch 2", 2000, 2, 400),
         ("full batch, most samples", 2000, 2000, 400),
         ("batch 48, steps and samples", 2000, 48, 400),
-        ("most epochs and steps", 16, 2, samples // epochs - 16),
+        # every epoch validates, and each one holds steps/epochs batches of 2: all three budgets at once
+        ("most epochs and steps", 2 * (steps // epochs), 2, samples // epochs - 2 * (steps // epochs)),
     ]
     worst = (0.0, "")
     for model_kind in ("linear", "mlp_bn"):
