@@ -586,9 +586,11 @@ def fit(
 
     steps_per_epoch = loader_length(n, config.batch_size, config.drop_last)
     history = History(config=config, n_samples=n, steps_per_epoch=steps_per_epoch)
-    optimizer = _make_optimizer(params, config)
     loss_fn = _mse_loss if config.loss == "mse" else F.cross_entropy
     classify = config.loss == "cross_entropy"
+    run = _Run(
+        model, params, _make_optimizer(params, config), loss_fn, history, classify or record_predictions
+    )
     stopper = None
     if config.patience is not None:
         stopper = _EarlyStopping(config.patience, config.min_delta, config.restore_best_weights)
@@ -615,7 +617,7 @@ def fit(
             first_step = epoch * steps_per_epoch
             lrs = [learning_rate(config, first_step + s, steps_per_epoch) for s in range(steps_per_epoch)]
             indices = _split(order, config.batch_size, config.drop_last) if record_predictions else None
-            outputs = _train_epoch(model, optimizer, params, loss_fn, xs, ys, lrs, epoch, history, indices)
+            outputs = run.train_epoch(epoch, xs, ys, lrs, indices)
             if classify:
                 correct = (torch.cat(outputs).argmax(1) == torch.cat(ys)).sum().item()
                 history.epoch_accuracy.append(correct / sum(yb.shape[0] for yb in ys))
@@ -647,78 +649,87 @@ def fit(
     return history
 
 
-def _train_epoch(
-    model: nn.Module,
-    optimizer: torch.optim.Optimizer,
-    params: list[nn.Parameter],
-    loss_fn: Callable,
-    xs: tuple[Tensor, ...],
-    ys: tuple[Tensor, ...],
-    lrs: list[float],
-    epoch: int,
-    history: History,
-    indices: tuple[Tensor, ...] | None,
-) -> list[Tensor]:
-    """Run one epoch's steps; append its step records and epoch loss to ``history`` (and the step
-    predictions when ``indices`` are given); return every step's detached outputs, computed before
-    that step's update."""
-    losses: list[Tensor] = []
-    norms: list[list[Tensor]] = []
-    outputs: list[Tensor] = []
-    groups = optimizer.param_groups
-    try:
-        for xb, yb, lr in zip(xs, ys, lrs, strict=True):
-            for group in groups:
-                group["lr"] = lr
-            for p in params:  # optimizer.zero_grad() (set_to_none) without its profiling wrapper
-                p.grad = None
-            out = model(xb)
-            loss = loss_fn(out, yb)
-            loss.backward()
-            # Per-tensor norms now, one stacked reduction per epoch: no host sync inside the loop.
-            # A parameter the forward pass did not use has no gradient; it counts as zero.
-            norms.append(torch._foreach_norm([_ZERO if p.grad is None else p.grad for p in params]))
-            optimizer.step()
-            losses.append(loss.detach())
-            outputs.append(out.detach())
-    except ValueError as err:
-        if _BN_BATCH_OF_ONE not in str(err):
-            raise
-        step = len(losses)
-        _record_steps(history, epoch, losses, norms, outputs, xs, lrs, indices)
-        raise BatchTooSmallForBatchNorm(epoch, step, xs[step].shape[0], str(err), history) from err
-    values = _record_steps(history, epoch, losses, norms, outputs, xs, lrs, indices)
-    running = 0.0
-    for value in values:  # the reference's `running_loss += loss.item()`: same doubles, same order
-        running += value
-    history.epoch_loss.append(running / len(xs))
-    return outputs
+@dataclass
+class _Run:
+    """What stays fixed during one ``fit``: the model, its optimizer and loss, and where records go."""
 
+    model: nn.Module
+    params: list[nn.Parameter]
+    optimizer: torch.optim.Optimizer
+    loss_fn: Callable
+    history: History
+    keep_outputs: bool  # needed for training accuracy and recorded predictions only
 
-def _record_steps(
-    history: History,
-    epoch: int,
-    losses: list[Tensor],
-    norms: list[list[Tensor]],
-    outputs: list[Tensor],
-    xs: tuple[Tensor, ...],
-    lrs: list[float],
-    indices: tuple[Tensor, ...] | None,
-) -> list[float]:
-    """Append the finished steps' records to ``history``; return their losses as Python floats."""
-    done = len(losses)
-    if done == 0:
-        return []
-    # float32 → Python float is exact, so `.tolist()` gives the very doubles `.item()` would.
-    values = torch.stack(losses).tolist()
-    # The global norm is the L2 norm of the per-tensor norms.
-    grad_norms = torch.stack([t for parts in norms for t in parts]).view(done, -1).norm(dim=1)
-    history.step_loss.extend(values)
-    history.step_grad_norm.extend(grad_norms.tolist())
-    history.step_batch_size.extend(xb.shape[0] for xb in xs[:done])
-    history.step_lr.extend(lrs[:done])
-    if indices is not None:
-        # zip stops at the finished steps: after a crash `indices` still lists the whole epoch
-        steps = enumerate(zip(indices, outputs, strict=False))
-        history.predictions.extend(StepPredictions(epoch, s, idx, out) for s, (idx, out) in steps)
-    return values
+    def train_epoch(
+        self,
+        epoch: int,
+        xs: tuple[Tensor, ...],
+        ys: tuple[Tensor, ...],
+        lrs: list[float],
+        indices: tuple[Tensor, ...] | None,
+    ) -> list[Tensor]:
+        """Run one epoch's steps and append their records and the epoch loss to the history (plus
+        the step predictions when the batches' sample ``indices`` are given). Returns the steps'
+        detached outputs, computed before each step's update (empty unless ``keep_outputs``)."""
+        model, params, optimizer, loss_fn = self.model, self.params, self.optimizer, self.loss_fn
+        groups = optimizer.param_groups
+        losses: list[Tensor] = []
+        norms: list[list[Tensor]] = []
+        outputs: list[Tensor] = []
+        try:
+            for xb, yb, lr in zip(xs, ys, lrs, strict=True):
+                for group in groups:
+                    group["lr"] = lr
+                for p in params:  # optimizer.zero_grad() (set_to_none) without its profiling wrapper
+                    p.grad = None
+                out = model(xb)
+                loss = loss_fn(out, yb)
+                loss.backward()
+                # Per-tensor norms now, one stacked reduction per epoch: no host sync in the loop.
+                # A parameter the forward pass did not use has no gradient; it counts as zero.
+                norms.append(torch._foreach_norm([_ZERO if p.grad is None else p.grad for p in params]))
+                optimizer.step()
+                losses.append(loss.detach())
+                if self.keep_outputs:
+                    outputs.append(out.detach())
+        except ValueError as err:
+            if _BN_BATCH_OF_ONE not in str(err):
+                raise
+            step = len(losses)
+            self._record_steps(epoch, xs, lrs, indices, losses, norms, outputs)
+            raise BatchTooSmallForBatchNorm(epoch, step, xs[step].shape[0], str(err), self.history) from err
+        values = self._record_steps(epoch, xs, lrs, indices, losses, norms, outputs)
+        running = 0.0
+        for value in values:  # the reference's `running_loss += loss.item()`: same doubles, same order
+            running += value
+        self.history.epoch_loss.append(running / len(xs))
+        return outputs
+
+    def _record_steps(
+        self,
+        epoch: int,
+        xs: tuple[Tensor, ...],
+        lrs: list[float],
+        indices: tuple[Tensor, ...] | None,
+        losses: list[Tensor],
+        norms: list[list[Tensor]],
+        outputs: list[Tensor],
+    ) -> list[float]:
+        """Append the finished steps' records to the history; return their losses as Python floats."""
+        done = len(losses)
+        if done == 0:
+            return []
+        history = self.history
+        # float32 → Python float is exact, so `.tolist()` gives the very doubles `.item()` would.
+        values = torch.stack(losses).tolist()
+        # The global norm is the L2 norm of the per-tensor norms.
+        grad_norms = torch.stack([t for parts in norms for t in parts]).view(done, -1).norm(dim=1)
+        history.step_loss.extend(values)
+        history.step_grad_norm.extend(grad_norms.tolist())
+        history.step_batch_size.extend(xb.shape[0] for xb in xs[:done])
+        history.step_lr.extend(lrs[:done])
+        if indices is not None:
+            # zip stops at the finished steps: after a crash `indices` still lists the whole epoch
+            steps = enumerate(zip(indices, outputs, strict=False))
+            history.predictions.extend(StepPredictions(epoch, s, idx, out) for s, (idx, out) in steps)
+        return values
