@@ -1,4 +1,4 @@
-"""Epoch & Batch Lab: the entry point. Sets the page up, the language, and routes to ``pages/``."""
+"""Epoch & Batch Lab: the entry point. Sets the page up, the language, and routes to ``app_pages/``."""
 
 import streamlit as st
 

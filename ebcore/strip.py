@@ -31,7 +31,8 @@ MIN_PARTIAL_WIDTH = 0.35
 
 @dataclass(frozen=True)
 class Block:
-    """One block: ``x0``..``x1`` in batch units (a partial batch at least ``MIN_PARTIAL_WIDTH``); samples ``first_sample`` .. ``first_sample + size - 1``.
+    """One block: ``x0``..``x1`` in batch units (a partial batch at least ``MIN_PARTIAL_WIDTH`` wide);
+    samples ``first_sample`` .. ``first_sample + size - 1``.
 
     ``batch`` is the 1-based batch number (the first folded one for a gap); ``hidden_batches``
     counts the batches a gap stands for (0 otherwise).

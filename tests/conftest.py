@@ -12,17 +12,13 @@ APP = str(ROOT / "streamlit_app.py")
 LANGS = ("en", "ko")
 
 
-def run_app(page: str = "", **query: str) -> AppTest:
+def run_app(page: str = "", timeout: float = 120, **query: str) -> AppTest:
     """Run the app once on ``page`` (a URL path, '' for home) with ``query`` as the link's parameters."""
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in query.items():
         at.query_params[key] = value
     if page:
-        # AppTest.switch_page runs the page file without the entry script, so the sidebar's
-        # language switch never reads ?lang; seed the session's language the way the switch would.
         at.switch_page(_page_file(page))
-        if query.get("lang") in ("en", "ko"):
-            at.session_state["lang"] = query["lang"]
     at.run()
     return at
 

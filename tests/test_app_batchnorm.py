@@ -1,29 +1,20 @@
 """The BatchNorm last-batch page through Streamlit's AppTest, in both languages."""
 
 import pytest
-from conftest import APP, assert_clean
+from conftest import assert_clean, run_app
 from streamlit.testing.v1 import AppTest
 
 from ebcore import batchnorm as bn
 from ebcore import calc
 from ui.locales import STRINGS
 
-PAGE = "pages/batchnorm_last_batch.py"
+PAGE = "app_pages/batchnorm_last_batch.py"
 ERROR = "Expected more than 1 value per channel when training"
 
 
 def open_page(lang: str = "en", **query: str) -> AppTest:
-    """conftest.run_app for this page with the language also put into session state: after
-    ``switch_page`` AppTest does not seed the sidebar's ``?lang`` widget from the link."""
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["lang"] = lang
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.session_state["lang"] = lang
-    at.switch_page(PAGE)
-    at.run()
-    return at
-
+    """The page opened from a link carrying ``?lang`` and ``query``."""
+    return run_app(page="batchnorm_last_batch", lang=lang, **query)
 
 def page_text(at: AppTest) -> str:
     return " ".join(e.value for kind in (at.markdown, at.caption, at.info, at.warning, at.error, at.success)

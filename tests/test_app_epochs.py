@@ -1,7 +1,8 @@
 """The epochs & early stopping page through AppTest, in both languages."""
 
+import conftest
 import pytest
-from conftest import APP, _page_file, assert_clean, metrics
+from conftest import assert_clean, metrics
 from streamlit.testing.v1 import AppTest
 
 from ebcore import overfit
@@ -11,16 +12,8 @@ PAGE = "epochs_early_stopping"
 
 
 def run_app(page: str = PAGE, lang: str = "en", **query: str) -> AppTest:
-    """conftest.run_app, but with the language really set: after ``switch_page`` AppTest runs the page
-    file alone (no entry script, so no ``?lang`` switch), and the page would follow the browser's locale."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.session_state["lang"] = lang
-    at.switch_page(_page_file(page))
-    at.run()
-    return at
-
+    """The page opened from a link carrying ``?lang`` and ``query``."""
+    return conftest.run_app(page=page, lang=lang, **query)
 
 @pytest.fixture(scope="module")
 def default_run():

@@ -10,13 +10,8 @@ PAGE = "exam_analogy"
 
 
 def open_page(lang: str, **query: str):
-    """Run the page; set the language switch too (AppTest's page switch does not carry ?lang over)."""
-    at = run_app(page=PAGE, lang=lang, **query)
-    if at.title[0].value != STRINGS[lang]["exam.title"]:
-        at.session_state["lang"] = lang
-        at.run()
-    return at
-
+    """The page opened from a link carrying ``?lang`` and ``query``."""
+    return run_app(page=PAGE, lang=lang, **query)
 
 def expected(lang: str, b: int, epochs: int, seed: int = 0) -> dict[str, str]:
     s, counts, run = STRINGS[lang], exam.sheet_counts(b), exam.sit(b, epochs, seed)

@@ -1,27 +1,17 @@
 """The batch-size trade-offs page through Streamlit's AppTest, in both languages."""
 
 import pytest
-from conftest import APP, assert_clean
+from conftest import assert_clean, run_app
 from streamlit.testing.v1 import AppTest
 
 from ui.locales import STRINGS
 
-PAGE = "pages/batch_tradeoffs.py"
+PAGE = "app_pages/batch_tradeoffs.py"
 
 
 def open_page(lang: str, **query: str) -> AppTest:
-    """conftest.run_app for this page, with the language also put into session state: after
-    ``switch_page`` AppTest does not seed the sidebar's ``?lang`` widget from the link (the page's own
-    bound widgets are seeded), so ``?lang=ko`` alone would show English."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["lang"] = lang
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.session_state["lang"] = lang
-    at.switch_page(PAGE)
-    at.run()
-    return at
-
+    """The page opened from a link carrying ``?lang`` and ``query``."""
+    return run_app(page="batch_tradeoffs", lang=lang, **query)
 
 def claims_table(at: AppTest):
     return at.dataframe[0].value

@@ -15,6 +15,7 @@ from conftest import LANGS, ROOT
 
 from devtools import live
 from devtools.live import CHROMIUM, wait_charts, wait_idle
+from ui.locales import STRINGS
 from ui.nav import PAGES
 
 SHOTS = ROOT / "screenshots"
@@ -77,6 +78,21 @@ def screenshot(page, name: str) -> None:
 def assert_no_exception(page) -> None:
     boxes = page.locator("[data-testid='stException']")
     assert boxes.count() == 0, boxes.first.inner_text()
+
+
+def test_deep_link_as_first_request_gets_the_app_shell(browser):
+    """A teacher's link to a page, opened first thing after a restart, still gets the shell and language."""
+    spec = PAGES[-1]
+    with live.serve() as (url, _process):
+        context, page = open_page(browser, f"{url}/{spec.url_path}?lang=ko")
+        try:
+            assert_no_exception(page)
+            nav = page.get_by_test_id("stSidebarNav").inner_text()
+            assert STRINGS["ko"][spec.title_key] in nav and STRINGS["ko"]["nav.calculator"] in nav
+            assert page.locator("h1").first.inner_text().strip() != ""
+            assert "Language · 언어" in page.get_by_test_id("stSidebar").inner_text()  # the language switch
+        finally:
+            context.close()
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -1,4 +1,9 @@
-"""The page registry: one entry per file in ``pages/``, with a fixed URL path and a translated title.
+"""The page registry: one entry per file in ``app_pages/``, with a fixed URL path and a translated title.
+
+The folder is deliberately *not* called ``pages/``: Streamlit treats a ``pages/`` folder beside the
+entry script as an old-style multipage app until ``st.navigation`` has run once in the process, so a
+shared deep link (``/exam_analogy?lang=ko``) that is the first request after a restart would run
+the page without this app's shell — English, file names in the sidebar, no language switch.
 
 URL paths never change (shared links depend on them); titles follow the session's language.
 """
@@ -25,11 +30,11 @@ class PageSpec(NamedTuple):
 # The lesson, in teaching order. A page joins the app when its file exists, so a page under
 # construction never shows up half-built and links to it appear with it.
 LESSON: tuple[PageSpec, ...] = (
-    PageSpec("pages/calculator.py", "", "nav.calculator", ":material/calculate:"),
-    PageSpec("pages/exam_analogy.py", "exam_analogy", "nav.exam", ":material/quiz:"),
-    PageSpec("pages/batch_tradeoffs.py", "batch_tradeoffs", "nav.tradeoffs", ":material/balance:"),
-    PageSpec("pages/batchnorm_last_batch.py", "batchnorm_last_batch", "nav.batchnorm", ":material/warning:"),
-    PageSpec("pages/epochs_early_stopping.py", "epochs_early_stopping", "nav.epochs", ":material/trending_down:"),
+    PageSpec("app_pages/calculator.py", "", "nav.calculator", ":material/calculate:"),
+    PageSpec("app_pages/exam_analogy.py", "exam_analogy", "nav.exam", ":material/quiz:"),
+    PageSpec("app_pages/batch_tradeoffs.py", "batch_tradeoffs", "nav.tradeoffs", ":material/balance:"),
+    PageSpec("app_pages/batchnorm_last_batch.py", "batchnorm_last_batch", "nav.batchnorm", ":material/warning:"),
+    PageSpec("app_pages/epochs_early_stopping.py", "epochs_early_stopping", "nav.epochs", ":material/trending_down:"),
 )
 _ROOT = Path(__file__).resolve().parent.parent
 PAGES: tuple[PageSpec, ...] = tuple(p for p in LESSON if (_ROOT / p.file).exists())
