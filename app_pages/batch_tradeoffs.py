@@ -7,7 +7,7 @@ import streamlit as st
 
 from ebcore import tradeoffs as tr
 from ebcore.tradeoffs_guides import GUIDES, dataset_guide
-from ui import urlstate
+from ui import layout, urlstate
 from ui.charts.tradeoffs import guides_chart, loss_curves_chart, noise_chart, sweep_chart
 from ui.i18n import t
 from ui.progress import progress_bar
@@ -56,17 +56,10 @@ def fmt_bytes(n: float) -> str:
     return f"{n:,.0f} B"
 
 
-title, share = st.columns([4, 1], vertical_alignment="bottom")
-title.title(t("trade.title"))
-urlstate.show_notes()
-st.markdown(t("trade.intro"))
+share = layout.header("trade")
 
 # --- the sweep's settings (they feed the table, the noise chart and the sweep chart) ---
-st.caption(t("trade.presets"))
-with st.container(horizontal=True, gap="small"):
-    for key, values in PRESETS.items():
-        st.button(t(f"trade.preset.{key}"), help=t(f"trade.preset.{key}.help"), on_click=urlstate.set_values,
-                  kwargs=values)
+layout.presets("trade", PRESETS)
 c1, c2, c3 = st.columns(3)
 b_min = urlstate.slider(BMIN, t("trade.bmin"), t("trade.bmin.help"), c1)
 b_max = urlstate.slider(BMAX, t("trade.bmax"), t("trade.bmax.help"), c2)
@@ -78,9 +71,7 @@ scale = urlstate.toggle(SCALE, t("trade.scale"), t("trade.scale.help"), c2)
 warmup = urlstate.toggle(WARMUP, t("trade.warmup"), t("trade.warmup.help"), c3)
 settings = tr.SweepSettings(b_min, b_max, epochs, float(lr or LR.default), scale, warmup)
 runs = sweep(settings, t("trade.running", steps=f"{tr.sweep_steps(settings):,}"))
-with share.popover(t("url.share_title"), icon=":material/link:", width="stretch"):
-    st.caption(t("url.share_help"))
-    st.code(urlstate.share_link(), language=None, wrap_lines=True)
+layout.share_button(share)
 
 # --- 1. the claims, with verdicts from the numbers ---
 st.subheader(t("trade.table.title"))

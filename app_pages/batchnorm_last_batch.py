@@ -6,7 +6,7 @@ import streamlit as st
 from ebcore import batchnorm as bn
 from ebcore import calc
 from ebcore.strip import BlockKind, epoch_strip
-from ui import urlstate
+from ui import layout, urlstate
 from ui.charts.batchnorm import accuracy_chart, spread_chart, steps_chart
 from ui.charts.strip import epoch_strip_chart
 from ui.i18n import t
@@ -51,16 +51,10 @@ def pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-title, share = st.columns([4, 1], vertical_alignment="bottom")
-title.title(t("bn.title"))
-urlstate.show_notes()
-st.markdown(t("bn.intro"))
+share = layout.header("bn")
 
 # --- settings ---
-st.caption(t("bn.presets"))
-with st.container(horizontal=True, gap="small"):
-    for key, values in PRESETS.items():
-        st.button(t(f"bn.preset.{key}"), help=t(f"bn.preset.{key}.help"), on_click=urlstate.set_values, kwargs=values)
+layout.presets("bn", PRESETS)
 c1, c2, c3, c4 = st.columns(4)
 n = urlstate.number_input(N, t("bn.n"), t("bn.n.help"), c1)
 b = urlstate.number_input(BATCH, t("bn.batch"), t("bn.batch.help"), c2)
@@ -73,9 +67,7 @@ lr = c2.segmented_control(t("bn.lr"), LR.options, default=LR.default, required=T
                           help=t("bn.lr.help"), bind="query-params") or LR.default
 norm = c3.segmented_control(t("bn.norm"), NORM.options, default=NORM.default, required=True, key=NORM.key,
                             help=t("bn.norm.help"), bind="query-params") or NORM.default
-with share.popover(t("url.share_title"), icon=":material/link:", width="stretch"):
-    st.caption(t("url.share_help"))
-    st.code(urlstate.share_link(), language=None, wrap_lines=True)
+layout.share_button(share)
 
 # --- 1. where the tiny batch comes from ---
 st.header(t("bn.s1.title"), divider="gray")

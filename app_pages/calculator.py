@@ -7,7 +7,7 @@ from ebcore import calc, frameworks
 from ebcore.examples import WORKED_EXAMPLES
 from ebcore.keraslog import progress_line
 from ebcore.strip import BlockKind, epoch_strip
-from ui import nav, urlstate
+from ui import layout, nav, urlstate
 from ui.charts.strip import epoch_strip_chart
 from ui.i18n import t
 
@@ -19,21 +19,12 @@ ACCUM = urlstate.IntParam("accum", 1, 1, 1024)
 GPUS = urlstate.IntParam("gpus", 1, 1, 1024)
 urlstate.guard([N, BATCH, EPOCHS, DROP_LAST, ACCUM, GPUS])
 
-title, share = st.columns([4, 1], vertical_alignment="bottom")
-title.title(t("calc.title"))
-urlstate.show_notes()
-st.markdown(t("calc.intro"))
+share = layout.header("calc")
 
 # --- presets and inputs ---
-st.caption(t("calc.presets"))
-with st.container(horizontal=True, gap="small"):
-    for example in WORKED_EXAMPLES:
-        st.button(
-            t(f"calc.preset.{example.key}"),
-            help=t(f"calc.preset.{example.key}.help"),
-            on_click=urlstate.set_values,
-            kwargs={"n": example.n, "batch": example.batch, "epochs": example.epochs, "drop_last": False},
-        )
+layout.presets("calc", {
+    ex.key: {"n": ex.n, "batch": ex.batch, "epochs": ex.epochs, "drop_last": False} for ex in WORKED_EXAMPLES
+})
 c1, c2, c3 = st.columns(3)
 n = urlstate.number_input(N, t("calc.n"), t("calc.n.help"), c1)
 b = urlstate.number_input(BATCH, t("calc.batch"), t("calc.batch.help"), c2)
@@ -46,9 +37,7 @@ with st.expander(t("calc.advanced"), expanded=advanced_in_use):
     r = urlstate.number_input(GPUS, t("calc.gpus"), t("calc.gpus.help"), a3)
 
 p = calc.plan(n, b, epochs, drop_last=drop_last, accumulation_steps=k, world_size=r)
-with share.popover(t("url.share_title"), icon=":material/link:", width="stretch"):
-    st.caption(t("url.share_help"))
-    st.code(urlstate.share_link(), language=None, wrap_lines=True)
+layout.share_button(share)
 
 # --- the answer ---
 m = st.columns(4)

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from ebcore import overfit
-from ui import urlstate
+from ui import layout, urlstate
 from ui.charts.epochs import accuracy_chart, fit_chart, loss_chart, stopping_chart
 from ui.i18n import t
 from ui.progress import progress_bar
@@ -43,10 +43,7 @@ def log_run(n: int, batch: int, epochs: int, label: str) -> overfit.KerasLogRun:
     return run
 
 
-title, share = st.columns([4, 1], vertical_alignment="bottom")
-title.title(t("epochs.title"))
-urlstate.show_notes()
-st.markdown(t("epochs.intro"))
+share = layout.header("epochs")
 
 # --- 1. scrub through training ---
 st.header(t("epochs.scrub.title"))
@@ -141,6 +138,4 @@ for q in ("more", "same_exam", "start"):
     with st.expander(t(f"epochs.qa.{q}.q")):
         st.markdown(t(f"epochs.qa.{q}.a"))
 
-with share.popover(t("url.share_title"), icon=":material/link:", width="stretch"):
-    st.caption(t("url.share_help"))
-    st.code(urlstate.share_link(), language=None, wrap_lines=True)
+layout.share_button(share)

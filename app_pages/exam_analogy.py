@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ebcore import exam
-from ui import nav, urlstate
+from ui import layout, nav, urlstate
 from ui.charts.exam import answers_chart, sheet_chart, sittings_chart, study_chart
 from ui.i18n import t
 from ui.progress import progress_bar
@@ -28,9 +28,7 @@ def sit(batch: int, epochs: int, seed: int, label: str) -> exam.ExamRun:
         return exam.sit(batch, epochs, seed, on_sitting=update)
 
 
-st.title(t("exam.title"))
-urlstate.show_notes()
-st.markdown(t("exam.intro"))
+share = layout.header("exam")
 
 # --- 1. the exam sheet ---
 st.header(t("exam.sheet.title"), divider="gray")
@@ -103,3 +101,4 @@ st.markdown(t("exam.summary.body", b=b, checks=counts.checks, memory=counts.memo
               seeds=len(exam.STUDY_SEEDS), one=by_batch[1].mean, hundred=by_batch[100].mean, epochs=epochs,
               first=run.mistakes[0], last=run.mistakes[-1], best=best, best_score=best_score,
               final_score=final_score))
+layout.share_button(share)

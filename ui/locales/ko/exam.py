@@ -92,5 +92,5 @@ STRINGS: dict[str, str] = {
     "- 이 학생은 첫 풀이에서 **{mistakes}**개 틀렸어요. 학생 {seeds}명의 평균은 배치 1에서 **{one:.0f}**개, "
     "배치 100에서 **{hundred:.0f}**개였습니다.\n"
     "- **에포크 {epochs}** = 같은 시험을 {epochs}번 풀기: 오답은 **{first}**개에서 **{last}**개로 줄었고, "
-    "새 시험 점수는 {best}회차에 **{best_score:.0f}%**로 가장 높았어요(마지막은 **{final_score:.0f}%**).",
+    "새 시험 점수는 {best}회차에 **{best_score:.0f}%로** 가장 높았어요(마지막은 **{final_score:.0f}%**).",
 }
