@@ -14,7 +14,7 @@ from ui.progress import progress_bar
 
 BMIN = urlstate.IntParam("bmin", 4, 1, tr.SWEEP_TRAIN)
 BMAX = urlstate.IntParam("bmax", tr.SWEEP_TRAIN, 1, tr.SWEEP_TRAIN)
-EPOCHS = urlstate.IntParam("epochs", 20, 1, 30)
+EPOCHS = urlstate.IntParam("epochs", 15, 1, tr.SWEEP_MAX_EPOCHS)
 LR = urlstate.ChoiceParam("lr", "0.1", ("0.01", "0.03", "0.1", "0.3", "1"))
 SCALE = urlstate.BoolParam("scale", False)
 WARMUP = urlstate.BoolParam("warmup", False)
@@ -24,9 +24,9 @@ VIEW = urlstate.ChoiceParam("view", "epoch", tr.GRANULARITIES)
 urlstate.guard([BMIN, BMAX, EPOCHS, LR, SCALE, WARMUP, SEEDS, XAXIS, VIEW])
 GHOSTS = "_trade_ghosts"
 PRESETS = {
-    "notes": {"bmin": 16, "bmax": 128, "epochs": 20, "lr": "0.1", "scale": False, "warmup": False},
+    "notes": {"bmin": 16, "bmax": 128, "epochs": 15, "lr": "0.1", "scale": False, "warmup": False},
     "extremes": {"bmin": 1, "bmax": 256, "epochs": 10, "lr": "0.1", "scale": False, "warmup": False},
-    "scaling": {"bmin": 8, "bmax": 256, "epochs": 20, "lr": "0.1", "scale": True, "warmup": True},
+    "scaling": {"bmin": 8, "bmax": 256, "epochs": 15, "lr": "0.1", "scale": True, "warmup": True},
 }
 
 

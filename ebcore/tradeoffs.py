@@ -30,7 +30,7 @@ from torch import Tensor, nn
 from ebcore import calc
 from ebcore.data import classification_blobs, seed_regression
 from ebcore.models import linear, mlp
-from ebcore.train import TrainConfig, check_budget, fit
+from ebcore.train import TrainConfig, check_budget, fit, max_epochs
 
 Progress = Callable[[float], None]
 
@@ -263,6 +263,8 @@ def transformer_activation_bytes(batch: int, shape: TransformerShape = GPT2_SMAL
 SWEEP_TRAIN = 256
 """Training samples in the sweep: small on purpose, so that over-fitting (a generalisation gap) can show."""
 SWEEP_VAL = 1024
+# The epochs slider stops where the smallest batch (1, so SWEEP_TRAIN steps an epoch) meets the budget.
+SWEEP_MAX_EPOCHS = max_epochs(SWEEP_TRAIN, 1, n_val=SWEEP_VAL)
 SWEEP_HIDDEN = (64, 64)
 SCALE_BASE_BATCH = 32
 """The linear scaling rule's reference batch: ``lr × B / 32``."""

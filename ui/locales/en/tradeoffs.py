@@ -7,7 +7,7 @@ STRINGS: dict[str, str] = {
     "Change the batch sizes below and watch which claims still hold.",
     "trade.presets": "Ready-made comparisons",
     "trade.preset.notes": "Notes: 16 vs 128",
-    "trade.preset.notes.help": "The two batch sizes of the notes' experiment, 20 epochs.",
+    "trade.preset.notes.help": "The two batch sizes of the notes' experiment, 16 and 128.",
     "trade.preset.extremes": "1 vs 256 (all data)",
     "trade.preset.extremes.help": "From one sample per update (SGD) to the whole training set per update "
     "(batch gradient descent).",

@@ -7,7 +7,7 @@ STRINGS: dict[str, str] = {
     "바꿔 보며 어떤 주장이 여전히 맞는지 확인해 보세요.",
     "trade.presets": "바로 비교해 보기",
     "trade.preset.notes": "노트: 16 vs 128",
-    "trade.preset.notes.help": "노트 실험에 나온 두 배치 크기, 20 에포크.",
+    "trade.preset.notes.help": "노트 실험에 나온 두 배치 크기, 16과 128.",
     "trade.preset.extremes": "1 vs 256 (전체 데이터)",
     "trade.preset.extremes.help": "샘플 하나마다 업데이트하는 SGD부터, 훈련 데이터 전체로 한 번 업데이트하는 "
     "배치 경사 하강법까지.",
