@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from ui import i18n, nav, urlstate
+from ui import i18n, nav, urlstate, warmup
 
 st.set_page_config(page_title="Epoch & Batch Lab", page_icon=":material/school:", layout="wide")
+warmup.start()
 
 urlstate.guard([urlstate.ChoiceParam(i18n.LANG_KEY, "en", i18n.LANGUAGES)])
 i18n.language_switch()

@@ -1,6 +1,8 @@
 """Epoch & Batch Lab core: pure Python/PyTorch, never imports Streamlit.
 
-Modules:
-- ``calc``: the batch calculator (iterations per epoch, last batch, framework semantics).
-- ``train``: a DataLoader-exact PyTorch trainer, observable step by step.
+- ``calc``, ``frameworks``, ``strip``, ``keraslog``, ``examples``: the batch calculator and its
+  pictures (iterations per epoch, last batch, framework semantics, Keras's progress line).
+- ``train``, ``data``, ``models``: a DataLoader-exact PyTorch trainer, seeded data and models.
+- ``exam``, ``tradeoffs`` (+ ``tradeoffs_guides``), ``batchnorm``, ``overfit``: the experiments
+  behind the training pages.
 """
