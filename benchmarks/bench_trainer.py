@@ -24,11 +24,12 @@ from pathlib import Path
 
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from devtools import reference  # noqa: E402
 from ebcore import data, models, train  # noqa: E402
+from ebcore.train import TrainConfig  # noqa: E402
 
 EXPERIMENTS = [(5, 16), (5, 128), (20, 16), (20, 128)]
 
@@ -44,28 +45,9 @@ class LinearModel(nn.Module):
         return self.linear(x)
 
 
-def reference_loop(
-    model: nn.Module, X: torch.Tensor, y: torch.Tensor, epochs: int, batch_size: int
-) -> list[float]:
-    """The notes' ``train_model`` (seed 000), with the loader's generator seeded explicitly."""
-    dataset = TensorDataset(X, y)
-    dataloader = DataLoader(
-        dataset, batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(0)
-    )
-    criterion = nn.MSELoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    losses = []
-    for _ in range(epochs):
-        running_loss = 0.0
-        for inputs, targets in dataloader:
-            optimizer.zero_grad()
-            outputs = model(inputs)
-            loss = criterion(outputs, targets)
-            loss.backward()
-            optimizer.step()
-            running_loss += loss.item()
-        losses.append(running_loss / len(dataloader))
-    return losses
+def reference_loop(model: nn.Module, X: torch.Tensor, y: torch.Tensor, epochs: int, batch_size: int) -> list[float]:
+    """The notes' ``train_model`` (seed 000): SGD lr 0.1, MSE, shuffled DataLoader seeded with 0."""
+    return reference.reference_loop(model, X, y, TrainConfig(epochs, batch_size, lr=0.1))
 
 
 def timed(fn, *args) -> tuple[float, object]:
