@@ -44,6 +44,13 @@ def _check_marks(data: pd.DataFrame, y: alt.Y) -> alt.Chart:
     )
 
 
+def _squares(data: pd.DataFrame, x: alt.X, y: alt.Y, color: alt.Color, tooltip: list) -> alt.Chart:
+    """The question tiles, one rounded square per question, coloured by ``color``."""
+    return alt.Chart(data).mark_rect(stroke="white", strokeWidth=3, cornerRadius=4).encode(
+        x=x, y=y, color=color, tooltip=tooltip
+    )
+
+
 def sheet_chart(tiles: Sequence[Tile], labels: Mapping[str, str], height: int = 470) -> alt.Chart:
     """The exam sheet: one tile per question (row = topic), shaded by batch, a bar where the key is checked.
 
@@ -53,14 +60,10 @@ def sheet_chart(tiles: Sequence[Tile], labels: Mapping[str, str], height: int = 
     data = _tiles_frame(tiles, labels)
     data["shade"] = [(b - 1) % 2 for b in data["batch"]]
     x, y = _grid(data, labels)
-    squares = (
-        alt.Chart(data)
-        .mark_rect(stroke="white", strokeWidth=3, cornerRadius=4)
-        .encode(
-            x=x, y=y,
-            color=alt.Color("shade:O", scale=alt.Scale(domain=[0, 1], range=list(_BATCH_SHADES)), legend=None),
-            tooltip=[alt.Tooltip("number:N", title=labels["question"]), alt.Tooltip("batch:Q", title=labels["batch"])],
-        )
+    squares = _squares(
+        data, x, y,
+        color=alt.Color("shade:O", scale=alt.Scale(domain=[0, 1], range=list(_BATCH_SHADES)), legend=None),
+        tooltip=[alt.Tooltip("number:N", title=labels["question"]), alt.Tooltip("batch:Q", title=labels["batch"])],
     )
     numbers = (
         alt.Chart(data)
@@ -87,24 +90,19 @@ def answers_chart(
     data["glyph"] = ["✓" if ok else "✗" for ok in run.first_right]
     data["trick"] = [labels["trick"] if trick else "" for trick in run.trick]
     x, y = _grid(data, labels)
-    squares = (
-        alt.Chart(data)
-        .mark_rect(stroke="white", strokeWidth=3, cornerRadius=4)
-        .encode(
-            x=x, y=y,
-            color=alt.Color(
-                "answer:N",
-                scale=alt.Scale(domain=[labels["right"], labels["wrong"]],
-                                range=[PALETTE["green"], PALETTE["vermillion"]]),
-                legend=alt.Legend(title=None, orient="top", labelFontSize=FONT_SIZE, symbolSize=250),
-            ),
-            tooltip=[
-                alt.Tooltip("number:N", title=labels["question"]),
-                alt.Tooltip("batch:Q", title=labels["batch"]),
-                alt.Tooltip("answer:N", title=labels["answer"]),
-                alt.Tooltip("trick:N", title=" "),
-            ],
-        )
+    squares = _squares(
+        data, x, y,
+        color=alt.Color(
+            "answer:N",
+            scale=alt.Scale(domain=[labels["right"], labels["wrong"]], range=[PALETTE["green"], PALETTE["vermillion"]]),
+            legend=alt.Legend(title=None, orient="top", labelFontSize=FONT_SIZE, symbolSize=250),
+        ),
+        tooltip=[
+            alt.Tooltip("number:N", title=labels["question"]),
+            alt.Tooltip("batch:Q", title=labels["batch"]),
+            alt.Tooltip("answer:N", title=labels["answer"]),
+            alt.Tooltip("trick:N", title=" "),
+        ],
     )
     glyphs = alt.Chart(data).mark_text(fontSize=FONT_SIZE + 2, fontWeight="bold", color="white").encode(
         x=x, y=y, text="glyph:N"
@@ -112,7 +110,8 @@ def answers_chart(
     dots = (
         alt.Chart(data)
         .transform_filter(alt.datum.trick != "")
-        .mark_point(shape="circle", filled=True, size=60, color=PALETTE["yellow"], xOffset=14, yOffset=-12)
+        .mark_point(shape="circle", filled=True, size=110, color=PALETTE["yellow"], stroke=PALETTE["black"],
+                    strokeWidth=1.5, opacity=1, xOffset=14, yOffset=-12)
         .encode(x=x, y=y)
     )
     return style(alt.layer(squares, glyphs, dots, _check_marks(data, y)), height)
