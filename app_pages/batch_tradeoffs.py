@@ -7,46 +7,19 @@ import streamlit as st
 
 from ebcore import tradeoffs as tr
 from ebcore.tradeoffs_guides import GUIDES, dataset_guide
-from ui import layout, urlstate
+from ui import layout, runs, urlstate
 from ui.charts.tradeoffs import guides_chart, loss_curves_chart, noise_chart, sweep_chart
 from ui.i18n import t
-from ui.progress import progress_bar
+from ui.params import Tradeoffs
 
-BMIN = urlstate.IntParam("bmin", 4, 1, tr.SWEEP_TRAIN)
-BMAX = urlstate.IntParam("bmax", tr.SWEEP_TRAIN, 1, tr.SWEEP_TRAIN)
-EPOCHS = urlstate.IntParam("epochs", 15, 1, tr.SWEEP_MAX_EPOCHS)
-LR = urlstate.ChoiceParam("lr", "0.1", ("0.01", "0.03", "0.1", "0.3", "1"))
-SCALE = urlstate.BoolParam("scale", False)
-WARMUP = urlstate.BoolParam("warmup", False)
-SEEDS = urlstate.IntParam("seeds", 3, 1, 8)
-XAXIS = urlstate.ChoiceParam("x", "epochs", tr.X_AXES)
-VIEW = urlstate.ChoiceParam("view", "epoch", tr.GRANULARITIES)
-urlstate.guard([BMIN, BMAX, EPOCHS, LR, SCALE, WARMUP, SEEDS, XAXIS, VIEW])
+P = Tradeoffs
+urlstate.guard(P.ALL)
 GHOSTS = "_trade_ghosts"
 PRESETS = {
     "notes": {"bmin": 16, "bmax": 128, "epochs": 15, "lr": "0.1", "scale": False, "warmup": False},
     "extremes": {"bmin": 1, "bmax": 256, "epochs": 10, "lr": "0.1", "scale": False, "warmup": False},
     "scaling": {"bmin": 8, "bmax": 256, "epochs": 15, "lr": "0.1", "scale": True, "warmup": True},
 }
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def sweep(settings: tr.SweepSettings, label: str) -> list[tr.SweepRun]:
-    with progress_bar(label) as update:
-        return tr.run_sweep(settings, on_progress=update)
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def noise_curve(seed: int) -> list[tr.NoisePoint]:
-    (X, y), _ = tr.sweep_data(seed)
-    sizes = [2**k for k in range(9) if 2**k <= tr.SWEEP_TRAIN]
-    return tr.gradient_noise(tr.sweep_model(seed), X, y, sizes, loss="cross_entropy", draws=tr.NOISE_DRAWS, seed=seed)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def seed_runs(seeds: int, label: str) -> list[tr.Curve]:
-    with progress_bar(label) as update:
-        return tr.seed_experiment(range(seeds), on_progress=update)
 
 
 def fmt_bytes(n: float) -> str:
@@ -61,22 +34,21 @@ share = layout.header("trade")
 # --- the sweep's settings (they feed the table, the noise chart and the sweep chart) ---
 layout.presets("trade", PRESETS)
 c1, c2, c3 = st.columns(3)
-b_min = urlstate.slider(BMIN, t("trade.bmin"), t("trade.bmin.help"), c1)
-b_max = urlstate.slider(BMAX, t("trade.bmax"), t("trade.bmax.help"), c2)
-epochs = urlstate.slider(EPOCHS, t("trade.epochs"), t("trade.epochs.help"), c3)
+b_min = urlstate.slider(P.BMIN, t("trade.bmin"), t("trade.bmin.help"), c1)
+b_max = urlstate.slider(P.BMAX, t("trade.bmax"), t("trade.bmax.help"), c2)
+epochs = urlstate.slider(P.EPOCHS, t("trade.epochs"), t("trade.epochs.help"), c3)
 c1, c2, c3 = st.columns(3)
-lr = c1.segmented_control(t("trade.lr"), LR.options, default=LR.default, required=True, key=LR.key,
-                          help=t("trade.lr.help"), bind="query-params")
-scale = urlstate.toggle(SCALE, t("trade.scale"), t("trade.scale.help"), c2)
-warmup = urlstate.toggle(WARMUP, t("trade.warmup"), t("trade.warmup.help"), c3)
-settings = tr.SweepSettings(b_min, b_max, epochs, float(lr or LR.default), scale, warmup)
-runs = sweep(settings, t("trade.running", steps=f"{tr.sweep_steps(settings):,}"))
+lr = urlstate.choice(P.LR, t("trade.lr"), t("trade.lr.help"), c1)
+scale = urlstate.toggle(P.SCALE, t("trade.scale"), t("trade.scale.help"), c2)
+warmup = urlstate.toggle(P.WARMUP, t("trade.warmup"), t("trade.warmup.help"), c3)
+settings = tr.SweepSettings(b_min, b_max, epochs, float(lr), scale, warmup)
+sweep = runs.sweep(settings, t("trade.running", steps=f"{tr.sweep_steps(settings):,}"))
 layout.share_button(share)
 
 # --- 1. the claims, with verdicts from the numbers ---
 st.subheader(t("trade.table.title"))
-small, large = runs[0], runs[-1]
-if len(runs) < 2:
+small, large = sweep[0], sweep[-1]
+if len(sweep) < 2:
     st.warning(t("trade.table.one"))
 else:
     shown = {
@@ -87,7 +59,7 @@ else:
         "generalise": lambda v: f"{v:.3f}" if math.isfinite(v) else t("trade.diverged"),
         "batchnorm": lambda v: f"{v:.2f}" if math.isfinite(v) else t("trade.bn_error"),
     }
-    rows = tr.claims(runs)
+    rows = tr.claims(sweep)
     table = pd.DataFrame({
         t("trade.col.claim"): [t(f"trade.claim.{c.key}") for c in rows],
         t("trade.col.measure"): [t(f"trade.measure.{c.key}") for c in rows],
@@ -104,7 +76,7 @@ else:
 
 # --- gradient noise and memory ---
 st.subheader(t("trade.noise.title"))
-points = noise_curve(settings.seed)
+points = runs.noise_curve(settings.seed)
 swept = set(settings.batch_sizes())
 st.altair_chart(noise_chart(
     [(p.batch, p.relative, p.batch in swept) for p in points],
@@ -115,9 +87,9 @@ st.caption(t("trade.noise.caption", n=tr.SWEEP_TRAIN))
 
 st.subheader(t("trade.memory.title"))
 st.dataframe(pd.DataFrame({
-    t("trade.memory.batch"): [r.batch for r in runs],
-    t("trade.memory.ours"): [fmt_bytes(r.act_bytes) for r in runs],
-    t("trade.memory.gpt2"): [fmt_bytes(tr.transformer_activation_bytes(r.batch)) for r in runs],
+    t("trade.memory.batch"): [r.batch for r in sweep],
+    t("trade.memory.ours"): [fmt_bytes(r.act_bytes) for r in sweep],
+    t("trade.memory.gpt2"): [fmt_bytes(tr.transformer_activation_bytes(r.batch)) for r in sweep],
 }), hide_index=True, width="stretch")
 st.caption(t("trade.memory.caption", params=fmt_bytes(tr.parameter_bytes(tr.sweep_model()))))
 
@@ -125,10 +97,10 @@ st.caption(t("trade.memory.caption", params=fmt_bytes(tr.parameter_bytes(tr.swee
 st.subheader(t("trade.sweep.title"))
 ghosts = st.session_state.setdefault(GHOSTS, [])
 if not ghosts or ghosts[-1]["settings"] != settings:
-    ghosts.append({"settings": settings, "runs": runs})
+    ghosts.append({"settings": settings, "runs": sweep})
     del ghosts[:-4]  # the current sweep plus three ghosts
 current = pd.DataFrame([{"batch": f"B = {r.batch}", "epoch": e + 1, "loss": v}
-                        for r in runs for e, v in enumerate(r.val_loss) if math.isfinite(v)])
+                        for r in sweep for e, v in enumerate(r.val_loss) if math.isfinite(v)])
 old = pd.DataFrame([{"batch": f"B = {r.batch}", "epoch": e + 1, "loss": v, "sweep": f"#{i + 1}",
                      "key": f"{i}-{r.batch}"}
                     for i, g in enumerate(ghosts[:-1]) for r in g["runs"] for e, v in enumerate(r.val_loss)
@@ -137,13 +109,13 @@ st.altair_chart(sweep_chart(current, old, {"x": t("trade.sweep.x"), "y": t("trad
                                            "batch": t("trade.sweep.batch"), "ghost": t("trade.sweep.ghost")}),
                 width="stretch")
 st.dataframe(pd.DataFrame({
-    t("trade.sweep.batch"): [r.batch for r in runs],
-    t("trade.sweep.lr"): [f"{r.lr:g}" for r in runs],
-    t("trade.sweep.updates"): [r.updates_per_epoch for r in runs],
-    t("trade.sweep.time"): [f"{r.seconds_per_epoch * 1000:,.1f}" for r in runs],
-    t("trade.sweep.train"): [f"{r.final_train:.3f}" if not r.diverged else t("trade.diverged") for r in runs],
-    t("trade.sweep.val"): [f"{r.final_val:.3f}" if not r.diverged else t("trade.diverged") for r in runs],
-    t("trade.sweep.gap"): [f"{r.gap:+.3f}" if not r.diverged else "–" for r in runs],
+    t("trade.sweep.batch"): [r.batch for r in sweep],
+    t("trade.sweep.lr"): [f"{r.lr:g}" for r in sweep],
+    t("trade.sweep.updates"): [r.updates_per_epoch for r in sweep],
+    t("trade.sweep.time"): [f"{r.seconds_per_epoch * 1000:,.1f}" for r in sweep],
+    t("trade.sweep.train"): [f"{r.final_train:.3f}" if not r.diverged else t("trade.diverged") for r in sweep],
+    t("trade.sweep.val"): [f"{r.final_val:.3f}" if not r.diverged else t("trade.diverged") for r in sweep],
+    t("trade.sweep.gap"): [f"{r.gap:+.3f}" if not r.diverged else "–" for r in sweep],
 }), hide_index=True, width="stretch")
 left, right = st.columns([3, 1], vertical_alignment="center")
 left.caption(t("trade.sweep.caption", ghosts=len(ghosts) - 1))
@@ -154,15 +126,13 @@ right.button(t("trade.sweep.clear"), on_click=lambda: st.session_state.pop(GHOST
 st.subheader(t("trade.seed.title"))
 st.markdown(t("trade.seed.intro"))
 c1, c2, c3 = st.columns([2, 2, 2])
-x_axis = c1.segmented_control(t("trade.seed.x"), XAXIS.options, default=XAXIS.default, required=True,
-                              key=XAXIS.key, help=t("trade.seed.x.help"), bind="query-params")
-view = c2.segmented_control(t("trade.seed.view"), VIEW.options, default=VIEW.default, required=True,
-                            key=VIEW.key, help=t("trade.seed.view.help"), bind="query-params")
-n_seeds = urlstate.slider(SEEDS, t("trade.seed.seeds"), t("trade.seed.seeds.help"), c3)
-curves = seed_runs(n_seeds, t("trade.seed.running"))
-points = pd.DataFrame(tr.curve_rows(curves, x_axis or XAXIS.default, view or VIEW.default))
+x_axis = urlstate.choice(P.XAXIS, t("trade.seed.x"), t("trade.seed.x.help"), c1)
+view = urlstate.choice(P.VIEW, t("trade.seed.view"), t("trade.seed.view.help"), c2)
+n_seeds = urlstate.slider(P.SEEDS, t("trade.seed.seeds"), t("trade.seed.seeds.help"), c3)
+curves = runs.seed_runs(n_seeds, t("trade.seed.running"))
+points = pd.DataFrame(tr.curve_rows(curves, x_axis, view))
 st.altair_chart(loss_curves_chart(
-    points, {"x": t(f"trade.seed.axis.{x_axis or XAXIS.default}"), "y": t("trade.seed.y"),
+    points, {"x": t(f"trade.seed.axis.{x_axis}"), "y": t("trade.seed.y"),
              "run": t("trade.seed.run"), "floor": t("trade.seed.floor")},
     floor=tr.NOISE_FLOOR, band=n_seeds > 1), width="stretch")
 final = {f"{c.epochs} · {c.batch}": c.epoch_loss[-1] for c in curves if c.seed == 0}

@@ -6,20 +6,14 @@ import streamlit as st
 from ebcore import batchnorm as bn
 from ebcore import calc
 from ebcore.strip import BlockKind, epoch_strip
-from ui import layout, urlstate
+from ui import layout, runs, urlstate
 from ui.charts.batchnorm import accuracy_chart, spread_chart, steps_chart
 from ui.charts.strip import epoch_strip_chart
 from ui.i18n import t
-from ui.progress import progress_bar
+from ui.params import BatchNorm
 
-N = urlstate.IntParam("n", 1206, *bn.N_RANGE)
-BATCH = urlstate.IntParam("batch", 300, *bn.BATCH_RANGE)
-OPT = urlstate.ChoiceParam("opt", "sgd", ("sgd", "sgd_momentum", "adam"))
-LR = urlstate.ChoiceParam("lr", "0.1", ("0.01", "0.03", "0.1", "0.3", "1"))
-EPOCHS = urlstate.IntParam("epochs", 10, 1, bn.EPOCHS_MAX)
-SEEDS = urlstate.IntParam("seeds", 5, 1, 8)
-NORM = urlstate.ChoiceParam("norm", "layer", ("layer", "group"))
-urlstate.guard([N, BATCH, OPT, LR, EPOCHS, SEEDS, NORM])
+P = BatchNorm
+urlstate.guard(P.ALL)
 PRESETS = {
     "last6": {"n": 1206, "batch": 300, "opt": "sgd", "lr": "0.1"},
     "last2": {"n": 1202, "batch": 300, "opt": "sgd_momentum", "lr": "0.1"},
@@ -31,22 +25,6 @@ PRESETS = {
 SEVERITY_ALERT = {"single": st.error, "tiny": st.warning, "small": st.info}
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def spreads(n: int, batch: int) -> list[bn.StatSpread]:
-    return bn.batch_stat_spread(bn.bn_input_features(n)[:, 0], bn.spread_sizes(n, batch))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def comparison(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str, label: str) -> bn.Comparison:
-    with progress_bar(label) as update:
-        return bn.compare(n, batch, opt, float(lr), epochs, seeds, other_norm=norm, progress=update)
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def single_crash(n: int, batch: int) -> bn.SingleSampleCrash | None:
-    return bn.single_sample_error(n, batch)
-
-
 def pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
@@ -56,17 +34,14 @@ share = layout.header("bn")
 # --- settings ---
 layout.presets("bn", PRESETS)
 c1, c2, c3, c4 = st.columns(4)
-n = urlstate.number_input(N, t("bn.n"), t("bn.n.help"), c1)
-b = urlstate.number_input(BATCH, t("bn.batch"), t("bn.batch.help"), c2)
-epochs = urlstate.slider(EPOCHS, t("bn.epochs"), t("bn.epochs.help"), c3)
-seeds = urlstate.slider(SEEDS, t("bn.seeds"), t("bn.seeds.help"), c4)
+n = urlstate.number_input(P.N, t("bn.n"), t("bn.n.help"), c1)
+b = urlstate.number_input(P.BATCH, t("bn.batch"), t("bn.batch.help"), c2)
+epochs = urlstate.slider(P.EPOCHS, t("bn.epochs"), t("bn.epochs.help"), c3)
+seeds = urlstate.slider(P.SEEDS, t("bn.seeds"), t("bn.seeds.help"), c4)
 c1, c2, c3 = st.columns([3, 4, 2])
-opt = c1.segmented_control(t("bn.opt"), OPT.options, default=OPT.default, required=True, key=OPT.key,
-                           help=t("bn.opt.help"), bind="query-params") or OPT.default
-lr = c2.segmented_control(t("bn.lr"), LR.options, default=LR.default, required=True, key=LR.key,
-                          help=t("bn.lr.help"), bind="query-params") or LR.default
-norm = c3.segmented_control(t("bn.norm"), NORM.options, default=NORM.default, required=True, key=NORM.key,
-                            help=t("bn.norm.help"), bind="query-params") or NORM.default
+opt = urlstate.choice(P.OPT, t("bn.opt"), t("bn.opt.help"), c1)
+lr = urlstate.choice(P.LR, t("bn.lr"), t("bn.lr.help"), c2)
+norm = urlstate.choice(P.NORM, t("bn.norm"), t("bn.norm.help"), c3)
 layout.share_button(share)
 
 # --- 1. where the tiny batch comes from ---
@@ -86,7 +61,7 @@ SEVERITY_ALERT.get(severity, st.success)(
 # --- 2. how noisy a batch's statistics are ---
 st.header(t("bn.s2.title"), divider="gray")
 st.markdown(t("bn.s2.intro"))
-spread = spreads(n, b)
+spread = runs.bn_spreads(n, b)
 left, right = st.columns(2)
 spread_labels = {"row": t("bn.s2.row"), "true": t("bn.s2.true")}
 left.altair_chart(spread_chart(spread, "mean", spread_labels | {"x_title": t("bn.s2.x_mean")}), width="stretch")
@@ -109,10 +84,10 @@ if largest.size > smallest.size:
 # --- 3. what it does to training ---
 st.header(t("bn.s3.title"), divider="gray")
 st.markdown(t("bn.s3.intro", epochs=epochs, opt=t(f"bn.opt.{opt}"), lr=lr))
-result = comparison(n, b, opt, lr, epochs, seeds, norm, t("bn.running"))
+result = runs.bn_comparison(n, b, opt, lr, epochs, seeds, norm, t("bn.running"))
 keep, dropped = result.runs["keep"], result.runs.get("drop_last")
-run_names = {f"run.{key}": t(f"bn.run.{key}", b=runs[0].variant.batch_size, norm=t(f"bn.norm.{norm}"))
-             for key, runs in result.runs.items()}
+run_names = {f"run.{key}": t(f"bn.run.{key}", b=seeded[0].variant.batch_size, norm=t(f"bn.norm.{norm}"))
+             for key, seeded in result.runs.items()}
 if keep[0].error:
     st.error(t("bn.s3.crashed", last=p.last_batch_size), icon=":material/error:")
 shown = [keep[0]] + ([dropped[0]] if dropped else [])
@@ -142,7 +117,7 @@ st.info(t("bn.s3.grows"), icon=":material/science:")
 # --- 4. a last batch of exactly 1 ---
 st.header(t("bn.s4.title"), divider="gray")
 crash_n, crash_b = (n, b) if p.last_batch_size == 1 else (1201, 300)
-crash = single_crash(crash_n, crash_b)
+crash = runs.bn_single_crash(crash_n, crash_b)
 st.markdown(t("bn.s4.intro", n=f"{crash_n:,}", b=crash_b))
 if crash is not None:
     st.code(f"ValueError: {crash.message}", language=None, wrap_lines=True)

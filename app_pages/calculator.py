@@ -10,14 +10,10 @@ from ebcore.strip import BlockKind, epoch_strip
 from ui import layout, nav, urlstate
 from ui.charts.strip import epoch_strip_chart
 from ui.i18n import t
+from ui.params import Calculator
 
-N = urlstate.IntParam("n", 320, 1, 1_000_000_000)
-BATCH = urlstate.IntParam("batch", 32, 1, 1_000_000_000)
-EPOCHS = urlstate.IntParam("epochs", 10, 1, 100_000)
-DROP_LAST = urlstate.BoolParam("drop_last", False)
-ACCUM = urlstate.IntParam("accum", 1, 1, 1024)
-GPUS = urlstate.IntParam("gpus", 1, 1, 1024)
-urlstate.guard([N, BATCH, EPOCHS, DROP_LAST, ACCUM, GPUS])
+P = Calculator
+urlstate.guard(P.ALL)
 
 share = layout.header("calc")
 
@@ -26,15 +22,15 @@ layout.presets("calc", {
     ex.key: {"n": ex.n, "batch": ex.batch, "epochs": ex.epochs, "drop_last": False} for ex in WORKED_EXAMPLES
 })
 c1, c2, c3 = st.columns(3)
-n = urlstate.number_input(N, t("calc.n"), t("calc.n.help"), c1)
-b = urlstate.number_input(BATCH, t("calc.batch"), t("calc.batch.help"), c2)
-epochs = urlstate.number_input(EPOCHS, t("calc.epochs"), t("calc.epochs.help"), c3)
+n = urlstate.number_input(P.N, t("calc.n"), t("calc.n.help"), c1)
+b = urlstate.number_input(P.BATCH, t("calc.batch"), t("calc.batch.help"), c2)
+epochs = urlstate.number_input(P.EPOCHS, t("calc.epochs"), t("calc.epochs.help"), c3)
 advanced_in_use = st.session_state.get("accum", 1) > 1 or st.session_state.get("gpus", 1) > 1
 with st.expander(t("calc.advanced"), expanded=advanced_in_use):
     a1, a2, a3 = st.columns(3)
-    drop_last = urlstate.toggle(DROP_LAST, t("calc.drop_last"), t("calc.drop_last.help"), a1)
-    k = urlstate.number_input(ACCUM, t("calc.accum"), t("calc.accum.help"), a2)
-    r = urlstate.number_input(GPUS, t("calc.gpus"), t("calc.gpus.help"), a3)
+    drop_last = urlstate.toggle(P.DROP_LAST, t("calc.drop_last"), t("calc.drop_last.help"), a1)
+    k = urlstate.number_input(P.ACCUM, t("calc.accum"), t("calc.accum.help"), a2)
+    r = urlstate.number_input(P.GPUS, t("calc.gpus"), t("calc.gpus.help"), a3)
 
 p = calc.plan(n, b, epochs, drop_last=drop_last, accumulation_steps=k, world_size=r)
 layout.share_button(share)

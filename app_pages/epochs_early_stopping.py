@@ -5,52 +5,22 @@ import pandas as pd
 import streamlit as st
 
 from ebcore import overfit
-from ui import layout, urlstate
+from ui import layout, runs, urlstate
 from ui.charts.epochs import accuracy_chart, fit_chart, loss_chart, stopping_chart
 from ui.i18n import t
-from ui.progress import progress_bar
+from ui.params import Epochs
 
-POINTS = urlstate.IntParam("points", 12, *overfit.POINTS_RANGE)
-SEED = urlstate.IntParam("seed", 0, 0, 99)
-EPOCH = urlstate.IntParam("epoch", 60, 0, overfit.EPOCHS)
-PATIENCE = urlstate.IntParam("patience", 3, 0, 30)
-MIN_DELTA = urlstate.ChoiceParam("min_delta", "0", ("0", "0.001", "0.01", "0.05"))
-RESTORE = urlstate.BoolParam("restore", True)
-LOG_N = urlstate.ChoiceParam("log_n", "1000", tuple(map(str, overfit.LOG_SAMPLES)))
-LOG_BATCH = urlstate.ChoiceParam("log_batch", "32", tuple(map(str, overfit.LOG_BATCHES)))
-LOG_EPOCHS = urlstate.IntParam("log_epochs", 10, 1, overfit.LOG_EPOCHS_MAX)
-urlstate.guard([POINTS, SEED, EPOCH, PATIENCE, MIN_DELTA, RESTORE, LOG_N, LOG_BATCH, LOG_EPOCHS])
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def curve_run(points: int, seed: int, label: str) -> overfit.CurveRun:
-    """One curve run per (points, seed); scrubbing the epoch slider only reads its snapshots."""
-    with progress_bar(label) as update:
-        return overfit.train_curve(points, seed, on_epoch=lambda done, total: update(done / total))
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def log_run(n: int, batch: int, epochs: int, label: str) -> overfit.KerasLogRun:
-    """The classification run, its log printed live (epoch by epoch) while it trains."""
-    live = st.empty()
-    with progress_bar(label) as update:
-        def show(lines: list[str], done: int) -> None:
-            live.code("\n".join(lines), language=None)
-            update(done / epochs)
-
-        run = overfit.keras_log_run(n, batch, epochs, on_epoch=show)
-    live.empty()
-    return run
-
+P = Epochs
+urlstate.guard(P.ALL)
 
 share = layout.header("epochs")
 
 # --- 1. scrub through training ---
 st.header(t("epochs.scrub.title"))
 c1, c2 = st.columns(2)
-points = urlstate.slider(POINTS, t("epochs.points"), t("epochs.points.help"), c1)
-seed = urlstate.slider(SEED, t("epochs.seed"), t("epochs.seed.help"), c2)
-run = curve_run(points, seed, t("epochs.training"))
+points = urlstate.slider(P.POINTS, t("epochs.points"), t("epochs.points.help"), c1)
+seed = urlstate.slider(P.SEED, t("epochs.seed"), t("epochs.seed.help"), c2)
+run = runs.curve_run(points, seed, t("epochs.training"))
 val = run.val_loss
 phases = overfit.regions(val)
 best = min(range(run.epochs), key=val.__getitem__) + 1
@@ -60,7 +30,7 @@ with st.container(horizontal=True, gap="small"):
     first_good = [p.value for p in phases].index("good") + 1
     for key, epoch in (("under", max(1, first_good // 3)), ("good", best), ("over", run.epochs)):
         st.button(t(f"epochs.preset.{key}", epoch=epoch), on_click=urlstate.set_values, kwargs={"epoch": epoch})
-epoch = urlstate.slider(EPOCH, t("epochs.epoch"), t("epochs.epoch.help"))
+epoch = urlstate.slider(P.EPOCH, t("epochs.epoch"), t("epochs.epoch.help"))
 
 phase = "start" if epoch == 0 else phases[epoch - 1].value
 left, right = st.columns(2)
@@ -81,12 +51,10 @@ st.markdown(t(f"epochs.phase.{phase}", epoch=epoch, best=best))
 st.header(t("epochs.stop.title"))
 st.markdown(t("epochs.stop.intro"))
 s1, s2, s3 = st.columns([2, 2, 2], vertical_alignment="bottom")
-patience = urlstate.slider(PATIENCE, t("epochs.patience"), t("epochs.patience.help"), s1)
+patience = urlstate.slider(P.PATIENCE, t("epochs.patience"), t("epochs.patience.help"), s1)
 with s2:
-    min_delta = st.segmented_control(t("epochs.min_delta"), MIN_DELTA.options, default=MIN_DELTA.default,
-                                     required=True, key=MIN_DELTA.key, bind="query-params",
-                                     help=t("epochs.min_delta.help"))
-restore = urlstate.toggle(RESTORE, t("epochs.restore"), t("epochs.restore.help"), s3)
+    min_delta = urlstate.choice(P.MIN_DELTA, t("epochs.min_delta"), t("epochs.min_delta.help"))
+restore = urlstate.toggle(P.RESTORE, t("epochs.restore"), t("epochs.restore.help"), s3)
 stop = overfit.keras_early_stopping(val, patience, float(min_delta))
 st.code(f"EarlyStopping(monitor='val_loss', patience={patience}, min_delta={min_delta}, "
         f"restore_best_weights={restore})", language="python", wrap_lines=True)
@@ -115,15 +83,13 @@ st.header(t("epochs.log.title"))
 st.markdown(t("epochs.log.intro"))
 l1, l2, l3 = st.columns(3)
 with l1:
-    log_n = st.segmented_control(t("epochs.log.n"), LOG_N.options, default=LOG_N.default, required=True,
-                                 key=LOG_N.key, bind="query-params", help=t("epochs.log.n.help"))
+    log_n = urlstate.choice(P.LOG_N, t("epochs.log.n"), t("epochs.log.n.help"))
 with l2:
-    log_batch = st.segmented_control(t("epochs.log.batch"), LOG_BATCH.options, default=LOG_BATCH.default,
-                                     required=True, key=LOG_BATCH.key, bind="query-params")
-log_epochs = urlstate.slider(LOG_EPOCHS, t("epochs.log.epochs"), container=l3)
+    log_batch = urlstate.choice(P.LOG_BATCH, t("epochs.log.batch"))
+log_epochs = urlstate.slider(P.LOG_EPOCHS, t("epochs.log.epochs"), container=l3)
 n, b = int(log_n), int(log_batch)
 steps = overfit.log_steps(n, b)
-log = log_run(n, b, log_epochs, t("epochs.training"))
+log = runs.log_run(n, b, log_epochs, t("epochs.training"))
 st.markdown(t("epochs.log.steps", n=f"{n:,}", train=f"{log.n_train:,}", b=b, steps=f"{steps:,}"))
 st.code("\n".join(log.lines), language=None)
 notes_n, notes_b = overfit.NOTES_LOG

@@ -3,30 +3,13 @@
 import streamlit as st
 
 from ebcore import exam
-from ui import layout, nav, urlstate
+from ui import layout, nav, runs, urlstate
 from ui.charts.exam import answers_chart, sheet_chart, sittings_chart, study_chart
 from ui.i18n import t
-from ui.progress import progress_bar
+from ui.params import Exam
 
-BATCH = urlstate.IntParam("batch", 10, 1, exam.QUESTIONS)
-EPOCHS = urlstate.IntParam("epochs", 30, 1, exam.MAX_EPOCHS)
-SEED = urlstate.IntParam("seed", 0, 0, 99)
-urlstate.guard([BATCH, EPOCHS, SEED])
-
-
-@st.cache_data(max_entries=1, show_spinner=False)
-def study(label: str) -> list[exam.BatchStudy]:
-    """First-sitting mistakes for every batch size over the study seeds (the same for every visitor)."""
-    with progress_bar(label) as update:
-        return exam.first_sitting_study(on_progress=update)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def sit(batch: int, epochs: int, seed: int, label: str) -> exam.ExamRun:
-    """One student sitting the exam ``epochs`` times with ``batch`` questions per check."""
-    with progress_bar(label) as update:
-        return exam.sit(batch, epochs, seed, on_sitting=update)
-
+P = Exam
+urlstate.guard(P.ALL)
 
 share = layout.header("exam")
 
@@ -38,8 +21,8 @@ with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         st.button(t(f"exam.preset.{size}"), help=t(f"exam.preset.{size}.help"),
                   on_click=urlstate.set_values, kwargs={"batch": size})
 c1, c2 = st.columns([3, 1])
-b = urlstate.slider(BATCH, t("exam.batch"), t("exam.batch.help"), c1)
-seed = urlstate.number_input(SEED, t("exam.seed"), t("exam.seed.help"), c2)
+b = urlstate.slider(P.BATCH, t("exam.batch"), t("exam.batch.help"), c1)
+seed = urlstate.number_input(P.SEED, t("exam.seed"), t("exam.seed.help"), c2)
 counts = exam.sheet_counts(b)
 m = st.columns(3)
 m[0].metric(t("exam.m.checks"), counts.checks, help=t("exam.m.checks.help"), border=True)
@@ -56,8 +39,8 @@ st.altair_chart(sheet_chart(tiles, tile_labels), width="stretch")
 # --- 2. similar questions ---
 st.header(t("exam.similar.title"), divider="gray")
 st.markdown(t("exam.similar.intro"))
-first = sit(b, 1, seed, t("exam.epochs.progress"))  # the same first sitting as any longer run's
-studies = study(t("exam.study.progress"))
+first = runs.exam_sit(b, 1, seed, t("exam.epochs.progress"))  # the same first sitting as any longer run's
+studies = runs.exam_study(t("exam.study.progress"))
 by_batch = {s.batch_size: s for s in studies}
 left, right = st.columns(2, gap="large")
 with left:
@@ -75,11 +58,11 @@ st.markdown(t("exam.study.sentence", one=by_batch[1].mean, hundred=by_batch[100]
 # --- 3. epochs ---
 st.header(t("exam.epochs.title"), divider="gray")
 st.markdown(t("exam.epochs.intro"))
-asked = urlstate.slider(EPOCHS, t("exam.epochs"), t("exam.epochs.help"))
+asked = urlstate.slider(P.EPOCHS, t("exam.epochs"), t("exam.epochs.help"))
 epochs = min(asked, exam.max_sittings(b))
 if epochs < asked:
     st.info(t("exam.epochs.capped", asked=asked, epochs=epochs, b=b), icon=":material/timer:")
-run = sit(b, epochs, seed, t("exam.epochs.progress"))
+run = runs.exam_sit(b, epochs, seed, t("exam.epochs.progress"))
 best, best_score, final_score = run.best_sitting + 1, 100 * max(run.new_score), 100 * run.new_score[-1]
 m = st.columns(3)
 m[0].metric(t("exam.m.last_mistakes"), run.mistakes[-1], help=t("exam.m.last_mistakes.help"), border=True)

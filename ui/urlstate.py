@@ -152,6 +152,13 @@ def toggle(param: BoolParam, label: str, help: str | None = None, container=st) 
     return container.toggle(label, param.default, key=param.key, help=help, bind="query-params")
 
 
+def choice(param: ChoiceParam, label: str, help: str | None = None, container=st) -> str:
+    """One-of-a-few buttons (a segmented control) bound to ``?{param.key}=``; never empty."""
+    chosen = container.segmented_control(label, param.options, default=param.default, required=True, key=param.key,
+                                         help=help, bind="query-params")
+    return chosen or param.default
+
+
 def set_values(**values: object) -> None:
     """Callback for presets: put values into bound widgets (and so into the link) on the next run."""
     st.session_state.update(values)

@@ -1,6 +1,8 @@
-"""Pay PyTorch's one-off start-up costs in the background, not in a student's first training run.
+"""Pay the one-off start-up costs in the background, not in a student's first training run.
 
-The first ``torch.optim`` optimizer a process creates imports ``torch._dynamo`` (1.5–4 s here).
+The first ``torch.optim`` optimizer a process creates imports ``torch._dynamo`` (1.5–4 s here), and
+every training page opens on a default experiment that takes 1–3 s to train. One daemon thread per
+server process pays both, so after a restart the first visitor of a page finds its run cached.
 """
 
 from __future__ import annotations
@@ -9,8 +11,13 @@ import threading
 
 import streamlit as st
 
+from ebcore import exam
+from ebcore import tradeoffs as tr
+from ui import runs
+from ui.params import BatchNorm, Epochs, Exam, Tradeoffs
 
-def _warm() -> None:
+
+def _warm_torch() -> None:
     import torch
 
     from ebcore import models
@@ -21,9 +28,34 @@ def _warm() -> None:
     fit(models.linear(seed=0), X, X, TrainConfig(epochs=1, batch_size=2))
 
 
+def default_runs() -> None:
+    """Compute (into the shared caches) every run the pages show at their default settings."""
+    b, seed = Exam.BATCH.default, Exam.SEED.default
+    runs.exam_sit(b, 1, seed)
+    runs.exam_study()
+    runs.exam_sit(b, min(Exam.EPOCHS.default, exam.max_sittings(b)), seed)
+    runs.curve_run(Epochs.POINTS.default, Epochs.SEED.default)
+    runs.log_run(int(Epochs.LOG_N.default), int(Epochs.LOG_BATCH.default), Epochs.LOG_EPOCHS.default)
+    n, batch = BatchNorm.N.default, BatchNorm.BATCH.default
+    runs.bn_spreads(n, batch)
+    runs.bn_comparison(n, batch, BatchNorm.OPT.default, BatchNorm.LR.default, BatchNorm.EPOCHS.default,
+                       BatchNorm.SEEDS.default, BatchNorm.NORM.default)
+    runs.bn_single_crash(1201, 300)
+    settings = tr.SweepSettings(Tradeoffs.BMIN.default, Tradeoffs.BMAX.default, Tradeoffs.EPOCHS.default,
+                                float(Tradeoffs.LR.default), Tradeoffs.SCALE.default, Tradeoffs.WARMUP.default)
+    runs.sweep(settings)
+    runs.noise_curve(settings.seed)
+    runs.seed_runs(Tradeoffs.SEEDS.default)
+
+
+def _warm() -> None:
+    _warm_torch()
+    default_runs()
+
+
 @st.cache_resource(show_spinner=False)
 def start() -> threading.Thread:
     """Start the warm-up once per server process (cached), in a daemon thread; return the thread."""
-    thread = threading.Thread(target=_warm, name="torch-warmup", daemon=True)
+    thread = threading.Thread(target=_warm, name="eblab-warmup", daemon=True)
     thread.start()
     return thread

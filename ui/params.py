@@ -1,0 +1,97 @@
+"""Every page's shareable settings (its URL parameters), declared once.
+
+The pages bind their widgets to these, the guard checks links against them, the warm-up
+precomputes their defaults, and the lesson plan's links are tested against them. Changing a key
+breaks links teachers have shared: add keys, never rename them.
+"""
+
+from __future__ import annotations
+
+from ebcore import batchnorm as bn
+from ebcore import exam, overfit
+from ebcore import tradeoffs as tr
+from ui.urlstate import BoolParam, ChoiceParam, IntParam, Param
+
+LEARNING_RATES = ("0.01", "0.03", "0.1", "0.3", "1")
+
+
+class Shell:
+    """Every page: the language and presentation mode."""
+
+    LANG = ChoiceParam("lang", "en", ("en", "ko"))
+    PRESENT = BoolParam("present", False)
+    ALL: tuple[Param, ...] = (LANG, PRESENT)
+
+
+class Calculator:
+    """Home: samples, batch size, epochs and the advanced loader settings."""
+
+    N = IntParam("n", 320, 1, 1_000_000_000)
+    BATCH = IntParam("batch", 32, 1, 1_000_000_000)
+    EPOCHS = IntParam("epochs", 10, 1, 100_000)
+    DROP_LAST = BoolParam("drop_last", False)
+    ACCUM = IntParam("accum", 1, 1, 1024)
+    GPUS = IntParam("gpus", 1, 1, 1024)
+    ALL: tuple[Param, ...] = (N, BATCH, EPOCHS, DROP_LAST, ACCUM, GPUS)
+
+
+class Exam:
+    """The exam analogy: questions per check, sittings, the student's seed."""
+
+    BATCH = IntParam("batch", 10, 1, exam.QUESTIONS)
+    EPOCHS = IntParam("epochs", 30, 1, exam.MAX_EPOCHS)
+    SEED = IntParam("seed", 0, 0, 99)
+    ALL: tuple[Param, ...] = (BATCH, EPOCHS, SEED)
+
+
+class Tradeoffs:
+    """Batch trade-offs: the sweep, and the seed experiment's view."""
+
+    BMIN = IntParam("bmin", 4, 1, tr.SWEEP_TRAIN)
+    BMAX = IntParam("bmax", tr.SWEEP_TRAIN, 1, tr.SWEEP_TRAIN)
+    EPOCHS = IntParam("epochs", 15, 1, tr.SWEEP_MAX_EPOCHS)
+    LR = ChoiceParam("lr", "0.1", LEARNING_RATES)
+    SCALE = BoolParam("scale", False)
+    WARMUP = BoolParam("warmup", False)
+    SEEDS = IntParam("seeds", 3, 1, 8)
+    XAXIS = ChoiceParam("x", "epochs", tr.X_AXES)
+    VIEW = ChoiceParam("view", "epoch", tr.GRANULARITIES)
+    ALL: tuple[Param, ...] = (BMIN, BMAX, EPOCHS, LR, SCALE, WARMUP, SEEDS, XAXIS, VIEW)
+
+
+class BatchNorm:
+    """BatchNorm and the last batch: the loader, the optimiser, the comparison."""
+
+    N = IntParam("n", 1206, *bn.N_RANGE)
+    BATCH = IntParam("batch", 300, *bn.BATCH_RANGE)
+    OPT = ChoiceParam("opt", "sgd", ("sgd", "sgd_momentum", "adam"))
+    LR = ChoiceParam("lr", "0.1", LEARNING_RATES)
+    EPOCHS = IntParam("epochs", 10, 1, bn.EPOCHS_MAX)
+    SEEDS = IntParam("seeds", 5, 1, 8)
+    NORM = ChoiceParam("norm", "layer", ("layer", "group"))
+    ALL: tuple[Param, ...] = (N, BATCH, OPT, LR, EPOCHS, SEEDS, NORM)
+
+
+class Epochs:
+    """Epochs & early stopping: the curve run, the stopping rule, the Keras log run."""
+
+    POINTS = IntParam("points", 12, *overfit.POINTS_RANGE)
+    SEED = IntParam("seed", 0, 0, 99)
+    EPOCH = IntParam("epoch", 60, 0, overfit.EPOCHS)
+    PATIENCE = IntParam("patience", 3, 0, 30)
+    MIN_DELTA = ChoiceParam("min_delta", "0", ("0", "0.001", "0.01", "0.05"))
+    RESTORE = BoolParam("restore", True)
+    LOG_N = ChoiceParam("log_n", "1000", tuple(map(str, overfit.LOG_SAMPLES)))
+    LOG_BATCH = ChoiceParam("log_batch", "32", tuple(map(str, overfit.LOG_BATCHES)))
+    LOG_EPOCHS = IntParam("log_epochs", 10, 1, overfit.LOG_EPOCHS_MAX)
+    ALL: tuple[Param, ...] = (POINTS, SEED, EPOCH, PATIENCE, MIN_DELTA, RESTORE, LOG_N, LOG_BATCH, LOG_EPOCHS)
+
+
+# By page URL path, for the lesson plan and the tests.
+BY_PAGE: dict[str, tuple[Param, ...]] = {
+    "": Calculator.ALL,
+    "exam_analogy": Exam.ALL,
+    "batch_tradeoffs": Tradeoffs.ALL,
+    "batchnorm_last_batch": BatchNorm.ALL,
+    "epochs_early_stopping": Epochs.ALL,
+}

@@ -1,0 +1,97 @@
+"""The training pages' experiments, cached per settings for every session of the server.
+
+A run depends only on its settings, so every student who picks the same settings shares one
+result (and the same numbers). The progress label is not part of the cache key (Streamlit skips
+``_``-prefixed arguments): an English and a Korean visitor share a run too. Caches are bounded
+(``max_entries``), so memory stays flat however many settings a class tries. A rerun that
+interrupts a run stops it inside a progress update, before anything is stored (``ui.progress``).
+
+``warm`` computes the page defaults and the lesson plan's settings in the background at start-up,
+so the first student to open a page after a restart does not wait for its first training run.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ebcore import batchnorm as bn
+from ebcore import exam, overfit
+from ebcore import tradeoffs as tr
+from ui.progress import progress_bar
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def exam_study(_label: str = "") -> list[exam.BatchStudy]:
+    """First-sitting mistakes for every batch size over the study seeds (the same for everyone)."""
+    with progress_bar(_label) as update:
+        return exam.first_sitting_study(on_progress=update)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def exam_sit(batch: int, epochs: int, seed: int, _label: str = "") -> exam.ExamRun:
+    """One student sitting the exam ``epochs`` times with ``batch`` questions per check."""
+    with progress_bar(_label) as update:
+        return exam.sit(batch, epochs, seed, on_sitting=update)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def sweep(settings: tr.SweepSettings, _label: str = "") -> list[tr.SweepRun]:
+    """The trade-offs sweep: one run per batch size in the settings' range."""
+    with progress_bar(_label) as update:
+        return tr.run_sweep(settings, on_progress=update)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def noise_curve(seed: int) -> list[tr.NoisePoint]:
+    """Gradient noise against batch size (powers of two) for the sweep's model at ``seed``."""
+    (X, y), _ = tr.sweep_data(seed)
+    sizes = [2**k for k in range(9) if 2**k <= tr.SWEEP_TRAIN]
+    return tr.gradient_noise(tr.sweep_model(seed), X, y, sizes, loss="cross_entropy", draws=tr.NOISE_DRAWS, seed=seed)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def seed_runs(seeds: int, _label: str = "") -> list[tr.Curve]:
+    """The notes' four-run experiment repeated over seeds ``0..seeds-1``."""
+    with progress_bar(_label) as update:
+        return tr.seed_experiment(range(seeds), on_progress=update)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def bn_spreads(n: int, batch: int) -> list[bn.StatSpread]:
+    """How much a batch's mean and variance scatter, for batch sizes from the last batch up to ``batch``."""
+    return bn.batch_stat_spread(bn.bn_input_features(n)[:, 0], bn.spread_sizes(n, batch))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def bn_comparison(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str,
+                  _label: str = "") -> bn.Comparison:
+    """Keep vs drop the last batch (and the other normalisation), over ``seeds`` seeds."""
+    with progress_bar(_label) as update:
+        return bn.compare(n, batch, opt, float(lr), epochs, seeds, other_norm=norm, progress=update)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def bn_single_crash(n: int, batch: int) -> bn.SingleSampleCrash | None:
+    """Torch's real error when a last batch of one reaches BatchNorm (None if it does not)."""
+    return bn.single_sample_error(n, batch)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def curve_run(points: int, seed: int, _label: str = "") -> overfit.CurveRun:
+    """One curve run per (points, seed); scrubbing the epoch slider only reads its snapshots."""
+    with progress_bar(_label) as update:
+        return overfit.train_curve(points, seed, on_epoch=lambda done, total: update(done / total))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def log_run(n: int, batch: int, epochs: int, _label: str = "") -> overfit.KerasLogRun:
+    """The classification run, its Keras log printed live (epoch by epoch) while it trains."""
+    live = st.empty()
+    with progress_bar(_label) as update:
+        def show(lines: list[str], done: int) -> None:
+            live.code("\n".join(lines), language=None)
+            update(done / epochs)
+
+        run = overfit.keras_log_run(n, batch, epochs, on_epoch=show)
+    live.empty()
+    return run
