@@ -2,13 +2,20 @@
 
 import streamlit as st
 
-from ui import i18n, nav, urlstate, warmup
+from ui import i18n, nav, present, urlstate, warmup
+from ui.params import Shell
 
-st.set_page_config(page_title="Epoch & Batch Lab", page_icon=":material/school:", layout="wide")
+st.set_page_config(page_title="Epoch & Batch Lab", page_icon=":material/school:", layout="wide",
+                   initial_sidebar_state="collapsed" if present.requested() else "auto")
 warmup.start()
 
-urlstate.guard([urlstate.ChoiceParam(i18n.LANG_KEY, "en", i18n.LANGUAGES)])
+if urlstate.guard(Shell.ALL, rerun=False):
+    # Rerun with the mended link, but only once st.navigation has picked the page: a rerun before it
+    # would land a teacher's deep link on the home page. No widget exists yet to hold the old values.
+    st.navigation(nav.build())
+    st.rerun()
 i18n.language_switch()
+present.switch()
 page = st.navigation(nav.build())
 st.sidebar.caption(i18n.t("shell.about"))
 page.run()

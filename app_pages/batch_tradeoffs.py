@@ -5,9 +5,10 @@ import math
 import pandas as pd
 import streamlit as st
 
+from ebcore import tables
 from ebcore import tradeoffs as tr
 from ebcore.tradeoffs_guides import GUIDES, dataset_guide
-from ui import layout, runs, urlstate
+from ui import layout, present, runs, urlstate
 from ui.charts.tradeoffs import guides_chart, loss_curves_chart, noise_chart, sweep_chart
 from ui.i18n import t
 from ui.params import Tradeoffs
@@ -84,6 +85,7 @@ st.altair_chart(noise_chart(
     {"x": t("trade.noise.x"), "y": t("trade.noise.y"), "measured": t("trade.noise.measured"),
      "reference": t("trade.noise.reference")}), width="stretch")
 st.caption(t("trade.noise.caption", n=tr.SWEEP_TRAIN))
+layout.download(tables.gradient_noise(points), "gradient_noise")
 
 st.subheader(t("trade.memory.title"))
 st.dataframe(pd.DataFrame({
@@ -117,6 +119,7 @@ st.dataframe(pd.DataFrame({
     t("trade.sweep.val"): [f"{r.final_val:.3f}" if not r.diverged else t("trade.diverged") for r in sweep],
     t("trade.sweep.gap"): [f"{r.gap:+.3f}" if not r.diverged else "–" for r in sweep],
 }), hide_index=True, width="stretch")
+layout.download(tables.sweep_epochs(sweep), "batch_sweep")
 left, right = st.columns([3, 1], vertical_alignment="center")
 left.caption(t("trade.sweep.caption", ghosts=len(ghosts) - 1))
 right.button(t("trade.sweep.clear"), on_click=lambda: st.session_state.pop(GHOSTS, None),
@@ -124,7 +127,7 @@ right.button(t("trade.sweep.clear"), on_click=lambda: st.session_state.pop(GHOST
 
 # --- 2. the seed experiment ---
 st.subheader(t("trade.seed.title"))
-st.markdown(t("trade.seed.intro"))
+present.explain(t("trade.seed.intro"))
 c1, c2, c3 = st.columns([2, 2, 2])
 x_axis = urlstate.choice(P.XAXIS, t("trade.seed.x"), t("trade.seed.x.help"), c1)
 view = urlstate.choice(P.VIEW, t("trade.seed.view"), t("trade.seed.view.help"), c2)
@@ -135,6 +138,7 @@ st.altair_chart(loss_curves_chart(
     points, {"x": t(f"trade.seed.axis.{x_axis}"), "y": t("trade.seed.y"),
              "run": t("trade.seed.run"), "floor": t("trade.seed.floor")},
     floor=tr.NOISE_FLOOR, band=n_seeds > 1), width="stretch")
+layout.download(tables.seed_curves(curves, x_axis, view), "seed_experiment")
 final = {f"{c.epochs} · {c.batch}": c.epoch_loss[-1] for c in curves if c.seed == 0}
 st.caption(t("trade.seed.caption", e5b16=f"{final['5 · 16']:.3f}", e5b128=f"{final['5 · 128']:.3f}",
              e20b16=f"{final['20 · 16']:.3f}", e20b128=f"{final['20 · 128']:.3f}", floor=f"{tr.NOISE_FLOOR:.2f}"))

@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from ebcore import batchnorm as bn
-from ebcore import calc
+from ebcore import calc, tables
 from ebcore.strip import BlockKind, epoch_strip
-from ui import layout, runs, urlstate
+from ui import layout, present, runs, urlstate
 from ui.charts.batchnorm import accuracy_chart, spread_chart, steps_chart
 from ui.charts.strip import epoch_strip_chart
 from ui.i18n import t
@@ -60,7 +60,7 @@ SEVERITY_ALERT.get(severity, st.success)(
 
 # --- 2. how noisy a batch's statistics are ---
 st.header(t("bn.s2.title"), divider="gray")
-st.markdown(t("bn.s2.intro"))
+present.explain(t("bn.s2.intro"))
 spread = runs.bn_spreads(n, b)
 left, right = st.columns(2)
 spread_labels = {"row": t("bn.s2.row"), "true": t("bn.s2.true")}
@@ -83,7 +83,7 @@ if largest.size > smallest.size:
 
 # --- 3. what it does to training ---
 st.header(t("bn.s3.title"), divider="gray")
-st.markdown(t("bn.s3.intro", epochs=epochs, opt=t(f"bn.opt.{opt}"), lr=lr))
+present.explain(t("bn.s3.intro", epochs=epochs, opt=t(f"bn.opt.{opt}"), lr=lr))
 result = runs.bn_comparison(n, b, opt, lr, epochs, seeds, norm, t("bn.running"))
 keep, dropped = result.runs["keep"], result.runs.get("drop_last")
 run_names = {f"run.{key}": t(f"bn.run.{key}", b=seeded[0].variant.batch_size, norm=t(f"bn.norm.{norm}"))
@@ -112,6 +112,7 @@ if dropped and result.accuracies("keep"):
                   noise=f"{100 * v.noise:.1f}", sd_a=pct(v.sd_a), sd_b=pct(v.sd_b)))
     if result.seeds < seeds:
         st.caption(t("bn.s3.fewer_seeds", k=result.seeds, wanted=seeds))
+layout.download(tables.bn_steps(result.runs), "batchnorm_steps")
 st.info(t("bn.s3.grows"), icon=":material/science:")
 
 # --- 4. a last batch of exactly 1 ---
@@ -122,7 +123,7 @@ st.markdown(t("bn.s4.intro", n=f"{crash_n:,}", b=crash_b))
 if crash is not None:
     st.code(f"ValueError: {crash.message}", language=None, wrap_lines=True)
     st.markdown(t("bn.s4.where", epoch=crash.epoch, step=crash.step, steps=crash.steps_per_epoch))
-    st.markdown(t("bn.s4.why"))
+    present.explain(t("bn.s4.why"))
 if p.last_batch_size != 1:
     st.button(t("bn.s4.try"), on_click=urlstate.set_values, kwargs=PRESETS["last1"])
 
@@ -143,12 +144,13 @@ if safer:
         for size in safer:
             st.button(t("bn.s5.safer.item", b=size, last=calc.loader_last_batch(n, size)), key=f"bn_safer_{size}",
                       on_click=urlstate.set_values, kwargs={"batch": size})
-st.markdown(t("bn.s5.norm", norm=t(f"bn.norm.{norm}")))
+present.explain(t("bn.s5.norm", norm=t(f"bn.norm.{norm}")))
 st.subheader(t("bn.s5.chart"))
 points = [{"run": run_names[f"run.{key}"], "accuracy": 100 * acc}
           for key in result.runs for acc in result.accuracies(key)]
 if points:
     st.altair_chart(accuracy_chart(points, {"x_title": t("bn.s5.x"), "seed_dot": t("bn.s5.seed_dot"),
                                             "mean_bar": t("bn.s5.mean_bar")}), width="stretch")
+    layout.download(tables.bn_accuracy(result.runs), "batchnorm_accuracy")
 st.caption(t("bn.s5.caption", k=result.seeds))
-st.markdown(t("bn.s5.honest"))
+present.explain(t("bn.s5.honest"))

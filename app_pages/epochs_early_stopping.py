@@ -4,8 +4,8 @@ and read the Keras log. Reads the widgets, asks ebcore.overfit, draws the answer
 import pandas as pd
 import streamlit as st
 
-from ebcore import overfit
-from ui import layout, runs, urlstate
+from ebcore import overfit, tables
+from ui import layout, present, runs, urlstate
 from ui.charts.epochs import accuracy_chart, fit_chart, loss_chart, stopping_chart
 from ui.i18n import t
 from ui.params import Epochs
@@ -40,6 +40,8 @@ left.altair_chart(fit_chart(run.task.grid.squeeze(1).tolist(), overfit.target(ru
                             run.task.y.squeeze(1).tolist(), fit_labels), width="stretch")
 loss_labels = {k: t(f"epochs.loss.{k}") for k in ("train", "val", "under", "good", "over", "x", "y", "current")}
 right.altair_chart(loss_chart(run.train_loss, val, [p.value for p in phases], epoch, loss_labels), width="stretch")
+layout.download(tables.curve_fit(run, epoch), "curve_fit", left)
+layout.download(tables.curve_losses(run), "curve_losses", right)
 m = st.columns(3)
 train_now = run.train_loss[epoch - 1] if epoch else float("nan")
 m[0].metric(t("epochs.m.train"), f"{train_now:.3f}" if epoch else "—", border=True)
@@ -49,7 +51,7 @@ st.markdown(t(f"epochs.phase.{phase}", epoch=epoch, best=best))
 
 # --- 2. early stopping ---
 st.header(t("epochs.stop.title"))
-st.markdown(t("epochs.stop.intro"))
+present.explain(t("epochs.stop.intro"))
 s1, s2, s3 = st.columns([2, 2, 2], vertical_alignment="bottom")
 patience = urlstate.slider(P.PATIENCE, t("epochs.patience"), t("epochs.patience.help"), s1)
 with s2:
@@ -60,6 +62,7 @@ st.code(f"EarlyStopping(monitor='val_loss', patience={patience}, min_delta={min_
         f"restore_best_weights={restore})", language="python", wrap_lines=True)
 stop_labels = {k: t(f"epochs.stopchart.{k}") for k in ("ran", "skipped", "best", "stop", "x", "y")}
 st.altair_chart(stopping_chart(val, stop.best_epoch, stop.stop_epoch, stop_labels), width="stretch")
+layout.download(tables.early_stopping(val, stop), "early_stopping")
 final = stop.val_loss_restored if restore else stop.val_loss_last
 k = st.columns(3)
 k[0].metric(t("epochs.m.stopped"), str(stop.stop_epoch) if stop.stop_epoch else t("epochs.m.never"), border=True)
@@ -80,7 +83,7 @@ st.dataframe(pd.DataFrame({
 
 # --- 3. the Keras log ---
 st.header(t("epochs.log.title"))
-st.markdown(t("epochs.log.intro"))
+present.explain(t("epochs.log.intro"))
 l1, l2, l3 = st.columns(3)
 with l1:
     log_n = urlstate.choice(P.LOG_N, t("epochs.log.n"), t("epochs.log.n.help"))
@@ -97,6 +100,7 @@ st.caption(t("epochs.log.notes", steps=f"{overfit.log_steps(notes_n, notes_b):,}
              train=f"{overfit.log_train_samples(notes_n):,}", b=notes_b))
 acc_labels = {k: t(f"epochs.acc.{k}") for k in ("train", "val", "x", "y")}
 st.altair_chart(accuracy_chart(log.accuracy, log.val_accuracy, acc_labels), width="stretch")
+layout.download(tables.keras_log(log), "keras_log")
 
 # --- 4. questions ---
 st.header(t("epochs.qa.title"))

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from ebcore import exam
-from ui import layout, nav, runs, urlstate
+from ebcore import exam, tables
+from ui import layout, nav, present, runs, urlstate
 from ui.charts.exam import answers_chart, sheet_chart, sittings_chart, study_chart
 from ui.i18n import t
 from ui.params import Exam
@@ -38,7 +38,7 @@ st.altair_chart(sheet_chart(tiles, tile_labels), width="stretch")
 
 # --- 2. similar questions ---
 st.header(t("exam.similar.title"), divider="gray")
-st.markdown(t("exam.similar.intro"))
+present.explain(t("exam.similar.intro"))
 first = runs.exam_sit(b, 1, seed, t("exam.epochs.progress"))  # the same first sitting as any longer run's
 studies = runs.exam_study(t("exam.study.progress"))
 by_batch = {s.batch_size: s for s in studies}
@@ -47,17 +47,19 @@ with left:
     st.subheader(t("exam.answers.title"))
     st.caption(t("exam.answers.caption", seed=seed, b=b, mistakes=first.mistakes[0]))
     st.altair_chart(answers_chart(tiles, first, tile_labels), width="stretch")
+    layout.download(tables.exam_first_sitting(first), "exam_first_sitting")
 with right:
     st.subheader(t("exam.study.title"))
     st.caption(t("exam.study.caption", seeds=len(exam.STUDY_SEEDS), lr=exam.LR))
     study_labels = {key: t(f"exam.study.{key}") for key in ("x", "y", "mean", "low", "high")}
     study_labels["chance"] = t("exam.study.chance", chance=exam.chance_mistakes())
     st.altair_chart(study_chart(studies, exam.chance_mistakes(), study_labels, highlight=b), width="stretch")
+    layout.download(tables.exam_study(studies, exam.STUDY_SEEDS), "exam_study")
 st.markdown(t("exam.study.sentence", one=by_batch[1].mean, hundred=by_batch[100].mean))
 
 # --- 3. epochs ---
 st.header(t("exam.epochs.title"), divider="gray")
-st.markdown(t("exam.epochs.intro"))
+present.explain(t("exam.epochs.intro"))
 asked = urlstate.slider(P.EPOCHS, t("exam.epochs"), t("exam.epochs.help"))
 epochs = min(asked, exam.max_sittings(b))
 if epochs < asked:
@@ -71,6 +73,7 @@ m[1].metric(t("exam.m.best"), f"{best_score:.0f}%", delta=t("exam.m.best.delta",
 m[2].metric(t("exam.m.final"), f"{final_score:.0f}%", help=t("exam.m.final.help"), border=True)
 sit_labels = {key: t(f"exam.sit.{key}") for key in ("x", "y", "this", "new", "series", "best")}
 st.altair_chart(sittings_chart(run, sit_labels), width="stretch")
+layout.download(tables.exam_sittings(run), "exam_sittings")
 st.caption(t("exam.epochs.lr", lr=exam.LR))
 if best < epochs and final_score < best_score:
     st.markdown(t("exam.epochs.overfit", best=best, best_score=best_score, final_score=final_score))
@@ -80,7 +83,7 @@ nav.link("epochs_early_stopping", t("exam.epochs.link"))
 
 # --- summary ---
 st.header(t("exam.summary.title"), divider="gray")
-st.markdown(t("exam.summary.body", b=b, checks=counts.checks, memory=counts.memory, mistakes=run.mistakes[0],
+present.explain(t("exam.summary.body", b=b, checks=counts.checks, memory=counts.memory, mistakes=run.mistakes[0],
               seeds=len(exam.STUDY_SEEDS), one=by_batch[1].mean, hundred=by_batch[100].mean, epochs=epochs,
               first=run.mistakes[0], last=run.mistakes[-1], best=best, best_score=best_score,
               final_score=final_score))

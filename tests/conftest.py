@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+# Each AppTest computes what it shows; the server's start-up warm-up is tested on its own.
+os.environ.setdefault("EBLAB_WARMUP", "0")
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")

@@ -134,5 +134,55 @@ def test_bad_link_shows_a_note_not_an_exception(browser, server):
         context.close()
 
 
+def test_a_mended_link_stays_on_its_page(browser, server):
+    """The shell's guard reruns after st.navigation, so a bad ?lang on a deep link keeps the page."""
+    context, page = open_page(browser, f"{server}/epochs_early_stopping?lang=xx&present=1")
+    try:
+        page.wait_for_function("() => window.location.search.includes('present=true')")
+        wait_idle(page)
+        assert "/epochs_early_stopping?" in page.url and "lang=" not in page.url
+        assert "lang" in page.get_by_test_id("stAlertContentInfo").first.inner_text()
+        assert_no_exception(page)
+    finally:
+        context.close()
+
+
 def test_chromium_is_what_we_think(browser):
     assert Path(CHROMIUM).exists() and browser.version
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.url_path or "home")
+def test_presentation_mode_fills_a_projector(browser, server, spec, lang):
+    """What the back row sees first: a 1280×720 screenshot of each page with ``?present=1``."""
+    context, page = open_page(browser, f"{server}/{spec.url_path}?lang={lang}&present=1", width=1280, height=720)
+    try:
+        assert_no_exception(page)
+        # ?present=1 is spelled out as present=true by one guard rerun; the larger type follows it.
+        page.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '21px'")
+        wait_idle(page)
+        assert page.get_by_test_id("stSidebar").get_attribute("data-collapsed") == "true"
+        assert f"/{spec.url_path}?" in page.url and "present=true" in page.url  # still on the linked page
+        wait_charts(page)
+        page.wait_for_timeout(800)
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"present_{spec.url_path or 'home'}_{lang}.png"))
+    finally:
+        context.close()
+
+
+def test_csv_download_holds_the_runs_numbers(browser, server, tmp_path):
+    context, page = open_page(browser, f"{server}/epochs_early_stopping?log_epochs=3")
+    try:
+        wait_charts(page)
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download the data (CSV)").last.click()
+        download = info.value
+        assert download.suggested_filename == "keras_log.csv"
+        path = tmp_path / "keras_log.csv"
+        download.save_as(path)
+        lines = path.read_text().splitlines()
+        assert lines[0] == "epoch,loss,accuracy,val_loss,val_accuracy" and len(lines) == 1 + 3
+        assert_no_exception(page)
+    finally:
+        context.close()

@@ -1,12 +1,13 @@
-"""The pieces every page repeats: its header with the share-link button, and its row of presets."""
+"""The pieces every page repeats: its header with the share-link button, its row of presets, CSV downloads."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+import pandas as pd
 import streamlit as st
 
-from ui import urlstate
+from ui import present, urlstate
 from ui.i18n import t
 
 
@@ -19,7 +20,7 @@ def header(prefix: str):
     title, slot = st.columns([4, 1], vertical_alignment="bottom")
     title.title(t(f"{prefix}.title"))
     urlstate.show_notes()
-    st.markdown(t(f"{prefix}.intro"))
+    present.explain(t(f"{prefix}.intro"))
     return slot
 
 
@@ -37,3 +38,15 @@ def presets(prefix: str, values_by_key: Mapping[str, Mapping[str, object]]) -> N
         for key, values in values_by_key.items():
             st.button(t(f"{prefix}.preset.{key}"), help=t(f"{prefix}.preset.{key}.help"),
                       on_click=urlstate.set_values, kwargs=dict(values), key=f"preset_{key}")
+
+
+def download(rows: Sequence[Mapping[str, object]], name: str, container=st) -> None:
+    """A small "download as CSV" button for a chart's run: ``rows`` (from ``ebcore.tables``) as ``{name}.csv``.
+
+    The file is made only when clicked (Streamlit calls ``data`` then), and the click does not rerun the page.
+    """
+    container.download_button(
+        t("csv.download"), data=lambda: pd.DataFrame(rows).to_csv(index=False), file_name=f"{name}.csv",
+        mime="text/csv", key=f"csv_{name}", on_click="ignore", icon=":material/download:", type="tertiary",
+        help=t("csv.download.help"),
+    )

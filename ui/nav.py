@@ -36,16 +36,24 @@ LESSON: tuple[PageSpec, ...] = (
     PageSpec("app_pages/batchnorm_last_batch.py", "batchnorm_last_batch", "nav.batchnorm", ":material/warning:"),
     PageSpec("app_pages/epochs_early_stopping.py", "epochs_early_stopping", "nav.epochs", ":material/trending_down:"),
 )
+# For teachers, in the sidebar's second section.
+TEACHING: tuple[PageSpec, ...] = (
+    PageSpec("app_pages/lesson_plan.py", "lesson_plan", "nav.lesson", ":material/co_present:"),
+)
 _ROOT = Path(__file__).resolve().parent.parent
-PAGES: tuple[PageSpec, ...] = tuple(p for p in LESSON if (_ROOT / p.file).exists())
+PAGES: tuple[PageSpec, ...] = tuple(p for p in LESSON + TEACHING if (_ROOT / p.file).exists())
 
 
-def build() -> list[st.Page]:
-    """The ``st.Page`` objects for ``st.navigation``, titled in the session's language."""
-    return [
-        st.Page(p.file, title=t(p.title_key), icon=p.icon, url_path=p.url_path or None, default=not p.url_path)
-        for p in PAGES
-    ]
+def build() -> dict[str, list[st.Page]]:
+    """The ``st.Page`` objects for ``st.navigation`` in two sections, titled in the session's language."""
+    sections = {"nav.section.lab": LESSON, "nav.section.teach": TEACHING}
+    return {
+        t(section): [
+            st.Page(p.file, title=t(p.title_key), icon=p.icon, url_path=p.url_path or None, default=not p.url_path)
+            for p in specs if p in PAGES
+        ]
+        for section, specs in sections.items()
+    }
 
 
 def find(url_path: str) -> PageSpec | None:

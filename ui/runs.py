@@ -17,7 +17,7 @@ import streamlit as st
 from ebcore import batchnorm as bn
 from ebcore import exam, overfit
 from ebcore import tradeoffs as tr
-from ui.progress import progress_bar
+from ui.progress import on_page, progress_bar
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
@@ -86,12 +86,14 @@ def curve_run(points: int, seed: int, _label: str = "") -> overfit.CurveRun:
 @st.cache_data(max_entries=8, show_spinner=False)
 def log_run(n: int, batch: int, epochs: int, _label: str = "") -> overfit.KerasLogRun:
     """The classification run, its Keras log printed live (epoch by epoch) while it trains."""
-    live = st.empty()
+    live = st.empty() if on_page() else None
     with progress_bar(_label) as update:
         def show(lines: list[str], done: int) -> None:
-            live.code("\n".join(lines), language=None)
+            if live is not None:
+                live.code("\n".join(lines), language=None)
             update(done / epochs)
 
         run = overfit.keras_log_run(n, batch, epochs, on_epoch=show)
-    live.empty()
+    if live is not None:
+        live.empty()
     return run

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from ui.i18n import t
 
@@ -23,6 +24,9 @@ _NOTES_KEY = "_url_notes"
 _INT_PATTERN = re.compile(r"[0-9]{1,13}")
 # How much of a rejected value the note repeats: enough to recognise it, never a wall of text.
 _ECHO_CHARS = 24
+# ``?present=1`` is how people write a flag; Streamlit's toggle only reads true/false, so the guard
+# rewrites these before the widget exists.
+_BOOL_SHORTHAND = {"1": "true", "0": "false"}
 
 
 @dataclass(frozen=True)
@@ -45,14 +49,14 @@ class IntParam:
 
 @dataclass(frozen=True)
 class BoolParam:
-    """An on/off switch bound to ``?key=true|false`` (Streamlit's spelling, any case)."""
+    """An on/off switch bound to ``?key=true|false`` (Streamlit's spelling, any case); ``1``/``0`` also work."""
 
     key: str
     default: bool
 
     def accepts(self, raw: str) -> bool:
-        """True for ``true`` or ``false`` in any case."""
-        return raw.lower() in ("true", "false")
+        """True for ``true`` or ``false`` in any case, or the shorthand ``1``/``0``."""
+        return raw.lower() in ("true", "false") or raw in _BOOL_SHORTHAND
 
     def expected(self) -> str:
         """The allowed values, for the note."""
@@ -100,23 +104,37 @@ def echo(raw: str) -> str:
     return "`" + short.replace("`", "'").replace("\n", " ") + "`"
 
 
-def guard(params: Sequence[Param]) -> None:
+def guard(params: Sequence[Param], rerun: bool = True) -> bool:
     """Drop URL values the widgets would reject, note each one, and rerun without them.
 
-    Call before creating the page's widgets. Valid values are left for Streamlit to seed.
+    Call before creating the widgets. Valid values are left for Streamlit to seed. Returns True if
+    the link was changed; ``rerun=False`` leaves the rerun to the caller (the app shell: a rerun
+    before ``st.navigation`` has picked the page would land a deep link on the home page).
     """
     raw = {key: st.query_params.get_all(key) for key in st.query_params}
     flat = {key: values[-1] if len(values) == 1 else values for key, values in raw.items()}
     bad = rejected(flat, params)
-    if not bad:
-        return
+    shorthand = [p for p in params if isinstance(p, BoolParam) and flat.get(p.key) in _BOOL_SHORTHAND]
+    for param in shorthand:
+        _spell_out(param, _BOOL_SHORTHAND[flat[param.key]])
     notes = st.session_state.setdefault(_NOTES_KEY, [])
     for param in bad:
         value = flat[param.key]
         shown = echo(value if isinstance(value, str) else "&".join(value))
         notes.append(t("url.ignored", key=param.key, value=shown, expected=param.expected()))
         del st.query_params[param.key]
-    st.rerun()
+    changed = bool(bad or shorthand)
+    if changed and rerun:
+        st.rerun()
+    return changed
+
+
+def _spell_out(param: BoolParam, value: str) -> None:
+    try:
+        st.query_params[param.key] = value
+    except StreamlitAPIException:
+        # The widget already exists in this session and owns the URL value: set the widget instead.
+        st.session_state[param.key] = value == "true"
 
 
 def show_notes() -> None:

@@ -7,13 +7,15 @@ server process pays both, so after a restart the first visitor of a page finds i
 
 from __future__ import annotations
 
+import atexit
+import os
 import threading
 
 import streamlit as st
 
 from ebcore import exam
 from ebcore import tradeoffs as tr
-from ui import runs
+from ui import progress, runs
 from ui.params import BatchNorm, Epochs, Exam, Tradeoffs
 
 
@@ -49,13 +51,28 @@ def default_runs() -> None:
 
 
 def _warm() -> None:
-    _warm_torch()
-    default_runs()
+    try:
+        _warm_torch()
+        default_runs()
+    except progress.Stopped:
+        pass  # the server is shutting down
+
+
+def _stop(thread: threading.Thread) -> None:
+    # A daemon thread still inside torch when the interpreter exits aborts the process; end it first.
+    progress.stop.set()
+    thread.join(timeout=10)
 
 
 @st.cache_resource(show_spinner=False)
-def start() -> threading.Thread:
-    """Start the warm-up once per server process (cached), in a daemon thread; return the thread."""
+def start() -> threading.Thread | None:
+    """Start the warm-up once per server process (cached), in a daemon thread; return the thread.
+
+    ``EBLAB_WARMUP=0`` turns it off (the tests do, to keep each test's work its own).
+    """
+    if os.environ.get("EBLAB_WARMUP", "1") == "0":
+        return None
     thread = threading.Thread(target=_warm, name="eblab-warmup", daemon=True)
     thread.start()
+    atexit.register(_stop, thread)
     return thread

@@ -20,4 +20,12 @@ STRINGS: dict[str, str] = {
     "url.share_title": "Share these settings",
     "url.share_help": "This link opens the page on exactly these settings. Copy it with the button "
     "at the right of the box.",
+    # --- downloads ---
+    "csv.download": "Download the data (CSV)",
+    "csv.download.help": "This run's numbers as a table, to open in a spreadsheet or pandas.",
+    # --- presentation mode ---
+    "present.switch": "Presentation mode",
+    "present.switch.help": "Larger text for projecting, explanations folded away. "
+    "Links keep it: add ?present=1 to any page's address.",
+    "present.explain": "Explain",
 }

@@ -19,4 +19,12 @@ STRINGS: dict[str, str] = {
     "url.expect_choice": "{options} 중 하나",
     "url.share_title": "이 설정 공유하기",
     "url.share_help": "이 링크를 열면 지금 설정 그대로 페이지가 열립니다. 상자 오른쪽 버튼으로 복사하세요.",
+    # --- downloads ---
+    "csv.download": "데이터 내려받기 (CSV)",
+    "csv.download.help": "이 실행의 숫자를 표로 내려받아 스프레드시트나 pandas에서 열어 볼 수 있어요.",
+    # --- presentation mode ---
+    "present.switch": "발표 모드",
+    "present.switch.help": "화면에 띄우기 좋게 글자를 키우고 설명은 접어 둡니다. "
+    "링크에도 남아요: 어느 페이지든 주소 끝에 ?present=1을 붙이면 됩니다.",
+    "present.explain": "설명 보기",
 }

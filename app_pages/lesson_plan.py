@@ -1,0 +1,29 @@
+"""For teachers: the lesson plan, each step a link to a page on prepared settings."""
+
+import streamlit as st
+
+from ui import i18n, lesson, nav
+from ui.i18n import t
+
+st.title(t("lesson.title"))
+st.markdown(t("lesson.intro"))
+st.caption(t("lesson.total", steps=len(lesson.STEPS), minutes=lesson.total_minutes()))
+# Not a URL setting: it only changes the links below, and a teacher flips it here when preparing.
+projected = st.toggle(t("lesson.present"), help=t("lesson.present.help"), key="lesson_present")
+lang = i18n.current()
+
+for number, step in enumerate(lesson.STEPS, 1):
+    page = nav.find(step.page)
+    with st.container(border=True):
+        head, open_link = st.columns([3, 2], vertical_alignment="center")
+        head.subheader(f"{number}. {t(f'lesson.{step.key}.title')}")
+        head.caption(f"{t(page.title_key)} · {t('lesson.minutes', minutes=step.minutes)}")
+        query = dict(step.settings, lang=lang) | ({"present": "1"} if projected else {})
+        with open_link:
+            nav.link(step.page, t(page.title_key), query)
+        st.markdown(f"**{t('lesson.show')}:** {t(f'lesson.{step.key}.show')}\n\n"
+                    f"**{t('lesson.ask')}:** {t(f'lesson.{step.key}.ask')}")
+
+st.subheader(t("lesson.links"))
+base = (st.context.url or "").split("?")[0].removesuffix("/lesson_plan")
+st.code("\n".join(lesson.link(step, base, lang, projected) for step in lesson.STEPS), language=None)

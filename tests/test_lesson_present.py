@@ -1,0 +1,114 @@
+"""The teacher's tools: the lesson plan's links, presentation mode, CSV downloads and the start-up warm-up."""
+
+import pytest
+
+from tests.conftest import ROOT, assert_clean, run_app
+from ui import lesson, nav, urlstate
+from ui.params import BY_PAGE
+
+WIDGETS = ("number_input", "slider", "toggle", "button_group")
+
+
+def widget_values(at) -> dict[str, str]:
+    """Every keyed widget's value as it would be written in a link (``true``, ``300``, ``sgd``)."""
+    out = {}
+    for kind in WIDGETS:
+        for w in at.get(kind):
+            if getattr(w, "key", None):
+                value = w.value
+                if isinstance(value, list):  # a segmented control's selection
+                    value = value[0] if value else None
+                out[w.key] = str(value).lower() if isinstance(value, bool) else str(value)
+    return out
+
+
+def url_notes(at) -> list[str]:
+    return [i.value for i in at.info if ":material/link_off:" in str(i.proto.icon)]
+
+
+@pytest.mark.parametrize("step", lesson.STEPS, ids=lambda s: s.key)
+def test_every_lesson_setting_is_a_setting_its_page_accepts(step):
+    assert nav.find(step.page) is not None
+    params = {p.key: p for p in BY_PAGE[step.page]}
+    assert set(step.settings) <= params.keys()
+    assert urlstate.rejected(step.settings, params.values()) == []
+
+
+@pytest.mark.parametrize("step", lesson.STEPS, ids=lambda s: s.key)
+def test_every_lesson_link_opens_its_page_on_exactly_those_settings(step):
+    at = run_app(step.page, **step.settings)
+    assert_clean(at)
+    assert url_notes(at) == []
+    shown = widget_values(at)
+    assert {key: shown[key] for key in step.settings} == step.settings
+
+
+def test_readme_carries_the_lesson_table_made_from_the_registry():
+    readme = (ROOT / "README.md").read_text()
+    assert lesson.readme_table() in readme, "README's lesson table is stale: paste `python -m ui.lesson`"
+
+
+def test_lesson_page_lists_every_step_in_both_languages(lang):
+    at = run_app("lesson_plan", lang=lang)
+    assert_clean(at)
+    assert len(at.get("page_link")) == len(lesson.STEPS)
+    links = at.code[0].value.splitlines()
+    assert links == [lesson.link(s, "", lang) for s in lesson.STEPS]
+    at.toggle(key="lesson_present").set_value(True).run()
+    assert all(line.endswith("&present=1") for line in at.code[0].value.splitlines())
+
+
+@pytest.mark.parametrize("flag", ["1", "true"])
+def test_present_flag_turns_presentation_mode_on(flag):
+    normal, projected = run_app("batchnorm_last_batch"), run_app("batchnorm_last_batch", present=flag)
+    assert_clean(projected)
+    assert projected.toggle(key="present").value is True and normal.toggle(key="present").value is False
+    assert projected.query_params["present"] == "true"  # 1 spelled the way Streamlit's toggle reads it
+    assert url_notes(projected) == []
+    # Explanations fold away: the intro is no longer written out, it sits in an "Explain" expander.
+    assert len(projected.expander) > len(normal.expander)
+    intro = normal.markdown[0].value
+    folded = [m.value for e in projected.expander for m in e.markdown]
+    assert intro in folded and intro not in [m.value for e in normal.expander for m in e.markdown]
+    assert any(h.proto.body.startswith("<style>") for h in projected.get("html"))
+
+
+def test_a_bad_present_flag_gets_a_note():
+    at = run_app("", present="yes")
+    assert_clean(at)
+    assert at.toggle(key="present").value is False
+    assert any("present" in note for note in url_notes(at))
+
+
+DOWNLOADS = {
+    "exam_analogy": {"exam_first_sitting", "exam_study", "exam_sittings"},
+    "batch_tradeoffs": {"gradient_noise", "batch_sweep", "seed_experiment"},
+    "batchnorm_last_batch": {"batchnorm_steps", "batchnorm_accuracy"},
+    "epochs_early_stopping": {"curve_fit", "curve_losses", "early_stopping", "keras_log"},
+}
+
+
+@pytest.mark.parametrize("page", DOWNLOADS)
+def test_every_chart_with_a_run_offers_its_data_as_csv(page, lang):
+    at = run_app(page, lang=lang)
+    buttons = at.get("download_button")
+    assert {b.proto.id.rsplit("-csv_", 1)[1] for b in buttons} == DOWNLOADS[page]
+    assert all(b.proto.ignore_rerun and b.proto.deferred_file_id for b in buttons)
+
+
+def test_warm_up_leaves_every_default_run_cached(monkeypatch):
+    from ebcore import batchnorm, exam, overfit, tradeoffs
+    from ui import warmup
+
+    warmup.default_runs()
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("a default page trained although the warm-up had run it")
+
+    for module, name in ((exam, "sit"), (exam, "first_sitting_study"), (tradeoffs, "run_sweep"),
+                         (tradeoffs, "seed_experiment"), (tradeoffs, "gradient_noise"), (batchnorm, "compare"),
+                         (overfit, "train_curve"), (overfit, "keras_log_run")):
+        monkeypatch.setattr(module, name, no_training)
+    for page in DOWNLOADS:
+        assert_clean(run_app(page))
+

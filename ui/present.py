@@ -1,0 +1,52 @@
+"""Presentation mode (``?present=1``): the app as a teacher projects it.
+
+Larger type, the sidebar tucked away, explanations folded under "Explain" so the controls and
+the results fill the screen, and the widgets' labels bold. It is a URL setting like any other: a
+teacher's prepared link can open straight into it, and the sidebar switch turns it off.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import urlstate
+from ui.i18n import t
+from ui.params import Shell
+
+# Streamlit sizes its text in rem, so raising the root size scales every text element together.
+_CSS = """
+<style>
+html:root { font-size: 21px !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; padding-left: 2rem; padding-right: 2rem; }
+[data-testid="stWidgetLabel"] p { font-weight: 600; }
+[data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stCaptionContainer"] { font-size: 0.9rem; }
+</style>
+"""
+
+
+def requested() -> bool:
+    """Whether this run's link asks for presentation mode (before the switch exists: for the page config)."""
+    raw = st.query_params.get(Shell.PRESENT.key, "")
+    return raw.lower() in ("1", "true")
+
+
+def switch() -> bool:
+    """Draw the sidebar switch (bound to ``?present``); apply the presentation style when it is on."""
+    on = urlstate.toggle(Shell.PRESENT, t("present.switch"), t("present.switch.help"), st.sidebar)
+    if on:
+        st.html(_CSS)
+    return on
+
+
+def active() -> bool:
+    """Whether this session is in presentation mode."""
+    return bool(st.session_state.get(Shell.PRESENT.key, False))
+
+
+def explain(text: str, container=st) -> None:
+    """An explanation: written out normally, folded under "Explain" in presentation mode."""
+    if active():
+        container.expander(t("present.explain"), icon=":material/menu_book:").markdown(text)
+    else:
+        container.markdown(text)
