@@ -20,7 +20,7 @@ for number, step in enumerate(lesson.STEPS, 1):
         head.caption(f"{t(page.title_key)} · {t('lesson.minutes', minutes=step.minutes)}")
         query = dict(step.settings, lang=lang) | ({"present": "1"} if projected else {})
         with open_link:
-            nav.link(step.page, t(page.title_key), query)
+            nav.link(step.page, t("lesson.open", page=t(page.title_key)), query)
         st.markdown(f"**{t('lesson.show')}:** {t(f'lesson.{step.key}.show')}\n\n"
                     f"**{t('lesson.ask')}:** {t(f'lesson.{step.key}.ask')}")
 

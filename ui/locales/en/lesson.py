@@ -10,6 +10,7 @@ STRINGS: dict[str, str] = {
     "lesson.present": "Links open in presentation mode",
     "lesson.present.help": "Adds ?present=1 to every link: larger text and explanations folded away, "
     "for a projector.",
+    "lesson.open": "Open {page} →",
     "lesson.minutes": "{minutes} min",
     "lesson.show": "Show",
     "lesson.ask": "Ask",
