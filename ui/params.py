@@ -95,3 +95,5 @@ BY_PAGE: dict[str, tuple[Param, ...]] = {
     "batchnorm_last_batch": BatchNorm.ALL,
     "epochs_early_stopping": Epochs.ALL,
 }
+# Every page's keys (not the shell's: language and presentation mode stay as the session moves on).
+PAGE_KEYS: frozenset[str] = frozenset(p.key for params in BY_PAGE.values() for p in params)

@@ -20,6 +20,7 @@ from streamlit.errors import StreamlitAPIException
 from ui.i18n import t
 
 _NOTES_KEY = "_url_notes"
+_PAGE_KEY = "_url_page"
 # Enough digits for any bound integer here; longer strings are rejected before int() parses them.
 _INT_PATTERN = re.compile(r"[0-9]{1,13}")
 # How much of a rejected value the note repeats: enough to recognise it, never a wall of text.
@@ -135,6 +136,20 @@ def _spell_out(param: BoolParam, value: str) -> None:
     except StreamlitAPIException:
         # The widget already exists in this session and owns the URL value: set the widget instead.
         st.session_state[param.key] = value == "true"
+
+
+def fresh_on_arrival(page: str, keys: Iterable[str]) -> None:
+    """When the session arrives on another page, forget the values of widgets keyed ``keys``.
+
+    Pages share URL keys with different ranges (``batch`` is 1–100 on the exam page and up to 10⁹ on
+    the calculator), and Streamlit carries a keyed widget's value from page to page within a session.
+    Without this, a link clicked in the app would open on the previous page's value instead of its
+    own, or fail when that value is outside this page's range. Call after ``st.navigation``.
+    """
+    if st.session_state.get(_PAGE_KEY) != page:
+        for key in keys:
+            st.session_state.pop(key, None)
+        st.session_state[_PAGE_KEY] = page
 
 
 def show_notes() -> None:
