@@ -18,7 +18,8 @@ for number, step in enumerate(lesson.STEPS, 1):
         head, open_link = st.columns([3, 2], vertical_alignment="center")
         head.subheader(f"{number}. {t(f'lesson.{step.key}.title')}")
         head.caption(f"{t(page.title_key)} · {t('lesson.minutes', minutes=step.minutes)}")
-        query = dict(step.settings, lang=lang) | ({"present": "1"} if projected else {})
+        # No lang here: the session keeps its language, and Streamlit already carries ?lang over.
+        query = dict(step.settings) | ({"present": "1"} if projected else {})
         with open_link:
             nav.link(step.page, t("lesson.open", page=t(page.title_key)), query)
         st.markdown(f"**{t('lesson.show')}:** {t(f'lesson.{step.key}.show')}\n\n"

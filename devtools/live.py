@@ -6,6 +6,7 @@ import contextlib
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -37,7 +38,10 @@ def serve(timeout: float = 60.0) -> Iterator[tuple[str, subprocess.Popen]]:
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # Output goes to a file, not a pipe: nobody reads a pipe while the app runs, and once its buffer
+    # (64 KB) is full a chatty server blocks on its next log line and stops answering.
+    log = tempfile.TemporaryFile(mode="w+")
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -47,7 +51,8 @@ def serve(timeout: float = 60.0) -> Iterator[tuple[str, subprocess.Popen]]:
                     break
             except OSError:
                 if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("streamlit did not start") from None
+                    log.seek(0)
+                    raise RuntimeError(f"streamlit did not start:\n{log.read()[-2000:]}") from None
                 time.sleep(0.3)
         yield url, proc
     finally:
@@ -56,6 +61,7 @@ def serve(timeout: float = 60.0) -> Iterator[tuple[str, subprocess.Popen]]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 def launch_chromium(playwright):

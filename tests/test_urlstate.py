@@ -35,3 +35,9 @@ def test_echo_is_short_and_one_code_span(value):
     shown = echo(value)
     assert shown.startswith("`") and shown.endswith("`") and shown.count("`") == 2
     assert len(shown) <= 27 and "\n" not in shown
+
+
+def test_a_key_repeated_with_one_value_is_that_value():
+    """In-app links repeat ?lang (Streamlit carries it over and the link may add it): same value, no note."""
+    assert rejected({"n": ["5", "5"]}, [N]) == []
+    assert rejected({"n": ["5", "500000000000000"]}, [N]) == [N]

@@ -91,8 +91,9 @@ def rejected(raw: Mapping[str, str | list[str]], params: Iterable[Param]) -> lis
         value = raw.get(param.key)
         if value is None:
             continue
-        if isinstance(value, list):  # a repeated key (?n=1&n=2) is ambiguous: reject it
-            bad.append(param)
+        if isinstance(value, list):  # a repeated key (?n=1&n=2) is ambiguous unless it repeats one value
+            if len(set(value)) > 1 or not param.accepts(value[0]):
+                bad.append(param)
         elif not param.accepts(value):
             bad.append(param)
     return bad
@@ -123,7 +124,11 @@ def guard(params: Sequence[Param], rerun: bool = True) -> bool:
         value = flat[param.key]
         shown = echo(value if isinstance(value, str) else "&".join(value))
         notes.append(t("url.ignored", key=param.key, value=shown, expected=param.expected()))
-        del st.query_params[param.key]
+        try:
+            del st.query_params[param.key]
+        except StreamlitAPIException:
+            # The widget already exists in this session and owns the URL value: reset the widget instead.
+            st.session_state[param.key] = param.default
     changed = bool(bad or shorthand)
     if changed and rerun:
         st.rerun()

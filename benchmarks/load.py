@@ -1,0 +1,137 @@
+"""Load test of the live app: concurrent sessions speaking Streamlit's own websocket protocol.
+
+Default (class mode): a fresh ``streamlit run``; N students (30) join within 20 s and go through every
+page in their language (en/ko alternate), following the teacher's steps with a few tries of their
+own (``devtools.load``), reading 5-15 s between moves (``--think 1,4`` makes it a stress test).
+Prints per page p50/p95/max seconds from a change (or a page open) to the run finishing, errors,
+cache misses, and the server's memory and CPU.
+Then the consistency checks: runs of the same (page, settings) must show the same numbers, in
+every session and on a second fresh server where one lone session computes them in turn; and a
+slider moved mid-training must leave nothing partial in the cache. Targets: no errors, p95 ≤ 3 s.
+
+Memory mode (``--memory``): a warm-up, then 1,000 random interactions (random pages, widget values
+across their full ranges, 4 sessions at once, each replaced after 50 requests); prints the RSS
+growth after the warm-up against the bound.
+
+Run: ``python benchmarks/load.py [--sessions 30] [--links] [--think 5,15] [--memory [--interactions 1000]]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from devtools import live, load  # noqa: E402
+
+TARGET_P95 = 3.0  # seconds
+MEMORY_BOUND = 300.0  # MB of RSS growth over 1,000 interactions after the warm-up
+
+
+def print_table(samples: list[load.Sample]) -> None:
+    print(f"{'page':<24}{'kind':<8}{'n':>5}{'p50 s':>8}{'p95 s':>8}{'max s':>8}{'errors':>8}{'misses':>8}")
+    for r in load.summary(samples):
+        flag = "  > target" if r["kind"] == "change" and r["p95"] > TARGET_P95 else ""
+        print(f"{r['page']:<24}{r['kind']:<8}{r['n']:>5}{r['p50']:>8.2f}{r['p95']:>8.2f}{r['max']:>8.2f}"
+              f"{r['errors']:>8}{r['misses']:>8}{flag}")
+    errors = Counter(f"{s.page or 'home'}: {e[:150]}" for s in samples for e in s.errors)
+    for text, count in errors.most_common(8):
+        print(f"  {count:>4} × {text}")
+
+
+def class_mode(args: argparse.Namespace) -> None:
+    with live.serve() as (url, proc):
+        start = load.server_stats(proc.pid)
+        began = time.perf_counter()
+        samples = asyncio.run(load.classroom(url, args.sessions, args.seed, links=args.links, think=args.think,
+                                             start=args.join))
+        took = time.perf_counter() - began
+        end = load.server_stats(proc.pid)
+        check = asyncio.run(load.interruption(url))
+    print(f"{args.sessions} sessions joining within {args.join:.0f} s, thinking {args.think[0]:g}-{args.think[1]:g} s "
+          f"between moves, {'links, one tab per page' if args.links else 'sidebar navigation'}: {len(samples)} "
+          f"requests in {took:.0f} s; server CPU "
+          f"{end['cpu'] - start['cpu']:.0f} s ({(end['cpu'] - start['cpu']) / took:.1f} cores busy); "
+          f"machine load average {os.getloadavg()[1]:.1f} (5 min; 2 cores)")
+    print_table(samples)
+    print(f"server memory: {start['rss']:.0f} MB at start, {end['rss']:.0f} MB at the end, "
+          f"peak {end['peak']:.0f} MB (VmHWM)")
+
+    seen = load.groups(samples)
+    shared = sum(len({s.student for s in samples if s.group == g}) > 1 for g in seen)
+    bad = {g: f for g, f in seen.items() if len(f) > 1}
+    print(f"fingerprints: {len(seen)} (page, settings) groups, {shared} seen by 2+ sessions, {len(bad)} inconsistent")
+    for group in list(bad)[:5]:
+        runs = [s.run for s in samples if s.fingerprint and s.group == group]
+        other = next(r for r in runs if load.app_fingerprint(r) != load.app_fingerprint(runs[0]))
+        print(f"  {load.group_link(group)}\n" + "\n".join(f"      {d}" for d in load.differences(runs[0], other)[:4]))
+    wanted = sorted(seen)[: args.solo] + [(load.INTERRUPT_PAGE, check.settings)]
+    with live.serve() as (url, _):
+        reference = asyncio.run(load.solo(url, wanted))
+    differ = load.mismatches(seen, reference)
+    print(f"solo on a fresh server: {len(wanted) - 1} groups recomputed one at a time, {len(differ)} differ")
+    for group in differ[:5]:
+        run, ref = next(s.run for s in samples if s.fingerprint and s.group == group), reference[group]
+        detail = load.differences(run, ref.run) if ref.run else ref.errors
+        print(f"  {load.group_link(group)}\n" + "\n".join(f"      {d}" for d in detail[:4]))
+    ok = check.passed(reference[(load.INTERRUPT_PAGE, check.settings)].fingerprint)
+    print(f"interruption: stopped at first progress {check.interrupted}, reopened settings trained again "
+          f"{check.reopened_missed}, same numbers as an uninterrupted run {ok} -> {'PASS' if ok else 'FAIL'}"
+          + (f" {check.errors}" if check.errors else ""))
+
+
+def memory_mode(args: argparse.Namespace) -> None:
+    with live.serve() as (url, proc):
+        start = load.server_stats(proc.pid)
+        warm = asyncio.run(load.random_walk(url, args.warmup, args.memory_sessions, seed=args.seed + 1))
+        after_warmup = load.server_stats(proc.pid)
+        trace = []
+
+        def every_100(done: int) -> None:
+            if done % 100 == 0 and (not trace or trace[-1][0] != done):  # each worker reports its last
+                trace.append((done, load.server_stats(proc.pid)["rss"]))
+
+        began = time.perf_counter()
+        samples = asyncio.run(load.random_walk(url, args.interactions, args.memory_sessions, seed=args.seed,
+                                               on_progress=every_100))
+        took = time.perf_counter() - began
+        time.sleep(2)  # let the server drop the last sessions' runs
+        end = load.server_stats(proc.pid)
+    print(f"memory: {args.warmup} warm-up and {args.interactions} random interactions "
+          f"({args.memory_sessions} sessions at once) in {took:.0f} s; machine load average "
+          f"{os.getloadavg()[2]:.1f} (15 min; 2 cores)")
+    print_table(warm + samples)
+    print("RSS MB after n interactions: " + ", ".join(f"{n}: {mb:.0f}" for n, mb in trace))
+    growth = end["rss"] - after_warmup["rss"]
+    print(f"server memory: {start['rss']:.0f} MB at start, {after_warmup['rss']:.0f} MB after the warm-up, "
+          f"{end['rss']:.0f} MB at the end, peak {end['peak']:.0f} MB")
+    verdict = "PASS" if growth < MEMORY_BOUND and not math.isnan(growth) else "FAIL"
+    print(f"growth over {args.interactions} interactions: {growth:+.0f} MB (bound {MEMORY_BOUND:.0f} MB) -> {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=30, help="concurrent students (class mode)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--links", action="store_true", help="open each page from a link in a new tab")
+    parser.add_argument("--think", type=lambda v: tuple(map(float, v.split(","))), default=(5.0, 15.0),
+                        help="seconds a student reads between moves, LOW,HIGH (uniform); 1,4 is a stress test")
+    parser.add_argument("--join", type=float, default=20.0, help="students join within this many seconds")
+    parser.add_argument("--solo", type=int, default=1000, help="at most this many groups recomputed solo")
+    parser.add_argument("--memory", action="store_true", help="memory mode instead of class mode")
+    parser.add_argument("--interactions", type=int, default=1000)
+    parser.add_argument("--warmup", type=int, default=100, help="random interactions before measuring")
+    parser.add_argument("--memory-sessions", type=int, default=4)
+    args = parser.parse_args()
+    (memory_mode if args.memory else class_mode)(args)
+
+
+if __name__ == "__main__":
+    main()

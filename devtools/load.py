@@ -1,0 +1,375 @@
+"""Load scenarios for the live app, driven over Streamlit's websocket protocol (``devtools.wsclient``).
+
+- ``classroom``: N students at once, each through every page in its language (en/ko alternate),
+  following the teacher's steps on each page and now and then trying a value of their own.
+- ``solo``: given settings computed one after another, each from its link (the reference for ``classroom``).
+- ``interruption``: a slider moved while a cache miss trains; the settings reopened afterwards.
+- ``random_walk``: random pages and widget values across their full ranges (the memory mode).
+
+Times are seconds from sending a change until its run finished; memory is in MB.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import math
+import os
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import pyarrow as pa
+
+from devtools.wsclient import Run, Session, SessionError, Widget, fingerprint, url_text
+from ui import lesson
+from ui.locales import STRINGS
+from ui.nav import PAGES
+
+CLICK = "click"  # a try's value that means "press the button ``key``"
+# What a student tries now and then instead of following the teacher: a few positions near the
+# lesson's, and the page's presets.
+CLASSROOM: dict[str, dict[str, tuple[Any, ...]]] = {
+    "": {"n": (320, 1000, 1206, 8000), "batch": (10, 32, 64, 300), "epochs": (1, 10, 20),
+         "preset_notes320": (CLICK,), "preset_bn1206": (CLICK,)},
+    "exam_analogy": {"batch": (1, 10, 20, 100), "epochs": (10, 30, 50), "seed": (0, 1)},
+    "batch_tradeoffs": {"bmin": (1, 4, 16), "bmax": (128, 256), "epochs": (10, 15), "seeds": (3, 5),
+                        "preset_notes": (CLICK,), "preset_scaling": (CLICK,)},
+    "batchnorm_last_batch": {"n": (1201, 1202, 1206), "epochs": (10, 15), "opt": ("sgd", "sgd_momentum", "adam"),
+                             "seeds": (3, 5), "preset_momentum": (CLICK,), "preset_adam": (CLICK,)},
+    "epochs_early_stopping": {"epoch": (10, 20, 60, 150), "points": (12, 20), "patience": (3, 10),
+                              "log_batch": ("32", "64")},
+}
+
+
+def lesson_moves(page: str) -> list[tuple[str, str]]:
+    """The teacher's settings on ``page`` in lesson order (``ui.lesson``), as (key, URL value) widget moves."""
+    return [(key, value) for step in lesson.STEPS if step.page == page for key, value in step.settings.items()]
+
+
+def widget_value(widget: Widget, raw: str) -> Any:
+    """A URL value as the widget holds it."""
+    if widget.kind in ("slider", "number_input"):
+        return int(raw) if widget.integer else float(raw)
+    return raw.lower() in ("true", "1") if widget.kind == "checkbox" else raw
+
+
+@dataclass
+class Sample:
+    """One timed request of one session."""
+
+    student: int
+    page: str
+    kind: str  # "open" (page visit) or "change" (a widget or button)
+    seconds: float
+    errors: list[str]
+    run: Run | None = None  # None when the request failed outright (timeout, connection)
+
+    @property
+    def group(self) -> tuple:
+        """(page, settings): runs in one group must show the same numbers."""
+        return self.page, tuple(sorted(self.run.settings.items())) if self.run else ()
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """``app_fingerprint`` of the run ('' if the request failed)."""
+        return app_fingerprint(self.run) if self.run is not None and not self.errors else ""
+
+
+def app_fingerprint(run: Run) -> str:
+    """``wsclient.fingerprint`` of a run without what is not a function of its settings.
+
+    Left out: the share link (its host and port differ between servers); on the trade-offs page
+    the measured wall times (the "ms / epoch" column, the epoch-time claim) and the ghosts of the
+    session's earlier sweeps (their chart data and the caption counting them).
+    """
+    text = defaultdict(lambda: "\0", STRINGS[run.settings.get("lang", "en")])  # a renamed key drops no rule
+    ghost_caption = text["trade.sweep.caption"].split("{")[0]
+    kept = []
+    for kind, value in run.shown():
+        if (kind == "code" and "://" in value) or (kind == "markdown" and value.startswith(ghost_caption)):
+            continue
+        if kind == "dataframe":
+            value = _without_times(value, text["trade.sweep.time"], text["trade.claim.faster_epochs"])
+        elif kind == "vega_lite_chart":
+            value = [t for t in value if "sweep" not in t.column_names]
+        kept.append((kind, value))
+    return fingerprint(kept)
+
+
+def _without_times(table: pa.Table, column: str, claim: str) -> pa.Table:
+    if column in table.column_names:
+        table = table.drop_columns([column])
+    rows = [row for row in table.to_pylist() if claim not in row.values()]
+    return table if len(rows) == table.num_rows else pa.Table.from_pylist(rows, schema=table.schema)
+
+
+async def _timed(samples: list[Sample], student: int, kind: str, page: str, request) -> Run | None:
+    """Await ``request`` (a Session call), record it as a Sample; the run, or None if it failed."""
+    try:
+        run = await request
+    except (SessionError, OSError, TimeoutError) as exc:
+        samples.append(Sample(student, page, kind, math.nan, [repr(exc)]))
+        return None
+    samples.append(Sample(student, page, kind, run.seconds, run.errors, run))
+    return run
+
+
+def _own_choice(session: Session, page: str, rng: random.Random) -> tuple[str, Any] | None:
+    """A student's own try: a classroom value, not the current one, for a widget on the page (None if none)."""
+    options = {k: [v for v in vs if k in session.widgets and v != session.widgets[k].value]
+               for k, vs in CLASSROOM.get(page, {}).items()}
+    keys = sorted(k for k, vs in options.items() if vs)
+    if not keys:
+        return None
+    key = rng.choice(keys)
+    return key, rng.choice(options[key])
+
+
+async def student(url: str, index: int, rng: random.Random, samples: list[Sample], steps: int | None = None,
+                  deviate: float = 0.25, think: tuple[float, float] = (1.0, 4.0), start: float = 5.0,
+                  links: bool = False) -> None:
+    """One student: every page through the sidebar, moving widgets to the teacher's settings (``lesson_moves``).
+
+    ``steps``: at most this many moves a page (all if None); ``deviate``: chance a move is replaced by
+    the student's own try (``CLASSROOM``); ``think``: seconds between moves (uniform); ``start``: the
+    student joins within this many seconds; ``links``: each page from its link in a new tab instead.
+    """
+    lang = ("en", "ko")[index % 2]
+    await asyncio.sleep(rng.uniform(0, start))
+    session = None
+    try:
+        for spec in PAGES:
+            page = spec.url_path
+            if session is None or links:
+                if session is not None:
+                    await session.close()
+                session = None
+                try:
+                    session = await Session.connect(url)
+                except OSError as exc:
+                    samples.append(Sample(index, page, "open", math.nan, [f"connect: {exc!r}"]))
+                    continue
+                request = session.open(page, lang=lang)
+            else:
+                request = session.open(page)
+            if await _timed(samples, index, "open", page, request) is None:
+                await session.close()
+                session = None  # a timed-out session may still be busy: the next page gets a new one
+                continue
+            await _moves(session, index, page, rng, samples, steps, deviate, think)
+    finally:
+        if session is not None:
+            await session.close()
+
+
+async def _moves(session: Session, index: int, page: str, rng: random.Random, samples: list[Sample],
+                 steps: int | None, deviate: float, think: tuple[float, float]) -> None:
+    """A student's widget moves on the open page: the lesson's, some replaced by own tries."""
+    done = 0
+    for key, raw in lesson_moves(page):
+        if steps is not None and done >= steps:
+            break
+        if rng.random() < deviate:
+            key, value = _own_choice(session, page, rng) or (key, None)
+        else:
+            value = None
+        widget = session.widgets.get(key)
+        if widget is None:  # the page did not draw it (it crashed): the student moves on
+            samples.append(Sample(index, page, "change", math.nan, [f"no widget {key!r}"]))
+            return
+        if value is None:
+            value = widget_value(widget, raw)
+            if value == widget.value:
+                continue  # already where the teacher is
+        await asyncio.sleep(rng.uniform(*think))
+        request = session.click(key) if value == CLICK else session.set(key, value)
+        await _timed(samples, index, "change", page, request)
+        done += 1
+
+
+async def classroom(url: str, sessions: int = 30, seed: int = 0, **kwargs) -> list[Sample]:
+    """``sessions`` students at once (``student`` options in ``kwargs``), each with its own Random(seed + i)."""
+    samples: list[Sample] = []
+    await asyncio.gather(*(student(url, i, random.Random(seed + i), samples, **kwargs) for i in range(sessions)))
+    return samples
+
+
+async def solo(url: str, groups: list[tuple]) -> dict[tuple, Sample]:
+    """Each (page, settings) group opened from its link in a new session, one after another."""
+    out = {}
+    for page, settings in groups:
+        values = dict(settings)
+        lang = values.pop("lang", "en")
+        samples: list[Sample] = []
+        session = await Session.connect(url)
+        try:
+            await _timed(samples, -1, "open", page, session.open(page, values, lang=lang))
+        finally:
+            await session.close()
+        out[(page, settings)] = samples[0]
+    return out
+
+
+def groups(samples: list[Sample]) -> dict[tuple, set[str]]:
+    """The fingerprints each (page, settings) group showed, over the requests that succeeded."""
+    seen: dict[tuple, set[str]] = defaultdict(set)
+    for s in samples:
+        if s.fingerprint:
+            seen[s.group].add(s.fingerprint)
+    return dict(seen)
+
+
+def group_link(group: tuple) -> str:
+    """A (page, settings) group written as the link that opens it."""
+    page, settings = group
+    return f"/{page}?" + urlencode([(k, url_text(v)) for k, v in settings])
+
+
+def differences(a: Run, b: Run, width: int = 110) -> list[str]:
+    """What ``b`` shows that ``a`` does not (+) and the other way round (-), shortened: for a report."""
+    def items(run: Run) -> Counter:
+        return Counter(f"{kind}: {_brief(value)}"[:width] for kind, value in run.shown()
+                       if not (kind == "code" and "://" in value))
+
+    ours, theirs = items(a), items(b)
+    return [f"- {x}" for x in ours - theirs] + [f"+ {x}" for x in theirs - ours]
+
+
+def _brief(value: Any) -> str:
+    if isinstance(value, pa.Table):
+        return repr(value.to_pydict())
+    return repr([t.to_pydict() for t in value]) if isinstance(value, list) else str(value).replace("\n", " ")
+
+
+def mismatches(seen: dict[tuple, set[str]], reference: dict[tuple, Sample]) -> list[tuple]:
+    """The groups whose fingerprints differ from the reference run's (or whose reference failed)."""
+    return [g for g, ref in reference.items() if g in seen and seen[g] != {ref.fingerprint}]
+
+
+@dataclass
+class Interruption:
+    """What the interruption check saw; ``passed`` says whether nothing partial was cached."""
+
+    settings: tuple = ()
+    interrupted: bool = False  # the first run's progress bar moved before the slider did
+    reopened_missed: bool = False  # reopening the settings trained again (progress shown)
+    fingerprint: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    def passed(self, reference: str) -> bool:
+        """True if the reopened run trained anew and shows what an uninterrupted run shows."""
+        return self.interrupted and self.reopened_missed and not self.errors and self.fingerprint == reference
+
+
+# Settings no lesson or classroom value uses, so the check's runs are cache misses.
+INTERRUPT_PAGE, INTERRUPT_AT, INTERRUPT_WITH = "batchnorm_last_batch", ("epochs", 7), ("seeds", 2)
+
+
+async def interruption(url: str) -> Interruption:
+    """Start a training that misses the cache, move a slider at its first progress, then reopen it."""
+    out = Interruption()
+    session = await Session.connect(url)
+    try:
+        await session.open(INTERRUPT_PAGE)
+        await session.set(*INTERRUPT_AT, wait=False)
+        out.interrupted = await session.wait_progress()
+        if not out.interrupted:
+            out.errors.append(f"{INTERRUPT_AT} did not train: it was cached already")
+            return out
+        key, value = INTERRUPT_WITH
+        original = session.widgets[key].value
+        moved = await session.set(key, value)  # the new request stops the training at its next st call
+        run = await session.set(key, original)
+        out.settings = tuple(sorted(run.settings.items()))
+        out.reopened_missed, out.fingerprint = run.progressed, app_fingerprint(run)
+        out.errors = moved.errors + run.errors
+    except (SessionError, OSError, TimeoutError) as exc:
+        out.errors.append(repr(exc))
+    finally:
+        await session.close()
+    return out
+
+
+def random_value(widget: Widget, rng: random.Random) -> Any:
+    """A value anywhere in the widget's range: log-uniform over wide ranges, uniform otherwise."""
+    if widget.kind == "button_group":
+        return rng.choice(widget.options)
+    if widget.kind == "checkbox":
+        return rng.random() < 0.5
+    low, high = int(widget.low), int(widget.high)
+    if high > 100 * max(low, 1):
+        return min(high, round(math.exp(rng.uniform(math.log(max(low, 1)), math.log(high)))))
+    return rng.randint(low, high)
+
+
+async def random_walk(url: str, interactions: int = 1000, sessions: int = 4, seed: int = 0,
+                      reconnect_every: int = 50, on_progress=None) -> list[Sample]:
+    """``interactions`` random requests from ``sessions`` concurrent sessions.
+
+    Each request opens a random page (one in ten; the first by its address, in a random language, then
+    through the sidebar) or sets a random widget there to a random value; a session disconnects after
+    ``reconnect_every`` requests and a new one takes its place.
+    ``on_progress(done)`` is called after each request.
+    """
+    samples: list[Sample] = []
+    left = [interactions]
+
+    async def worker(index: int) -> None:
+        rng = random.Random(seed * 1000 + index)
+        while left[0] > 0:
+            session = await Session.connect(url)
+            try:
+                for n in range(reconnect_every):
+                    if left[0] <= 0:
+                        break
+                    left[0] -= 1
+                    widgets = [w for w in session.widgets.values() if w.kind != "button" and w.key != "lang"]
+                    if n == 0 or not widgets or rng.random() < 0.1:
+                        kind, page = "open", rng.choice(PAGES).url_path  # by address first, then the sidebar
+                        request = session.open(page, lang=rng.choice(("en", "ko")) if n == 0 else None)
+                    else:
+                        w = rng.choice(widgets)
+                        kind, page, request = "change", session.page, session.set(w.key, random_value(w, rng))
+                    run = await _timed(samples, index, kind, page, request)
+                    if on_progress:
+                        on_progress(interactions - left[0])
+                    if run is None:
+                        break  # timed out or disconnected: go on in a new session
+            finally:
+                await session.close()
+
+    await asyncio.gather(*(worker(i) for i in range(sessions)))
+    return samples
+
+
+def server_stats(pid: int) -> dict[str, float]:
+    """The process's resident memory now (``rss``) and at its peak (``peak``, VmHWM) in MB, and its CPU seconds."""
+    fields = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status").read().splitlines() if ":" in line)
+    ticks = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[11:13]  # utime, stime
+    return {"rss": int(fields["VmRSS"].split()[0]) / 1024, "peak": int(fields["VmHWM"].split()[0]) / 1024,
+            "cpu": sum(map(int, ticks)) / os.sysconf("SC_CLK_TCK")}
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The nearest-rank ``q`` quantile (0..1) of ``values``; nan if there are none."""
+    ordered = sorted(v for v in values if not math.isnan(v))
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)] if ordered else math.nan
+
+
+def summary(samples: list[Sample]) -> list[dict[str, Any]]:
+    """Per page and kind: count, p50/p95/max seconds, errors, and cache misses (runs that trained)."""
+    rows = []
+    for spec in PAGES:
+        for kind in ("open", "change"):
+            mine = [s for s in samples if s.page == spec.url_path and s.kind == kind]
+            if mine:
+                times = [s.seconds for s in mine]
+                rows.append({"page": spec.url_path or "home", "kind": kind, "n": len(mine),
+                             "p50": percentile(times, 0.5), "p95": percentile(times, 0.95),
+                             "max": max((t for t in times if not math.isnan(t)), default=math.nan),
+                             "errors": sum(bool(s.errors) for s in mine),
+                             "misses": sum(bool(s.run and s.run.progressed) for s in mine)})
+    return rows
