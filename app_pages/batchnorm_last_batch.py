@@ -76,7 +76,8 @@ st.dataframe(
     hide_index=True, width="stretch",
 )
 smallest, largest = spread[0], spread[-1]
-if largest.size > smallest.size:
+# A batch of the whole training set always has the true mean (no spread): then there is no ratio.
+if largest.size > smallest.size and largest.mean_sd > 0:
     st.markdown(t("bn.s2.ratio", small=smallest.size, large=largest.size,
                   ratio=f"{smallest.mean_sd / largest.mean_sd:.1f}",
                   sqrt=f"{(largest.size / smallest.size) ** 0.5:.1f}"))

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import i18n, lesson, nav
+from ui import i18n, lesson, nav, urlstate
 from ui.i18n import t
 
 st.title(t("lesson.title"))
+urlstate.show_notes()  # what the shell's guard dropped from the link (?lang, ?present)
 st.markdown(t("lesson.intro"))
 st.caption(t("lesson.total", steps=len(lesson.STEPS), minutes=lesson.total_minutes()))
 # Not a URL setting: it only changes the links below, and a teacher flips it here when preparing.

@@ -25,6 +25,7 @@ _PAGE_KEY = "_url_page"
 _INT_PATTERN = re.compile(r"[0-9]{1,13}")
 # How much of a rejected value the note repeats: enough to recognise it, never a wall of text.
 _ECHO_CHARS = 24
+_LINE_BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 # ``?present=1`` is how people write a flag; Streamlit's toggle only reads true/false, so the guard
 # rewrites these before the widget exists.
 _BOOL_SHORTHAND = {"1": "true", "0": "false"}
@@ -102,8 +103,9 @@ def rejected(raw: Mapping[str, str | list[str]], params: Iterable[Param]) -> lis
 def echo(raw: str) -> str:
     """A rejected value made safe to show: shortened, and as a code span so no markup renders."""
     short = raw if len(raw) <= _ECHO_CHARS else raw[:_ECHO_CHARS] + "…"
-    # Backticks would close the code span; nothing else inside one is interpreted.
-    return "`" + short.replace("`", "'").replace("\n", " ") + "`"
+    # Backticks would close the code span, and a line break (\r too) ends the paragraph it sits in;
+    # nothing else inside a code span is interpreted.
+    return "`" + _LINE_BREAKS.sub(" ", short.replace("`", "'")) + "`"
 
 
 def guard(params: Sequence[Param], rerun: bool = True) -> bool:
@@ -116,20 +118,24 @@ def guard(params: Sequence[Param], rerun: bool = True) -> bool:
     raw = {key: st.query_params.get_all(key) for key in st.query_params}
     flat = {key: values[-1] if len(values) == 1 else values for key, values in raw.items()}
     bad = rejected(flat, params)
-    shorthand = [p for p in params if isinstance(p, BoolParam) and flat.get(p.key) in _BOOL_SHORTHAND]
+    shorthand = [p for p in params
+                 if isinstance(p, BoolParam) and isinstance(flat.get(p.key), str) and flat[p.key] in _BOOL_SHORTHAND]
     for param in shorthand:
         _spell_out(param, _BOOL_SHORTHAND[flat[param.key]])
     notes = st.session_state.setdefault(_NOTES_KEY, [])
+    dropped = False
     for param in bad:
         value = flat[param.key]
         shown = echo(value if isinstance(value, str) else "&".join(value))
         notes.append(t("url.ignored", key=param.key, value=shown, expected=param.expected()))
         try:
             del st.query_params[param.key]
+            dropped = True
         except StreamlitAPIException:
-            # The widget already exists in this session and owns the URL value: reset the widget instead.
+            # The widget already exists in this session and owns the URL value: reset the widget
+            # instead. No rerun for it: the link would still hold the value, and rerun forever.
             st.session_state[param.key] = param.default
-    changed = bool(bad or shorthand)
+    changed = dropped or bool(shorthand)
     if changed and rerun:
         st.rerun()
     return changed
