@@ -4,7 +4,7 @@ The strategies and oracles live in ``devtools.fuzz`` (shared with ``benchmarks/f
 which runs the same properties at a larger scale and prints the counts). Each page's bound
 parameters are read off a default run, so new parameters are fuzzed without editing this file.
 
-``EBLAB_FUZZ_EXAMPLES`` sets the examples per page and property (default 5: the training pages
+``EBLAB_FUZZ_EXAMPLES`` sets the examples per page and property (default 3: the training pages
 make every example cost up to a few seconds; the suite's budget for this file is about a minute
 on two cores with ``-n 2``). Examples are derandomized, so a run is reproducible.
 """
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from devtools import fuzz
 
-EXAMPLES = int(os.environ.get("EBLAB_FUZZ_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("EBLAB_FUZZ_EXAMPLES", "3"))
 PAGES = fuzz.page_paths()
 FUZZ = settings(
     max_examples=EXAMPLES,
