@@ -9,6 +9,7 @@ from ebcore import tables
 from ebcore import tradeoffs as tr
 from ebcore.tradeoffs_guides import GUIDES, dataset_guide
 from ui import layout, present, runs, urlstate
+from ui.charts.draw import draw
 from ui.charts.tradeoffs import guides_chart, loss_curves_chart, noise_chart, sweep_chart
 from ui.i18n import t
 from ui.params import Tradeoffs
@@ -79,11 +80,11 @@ else:
 st.subheader(t("trade.noise.title"))
 points = runs.noise_curve(settings.seed)
 swept = set(settings.batch_sizes())
-st.altair_chart(noise_chart(
+draw(noise_chart,
     [(p.batch, p.relative, p.batch in swept) for p in points],
     tr.inverse_sqrt_reference(points),
     {"x": t("trade.noise.x"), "y": t("trade.noise.y"), "measured": t("trade.noise.measured"),
-     "reference": t("trade.noise.reference")}), width="stretch")
+     "reference": t("trade.noise.reference")})
 st.caption(t("trade.noise.caption", n=tr.SWEEP_TRAIN))
 layout.download(tables.gradient_noise(points), "gradient_noise")
 
@@ -107,9 +108,8 @@ old = pd.DataFrame([{"batch": f"B = {r.batch}", "epoch": e + 1, "loss": v, "swee
                      "key": f"{i}-{r.batch}"}
                     for i, g in enumerate(ghosts[:-1]) for r in g["runs"] for e, v in enumerate(r.val_loss)
                     if math.isfinite(v)], columns=["batch", "epoch", "loss", "sweep", "key"])
-st.altair_chart(sweep_chart(current, old, {"x": t("trade.sweep.x"), "y": t("trade.sweep.y"),
-                                           "batch": t("trade.sweep.batch"), "ghost": t("trade.sweep.ghost")}),
-                width="stretch")
+draw(sweep_chart, current, old, {"x": t("trade.sweep.x"), "y": t("trade.sweep.y"),
+                                 "batch": t("trade.sweep.batch"), "ghost": t("trade.sweep.ghost")})
 st.dataframe(pd.DataFrame({
     t("trade.sweep.batch"): [r.batch for r in sweep],
     t("trade.sweep.lr"): [f"{r.lr:g}" for r in sweep],
@@ -134,10 +134,10 @@ view = urlstate.choice(P.VIEW, t("trade.seed.view"), t("trade.seed.view.help"), 
 n_seeds = urlstate.slider(P.SEEDS, t("trade.seed.seeds"), t("trade.seed.seeds.help"), c3)
 curves = runs.seed_runs(n_seeds, t("trade.seed.running"))
 points = pd.DataFrame(tr.curve_rows(curves, x_axis, view))
-st.altair_chart(loss_curves_chart(
+draw(loss_curves_chart,
     points, {"x": t(f"trade.seed.axis.{x_axis}"), "y": t("trade.seed.y"),
              "run": t("trade.seed.run"), "floor": t("trade.seed.floor")},
-    floor=tr.NOISE_FLOOR, band=n_seeds > 1), width="stretch")
+    floor=tr.NOISE_FLOOR, band=n_seeds > 1)
 layout.download(tables.seed_curves(curves, x_axis, view), "seed_experiment")
 final = {f"{c.epochs} · {c.batch}": c.epoch_loss[-1] for c in curves if c.seed == 0}
 st.caption(t("trade.seed.caption", e5b16=f"{final['5 · 16']:.3f}", e5b128=f"{final['5 · 128']:.3f}",
@@ -146,10 +146,9 @@ st.caption(t("trade.seed.caption", e5b16=f"{final['5 · 16']:.3f}", e5b128=f"{fi
 # --- 4. sizing guides ---
 st.subheader(t("trade.guides.title"))
 mine = dataset_guide(tr.SWEEP_TRAIN)
-st.altair_chart(guides_chart(pd.DataFrame({
+draw(guides_chart, pd.DataFrame({
     "name": [t(f"trade.guide.{g.key}") for g in GUIDES], "low": [g.low for g in GUIDES],
     "high": [g.high for g in GUIDES], "current": [g == mine for g in GUIDES]}),
     settings.batch_sizes(), {"x": t("trade.noise.x"), "swept": t("trade.guides.swept"),
-                             "current": t("trade.guides.current", n=tr.SWEEP_TRAIN), "other": t("trade.guides.other")}),
-    width="stretch")
+                             "current": t("trade.guides.current", n=tr.SWEEP_TRAIN), "other": t("trade.guides.other")})
 st.caption(t("trade.guides.caption"))

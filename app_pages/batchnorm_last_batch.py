@@ -8,6 +8,7 @@ from ebcore import calc, tables
 from ebcore.strip import BlockKind, epoch_strip
 from ui import layout, present, runs, urlstate
 from ui.charts.batchnorm import accuracy_chart, spread_chart, steps_chart
+from ui.charts.draw import draw
 from ui.charts.strip import epoch_strip_chart
 from ui.i18n import t
 from ui.params import BatchNorm
@@ -53,7 +54,7 @@ st.markdown(t("bn.s1.sentence", n=f"{n:,}", b=f"{b:,}", full=full, last=p.last_b
 strip_labels = {kind.value: t(f"bn.strip.{kind.value}") for kind in BlockKind} | {
     key: t(f"bn.strip.{key}") for key in ("batch", "samples", "size", "gap")
 } | {"x_title": t("bn.strip.x")}
-st.altair_chart(epoch_strip_chart(epoch_strip(p), strip_labels), width="stretch")
+draw(epoch_strip_chart, epoch_strip(p), strip_labels)
 SEVERITY_ALERT.get(severity, st.success)(
     f"**{t('bn.sev.label')}: {t(f'bn.sev.{severity}')}** — {t(f'bn.sev.{severity}.why', last=p.last_batch_size)}",
 )
@@ -64,8 +65,8 @@ present.explain(t("bn.s2.intro"))
 spread = runs.bn_spreads(n, b)
 left, right = st.columns(2)
 spread_labels = {"row": t("bn.s2.row"), "true": t("bn.s2.true")}
-left.altair_chart(spread_chart(spread, "mean", spread_labels | {"x_title": t("bn.s2.x_mean")}), width="stretch")
-right.altair_chart(spread_chart(spread, "var", spread_labels | {"x_title": t("bn.s2.x_var")}), width="stretch")
+draw(spread_chart, spread, "mean", spread_labels | {"x_title": t("bn.s2.x_mean")}, container=left)
+draw(spread_chart, spread, "var", spread_labels | {"x_title": t("bn.s2.x_var")}, container=right)
 st.dataframe(
     pd.DataFrame({
         t("bn.s2.col.b"): [s.size for s in spread],
@@ -97,8 +98,7 @@ step_labels = run_names | {"x_title": t("bn.s3.x"), "size": t("bn.s3.size")}
 row1, row2 = st.columns(2), st.columns(2)
 for cell, metric in ((row1[0], "loss"), (row1[1], "grad_norm"), (row2[0], "shift")):
     cell.markdown(f"**{t(f'bn.s3.tab.{metric}')}**")
-    cell.altair_chart(steps_chart(shown, metric, step_labels | {"y_title": t(f"bn.s3.y.{metric}")}, b),
-                      width="stretch")
+    draw(steps_chart, shown, metric, step_labels | {"y_title": t(f"bn.s3.y.{metric}")}, b, container=cell)
 row2[1].markdown("\n".join(f"- **{t(f'bn.s3.tab.{m}')}**: {t(f'bn.s3.caption.{m}')}"
                            for m in ("loss", "grad_norm", "shift")))
 if dropped and result.accuracies("keep"):
@@ -150,8 +150,8 @@ st.subheader(t("bn.s5.chart"))
 points = [{"run": run_names[f"run.{key}"], "accuracy": 100 * acc}
           for key in result.runs for acc in result.accuracies(key)]
 if points:
-    st.altair_chart(accuracy_chart(points, {"x_title": t("bn.s5.x"), "seed_dot": t("bn.s5.seed_dot"),
-                                            "mean_bar": t("bn.s5.mean_bar")}), width="stretch")
+    draw(accuracy_chart, points, {"x_title": t("bn.s5.x"), "seed_dot": t("bn.s5.seed_dot"),
+                                  "mean_bar": t("bn.s5.mean_bar")})
     layout.download(tables.bn_accuracy(result.runs), "batchnorm_accuracy")
 st.caption(t("bn.s5.caption", k=result.seeds))
 present.explain(t("bn.s5.honest"))

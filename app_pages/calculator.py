@@ -8,6 +8,7 @@ from ebcore.examples import WORKED_EXAMPLES
 from ebcore.keraslog import progress_line
 from ebcore.strip import BlockKind, epoch_strip
 from ui import layout, nav, urlstate
+from ui.charts.draw import draw
 from ui.charts.strip import epoch_strip_chart
 from ui.i18n import t
 from ui.params import Calculator
@@ -83,7 +84,7 @@ if r > 1:
 strip_labels = {kind.value: t(f"calc.strip.{kind.value}") for kind in BlockKind} | {
     key: t(f"calc.strip.{key}") for key in ("batch", "samples", "size", "gap")
 } | {"x_title": t("calc.strip.x")}
-st.altair_chart(epoch_strip_chart(epoch_strip(p), strip_labels), width="stretch")
+draw(epoch_strip_chart, epoch_strip(p), strip_labels)
 
 # --- Keras's view ---
 st.subheader(t("calc.keras.title"))

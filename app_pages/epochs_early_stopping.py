@@ -6,6 +6,7 @@ import streamlit as st
 
 from ebcore import overfit, tables
 from ui import layout, present, runs, urlstate
+from ui.charts.draw import draw
 from ui.charts.epochs import accuracy_chart, fit_chart, loss_chart, stopping_chart
 from ui.i18n import t
 from ui.params import Epochs
@@ -35,11 +36,11 @@ epoch = urlstate.slider(P.EPOCH, t("epochs.epoch"), t("epochs.epoch.help"))
 phase = "start" if epoch == 0 else phases[epoch - 1].value
 left, right = st.columns(2)
 fit_labels = {k: t(f"epochs.fit.{k}") for k in ("truth", "model", "points", "x", "y")}
-left.altair_chart(fit_chart(run.task.grid.squeeze(1).tolist(), overfit.target(run.task.grid).squeeze(1).tolist(),
-                            run.snapshots[epoch].tolist(), run.task.x.squeeze(1).tolist(),
-                            run.task.y.squeeze(1).tolist(), fit_labels), width="stretch")
+draw(fit_chart, run.task.grid.squeeze(1).tolist(), overfit.target(run.task.grid).squeeze(1).tolist(),
+     run.snapshots[epoch].tolist(), run.task.x.squeeze(1).tolist(), run.task.y.squeeze(1).tolist(), fit_labels,
+     container=left)
 loss_labels = {k: t(f"epochs.loss.{k}") for k in ("train", "val", "under", "good", "over", "x", "y", "current")}
-right.altair_chart(loss_chart(run.train_loss, val, [p.value for p in phases], epoch, loss_labels), width="stretch")
+draw(loss_chart, run.train_loss, val, [p.value for p in phases], epoch, loss_labels, container=right)
 layout.download(tables.curve_fit(run, epoch), "curve_fit", left)
 layout.download(tables.curve_losses(run), "curve_losses", right)
 m = st.columns(3)
@@ -61,7 +62,7 @@ stop = overfit.keras_early_stopping(val, patience, float(min_delta))
 st.code(f"EarlyStopping(monitor='val_loss', patience={patience}, min_delta={min_delta}, "
         f"restore_best_weights={restore})", language="python", wrap_lines=True)
 stop_labels = {k: t(f"epochs.stopchart.{k}") for k in ("ran", "skipped", "best", "stop", "x", "y")}
-st.altair_chart(stopping_chart(val, stop.best_epoch, stop.stop_epoch, stop_labels), width="stretch")
+draw(stopping_chart, val, stop.best_epoch, stop.stop_epoch, stop_labels)
 layout.download(tables.early_stopping(val, stop), "early_stopping")
 final = stop.val_loss_restored if restore else stop.val_loss_last
 k = st.columns(3)
@@ -99,7 +100,7 @@ notes_n, notes_b = overfit.NOTES_LOG
 st.caption(t("epochs.log.notes", steps=f"{overfit.log_steps(notes_n, notes_b):,}",
              train=f"{overfit.log_train_samples(notes_n):,}", b=notes_b))
 acc_labels = {k: t(f"epochs.acc.{k}") for k in ("train", "val", "x", "y")}
-st.altair_chart(accuracy_chart(log.accuracy, log.val_accuracy, acc_labels), width="stretch")
+draw(accuracy_chart, log.accuracy, log.val_accuracy, acc_labels)
 layout.download(tables.keras_log(log), "keras_log")
 
 # --- 4. questions ---

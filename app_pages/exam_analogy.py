@@ -4,6 +4,7 @@ import streamlit as st
 
 from ebcore import exam, tables
 from ui import layout, nav, present, runs, urlstate
+from ui.charts.draw import draw
 from ui.charts.exam import answers_chart, sheet_chart, sittings_chart, study_chart
 from ui.i18n import t
 from ui.params import Exam
@@ -34,7 +35,7 @@ tile_labels = {"topic": t("exam.topic"), "question": t("exam.question"), "batch"
                "right": t("exam.right"), "wrong": t("exam.wrong"), "answer": t("exam.answer"),
                "trick": t("exam.trick")}
 st.caption(t("exam.sheet.caption"))
-st.altair_chart(sheet_chart(tiles, tile_labels), width="stretch")
+draw(sheet_chart, tiles, tile_labels)
 
 # --- 2. similar questions ---
 st.header(t("exam.similar.title"), divider="gray")
@@ -46,14 +47,14 @@ left, right = st.columns(2, gap="large")
 with left:
     st.subheader(t("exam.answers.title"))
     st.caption(t("exam.answers.caption", seed=seed, b=b, mistakes=first.mistakes[0]))
-    st.altair_chart(answers_chart(tiles, first, tile_labels), width="stretch")
+    draw(answers_chart, tiles, first, tile_labels)
     layout.download(tables.exam_first_sitting(first), "exam_first_sitting")
 with right:
     st.subheader(t("exam.study.title"))
     st.caption(t("exam.study.caption", seeds=len(exam.STUDY_SEEDS), lr=exam.LR))
     study_labels = {key: t(f"exam.study.{key}") for key in ("x", "y", "mean", "low", "high")}
     study_labels["chance"] = t("exam.study.chance", chance=exam.chance_mistakes())
-    st.altair_chart(study_chart(studies, exam.chance_mistakes(), study_labels, highlight=b), width="stretch")
+    draw(study_chart, studies, exam.chance_mistakes(), study_labels, highlight=b)
     layout.download(tables.exam_study(studies, exam.STUDY_SEEDS), "exam_study")
 st.markdown(t("exam.study.sentence", one=by_batch[1].mean, hundred=by_batch[100].mean))
 
@@ -72,7 +73,7 @@ m[1].metric(t("exam.m.best"), f"{best_score:.0f}%", delta=t("exam.m.best.delta",
             help=t("exam.m.best.help"), border=True)
 m[2].metric(t("exam.m.final"), f"{final_score:.0f}%", help=t("exam.m.final.help"), border=True)
 sit_labels = {key: t(f"exam.sit.{key}") for key in ("x", "y", "this", "new", "series", "best")}
-st.altair_chart(sittings_chart(run, sit_labels), width="stretch")
+draw(sittings_chart, run, sit_labels)
 layout.download(tables.exam_sittings(run), "exam_sittings")
 st.caption(t("exam.epochs.lr", lr=exam.LR))
 if best < epochs and final_score < best_score:

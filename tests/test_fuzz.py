@@ -30,10 +30,11 @@ FUZZ = settings(
     phases=(Phase.explicit, Phase.generate),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
-# The values most likely to crash a widget or break out of a note, given to every bound key of every page
-# at once (a page that forgot a key in its guard fails here whatever hypothesis draws).
+# The values most likely to crash a widget, break out of a note or loop the guard, given to every bound key
+# of every page at once (a page that forgot a key in its guard fails here whatever hypothesis draws).
+# "1" is a valid number for most keys and on/off shorthand for the switches, which the guard rewrites.
 EVERY_KEY = ("inf", "nan", "9" * 400, "-1", "1.5", "", "\x00", "<script>alert(1)</script>", "\r\r![](//x.invalid/a)",
-             "[link](javascript:alert(1))")
+             "[link](javascript:alert(1))", "1")
 
 
 # Links the fuzzer found breaking a page (benchmarks/fuzz_pages.py), kept as fixed regression cases.
@@ -63,6 +64,14 @@ def test_fuzzed_link(page, data):
 def test_hostile_value_in_every_key(page, value):
     query = {b.key: value for b in fuzz.discover(page).bounds}
     verdict = fuzz.link_case(page, query)
+    assert not verdict.failures, fuzz.describe(page, query, verdict)
+
+
+@pytest.mark.parametrize("value", EVERY_KEY, ids=lambda v: repr(v)[:16])
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
+def test_hostile_value_in_every_key_within_a_session(page, value):
+    query = {b.key: value for b in fuzz.discover(page).bounds}
+    verdict = fuzz.session_case(page, query)
     assert not verdict.failures, fuzz.describe(page, query, verdict)
 
 

@@ -1,0 +1,43 @@
+"""Draw a chart builder's chart, building its Vega-Lite spec once per inputs for the whole server.
+
+Building an Altair chart and converting it (Altair validates every spec against the Vega-Lite
+JSON schema, twice) costs 10-100 ms of CPU a chart, which was most of a cached rerun: the data
+came from the run cache, the chart was rebuilt from scratch on every slider move, in every session.
+Here the finished spec is cached under the builder and its arguments (data and translated labels),
+so a rerun on settings someone already saw only unpickles it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+# Streamlit's own Altair → Vega-Lite conversion (datasets as Arrow, its theme off), so the cached
+# spec draws exactly what st.altair_chart would; tests/test_charts_draw.py compares the two.
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def spec(name: str, digest: str, _builder: Callable[..., Any], _args: tuple, _kwargs: dict) -> dict[str, Any]:
+    """The Vega-Lite spec (a dict, datasets as DataFrames) of ``_builder(*_args, **_kwargs)``, cached.
+
+    The key is ``name`` (the builder's module and name) and ``digest`` (of its pickled arguments):
+    Streamlit cannot hash a function, and hashes long lists of records value by value in Python,
+    which on the BatchNorm page cost more than building the chart.
+    """
+    return _convert_altair_to_vega_lite_spec(_builder(*_args, **_kwargs))
+
+
+def digest(value: Any) -> str:
+    """A short hex digest of ``value``'s pickle: equal digests mean equal inputs."""
+    return hashlib.blake2b(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).hexdigest()
+
+
+def draw(builder: Callable[..., Any], *args: Any, container: Any = None, **kwargs: Any) -> None:
+    """Show ``builder(*args, **kwargs)`` full width in ``container`` (default: the page), as st.altair_chart."""
+    name = f"{builder.__module__}.{builder.__qualname__}"
+    (container or st).vega_lite_chart(spec(name, digest((args, kwargs)), builder, args, kwargs), width="stretch")
