@@ -118,7 +118,7 @@ st.info(t("bn.s3.grows"), icon=":material/science:")
 
 # --- 4. a last batch of exactly 1 ---
 st.header(t("bn.s4.title"), divider="gray")
-crash_n, crash_b = (n, b) if p.last_batch_size == 1 else (1201, 300)
+crash_n, crash_b = bn.crash_example(n, b)
 crash = runs.bn_single_crash(crash_n, crash_b)
 st.markdown(t("bn.s4.intro", n=f"{crash_n:,}", b=crash_b))
 if crash is not None:

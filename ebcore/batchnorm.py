@@ -363,6 +363,16 @@ class SingleSampleCrash:
     message: str
 
 
+CRASH_EXAMPLE = (1201, 300)
+"""The notes' loader whose last batch is a single sample: 1,201 samples in batches of 300."""
+
+
+def crash_example(n: int, batch_size: int) -> tuple[int, int]:
+    """The (samples, batch size) to show the one-sample crash with: the given loader if its last
+    batch holds exactly one sample (ceil semantics, like ``len(DataLoader)``), else ``CRASH_EXAMPLE``."""
+    return (n, batch_size) if calc.plan(n, batch_size).last_batch_size == 1 else CRASH_EXAMPLE
+
+
 def single_sample_error(n: int = 1201, batch_size: int = 300, seed: int = 0) -> SingleSampleCrash | None:
     """Train the BatchNorm MLP for real on ``n`` samples in batches of ``batch_size`` (1 epoch).
 

@@ -96,19 +96,22 @@ def test_every_chart_with_a_run_offers_its_data_as_csv(page, lang):
     assert all(b.proto.ignore_rerun and b.proto.deferred_file_id for b in buttons)
 
 
-def test_warm_up_leaves_every_default_run_cached(monkeypatch):
+def test_warm_up_leaves_every_default_and_lesson_run_cached(monkeypatch):
     from ebcore import batchnorm, exam, overfit, tradeoffs
     from ui import warmup
 
     warmup.default_runs()
+    warmup.lesson_runs()
 
     def no_training(*args, **kwargs):
-        raise AssertionError("a default page trained although the warm-up had run it")
+        raise AssertionError("a page trained although the warm-up had run its settings")
 
     for module, name in ((exam, "sit"), (exam, "first_sitting_study"), (tradeoffs, "run_sweep"),
                          (tradeoffs, "seed_experiment"), (tradeoffs, "gradient_noise"), (batchnorm, "compare"),
+                         (batchnorm, "batch_stat_spread"), (batchnorm, "single_sample_error"),
                          (overfit, "train_curve"), (overfit, "keras_log_run")):
         monkeypatch.setattr(module, name, no_training)
     for page in DOWNLOADS:
         assert_clean(run_app(page))
-
+    for step in lesson.STEPS:
+        assert_clean(run_app(step.page, **step.settings))

@@ -12,13 +12,17 @@ import atexit
 import gc
 import os
 import threading
+from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 
+from ebcore import batchnorm as bn
 from ebcore import exam
 from ebcore import tradeoffs as tr
-from ui import progress, runs
-from ui.params import BatchNorm, Epochs, Exam, Tradeoffs
+from ui import lesson, progress, runs
+from ui.params import BY_PAGE, BatchNorm, Epochs, Exam, Tradeoffs
+from ui.urlstate import BoolParam, IntParam, Param
 
 
 def _warm_torch() -> None:
@@ -32,30 +36,64 @@ def _warm_torch() -> None:
     fit(models.linear(seed=0), X, X, TrainConfig(epochs=1, batch_size=2))
 
 
+def _value(param: Param, settings: Mapping[str, str]) -> Any:
+    """``param``'s value as its widget holds it: from ``settings`` (URL text), else the default."""
+    raw = settings.get(param.key)
+    if raw is None or not param.accepts(raw):
+        return param.default
+    if isinstance(param, IntParam):
+        return int(raw)
+    return raw.lower() in ("true", "1") if isinstance(param, BoolParam) else raw
+
+
+def page_runs(page: str, settings: Mapping[str, str] | None = None) -> None:
+    """Compute (into the shared caches) every run ``page`` shows at ``settings`` (URL values; the rest default).
+
+    The same calls with the same arguments as the page makes, so the page then finds them cached;
+    tests/test_lesson_present.py checks that a page opened on warmed settings trains nothing.
+    """
+    def v(param: Param) -> Any:
+        return _value(param, settings or {})
+
+    if page == "exam_analogy":
+        b, seed = v(Exam.BATCH), v(Exam.SEED)
+        runs.exam_sit(b, 1, seed)
+        runs.exam_study()
+        runs.exam_sit(b, min(v(Exam.EPOCHS), exam.max_sittings(b)), seed)
+    elif page == "epochs_early_stopping":
+        runs.curve_run(v(Epochs.POINTS), v(Epochs.SEED))
+        runs.log_run(int(v(Epochs.LOG_N)), int(v(Epochs.LOG_BATCH)), v(Epochs.LOG_EPOCHS))
+    elif page == "batchnorm_last_batch":
+        n, batch = v(BatchNorm.N), v(BatchNorm.BATCH)
+        runs.bn_spreads(n, batch)
+        runs.bn_comparison(n, batch, v(BatchNorm.OPT), v(BatchNorm.LR), v(BatchNorm.EPOCHS), v(BatchNorm.SEEDS),
+                           v(BatchNorm.NORM))
+        runs.bn_single_crash(*bn.crash_example(n, batch))
+    elif page == "batch_tradeoffs":
+        settings_ = tr.SweepSettings(v(Tradeoffs.BMIN), v(Tradeoffs.BMAX), v(Tradeoffs.EPOCHS), float(v(Tradeoffs.LR)),
+                                     v(Tradeoffs.SCALE), v(Tradeoffs.WARMUP))
+        runs.sweep(settings_)
+        runs.noise_curve(settings_.seed)
+        runs.seed_runs(v(Tradeoffs.SEEDS))
+
+
 def default_runs() -> None:
-    """Compute (into the shared caches) every run the pages show at their default settings."""
-    b, seed = Exam.BATCH.default, Exam.SEED.default
-    runs.exam_sit(b, 1, seed)
-    runs.exam_study()
-    runs.exam_sit(b, min(Exam.EPOCHS.default, exam.max_sittings(b)), seed)
-    runs.curve_run(Epochs.POINTS.default, Epochs.SEED.default)
-    runs.log_run(int(Epochs.LOG_N.default), int(Epochs.LOG_BATCH.default), Epochs.LOG_EPOCHS.default)
-    n, batch = BatchNorm.N.default, BatchNorm.BATCH.default
-    runs.bn_spreads(n, batch)
-    runs.bn_comparison(n, batch, BatchNorm.OPT.default, BatchNorm.LR.default, BatchNorm.EPOCHS.default,
-                       BatchNorm.SEEDS.default, BatchNorm.NORM.default)
-    runs.bn_single_crash(1201, 300)
-    settings = tr.SweepSettings(Tradeoffs.BMIN.default, Tradeoffs.BMAX.default, Tradeoffs.EPOCHS.default,
-                                float(Tradeoffs.LR.default), Tradeoffs.SCALE.default, Tradeoffs.WARMUP.default)
-    runs.sweep(settings)
-    runs.noise_curve(settings.seed)
-    runs.seed_runs(Tradeoffs.SEEDS.default)
+    """Every training page's runs at its default settings."""
+    for page in BY_PAGE:
+        page_runs(page)
+
+
+def lesson_runs() -> None:
+    """The runs of every step of the lesson plan: the teacher's links open on cached results."""
+    for step in lesson.STEPS:
+        page_runs(step.page, step.settings)
 
 
 def _warm() -> None:
     try:
         _warm_torch()
         default_runs()
+        lesson_runs()
     except progress.Stopped:
         return  # the server is shutting down
     # What is alive now (torch, Altair, pandas, Streamlit: ~400,000 objects) lives as long as the
