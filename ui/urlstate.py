@@ -120,8 +120,9 @@ def guard(params: Sequence[Param], rerun: bool = True) -> bool:
     bad = rejected(flat, params)
     shorthand = [p for p in params
                  if isinstance(p, BoolParam) and isinstance(flat.get(p.key), str) and flat[p.key] in _BOOL_SHORTHAND]
-    for param in shorthand:
-        _spell_out(param, _BOOL_SHORTHAND[flat[param.key]])
+    # Only a rewritten link asks for a rerun: a switch that already exists takes the value directly,
+    # and a rerun would find the same shorthand in the link again, forever.
+    respelled = [_spell_out(p, _BOOL_SHORTHAND[flat[p.key]]) for p in shorthand]
     notes = st.session_state.setdefault(_NOTES_KEY, [])
     dropped = False
     for param in bad:
@@ -135,18 +136,20 @@ def guard(params: Sequence[Param], rerun: bool = True) -> bool:
             # The widget already exists in this session and owns the URL value: reset the widget
             # instead. No rerun for it: the link would still hold the value, and rerun forever.
             st.session_state[param.key] = param.default
-    changed = dropped or bool(shorthand)
+    changed = dropped or any(respelled)
     if changed and rerun:
         st.rerun()
     return changed
 
 
-def _spell_out(param: BoolParam, value: str) -> None:
+def _spell_out(param: BoolParam, value: str) -> bool:
+    """Write ``value`` into the link (True), or into the switch if it already owns the link (False)."""
     try:
         st.query_params[param.key] = value
+        return True
     except StreamlitAPIException:
-        # The widget already exists in this session and owns the URL value: set the widget instead.
         st.session_state[param.key] = value == "true"
+        return False
 
 
 def fresh_on_arrival(page: str, keys: Iterable[str]) -> None:
