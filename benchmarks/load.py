@@ -36,11 +36,12 @@ MEMORY_BOUND = 300.0  # MB of RSS growth over 1,000 interactions after the warm-
 
 
 def print_table(samples: list[load.Sample]) -> None:
-    print(f"{'page':<24}{'kind':<8}{'n':>5}{'p50 s':>8}{'p95 s':>8}{'max s':>8}{'errors':>8}{'misses':>8}")
+    print(f"{'page':<24}{'kind':<8}{'n':>5}{'p50 s':>8}{'p95 s':>8}{'max s':>8}{'errors':>8}{'misses':>8}"
+          f"{'hit p95':>9}{'miss p95':>9}")
     for r in load.summary(samples):
         flag = "  > target" if r["kind"] == "change" and r["p95"] > TARGET_P95 else ""
         print(f"{r['page']:<24}{r['kind']:<8}{r['n']:>5}{r['p50']:>8.2f}{r['p95']:>8.2f}{r['max']:>8.2f}"
-              f"{r['errors']:>8}{r['misses']:>8}{flag}")
+              f"{r['errors']:>8}{r['misses']:>8}{r['hit_p95']:>9.2f}{r['miss_p95']:>9.2f}{flag}")
     errors = Counter(f"{s.page or 'home'}: {e[:150]}" for s in samples for e in s.errors)
     for text, count in errors.most_common(8):
         print(f"  {count:>4} × {text}")

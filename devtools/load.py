@@ -360,7 +360,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def summary(samples: list[Sample]) -> list[dict[str, Any]]:
-    """Per page and kind: count, p50/p95/max seconds, errors, and cache misses (runs that trained)."""
+    """Per page and kind: count, p50/p95/max seconds, errors, cache misses (runs that trained), and
+    the p95 of hits and of misses apart (a slow hit means the server was busy with others' work)."""
     rows = []
     for spec in PAGES:
         for kind in ("open", "change"):
@@ -371,5 +372,7 @@ def summary(samples: list[Sample]) -> list[dict[str, Any]]:
                              "p50": percentile(times, 0.5), "p95": percentile(times, 0.95),
                              "max": max((t for t in times if not math.isnan(t)), default=math.nan),
                              "errors": sum(bool(s.errors) for s in mine),
-                             "misses": sum(bool(s.run and s.run.progressed) for s in mine)})
+                             "misses": sum(bool(s.run and s.run.progressed) for s in mine),
+                             "hit_p95": percentile([s.seconds for s in mine if not (s.run and s.run.progressed)], 0.95),
+                             "miss_p95": percentile([s.seconds for s in mine if s.run and s.run.progressed], 0.95)})
     return rows

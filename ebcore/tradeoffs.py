@@ -20,7 +20,7 @@ import math
 import os
 import platform
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import torch
@@ -165,7 +165,7 @@ def gradient_noise(
     """Spread of mini-batch gradients around the full-batch gradient, at the model's current weights.
 
     For each batch size ``B`` (1 ≤ B ≤ N) draw ``draws`` batches of ``B`` distinct samples (as one
-    shuffled epoch would: without replacement) with ``torch.Generator().manual_seed(seed)``, and
+    shuffled epoch would: without replacement) with its own ``torch.Generator().manual_seed(seed)``, and
     measure ``sqrt(mean ‖g_B − g‖²)``. Theory: ``E‖g_B − g‖² = tr(Σ)/B · (N − B)/(N − 1)``, so the
     spread falls like ``1/√B`` while B ≪ N and reaches 0 at B = N. The weights are not changed; the
     model is evaluated in its current train/eval mode (use models without BatchNorm, whose batch
@@ -175,11 +175,11 @@ def gradient_noise(
     fn = _loss_fn(loss)
     full = _flat_grad(model, fn(model(X), y))
     full_norm = float(full.norm())
-    g = torch.Generator().manual_seed(seed)
     points = []
     for b in batch_sizes:
         if not 1 <= b <= n:
             raise ValueError(f"batch sizes must be between 1 and {n}, got {b}")
+        g = torch.Generator().manual_seed(seed)  # per size: B's spread does not depend on the other sizes
         total = 0.0
         for _ in range(draws):
             idx = torch.randperm(n, generator=g)[:b]
@@ -300,6 +300,10 @@ class SweepSettings:
             b *= 2
         return sizes + [high]
 
+    def only(self, batch: int) -> SweepSettings:
+        """These settings narrowed to the single batch size ``batch`` (the key of one run of the sweep)."""
+        return replace(self, b_min=batch, b_max=batch)
+
     def config(self, batch: int) -> TrainConfig:
         """The trainer configuration for one batch size of this sweep."""
         return TrainConfig(
@@ -378,36 +382,48 @@ def run_sweep(settings: SweepSettings, on_progress: Progress | None = None) -> l
     finished steps over total steps. Raises ``ValueError`` before any work if a run is over budget.
     """
     total = sweep_steps(settings)
-    (X, y), val = sweep_data(settings.seed)
-    probe = sweep_model(settings.seed)
-    noise = {p.batch: p.relative for p in gradient_noise(
-        probe, X, y, settings.batch_sizes(), loss="cross_entropy", draws=NOISE_DRAWS, seed=settings.seed)}
-    runs = []
+    runs: list[SweepRun] = []
     done = 0
     for b in settings.batch_sizes():
-        config = settings.config(b)
-        model = sweep_model(settings.seed)
+        steps = sweep_steps(settings.only(b))
 
-        def report(history, epoch, _done=done):
+        def report(fraction: float, _done: int = done, _steps: int = steps) -> None:
             if on_progress is not None:
-                on_progress((_done + (epoch + 1) * history.steps_per_epoch) / total)
+                on_progress((_done + fraction * _steps) / total)
 
-        h = fit(model, X, y, config, validation_data=val, on_epoch=report)
-        done += h.steps_per_epoch * h.epochs_run
-        model.eval()
-        with torch.no_grad():
-            final_train = float(F.cross_entropy(model(X), y))
-            final_val = float(F.cross_entropy(model(val[0]), val[1]))
-        times = sorted(h.epoch_time)
-        runs.append(SweepRun(
-            batch=b, lr=config.base_lr, epoch_loss=tuple(h.epoch_loss), val_loss=tuple(h.val_loss),
-            final_train=final_train, final_val=final_val, gap=final_val - final_train,
-            seconds_per_epoch=times[len(times) // 2],
-            updates_per_epoch=calc.plan(SWEEP_TRAIN, b, 1).updates_per_epoch, noise=noise[b],
-            act_bytes=activation_bytes(model, 2, b), bn_mean_error=batch_mean_error(X, b, seed=settings.seed),
-            diverged=h.diverged or not math.isfinite(final_val),
-        ))
+        runs.append(sweep_run(settings, b, on_progress=report))
+        done += steps
     return runs
+
+
+def sweep_run(settings: SweepSettings, batch: int, on_progress: Progress | None = None) -> SweepRun:
+    """One batch size of the sweep: the same run whatever range it is part of (``settings.b_min``/``b_max``
+    are ignored), so a cache of runs per batch size serves every range. ``on_progress(fraction)`` reports
+    this run's finished steps over its total."""
+    config = settings.config(batch)
+    check_budget(SWEEP_TRAIN, config, SWEEP_VAL)
+    (X, y), val = sweep_data(settings.seed)
+    model = sweep_model(settings.seed)
+    (noise,) = gradient_noise(model, X, y, [batch], loss="cross_entropy", draws=NOISE_DRAWS, seed=settings.seed)
+
+    def report(history, epoch) -> None:
+        if on_progress is not None:
+            on_progress((epoch + 1) / config.epochs)
+
+    h = fit(model, X, y, config, validation_data=val, on_epoch=report)
+    model.eval()
+    with torch.no_grad():
+        final_train = float(F.cross_entropy(model(X), y))
+        final_val = float(F.cross_entropy(model(val[0]), val[1]))
+    times = sorted(h.epoch_time)
+    return SweepRun(
+        batch=batch, lr=config.base_lr, epoch_loss=tuple(h.epoch_loss), val_loss=tuple(h.val_loss),
+        final_train=final_train, final_val=final_val, gap=final_val - final_train,
+        seconds_per_epoch=times[len(times) // 2],
+        updates_per_epoch=calc.plan(SWEEP_TRAIN, batch, 1).updates_per_epoch, noise=noise.relative,
+        act_bytes=activation_bytes(model, 2, batch), bn_mean_error=batch_mean_error(X, batch, seed=settings.seed),
+        diverged=h.diverged or not math.isfinite(final_val),
+    )
 
 
 def machine() -> str:

@@ -84,3 +84,17 @@ def test_ghosts_appear_and_clear():
     assert_clean(at)
     clear = next(b for b in at.button if b.label == STRINGS["en"]["trade.sweep.clear"])
     assert clear.disabled
+
+
+def test_a_new_range_reuses_the_batch_sizes_it_shares(monkeypatch):
+    from ebcore import tradeoffs as tr
+    from ui import runs
+
+    runs.sweep(tr.SweepSettings(b_min=4, b_max=256, epochs=3))
+    trained = []
+    real = tr.sweep_run
+    monkeypatch.setattr(tr, "sweep_run", lambda s, b, **kw: trained.append(b) or real(s, b, **kw))
+    narrowed = runs.sweep(tr.SweepSettings(b_min=16, b_max=128, epochs=3))
+    assert [r.batch for r in narrowed] == [16, 32, 64, 128] and trained == []
+    runs.sweep(tr.SweepSettings(b_min=3, b_max=128, epochs=3))
+    assert trained == [3, 6, 12, 24, 48, 96]  # a new ladder trains its own sizes, once each (128 is cached)

@@ -106,7 +106,7 @@ def test_warm_up_leaves_every_default_and_lesson_run_cached(monkeypatch):
     def no_training(*args, **kwargs):
         raise AssertionError("a page trained although the warm-up had run its settings")
 
-    for module, name in ((exam, "sit"), (exam, "first_sitting_study"), (tradeoffs, "run_sweep"),
+    for module, name in ((exam, "sit"), (exam, "first_sitting_study"), (tradeoffs, "sweep_run"),
                          (tradeoffs, "seed_experiment"), (tradeoffs, "gradient_noise"), (batchnorm, "compare"),
                          (batchnorm, "batch_stat_spread"), (batchnorm, "single_sample_error"),
                          (overfit, "train_curve"), (overfit, "keras_log_run")):

@@ -1,6 +1,7 @@
 """ebcore.tradeoffs: the seed experiment, gradient noise, memory, the sweep and its verdicts, against PyTorch."""
 
 import math
+from dataclasses import replace
 
 import pytest
 import torch
@@ -164,3 +165,13 @@ def test_dataset_guides():
     assert all(g.low < g.high for g in GUIDES)
     with pytest.raises(ValueError):
         dataset_guide(0)
+
+
+def test_a_batch_size_trains_the_same_in_any_range():
+    # The per-batch-size cache (ui.runs.sweep_batch) relies on it: a run does not depend on its neighbours.
+    wide, narrow = tr.SweepSettings(b_min=4, b_max=64, epochs=2), tr.SweepSettings(b_min=16, b_max=32, epochs=2)
+    by_batch = {r.batch: r for r in tr.run_sweep(wide)}
+    for run in tr.run_sweep(narrow):
+        alone = tr.sweep_run(tr.SweepSettings(b_min=1, b_max=1, epochs=2), run.batch)
+        for other in (by_batch[run.batch], alone):
+            assert replace(other, seconds_per_epoch=0) == replace(run, seconds_per_epoch=0)

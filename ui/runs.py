@@ -34,11 +34,27 @@ def exam_sit(batch: int, epochs: int, seed: int, _label: str = "") -> exam.ExamR
         return exam.sit(batch, epochs, seed, on_sitting=update)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def sweep(settings: tr.SweepSettings, _label: str = "") -> list[tr.SweepRun]:
-    """The trade-offs sweep: one run per batch size in the settings' range."""
+def sweep(settings: tr.SweepSettings, label: str = "") -> list[tr.SweepRun]:
+    """The trade-offs sweep: one run per batch size in the settings' range, each cached on its own.
+
+    Moving the range's ends adds or drops batch sizes; the sizes the new range shares with one anyone
+    swept before come from the cache. One progress bar, in steps, across the sizes that train.
+    """
+    total = tr.sweep_steps(settings)
+    runs, done = [], 0
+    for b in settings.batch_sizes():
+        steps = tr.sweep_steps(settings.only(b))
+        runs.append(sweep_batch(settings.only(b), label, (done / total, steps / total)))
+        done += steps
+    return runs
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def sweep_batch(settings: tr.SweepSettings, _label: str = "", _span: tuple[float, float] = (0.0, 1.0)) -> tr.SweepRun:
+    """One batch size of the sweep (``settings`` narrowed to it); its bar fills ``_span`` = (start, share)."""
+    start, share = _span
     with progress_bar(_label) as update:
-        return tr.run_sweep(settings, on_progress=update)
+        return tr.sweep_run(settings, settings.b_min, on_progress=lambda fraction: update(start + share * fraction))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
