@@ -527,7 +527,9 @@ def judge_url(at: AppTest, info: PageInfo, query: Query, fresh: bool = True) -> 
             continue
         node = nodes.get(key)
         value = node.value if node is not None else None
-        parsed = None if isinstance(raw, list) else parse_link_value(bound, raw)
+        # A key repeated with one value means that value (the guard's rule); with several, nothing.
+        one = raw[0] if isinstance(raw, list) and len(set(raw)) == 1 else raw
+        parsed = None if isinstance(one, list) else parse_link_value(bound, one)
         if parsed is not None and value == parsed and type(value) is type(parsed) and key not in notes:
             verdict.accepted.append(key)
             taken.add(key)

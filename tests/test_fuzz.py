@@ -43,6 +43,7 @@ FOUND = [
     ("", {"drop_last": ["true", "false"]}),  # a repeated on/off key
     ("", {"n": "\r\r![](//x.invalid/a)"}),  # a bare \r ends the note's code span; the image renders
     ("lesson_plan", {"present": "maybe"}),  # a page without the header's notes
+    ("epochs_early_stopping", {"restore": ["0", "0"]}),  # on/off shorthand, repeated: neither taken nor noted
 ]
 
 

@@ -118,11 +118,12 @@ def guard(params: Sequence[Param], rerun: bool = True) -> bool:
     raw = {key: st.query_params.get_all(key) for key in st.query_params}
     flat = {key: values[-1] if len(values) == 1 else values for key, values in raw.items()}
     bad = rejected(flat, params)
-    shorthand = [p for p in params
-                 if isinstance(p, BoolParam) and isinstance(flat.get(p.key), str) and flat[p.key] in _BOOL_SHORTHAND]
+    # A key repeated with one value counts as that value (in-app links repeat ?lang=); ?present=1&present=1 too.
+    single = {key: values[0] for key, values in raw.items() if len(set(values)) == 1}
+    shorthand = [p for p in params if isinstance(p, BoolParam) and single.get(p.key) in _BOOL_SHORTHAND]
     # Only a rewritten link asks for a rerun: a switch that already exists takes the value directly,
     # and a rerun would find the same shorthand in the link again, forever.
-    respelled = [_spell_out(p, _BOOL_SHORTHAND[flat[p.key]]) for p in shorthand]
+    respelled = [_spell_out(p, _BOOL_SHORTHAND[single[p.key]]) for p in shorthand]
     notes = st.session_state.setdefault(_NOTES_KEY, [])
     dropped = False
     for param in bad:
