@@ -237,19 +237,26 @@ def last_batch_severity(last_batch_size: int, batch_size: int) -> LastBatchSever
     return LastBatchSeverity.FINE
 
 
+SAFER_SCAN = 10_000
+"""How far (in batch sizes either way) ``safer_batch_sizes`` looks at most."""
+
+
 def safer_batch_sizes(n_samples: int, batch_size: int, count: int = 4) -> list[int]:
     """Batch sizes near ``batch_size`` whose last batch is full or a healthy size.
 
     Healthy means the batch size divides ``n_samples`` or the leftover is at least half a batch
     and at least ``BN_RELIABLE_BATCH`` samples. Returns up to ``count`` sizes, nearest first
-    (ties: the smaller first), never ``batch_size`` itself, only sizes from 1 to ``n_samples``.
+    (ties: the smaller first), never ``batch_size`` itself, only sizes from 1 to ``n_samples``,
+    at most half the batch size (and at most ``SAFER_SCAN``) away.
     """
     _check_int("n_samples", n_samples, 1, MAX_SAMPLES)
     _check_int("batch_size", batch_size, 1, MAX_BATCH)
     found: list[int] = []
-    # Look within half the batch size either way; that is "nearby" for a student choosing B.
-    reach = max(batch_size // 2, 8)
-    for distance in range(1, reach + 1):
+    # Look within half the batch size either way; that is "nearby" for a student choosing B. Sizes
+    # above n_samples are never candidates, so a batch far larger than the data starts where they end,
+    # and the scan has a cap: a billion-sample request must not keep a shared server busy for minutes.
+    reach = min(max(batch_size // 2, 8), SAFER_SCAN)
+    for distance in range(max(1, batch_size - n_samples), reach + 1):
         for candidate in (batch_size - distance, batch_size + distance):
             if 1 <= candidate <= n_samples and _healthy_last_batch(n_samples, candidate):
                 found.append(candidate)

@@ -1,6 +1,7 @@
 """ebcore.calc against the frameworks themselves: a real DataLoader and DistributedSampler."""
 
 import math
+import signal
 
 import pytest
 import torch
@@ -196,3 +197,40 @@ def test_torch_is_the_reference_here():
     # Guard that the reference itself behaves as the docs' worked example says.
     batches = [b.tolist() for b in DataLoader(torch.arange(10), batch_size=3)]
     assert batches == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(1, 5000), b=st.integers(1, 5000))
+def test_safer_batch_sizes_are_the_nearest_healthy_ones(n, b):
+    def healthy(c: int) -> bool:
+        last = calc.plan(n, c).last_batch_size
+        return last == c or (last >= calc.BN_RELIABLE_BATCH and 2 * last >= c)
+
+    reach = max(b // 2, 8)
+    nearby = sorted((c for c in range(max(1, b - reach), min(n, b + reach) + 1) if c != b and healthy(c)),
+                    key=lambda c: (abs(c - b), c))
+    assert calc.safer_batch_sizes(n, b) == nearby[:4]
+
+
+@pytest.mark.parametrize(("n", "b"), [(2, 10**9), (10**9, 9 * 10**8), (10**9, 10**9 - 1), (7, 10**6)])
+def test_safer_batch_sizes_scan_is_bounded_for_huge_values(n, b, monkeypatch):
+    # Found by fuzzing the home page (gpus=156, batch=10⁹): the scan ran for minutes on a shared server.
+    checked = []
+    real = calc._healthy_last_batch
+
+    def counted(*args: int) -> bool:
+        checked.append(args)
+        assert len(checked) <= 2 * calc.SAFER_SCAN, "the scan is not bounded"
+        return real(*args)
+
+    def hang(*_: object) -> None:
+        raise AssertionError("still scanning after 20 s")  # a hang guard (the fix takes milliseconds)
+
+    monkeypatch.setattr(calc, "_healthy_last_batch", counted)
+    signal.signal(signal.SIGALRM, hang)
+    signal.alarm(20)
+    try:
+        suggestions = calc.safer_batch_sizes(n, b)
+    finally:
+        signal.alarm(0)
+    assert all(1 <= s <= n and abs(s - b) <= calc.SAFER_SCAN for s in suggestions)

@@ -44,6 +44,7 @@ FOUND = [
     ("", {"n": "\r\r![](//x.invalid/a)"}),  # a bare \r ends the note's code span; the image renders
     ("lesson_plan", {"present": "maybe"}),  # a page without the header's notes
     ("epochs_early_stopping", {"restore": ["0", "0"]}),  # on/off shorthand, repeated: neither taken nor noted
+    ("batch_tradeoffs", {"bmin": ["1", "1"], "view": "step"}),  # a repeated value: the slider did not read it
 ]
 
 

@@ -44,6 +44,10 @@ class IntParam:
         """True if ``raw`` is a plain decimal integer within ``[low, high]``."""
         return bool(_INT_PATTERN.fullmatch(raw)) and self.low <= int(raw) <= self.high
 
+    def parse(self, raw: str) -> int:
+        """The widget's value for an accepted ``raw``."""
+        return int(raw)
+
     def expected(self) -> str:
         """The allowed values, for the note."""
         return t("url.expect_int", low=f"{self.low:,}", high=f"{self.high:,}")
@@ -59,6 +63,14 @@ class BoolParam:
     def accepts(self, raw: str) -> bool:
         """True for ``true`` or ``false`` in any case, or the shorthand ``1``/``0``."""
         return raw.lower() in ("true", "false") or raw in _BOOL_SHORTHAND
+
+    def parse(self, raw: str) -> bool:
+        """The switch's value for an accepted ``raw``."""
+        return _BOOL_SHORTHAND.get(raw, raw).lower() == "true"
+
+    def spelled(self, raw: str) -> str:
+        """An accepted ``raw`` as Streamlit's toggle reads it: ``true`` or ``false``."""
+        return "true" if self.parse(raw) else "false"
 
     def expected(self) -> str:
         """The allowed values, for the note."""
@@ -76,6 +88,10 @@ class ChoiceParam:
     def accepts(self, raw: str) -> bool:
         """True if ``raw`` is one of the options, exactly."""
         return raw in self.options
+
+    def parse(self, raw: str) -> str:
+        """The widget's value for an accepted ``raw``."""
+        return raw
 
     def expected(self) -> str:
         """The allowed values, for the note."""
@@ -118,12 +134,18 @@ def guard(params: Sequence[Param], rerun: bool = True) -> bool:
     raw = {key: st.query_params.get_all(key) for key in st.query_params}
     flat = {key: values[-1] if len(values) == 1 else values for key, values in raw.items()}
     bad = rejected(flat, params)
-    # A key repeated with one value counts as that value (in-app links repeat ?lang=); ?present=1&present=1 too.
-    single = {key: values[0] for key, values in raw.items() if len(set(values)) == 1}
-    shorthand = [p for p in params if isinstance(p, BoolParam) and single.get(p.key) in _BOOL_SHORTHAND]
-    # Only a rewritten link asks for a rerun: a switch that already exists takes the value directly,
-    # and a rerun would find the same shorthand in the link again, forever.
-    respelled = [_spell_out(p, _BOOL_SHORTHAND[single[p.key]]) for p in shorthand]
+    # Accepted values the widgets would still not read: a key repeated with one value (?bmin=1&bmin=1,
+    # which links built by appending produce) and on/off shorthand (?present=1). Rewritten to the one
+    # spelling a widget reads. Only a rewritten link asks for a rerun: a widget that already exists
+    # takes the value directly, and a rerun would find the same link again, forever.
+    rewritten = []
+    for param in params:
+        values = raw.get(param.key, [])
+        if len(set(values)) != 1 or not param.accepts(values[0]):
+            continue
+        spelled = param.spelled(values[0]) if isinstance(param, BoolParam) else values[0]
+        if len(values) > 1 or spelled != values[0]:
+            rewritten.append(_rewrite(param, spelled))
     notes = st.session_state.setdefault(_NOTES_KEY, [])
     dropped = False
     for param in bad:
@@ -137,19 +159,19 @@ def guard(params: Sequence[Param], rerun: bool = True) -> bool:
             # The widget already exists in this session and owns the URL value: reset the widget
             # instead. No rerun for it: the link would still hold the value, and rerun forever.
             st.session_state[param.key] = param.default
-    changed = dropped or any(respelled)
+    changed = dropped or any(rewritten)
     if changed and rerun:
         st.rerun()
     return changed
 
 
-def _spell_out(param: BoolParam, value: str) -> bool:
-    """Write ``value`` into the link (True), or into the switch if it already owns the link (False)."""
+def _rewrite(param: Param, value: str) -> bool:
+    """Write ``value`` into the link (True), or into the widget if it already owns the link (False)."""
     try:
         st.query_params[param.key] = value
         return True
     except StreamlitAPIException:
-        st.session_state[param.key] = value == "true"
+        st.session_state[param.key] = param.parse(value)
         return False
 
 

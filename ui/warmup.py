@@ -22,7 +22,7 @@ from ebcore import exam
 from ebcore import tradeoffs as tr
 from ui import lesson, progress, runs
 from ui.params import BY_PAGE, BatchNorm, Epochs, Exam, Tradeoffs
-from ui.urlstate import BoolParam, IntParam, Param
+from ui.urlstate import Param
 
 
 def _warm_torch() -> None:
@@ -39,11 +39,7 @@ def _warm_torch() -> None:
 def _value(param: Param, settings: Mapping[str, str]) -> Any:
     """``param``'s value as its widget holds it: from ``settings`` (URL text), else the default."""
     raw = settings.get(param.key)
-    if raw is None or not param.accepts(raw):
-        return param.default
-    if isinstance(param, IntParam):
-        return int(raw)
-    return raw.lower() in ("true", "1") if isinstance(param, BoolParam) else raw
+    return param.parse(raw) if raw is not None and param.accepts(raw) else param.default
 
 
 def page_runs(page: str, settings: Mapping[str, str] | None = None) -> None:
