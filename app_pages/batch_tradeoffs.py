@@ -17,11 +17,6 @@ from ui.params import Tradeoffs
 P = Tradeoffs
 urlstate.guard(P.ALL)
 GHOSTS = "_trade_ghosts"
-PRESETS = {
-    "notes": {"bmin": 16, "bmax": 128, "epochs": 15, "lr": "0.1", "scale": False, "warmup": False},
-    "extremes": {"bmin": 1, "bmax": 256, "epochs": 10, "lr": "0.1", "scale": False, "warmup": False},
-    "scaling": {"bmin": 8, "bmax": 256, "epochs": 15, "lr": "0.1", "scale": True, "warmup": True},
-}
 
 
 def fmt_bytes(n: float) -> str:
@@ -34,7 +29,7 @@ def fmt_bytes(n: float) -> str:
 share = layout.header("trade")
 
 # --- the sweep's settings (they feed the table, the noise chart and the sweep chart) ---
-layout.presets("trade", PRESETS)
+layout.presets("trade", P.PRESETS)
 c1, c2, c3 = st.columns(3)
 b_min = urlstate.slider(P.BMIN, t("trade.bmin"), t("trade.bmin.help"), c1)
 b_max = urlstate.slider(P.BMAX, t("trade.bmax"), t("trade.bmax.help"), c2)

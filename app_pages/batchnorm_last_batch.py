@@ -15,14 +15,6 @@ from ui.params import BatchNorm
 
 P = BatchNorm
 urlstate.guard(P.ALL)
-PRESETS = {
-    "last6": {"n": 1206, "batch": 300, "opt": "sgd", "lr": "0.1"},
-    "last2": {"n": 1202, "batch": 300, "opt": "sgd_momentum", "lr": "0.1"},
-    "last1": {"n": 1201, "batch": 300},
-    "momentum": {"n": 1206, "batch": 300, "opt": "sgd_momentum", "lr": "0.1"},
-    "adam": {"n": 1206, "batch": 300, "opt": "adam", "lr": "0.03"},
-    "high_lr": {"n": 1206, "batch": 300, "opt": "sgd_momentum", "lr": "0.3"},
-}
 SEVERITY_ALERT = {"single": st.error, "tiny": st.warning, "small": st.info}
 
 
@@ -33,7 +25,7 @@ def pct(x: float) -> str:
 share = layout.header("bn")
 
 # --- settings ---
-layout.presets("bn", PRESETS)
+layout.presets("bn", P.PRESETS)
 c1, c2, c3, c4 = st.columns(4)
 n = urlstate.number_input(P.N, t("bn.n"), t("bn.n.help"), c1)
 b = urlstate.number_input(P.BATCH, t("bn.batch"), t("bn.batch.help"), c2)
@@ -126,7 +118,7 @@ if crash is not None:
     st.markdown(t("bn.s4.where", epoch=crash.epoch, step=crash.step, steps=crash.steps_per_epoch))
     present.explain(t("bn.s4.why"))
 if p.last_batch_size != 1:
-    st.button(t("bn.s4.try"), on_click=urlstate.set_values, kwargs=PRESETS["last1"])
+    st.button(t("bn.s4.try"), on_click=urlstate.set_values, kwargs=P.PRESETS["last1"])
 
 # --- 5. the fixes ---
 st.header(t("bn.s5.title"), divider="gray")

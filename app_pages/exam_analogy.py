@@ -18,9 +18,9 @@ share = layout.header("exam")
 st.header(t("exam.sheet.title"), divider="gray")
 with st.container(horizontal=True, gap="small", vertical_alignment="center"):
     st.caption(t("exam.presets"))
-    for size in (1, 10, 100):
+    for size, values in P.PRESETS.items():
         st.button(t(f"exam.preset.{size}"), help=t(f"exam.preset.{size}.help"),
-                  on_click=urlstate.set_values, kwargs={"batch": size})
+                  on_click=urlstate.set_values, kwargs=values, key=f"preset_{size}")
 c1, c2 = st.columns([3, 1])
 b = urlstate.slider(P.BATCH, t("exam.batch"), t("exam.batch.help"), c1)
 seed = urlstate.number_input(P.SEED, t("exam.seed"), t("exam.seed.help"), c2)

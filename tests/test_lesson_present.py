@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import ROOT, assert_clean, run_app
 from ui import lesson, nav, urlstate
-from ui.params import BY_PAGE
+from ui.params import BY_PAGE, PRESETS_BY_PAGE
 
 WIDGETS = ("number_input", "slider", "toggle", "button_group")
 
@@ -96,12 +96,13 @@ def test_every_chart_with_a_run_offers_its_data_as_csv(page, lang):
     assert all(b.proto.ignore_rerun and b.proto.deferred_file_id for b in buttons)
 
 
-def test_warm_up_leaves_every_default_and_lesson_run_cached(monkeypatch):
+def test_warm_up_leaves_every_default_lesson_and_preset_run_cached(monkeypatch):
     from ebcore import batchnorm, exam, overfit, tradeoffs
     from ui import warmup
 
     warmup.default_runs()
     warmup.lesson_runs()
+    warmup.preset_runs()
 
     def no_training(*args, **kwargs):
         raise AssertionError("a page trained although the warm-up had run its settings")
@@ -115,3 +116,8 @@ def test_warm_up_leaves_every_default_and_lesson_run_cached(monkeypatch):
         assert_clean(run_app(page))
     for step in lesson.STEPS:
         assert_clean(run_app(step.page, **step.settings))
+    for page, presets in PRESETS_BY_PAGE.items():
+        for key in presets:  # each preset button pressed on the page's defaults
+            at = run_app(page)
+            at.button(key=f"preset_{key}").click().run()
+            assert_clean(at)

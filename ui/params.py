@@ -1,7 +1,7 @@
 """Every page's shareable settings (its URL parameters), declared once.
 
 The pages bind their widgets to these, the guard checks links against them, the warm-up
-precomputes their defaults, and the lesson plan's links are tested against them. Changing a key
+precomputes their defaults and presets, and the lesson plan's links are tested against them. Changing a key
 breaks links teachers have shared: add keys, never rename them.
 """
 
@@ -42,6 +42,7 @@ class Exam:
     EPOCHS = IntParam("epochs", 30, 1, exam.MAX_EPOCHS)
     SEED = IntParam("seed", 0, 0, 99)
     ALL: tuple[Param, ...] = (BATCH, EPOCHS, SEED)
+    PRESETS: dict[str, dict[str, object]] = {str(size): {"batch": size} for size in (1, 10, 100)}
 
 
 class Tradeoffs:
@@ -57,6 +58,11 @@ class Tradeoffs:
     XAXIS = ChoiceParam("x", "epochs", tr.X_AXES)
     VIEW = ChoiceParam("view", "epoch", tr.GRANULARITIES)
     ALL: tuple[Param, ...] = (BMIN, BMAX, EPOCHS, LR, SCALE, WARMUP, SEEDS, XAXIS, VIEW)
+    PRESETS: dict[str, dict[str, object]] = {
+        "notes": {"bmin": 16, "bmax": 128, "epochs": 15, "lr": "0.1", "scale": False, "warmup": False},
+        "extremes": {"bmin": 1, "bmax": 256, "epochs": 10, "lr": "0.1", "scale": False, "warmup": False},
+        "scaling": {"bmin": 8, "bmax": 256, "epochs": 15, "lr": "0.1", "scale": True, "warmup": True},
+    }
 
 
 class BatchNorm:
@@ -70,6 +76,14 @@ class BatchNorm:
     SEEDS = IntParam("seeds", 5, 1, 8)
     NORM = ChoiceParam("norm", "layer", ("layer", "group"))
     ALL: tuple[Param, ...] = (N, BATCH, OPT, LR, EPOCHS, SEEDS, NORM)
+    PRESETS: dict[str, dict[str, object]] = {
+        "last6": {"n": 1206, "batch": 300, "opt": "sgd", "lr": "0.1"},
+        "last2": {"n": 1202, "batch": 300, "opt": "sgd_momentum", "lr": "0.1"},
+        "last1": {"n": 1201, "batch": 300},
+        "momentum": {"n": 1206, "batch": 300, "opt": "sgd_momentum", "lr": "0.1"},
+        "adam": {"n": 1206, "batch": 300, "opt": "adam", "lr": "0.03"},
+        "high_lr": {"n": 1206, "batch": 300, "opt": "sgd_momentum", "lr": "0.3"},
+    }
 
 
 class Epochs:
@@ -94,6 +108,12 @@ BY_PAGE: dict[str, tuple[Param, ...]] = {
     "batch_tradeoffs": Tradeoffs.ALL,
     "batchnorm_last_batch": BatchNorm.ALL,
     "epochs_early_stopping": Epochs.ALL,
+}
+# The ready-made settings a page's buttons set (widget values), by page URL path: the warm-up computes them.
+PRESETS_BY_PAGE: dict[str, dict[str, dict[str, object]]] = {
+    "exam_analogy": Exam.PRESETS,
+    "batch_tradeoffs": Tradeoffs.PRESETS,
+    "batchnorm_last_batch": BatchNorm.PRESETS,
 }
 # Every page's keys (not the shell's: language and presentation mode stay as the session moves on).
 PAGE_KEYS: frozenset[str] = frozenset(p.key for params in BY_PAGE.values() for p in params)

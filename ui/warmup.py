@@ -3,7 +3,8 @@
 The first ``torch.optim`` optimizer a process creates imports ``torch._dynamo`` (1.5–4 s here), and
 every training page opens on a default experiment that takes 1–3 s to train. One daemon thread per
 server process pays both, so after a restart the first visitor of a page finds its run cached.
-Then it freezes the heap for the garbage collector (``gc.freeze``), see ``_warm``.
+The lesson plan's steps and the pages' preset buttons follow, so what a teacher prepared opens
+at once. Then it freezes the heap for the garbage collector (``gc.freeze``), see ``_warm``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ebcore import batchnorm as bn
 from ebcore import exam
 from ebcore import tradeoffs as tr
 from ui import lesson, progress, runs
-from ui.params import BY_PAGE, BatchNorm, Epochs, Exam, Tradeoffs
+from ui.params import BY_PAGE, PRESETS_BY_PAGE, BatchNorm, Epochs, Exam, Tradeoffs
 from ui.urlstate import Param
 
 
@@ -79,6 +80,13 @@ def default_runs() -> None:
         page_runs(page)
 
 
+def preset_runs() -> None:
+    """The runs of every preset button (set on top of the page's defaults)."""
+    for page, presets in PRESETS_BY_PAGE.items():
+        for values in presets.values():
+            page_runs(page, {key: str(v).lower() if isinstance(v, bool) else str(v) for key, v in values.items()})
+
+
 def lesson_runs() -> None:
     """The runs of every step of the lesson plan: the teacher's links open on cached results."""
     for step in lesson.STEPS:
@@ -90,6 +98,7 @@ def _warm() -> None:
         _warm_torch()
         default_runs()
         lesson_runs()
+        preset_runs()
     except progress.Stopped:
         return  # the server is shutting down
     # What is alive now (torch, Altair, pandas, Streamlit: ~400,000 objects) lives as long as the
