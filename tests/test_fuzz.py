@@ -52,17 +52,23 @@ def page_id(page: str) -> str:
     return page or "home"
 
 
+# A link opened in a new session; or given to an open page as its new query string: the browser's back/forward
+# button to an entry of the same page, or any websocket client. Both: no exception and no markup from the link.
+# A new session must also take or note every value; an open page's widgets may keep theirs (Streamlit's business).
+LINK_CASES = pytest.mark.parametrize("case", [fuzz.link_case, fuzz.session_case], ids=["link", "in_session"])
+
+
+@LINK_CASES
 @pytest.mark.parametrize("page", PAGES, ids=page_id)
 @FUZZ
 @given(data=st.data())
-def test_fuzzed_link(page, data):
+def test_fuzzed_link(page, case, data):
     query = data.draw(fuzz.url_queries(fuzz.discover(page)), label="query")
-    verdict = fuzz.link_case(page, query)
+    verdict = case(page, query)
     assert not verdict.failures, fuzz.describe(page, query, verdict)
 
 
-# A fresh session opening the link, and an open page given it as its new query string (the back button).
-@pytest.mark.parametrize("case", [fuzz.link_case, fuzz.session_case], ids=["link", "in_session"])
+@LINK_CASES
 @pytest.mark.parametrize("value", EVERY_KEY, ids=lambda v: repr(v)[:16])
 @pytest.mark.parametrize("page", PAGES, ids=page_id)
 def test_hostile_value_in_every_key(page, value, case):
@@ -79,18 +85,6 @@ def test_fuzzed_widgets(page, data):
     actions = data.draw(fuzz.browser_actions(fuzz.discover(page)), label="actions")
     verdict = fuzz.widget_case(page, actions)
     assert not verdict.failures, fuzz.describe(page, actions, verdict)
-
-
-@pytest.mark.parametrize("page", PAGES, ids=page_id)
-@FUZZ
-@given(data=st.data())
-def test_link_changed_within_a_session(page, data):
-    """An open page rerun with another query string: the browser's back/forward button to an entry of
-    the same page, or any websocket client. No exception and no markup from the link; whether the
-    widgets follow the new link is Streamlit's business, so no note is required."""
-    query = data.draw(fuzz.url_queries(fuzz.discover(page)), label="query")
-    verdict = fuzz.session_case(page, query)
-    assert not verdict.failures, fuzz.describe(page, query, verdict)
 
 
 @pytest.mark.parametrize(("page", "query"), FOUND, ids=lambda v: page_id(v) if isinstance(v, str) else None)
