@@ -381,19 +381,25 @@ def run_sweep(settings: SweepSettings, on_progress: Progress | None = None) -> l
     (and the learning rate it implies) is the only difference. ``on_progress(fraction)`` reports
     finished steps over total steps. Raises ``ValueError`` before any work if a run is over budget.
     """
-    total = sweep_steps(settings)
     runs: list[SweepRun] = []
-    done = 0
-    for b in settings.batch_sizes():
-        steps = sweep_steps(settings.only(b))
-
-        def report(fraction: float, _done: int = done, _steps: int = steps) -> None:
+    for b, start, share in sweep_plan(settings):
+        def report(fraction: float, _start: float = start, _share: float = share) -> None:
             if on_progress is not None:
-                on_progress((_done + fraction * _steps) / total)
+                on_progress(_start + _share * fraction)
 
         runs.append(sweep_run(settings, b, on_progress=report))
-        done += steps
     return runs
+
+
+def sweep_plan(settings: SweepSettings) -> list[tuple[int, float, float]]:
+    """Per batch size of the sweep: (batch, start, share), its steps' place in the whole sweep's as
+    fractions (for one progress bar across the runs). Raises ``ValueError`` if any run is over budget."""
+    steps = [sweep_steps(settings.only(b)) for b in settings.batch_sizes()]
+    total, done, plan = sum(steps), 0, []
+    for b, n in zip(settings.batch_sizes(), steps, strict=True):
+        plan.append((b, done / total, n / total))
+        done += n
+    return plan
 
 
 def sweep_run(settings: SweepSettings, batch: int, on_progress: Progress | None = None) -> SweepRun:

@@ -175,3 +175,13 @@ def test_a_batch_size_trains_the_same_in_any_range():
         alone = tr.sweep_run(tr.SweepSettings(b_min=1, b_max=1, epochs=2), run.batch)
         for other in (by_batch[run.batch], alone):
             assert replace(other, seconds_per_epoch=0) == replace(run, seconds_per_epoch=0)
+
+
+def test_sweep_progress_runs_from_zero_to_one_across_the_batch_sizes():
+    settings = tr.SweepSettings(b_min=32, b_max=256, epochs=2)
+    plan = tr.sweep_plan(settings)
+    assert [b for b, _, _ in plan] == settings.batch_sizes()
+    assert plan[0][1] == 0 and all(math.isclose(s + w, n) for (_, s, w), (_, n, _) in zip(plan, plan[1:]))
+    seen = []
+    tr.run_sweep(settings, on_progress=seen.append)
+    assert seen == sorted(seen) and math.isclose(seen[-1], 1.0)

@@ -40,13 +40,7 @@ def sweep(settings: tr.SweepSettings, label: str = "") -> list[tr.SweepRun]:
     Moving the range's ends adds or drops batch sizes; the sizes the new range shares with one anyone
     swept before come from the cache. One progress bar, in steps, across the sizes that train.
     """
-    total = tr.sweep_steps(settings)
-    runs, done = [], 0
-    for b in settings.batch_sizes():
-        steps = tr.sweep_steps(settings.only(b))
-        runs.append(sweep_batch(settings.only(b), label, (done / total, steps / total)))
-        done += steps
-    return runs
+    return [sweep_batch(settings.only(b), label, (start, share)) for b, start, share in tr.sweep_plan(settings)]
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -37,20 +37,19 @@ def _warm_torch() -> None:
     fit(models.linear(seed=0), X, X, TrainConfig(epochs=1, batch_size=2))
 
 
-def _value(param: Param, settings: Mapping[str, str]) -> Any:
-    """``param``'s value as its widget holds it: from ``settings`` (URL text), else the default."""
-    raw = settings.get(param.key)
-    return param.parse(raw) if raw is not None and param.accepts(raw) else param.default
+def link_values(page: str, link: Mapping[str, str]) -> dict[str, Any]:
+    """A link's settings (URL text) for ``page`` as its widgets hold them; values a widget rejects left out."""
+    return {p.key: p.parse(link[p.key]) for p in BY_PAGE[page] if p.key in link and p.accepts(link[p.key])}
 
 
-def page_runs(page: str, settings: Mapping[str, str] | None = None) -> None:
-    """Compute (into the shared caches) every run ``page`` shows at ``settings`` (URL values; the rest default).
+def page_runs(page: str, values: Mapping[str, Any] | None = None) -> None:
+    """Compute (into the shared caches) every run ``page`` shows with its widgets at ``values`` (the rest default).
 
     The same calls with the same arguments as the page makes, so the page then finds them cached;
     tests/test_lesson_present.py checks that a page opened on warmed settings trains nothing.
     """
     def v(param: Param) -> Any:
-        return _value(param, settings or {})
+        return (values or {}).get(param.key, param.default)
 
     if page == "exam_analogy":
         b, seed = v(Exam.BATCH), v(Exam.SEED)
@@ -84,13 +83,13 @@ def preset_runs() -> None:
     """The runs of every preset button (set on top of the page's defaults)."""
     for page, presets in PRESETS_BY_PAGE.items():
         for values in presets.values():
-            page_runs(page, {key: str(v).lower() if isinstance(v, bool) else str(v) for key, v in values.items()})
+            page_runs(page, values)
 
 
 def lesson_runs() -> None:
     """The runs of every step of the lesson plan: the teacher's links open on cached results."""
     for step in lesson.STEPS:
-        page_runs(step.page, step.settings)
+        page_runs(step.page, link_values(step.page, step.settings))
 
 
 def _warm() -> None:
