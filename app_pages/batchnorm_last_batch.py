@@ -103,8 +103,6 @@ if dropped and result.accuracies("keep"):
     m3.metric(t("bn.m.diff"), f"{100 * v.difference:+.1f}", help=t("bn.m.diff.help"), border=True)
     st.markdown(t(f"bn.verdict.{v.kind}", k=result.seeds, diff=f"{100 * abs(v.difference):.1f}",
                   noise=f"{100 * v.noise:.1f}", sd_a=pct(v.sd_a), sd_b=pct(v.sd_b)))
-    if result.seeds < seeds:
-        st.caption(t("bn.s3.fewer_seeds", k=result.seeds, wanted=seeds))
 layout.download(tables.bn_steps(result.runs), "batchnorm_steps")
 st.info(t("bn.s3.grows"), icon=":material/science:")
 

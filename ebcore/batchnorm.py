@@ -25,6 +25,7 @@ from torch import Tensor
 from ebcore import calc
 from ebcore.data import classification_blobs
 from ebcore.models import mlp
+from ebcore.stacked import fit_many
 from ebcore.train import BatchTooSmallForBatchNorm, TrainConfig, epoch_batches, fit, steps_needed
 
 HIDDEN = (32, 32)
@@ -34,12 +35,11 @@ N_VAL = 1000
 VAL_SEED = 10_007
 DATA_SEED = 0
 """The training set is the same for every run; seeds change the initial weights and the shuffling."""
-EXPERIMENT_STEP_BUDGET = 2_500
-"""Most optimizer steps one ``compare`` call may take over all its runs (a few seconds on 2 cores)."""
 N_RANGE = (50, 2000)
 BATCH_RANGE = (50, 600)
 EPOCHS_MAX = 15
-"""The settings a page may offer: with these, even one seed of every variant fits the budget."""
+"""The settings a page may offer (with up to ``SEEDS_MAX`` seeds of every variant)."""
+SEEDS_MAX = 8
 BN_LAYER = "1"
 """Name of the first BatchNorm layer in ``mlp(norm="batch")`` (module index 1 of the Sequential)."""
 
@@ -196,6 +196,25 @@ def _bn_traces(history) -> tuple[list[float], list[float]]:
     return shifts, gaps
 
 
+def _config(variant: Variant, optimizer: str, lr: float, epochs: int, seed: int) -> TrainConfig:
+    return TrainConfig(
+        epochs=epochs, batch_size=variant.batch_size, lr=lr, optimizer=optimizer,
+        drop_last=variant.drop_last, seed=seed, loss="cross_entropy",
+    )
+
+
+def _as_run(variant: Variant, seed: int, result) -> Run:
+    """A trainer result (a History, or the BatchNorm error carrying the history so far) as a ``Run``."""
+    history, error = (result.history, result.torch_message) if isinstance(result, BatchTooSmallForBatchNorm) \
+        else (result, None)
+    shifts, gaps = _bn_traces(history)
+    return Run(
+        variant=variant, seed=seed, step_loss=list(history.step_loss),
+        step_grad_norm=list(history.step_grad_norm), step_batch_size=list(history.step_batch_size),
+        val_accuracy=list(history.val_accuracy), running_mean_shift=shifts, batch_mean_gap=gaps, error=error,
+    )
+
+
 def train_run(
     variant: Variant, n: int, optimizer: str, lr: float, epochs: int, seed: int, record_bn: bool = True
 ) -> Run:
@@ -208,21 +227,12 @@ def train_run(
     """
     (X, y), val = demo_data(n)
     model = mlp(2, HIDDEN, 2, norm=variant.norm, seed=seed)
-    config = TrainConfig(
-        epochs=epochs, batch_size=variant.batch_size, lr=lr, optimizer=optimizer,
-        drop_last=variant.drop_last, seed=seed, loss="cross_entropy",
-    )
-    error = None
     try:
-        history = fit(model, X, y, config, validation_data=val, record_bn_stats=record_bn and variant.norm == "batch")
+        result = fit(model, X, y, _config(variant, optimizer, lr, epochs, seed), validation_data=val,
+                     record_bn_stats=record_bn and variant.norm == "batch")
     except BatchTooSmallForBatchNorm as err:
-        history, error = err.history, err.torch_message
-    shifts, gaps = _bn_traces(history)
-    return Run(
-        variant=variant, seed=seed, step_loss=list(history.step_loss),
-        step_grad_norm=list(history.step_grad_norm), step_batch_size=list(history.step_batch_size),
-        val_accuracy=list(history.val_accuracy), running_mean_shift=shifts, batch_mean_gap=gaps, error=error,
-    )
+        result = err
+    return _as_run(variant, seed, result)
 
 
 def variants(n: int, batch_size: int, other_norm: str = "layer") -> list[Variant]:
@@ -238,13 +248,6 @@ def variants(n: int, batch_size: int, other_norm: str = "layer") -> list[Variant
         out.append(Variant("safer_batch", "batch", safer[0], False))
     out.append(Variant("other_norm", other_norm, batch_size, False))
     return out
-
-
-def seeds_within_budget(n: int, runs: Sequence[Variant], epochs: int, wanted: int) -> int:
-    """How many seeds (at most ``wanted``, at least 1) fit ``EXPERIMENT_STEP_BUDGET`` for these runs."""
-    per_seed = sum(steps_needed(n, TrainConfig(epochs=epochs, batch_size=v.batch_size, drop_last=v.drop_last))
-                   for v in runs)
-    return max(1, min(wanted, EXPERIMENT_STEP_BUDGET // max(per_seed, 1)))
 
 
 @dataclass(frozen=True)
@@ -268,23 +271,34 @@ def compare(
     n: int, batch_size: int, optimizer: str, lr: float, epochs: int, seeds: int,
     other_norm: str = "layer", progress: Callable[[float], None] | None = None,
 ) -> Comparison:
-    """Train every variant (see ``variants``) for seeds 0 … k−1 and collect the runs.
+    """Train every variant (see ``variants``) for seeds 0 … ``seeds``−1 and collect the runs.
 
-    ``k`` is ``seeds`` or fewer so that all runs together fit ``EXPERIMENT_STEP_BUDGET`` steps
-    (``Comparison.seeds`` says how many ran; always at least 1). BatchNorm traces are recorded for
-    seed 0 only. ``progress(fraction)`` is called after each run.
+    All runs go to ``fit_many`` at once: the seeds of one variant step in lockstep as one stacked
+    program (each with its own weights and sample order), and every run equals ``train_run``'s. BatchNorm
+    traces are kept for seed 0 only. ``progress(fraction)`` follows the finished steps of all runs.
     """
+    if seeds < 1:
+        raise ValueError(f"seeds must be at least 1, got {seeds}")
     runs_to_do = variants(n, batch_size, other_norm)
-    k = seeds_within_budget(n, runs_to_do, epochs, seeds)
+    (X, y), val = demo_data(n)
+    jobs = [(v, seed) for v in runs_to_do for seed in range(seeds)]
+    configs = [_config(v, optimizer, lr, epochs, seed) for v, seed in jobs]
+    models = [mlp(2, HIDDEN, 2, norm=v.norm, seed=seed) for v, seed in jobs]
+    total = sum(steps_needed(n, c) for c in configs)
+    done = 0
+
+    def report(history, epoch: int) -> None:
+        nonlocal done
+        done += history.steps_per_epoch
+        if progress is not None:
+            progress(min(done / total, 1.0))
+
+    results = fit_many(models, X, y, configs, validation_data=val, on_epoch=report, on_error="return",
+                       record_bn_stats=[v.norm == "batch" and seed == 0 for v, seed in jobs])
     out: dict[str, list[Run]] = {v.key: [] for v in runs_to_do}
-    total, done = k * len(runs_to_do), 0
-    for seed in range(k):
-        for variant in runs_to_do:
-            out[variant.key].append(train_run(variant, n, optimizer, lr, epochs, seed, record_bn=seed == 0))
-            done += 1
-            if progress is not None:
-                progress(done / total)
-    return Comparison(n, batch_size, optimizer, lr, epochs, k, out)
+    for (variant, seed), result in zip(jobs, results, strict=True):
+        out[variant.key].append(_as_run(variant, seed, result))
+    return Comparison(n, batch_size, optimizer, lr, epochs, seeds, out)
 
 
 @dataclass(frozen=True)

@@ -1,59 +1,398 @@
 """Many independent training runs as one program: ``fit_many``.
 
-Placeholder while the stacked trainer is built: every run goes through ``fit`` one after another,
-which is what the stacked version must equal bit for bit.
+Small models spend their time on per-step overhead (a Python forward, autograd's bookkeeping, the
+optimizer's loop over tensors), not on arithmetic. K runs that can step in lockstep — same
+architecture, data size, batch size, ``drop_last``, shuffling and optimizer — train as one stacked
+network (``ebcore.stacked_net``): one forward, one backward and one optimizer update per step for all
+K. Each run keeps its own sample order (its own DataLoader generator), initial weights, learning rate,
+warm-up, momentum, early stopping, validation data and records; result ``i`` equals
+``fit(models[i], X[i], y[i], configs[i], ...)`` bit for bit (``tests/test_stacked.py``).
+
+The optimizer is ``torch.optim`` itself, run on the stacked parameters: its updates are elementwise,
+so each run's slice gets the bits a run alone would. Runs whose learning-rate settings differ get
+their own param group over their stretch of the run axis (a view), so ``torch.optim`` applies each its
+own rate. Evaluation, snapshots and early stopping work on the runs' own models, synced from the stack
+after every epoch, through the very code ``fit`` uses.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
+import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ebcore.train import History, TrainConfig, TrainingError, fit
+from ebcore import stacked_net
+from ebcore.calc import loader_length
+from ebcore.stacked_net import StackedNet, lr_blocks
+from ebcore.train import (
+    _BN_BATCH_OF_ONE,
+    BatchNormRecord,
+    BatchTooSmallForBatchNorm,
+    History,
+    StepPredictions,
+    TrainConfig,
+    TrainingError,
+    _check_data,
+    _EarlyStopping,
+    _epoch_orders,
+    _evaluate,
+    _mse_loss,
+    _predict,
+    _split,
+    check_budget,
+    fit,
+    learning_rate,
+)
 
-Data = Tensor | Sequence[Tensor]
+Pair = tuple[Tensor, Tensor]
 
 
-def _per_run(value, k: int) -> list:
-    if value is None or isinstance(value, (Tensor, tuple)) and not isinstance(value, list):
+def _per_run(value, k: int, what: str) -> list:
+    """One value per run: a tensor/pair/None shared by all, or a list of K."""
+    if value is None or isinstance(value, (Tensor, tuple)):
         return [value] * k
-    return list(value)
+    values = list(value)
+    if len(values) != k:
+        raise ValueError(f"{what}: {len(values)} given for {k} runs")
+    return values
+
+
+def _lr_key(config: TrainConfig) -> tuple:
+    # Runs with equal keys get the same learning rate at every step (and the same momentum).
+    return (config.base_lr, config.warmup_epochs, config.warmup_start_factor, config.momentum)
+
+
+def _group_key(model: nn.Module, X: Tensor, y: Tensor, val: Pair | None, config: TrainConfig,
+               snapshot: Tensor | None) -> tuple | None:
+    sig = stacked_net.signature(model)
+    if sig is None:
+        return None
+    optimizer = "sgd" if config.optimizer in ("sgd", "sgd_momentum") else config.optimizer
+    return (sig, tuple(X.shape), X.dtype, tuple(y.shape), y.dtype, None if val is None else
+            (tuple(val[0].shape), tuple(val[1].shape)), config.batch_size, config.drop_last, config.shuffle,
+            config.loss, optimizer, None if snapshot is None else tuple(snapshot.shape))
 
 
 def fit_many(
     models: Sequence[nn.Module],
-    X: Data,
-    y: Data,
+    X: Tensor | Sequence[Tensor],
+    y: Tensor | Sequence[Tensor],
     configs: Sequence[TrainConfig],
     *,
-    validation_data: tuple[Tensor, Tensor] | Sequence[tuple[Tensor, Tensor]] | None = None,
+    validation_data: Pair | Sequence[Pair] | None = None,
     on_epoch: Callable[[History, int], None] | None = None,
     record_predictions: bool = False,
-    record_bn_stats: bool = False,
-    snapshot_inputs: Tensor | None = None,
+    record_bn_stats: bool | Sequence[bool] = False,
+    snapshot_inputs: Tensor | Sequence[Tensor] | None = None,
     on_error: str = "raise",
 ) -> list[History | TrainingError]:
-    """Train ``models[i]`` on its data with ``configs[i]``; result ``i`` equals ``fit(models[i], ...)``.
+    """Train ``models[i]`` with ``configs[i]`` on its data; result ``i`` equals what
+    ``fit(models[i], X_i, y_i, configs[i], ...)`` returns (and leaves the model in the same state).
 
-    ``X``/``y`` are one tensor shared by every run or one per run (a list); ``validation_data`` one
-    ``(X_val, y_val)`` pair or a list of pairs. ``on_epoch(history, epoch)`` is called for each run
-    after each of its epochs. ``on_error="return"`` puts a run's ``TrainingError`` (with its partial
-    history) in its slot instead of raising.
+    ``X``/``y``: one tensor shared by every run, or a list with one per run; ``validation_data``:
+    one ``(X_val, y_val)`` pair or a list of pairs; ``snapshot_inputs`` and ``record_bn_stats``: one
+    value or one per run. ``on_epoch(history, epoch)`` is called for every run after each of its epochs
+    (runs of one group in index order, epoch by epoch). Runs that can step in lockstep train stacked;
+    the rest (and groups of one) go through ``fit``.
+
+    Errors: bad data or an over-budget config raise ``ValueError`` before any work. A run that hits a
+    ``TrainingError`` (BatchNorm meeting a batch of one) raises it (the first such run's, by index)
+    unless ``on_error="return"``, which puts the error, with its ``history`` so far, in the run's slot.
     """
     k = len(models)
     if len(configs) != k:
         raise ValueError(f"{k} models but {len(configs)} configs")
-    xs, ys = _per_run(X, k), _per_run(y, k)
-    vals = [validation_data] * k if validation_data is None or isinstance(validation_data, tuple) else list(validation_data)
-    out: list[History | TrainingError] = []
+    if on_error not in ("raise", "return"):
+        raise ValueError(f"on_error must be 'raise' or 'return', got {on_error!r}")
+    xs, ys = _per_run(X, k, "X"), _per_run(y, k, "y")
+    vals = _per_run(validation_data, k, "validation_data")
+    snaps = _per_run(snapshot_inputs, k, "snapshot_inputs")
+    bn_flags = [record_bn_stats] * k if isinstance(record_bn_stats, bool) else list(record_bn_stats)
+    options = dict(record_predictions=record_predictions)
+    for i in range(k):  # fit's own checks, before any run starts
+        _check_data(xs[i], ys[i], configs[i].loss, ("X", "y"))
+        if vals[i] is not None:
+            _check_data(*vals[i], configs[i].loss, ("X_val", "y_val"))
+        elif configs[i].patience is not None and configs[i].monitor == "val_loss":
+            raise ValueError("early stopping on monitor='val_loss' needs validation_data")
+        check_budget(xs[i].shape[0], configs[i], 0 if vals[i] is None else vals[i][0].shape[0])
+
+    groups: dict[object, list[int]] = {}
     for i in range(k):
+        key = _group_key(models[i], xs[i], ys[i], vals[i], configs[i], snaps[i])
+        groups.setdefault(key if key is not None else ("alone", i), []).append(i)
+
+    out: list[History | TrainingError | None] = [None] * k
+    for members in groups.values():
+        # Same learning-rate settings next to each other: one param group per stretch.
+        members = sorted(members, key=lambda i: (_lr_key(configs[i]), i))
+        if len(members) == 1:
+            i = members[0]
+            try:
+                out[i] = fit(models[i], xs[i], ys[i], configs[i], validation_data=vals[i], on_epoch=on_epoch,
+                             record_bn_stats=bn_flags[i], snapshot_inputs=snaps[i], **options)
+            except TrainingError as err:
+                out[i] = err
+            continue
+        results = _Group([models[i] for i in members], [xs[i] for i in members], [ys[i] for i in members],
+                         [configs[i] for i in members], [vals[i] for i in members], [snaps[i] for i in members],
+                         [bn_flags[i] for i in members], record_predictions, on_epoch).train()
+        for i, result in zip(members, results, strict=True):
+            out[i] = result
+    if on_error == "raise":
+        for result in out:
+            if isinstance(result, TrainingError):
+                raise result
+    return out  # type: ignore[return-value]
+
+
+def _make_optimizer(blocks: list[tuple[list[Tensor], TrainConfig]]) -> torch.optim.Optimizer:
+    """One ``torch.optim`` optimizer (the class and defaults ``fit`` uses) with a param group per block."""
+    config = blocks[0][1]
+    groups = [{"params": params, "lr": cfg.base_lr, "momentum": cfg.momentum} for params, cfg in blocks]
+    if config.optimizer in ("sgd", "sgd_momentum"):
+        return torch.optim.SGD(groups, lr=config.base_lr, foreach=False)
+    if config.optimizer == "adam":
+        for group in groups:
+            del group["momentum"]
+        return torch.optim.Adam(groups, lr=config.base_lr, foreach=False)
+    return torch.optim.RMSprop(groups, lr=config.base_lr, foreach=False)
+
+
+@dataclass
+class _RunState:
+    """One run of a group: its own model, config, data, generator of sample orders and records."""
+
+    model: nn.Module
+    config: TrainConfig
+    X: Tensor
+    y: Tensor
+    val: Pair | None
+    snapshot: Tensor | None
+    history: History
+    stopper: _EarlyStopping | None
+    orders: object
+    active: bool = True
+
+
+class _Group:
+    """K runs that step in lockstep, trained as one stacked network."""
+
+    def __init__(self, models, xs, ys, configs, vals, snaps, bn_flags, record_predictions, on_epoch) -> None:
+        self.k = len(models)
+        self.net = StackedNet(models)
+        first = configs[0]
+        self.n = xs[0].shape[0]
+        self.steps_per_epoch = loader_length(self.n, first.batch_size, first.drop_last)
+        self.epochs = max(c.epochs for c in configs)
+        self.batch_size, self.drop_last, self.shuffle = first.batch_size, first.drop_last, first.shuffle
+        self.loss_fn = _mse_loss if first.loss == "mse" else F.cross_entropy
+        self.classify = first.loss == "cross_entropy"
+        self.keep_outputs = self.classify or record_predictions
+        self.record_predictions = record_predictions
+        self.on_epoch = on_epoch
+        self.bn_flags = bn_flags
+        self.shared_x = all(x is xs[0] for x in xs)
+        self.runs = []
+        for model, X, y, config, val, snap in zip(models, xs, ys, configs, vals, snaps, strict=True):
+            stopper = None
+            if config.patience is not None:
+                stopper = _EarlyStopping(config.patience, config.min_delta, config.restore_best_weights)
+            history = History(config=config, n_samples=self.n, steps_per_epoch=self.steps_per_epoch)
+            self.runs.append(_RunState(model, config, X, y, val, snap, history, stopper,
+                                       _epoch_orders(self.n, shuffle=config.shuffle, seed=config.seed)))
+        self.blocks = lr_blocks([_lr_key(c) for c in configs])
+        block_params = []
+        for start, stop in self.blocks:
+            views = [p.detach()[start:stop] for p in self.net.trainable]
+            block_params.append((views, configs[start]))
+        self.views = [views for views, _ in block_params]
+        self.optimizer = _make_optimizer(block_params)
+        self.bn_names = [name for name, m in models[0].named_modules() if isinstance(m, nn.BatchNorm1d)]
+
+    # --- per epoch ------------------------------------------------------------------------------------
+
+    def train(self) -> list[History | TrainingError]:
+        was_training = [m.training for m in self.net.models]
+        results: list[History | TrainingError | None] = [None] * self.k
+        bn_layers = self.net.batch_norms()
+        records_on = any(self.bn_flags) and bn_layers
         try:
-            out.append(fit(models[i], xs[i], ys[i], configs[i], validation_data=vals[i], on_epoch=on_epoch,
-                           record_predictions=record_predictions, record_bn_stats=record_bn_stats,
-                           snapshot_inputs=snapshot_inputs))
-        except TrainingError as err:
-            if on_error != "return":
+            for run in self.runs:
+                run.model.train()
+                if run.snapshot is not None:
+                    run.history.snapshots.append(_predict(run.model, run.snapshot))
+            for layer in bn_layers:
+                layer.record = [] if records_on else None
+            for epoch in range(self.epochs):
+                try:
+                    self._train_epoch(epoch)
+                except BatchTooSmallForBatchNorm as err:
+                    for i, run in enumerate(self.runs):
+                        if run.active:
+                            results[i] = BatchTooSmallForBatchNorm(err.epoch, err.step, err.batch_size,
+                                                                   err.torch_message, run.history)
+                            results[i].__cause__ = err.__cause__
+                            run.active = False
+                    self.net.sync_to_models([i for i, r in enumerate(results) if isinstance(r, TrainingError)])
+                    break
+                if not any(run.active for run in self.runs):
+                    break
+            for i, run in enumerate(self.runs):
+                if run.active:  # ran all its epochs without stopping early
+                    self._finish(i)
+            return [r if r is not None else run.history for r, run in zip(results, self.runs, strict=True)]
+        finally:
+            for layer in bn_layers:
+                layer.record = None
+            for model, mode in zip(self.net.models, was_training, strict=True):
+                model.train(mode)
+
+    def _finish(self, i: int) -> None:
+        run = self.runs[i]
+        run.active = False
+        if run.stopper is not None:
+            run.stopper.restore(run.model)
+
+    def _epoch_batches(self, epoch: int) -> tuple[list[Tensor], tuple[tuple[Tensor, ...], tuple[Tensor, ...]]]:
+        orders = [next(run.orders) for run in self.runs]
+        if self.shuffle:
+            if self.shared_x:
+                index = torch.stack(orders)
+                X, y = self.runs[0].X[index], self.runs[0].y[index]
+            else:
+                X = torch.stack([run.X[o] for run, o in zip(self.runs, orders, strict=True)])
+                y = torch.stack([run.y[o] for run, o in zip(self.runs, orders, strict=True)])
+        else:
+            X = torch.stack([run.X for run in self.runs])
+            y = torch.stack([run.y for run in self.runs])
+        size, drop = self.batch_size, self.drop_last
+
+        def split(t: Tensor) -> tuple[Tensor, ...]:
+            parts = t.split(size, dim=1)
+            if drop and parts[-1].shape[1] < size:
+                parts = parts[:-1]
+            return parts
+
+        return orders, (split(X), split(y))
+
+    def _train_epoch(self, epoch: int) -> None:
+        start = time.perf_counter()
+        orders, (xs, ys) = self._epoch_batches(epoch)
+        first_step = epoch * self.steps_per_epoch
+        lrs = [[learning_rate(self.runs[b0].config, first_step + s, self.steps_per_epoch)
+                for s in range(self.steps_per_epoch)] for b0, _ in self.blocks]
+        losses: list[Tensor] = []
+        norms: list[Tensor] = []
+        outputs: list[Tensor] = []
+        net, optimizer, loss_fn = self.net, self.optimizer, self.loss_fn
+        groups = optimizer.param_groups
+        try:
+            for s, (xb, yb) in enumerate(zip(xs, ys, strict=True)):
+                for group, block_lrs in zip(groups, lrs, strict=True):
+                    group["lr"] = block_lrs[s]
+                for p in net.trainable:
+                    p.grad = None
+                out = net.forward(xb)
+                yk = yb.unbind(0)
+                step_losses = [loss_fn(o, t) for o, t in zip(out.unbind(0), yk, strict=True)]
+                torch.autograd.backward(step_losses)
+                norms.append(net.grad_norms())
+                for views, (b0, b1) in zip(self.views, self.blocks, strict=True):
+                    for view, p in zip(views, net.trainable, strict=True):
+                        view.grad = None if p.grad is None else p.grad[b0:b1]
+                optimizer.step()
+                losses.append(torch.stack([loss.detach() for loss in step_losses]))
+                if self.keep_outputs:
+                    outputs.append(out.detach())
+        except ValueError as err:
+            if _BN_BATCH_OF_ONE not in str(err):
                 raise
-            out.append(err)
-    return out
+            step = len(losses)
+            self._record_steps(epoch, orders, xs, lrs, losses, norms, outputs)
+            raise BatchTooSmallForBatchNorm(epoch, step, xs[step].shape[1], str(err), self.runs[0].history) from err
+        values = self._record_steps(epoch, orders, xs, lrs, losses, norms, outputs)
+        self.net.sync_to_models([i for i, run in enumerate(self.runs) if run.active])
+        elapsed = time.perf_counter() - start
+        for i, run in enumerate(self.runs):
+            if not run.active:
+                continue
+            self._end_epoch(i, epoch, values[i], ys, outputs, elapsed)
+
+    def _end_epoch(self, i: int, epoch: int, values: list[float], ys, outputs: list[Tensor], elapsed: float) -> None:
+        run, history, config = self.runs[i], self.runs[i].history, self.runs[i].config
+        start = time.perf_counter()
+        running = 0.0
+        for value in values:  # the reference's `running_loss += loss.item()`: same doubles, same order
+            running += value
+        history.epoch_loss.append(running / len(values))
+        if self.classify:
+            correct = (torch.cat([o[i] for o in outputs]).argmax(1) == torch.cat([t[i] for t in ys])).sum().item()
+            history.epoch_accuracy.append(correct / sum(t.shape[1] for t in ys))
+        if run.val is not None:
+            val_loss, val_accuracy = _evaluate(run.model, self.loss_fn, *run.val, self.classify)
+            history.val_loss.append(val_loss)
+            if self.classify:
+                history.val_accuracy.append(val_accuracy)
+        if run.snapshot is not None:
+            history.snapshots.append(_predict(run.model, run.snapshot))
+        stop = False
+        if run.stopper is not None:
+            monitored = history.val_loss[-1] if config.monitor == "val_loss" else history.epoch_loss[-1]
+            stop = run.stopper.update(epoch, monitored, run.model)
+            history.best_epoch = run.stopper.best_epoch
+            if stop:
+                history.stopped_epoch = epoch
+        history.epoch_time.append(elapsed + time.perf_counter() - start)
+        if self.on_epoch is not None:
+            self.on_epoch(history, epoch)
+        if stop or epoch + 1 == config.epochs:
+            self._finish(i)
+
+    def _record_steps(self, epoch, orders, xs, lrs, losses, norms, outputs) -> list[list[float]]:
+        """Append the finished steps' records to every active run; return each run's step losses."""
+        done = len(losses)
+        if done == 0:
+            return [[] for _ in self.runs]
+        per_run_losses = torch.stack(losses, dim=1).tolist()  # (K, done) → Python floats, exact
+        # (done, K, P) per-tensor norms → each run's global norm per step, as fit reduces them.
+        grad_norms = torch.stack(norms, dim=1)
+        sizes = [xb.shape[1] for xb in xs[:done]]
+        block_of = {}
+        for b, (b0, b1) in enumerate(self.blocks):
+            for i in range(b0, b1):
+                block_of[i] = b
+        bn_records = self._bn_records(done)
+        for i, run in enumerate(self.runs):
+            if not run.active:
+                continue
+            history = run.history
+            history.step_loss.extend(per_run_losses[i])
+            history.step_grad_norm.extend(grad_norms[i].contiguous().view(done, -1).norm(dim=1).tolist())
+            history.step_batch_size.extend(sizes)
+            history.step_lr.extend(lrs[block_of[i]][:done])
+            if self.record_predictions:
+                indices = _split(orders[i], self.batch_size, self.drop_last)
+                history.predictions.extend(StepPredictions(epoch, s, idx, out[i])
+                                           for s, (idx, out) in enumerate(zip(indices, outputs, strict=False)))
+            if self.bn_flags[i] and bn_records is not None:
+                for name, layer_records in zip(self.bn_names, bn_records, strict=True):
+                    history.bn_stats.setdefault(name, []).extend(
+                        BatchNormRecord(size, mean[i], var[i], rm[i], rv[i])
+                        for size, (mean, var, rm, rv) in zip(sizes, layer_records, strict=False))
+        return per_run_losses
+
+    def _bn_records(self, done: int):
+        layers = self.net.batch_norms()
+        if not layers or layers[0].record is None:
+            return None
+        out = []
+        for layer in layers:
+            records = layer.record[:done]
+            layer.record = []
+            out.append(records)
+        return out

@@ -194,6 +194,20 @@ def _split(rows: Tensor, batch_size: int, drop_last: bool) -> tuple[Tensor, ...]
     return batches
 
 
+def _batches(X: Tensor, y: Tensor, order: Tensor, config: TrainConfig) -> tuple[list[Tensor], list[Tensor]]:
+    """One epoch's input and target batches, each a fresh tensor as the DataLoader's collate makes it.
+
+    One ``index_select`` per batch replaces the DataLoader's per-sample indexing and stacking: the very
+    same values, and, like a collated batch, each in an allocation of its own (BLAS may take another
+    path for data that starts at an offset inside a larger tensor).
+    """
+    if not config.shuffle:
+        return ([xb.clone() for xb in _split(X, config.batch_size, config.drop_last)],
+                [yb.clone() for yb in _split(y, config.batch_size, config.drop_last)])
+    index = _split(order, config.batch_size, config.drop_last)
+    return [X.index_select(0, i) for i in index], [y.index_select(0, i) for i in index]
+
+
 def epoch_batches(
     n: int, batch_size: int, *, shuffle: bool = True, drop_last: bool = False, seed: int = 0, epochs: int = 1
 ) -> Iterator[tuple[Tensor, ...]]:
@@ -610,10 +624,7 @@ def fit(
         for epoch in range(config.epochs):
             start = time.perf_counter()
             order = next(orders)
-            # One gather per epoch replaces the DataLoader's per-sample indexing and collation;
-            # the batches are then views, with the very same values the DataLoader would stack.
-            xs = _split(X[order] if config.shuffle else X, config.batch_size, config.drop_last)
-            ys = _split(y[order] if config.shuffle else y, config.batch_size, config.drop_last)
+            xs, ys = _batches(X, y, order, config)
             first_step = epoch * steps_per_epoch
             lrs = [learning_rate(config, first_step + s, steps_per_epoch) for s in range(steps_per_epoch)]
             indices = _split(order, config.batch_size, config.drop_last) if record_predictions else None

@@ -125,7 +125,6 @@ STRINGS: dict[str, str] = {
     "bn.verdict.unclear": "**Over {k} seeds there is no clear difference** ({diff} points, noise about "
     "±{noise}; spread {sd_a} with the tiny batch, {sd_b} without). At these settings the effect on the mean is "
     "small; look at the spread, and try the other presets.",
-    "bn.s3.fewer_seeds": "Only {k} of {wanted} seeds ran, to keep the page within its time budget.",
     "bn.s3.grows": "**What to look for.** The steadiest sign of the tiny batch is the **spread** after ±: "
     "with it, the final accuracy depends much more on the seed (luck), because the last update of every "
     "epoch comes from a handful of samples. The gap in the mean grows with a smaller last batch (2 instead "

@@ -1,0 +1,165 @@
+"""fit_many against fit: every run of a stacked program equals the same run trained alone, bit for bit."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch import nn
+
+from ebcore import models, stacked_net, train
+from ebcore.stacked import fit_many
+from ebcore.train import BatchTooSmallForBatchNorm, TrainConfig
+
+
+def assert_same_history(a: train.History, b: train.History) -> None:
+    for name in ("step_loss", "step_batch_size", "step_grad_norm", "step_lr", "epoch_loss", "epoch_accuracy",
+                 "val_loss", "val_accuracy", "best_epoch", "stopped_epoch", "steps_per_epoch", "n_samples"):
+        assert getattr(a, name) == getattr(b, name), name
+    assert len(a.predictions) == len(b.predictions)
+    for p, q in zip(a.predictions, b.predictions, strict=True):
+        assert (p.epoch, p.step) == (q.epoch, q.step)
+        assert torch.equal(p.indices, q.indices) and torch.equal(p.outputs, q.outputs)
+    assert len(a.snapshots) == len(b.snapshots)
+    assert all(torch.equal(s, t) for s, t in zip(a.snapshots, b.snapshots, strict=True))
+    assert a.bn_stats.keys() == b.bn_stats.keys()
+    for name in a.bn_stats:
+        assert len(a.bn_stats[name]) == len(b.bn_stats[name])
+        for r, s in zip(a.bn_stats[name], b.bn_stats[name], strict=True):
+            assert r.batch_size == s.batch_size
+            for field in ("batch_mean", "batch_var", "running_mean", "running_var"):
+                assert torch.equal(getattr(r, field), getattr(s, field)), field
+
+
+def assert_same_state(a: nn.Module, b: nn.Module) -> None:
+    sa, sb = a.state_dict(), b.state_dict()
+    assert sa.keys() == sb.keys()
+    for key in sa:
+        assert torch.equal(sa[key], sb[key]), key
+
+
+def make_data(n: int, features: int, classes: int, seed: int):
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, features, generator=g)
+    if classes:
+        return X, torch.randint(classes, (n,), generator=g)
+    return X, X.sum(1, keepdim=True) + 0.1 * torch.randn(n, 1, generator=g)
+
+
+def make_model(kind: str, features: int, out: int, width: int, seed: int) -> nn.Module:
+    if kind == "linear":
+        return models.linear(features, out, seed=seed)
+    norm = None if kind == "mlp" else kind
+    return models.mlp(features, (width, width), out, norm=norm, seed=seed)
+
+
+def train_both(models_, X, y, configs, **options):
+    alone = [copy.deepcopy(m) for m in models_]
+    expected = []
+    for model, config in zip(alone, configs, strict=True):
+        try:
+            expected.append(train.fit(model, X, y, config, **options))
+        except train.TrainingError as err:
+            expected.append(err)
+    got = fit_many(models_, X, y, configs, on_error="return", **options)
+    return alone, expected, got
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    kind=st.sampled_from(["linear", "mlp", "batch", "layer", "group"]),
+    classes=st.sampled_from([0, 2, 3]),
+    n=st.integers(2, 60),
+    batch_size=st.integers(2, 24),
+    epochs=st.integers(1, 3),
+    drop_last=st.booleans(),
+    shuffle=st.booleans(),
+    optimizer=st.sampled_from(train.OPTIMIZERS),
+    runs=st.integers(2, 5),
+    same_lr=st.booleans(),
+    width=st.sampled_from([8, 16, 12]),
+    seed=st.integers(0, 2**31),
+)
+def test_every_run_equals_fit_bit_for_bit(kind, classes, n, batch_size, epochs, drop_last, shuffle, optimizer, runs,
+                                          same_lr, width, seed):
+    features = 3
+    X, y = make_data(n, features, classes, seed)
+    val = make_data(17, features, classes, seed + 1)
+    if drop_last and batch_size > n:
+        drop_last = False
+    momentum = 0.5 if optimizer in ("sgd_momentum", "rmsprop") else 0.0
+    configs = [TrainConfig(epochs=epochs, batch_size=batch_size, lr=0.05 if same_lr else 0.01 * (i + 1),
+                           optimizer=optimizer, momentum=momentum if i % 2 else 0.0 if optimizer == "rmsprop" else
+                           momentum, drop_last=drop_last, shuffle=shuffle, seed=seed + i,
+                           loss="cross_entropy" if classes else "mse",
+                           patience=1 if i == 1 else None, restore_best_weights=i == 1)
+               for i in range(runs)]
+    model_list = [make_model(kind, features, classes or 1, width, seed + i) for i in range(runs)]
+    alone, expected, got = train_both(model_list, X, y, configs, validation_data=val,
+                                      record_predictions=True, record_bn_stats=True, snapshot_inputs=val[0][:5])
+    for a, b in zip(expected, got, strict=True):
+        assert type(a) is type(b)
+        if isinstance(a, train.TrainingError):
+            assert str(a) == str(b)
+            a, b = a.history, b.history
+        assert_same_history(a, b)
+    for a, b in zip(alone, model_list, strict=True):
+        assert_same_state(a, b)
+
+
+def test_batchnorm_batch_of_one_is_the_same_error_with_the_same_history():
+    X, y = make_data(33, 2, 2, 0)  # batches of 8: the last one holds a single sample
+    configs = [TrainConfig(epochs=2, batch_size=8, loss="cross_entropy", seed=s) for s in range(3)]
+    model_list = [models.mlp(2, (16,), 2, norm="batch", seed=s) for s in range(3)]
+    alone, expected, got = train_both(model_list, X, y, configs)
+    for a, b in zip(expected, got, strict=True):
+        assert isinstance(a, BatchTooSmallForBatchNorm) and isinstance(b, BatchTooSmallForBatchNorm)
+        assert (a.epoch, a.step, a.batch_size, a.torch_message) == (b.epoch, b.step, b.batch_size, b.torch_message)
+        assert_same_history(a.history, b.history)
+    for a, b in zip(alone, model_list, strict=True):
+        assert_same_state(a, b)
+    with pytest.raises(BatchTooSmallForBatchNorm):
+        fit_many([models.mlp(2, (16,), 2, norm="batch", seed=s) for s in range(3)], X, y, configs)
+
+
+def test_runs_that_cannot_stack_are_grouped_and_per_run_data_is_kept():
+    datasets = [make_data(40, 2, 2, s) for s in range(4)]
+    configs = [TrainConfig(epochs=2, batch_size=b, loss="cross_entropy", seed=s, warmup_epochs=1)
+               for s, b in enumerate([5, 5, 8, 5])]
+    model_list = [models.mlp(2, (16,), 2, seed=s) for s in range(3)] + [models.mlp(2, (8,), 2, seed=3)]
+    alone = [copy.deepcopy(m) for m in model_list]
+    expected = [train.fit(m, X, y, c) for m, (X, y), c in zip(alone, datasets, configs, strict=True)]
+    got = fit_many(model_list, [X for X, _ in datasets], [y for _, y in datasets], configs)
+    for a, b in zip(expected, got, strict=True):
+        assert_same_history(a, b)
+
+
+def test_epochs_may_differ_within_a_group():
+    X, y = make_data(50, 2, 0, 1)
+    configs = [TrainConfig(epochs=e, batch_size=10, seed=0) for e in (1, 4, 2)]
+    _, expected, got = train_both([models.mlp(2, (8,), 1, seed=0) for _ in range(3)], X, y, configs)
+    for a, b in zip(expected, got, strict=True):
+        assert_same_history(a, b)
+
+
+def test_the_probe_refuses_a_kernel_that_differs():
+    # A batched product of width-1 outputs sums in another order than addmm on this BLAS: whatever the
+    # probe says, the layer it picks must give the per-run bits.
+    weight = torch.randn(4, 1, 64, generator=torch.Generator().manual_seed(0), requires_grad=True)
+    layer = stacked_net._Linear(weight, None)
+    x = torch.randn(4, 8, 64, generator=torch.Generator().manual_seed(1))
+    chosen = layer.batched(x) if stacked_net.exact_batched(layer, x) else layer.per_run(x)
+    assert torch.equal(chosen, layer.per_run(x))
+
+
+def test_bad_arguments_are_refused_before_any_work():
+    X, y = make_data(10, 2, 0, 0)
+    with pytest.raises(ValueError, match="configs"):
+        fit_many([models.linear(2, 1)], X, y, [])
+    with pytest.raises(ValueError, match="on_error"):
+        fit_many([models.linear(2, 1)], X, y, [TrainConfig(1, 2)], on_error="ignore")
+    with pytest.raises(ValueError, match="exceeds"):
+        fit_many([models.linear(2, 1)] * 2, X, y, [TrainConfig(1, 2), TrainConfig(train.EPOCH_BUDGET + 1, 2)])
