@@ -40,7 +40,8 @@ draw(sheet_chart, tiles, tile_labels)
 # --- 2. similar questions ---
 st.header(t("exam.similar.title"), divider="gray")
 present.explain(t("exam.similar.intro"))
-first = runs.exam_sit(b, 1, seed, t("exam.epochs.progress"))  # the same first sitting as any longer run's
+student = runs.exam_sit(b, seed, t("exam.epochs.progress"))  # every sitting the slider offers, trained once
+first = student.prefix(1)
 studies = runs.exam_study(t("exam.study.progress"))
 by_batch = {s.batch_size: s for s in studies}
 left, right = st.columns(2, gap="large")
@@ -61,11 +62,8 @@ st.markdown(t("exam.study.sentence", one=by_batch[1].mean, hundred=by_batch[100]
 # --- 3. epochs ---
 st.header(t("exam.epochs.title"), divider="gray")
 present.explain(t("exam.epochs.intro"))
-asked = urlstate.slider(P.EPOCHS, t("exam.epochs"), t("exam.epochs.help"))
-epochs = min(asked, exam.max_sittings(b))
-if epochs < asked:
-    st.info(t("exam.epochs.capped", asked=asked, epochs=epochs, b=b), icon=":material/timer:")
-run = runs.exam_sit(b, epochs, seed, t("exam.epochs.progress"))
+epochs = urlstate.slider(P.EPOCHS, t("exam.epochs"), t("exam.epochs.help"))
+run = student.prefix(epochs)  # the first `epochs` sittings: the slider reads the run, it does not retrain
 best, best_score, final_score = run.best_sitting + 1, 100 * max(run.new_score), 100 * run.new_score[-1]
 m = st.columns(3)
 m[0].metric(t("exam.m.last_mistakes"), run.mistakes[-1], help=t("exam.m.last_mistakes.help"), border=True)

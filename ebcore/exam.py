@@ -24,7 +24,8 @@ from torch import Tensor
 
 from ebcore.calc import loader_last_batch, loader_length
 from ebcore.models import mlp
-from ebcore.train import TrainConfig, check_budget, fit, max_epochs
+from ebcore.stacked import fit_many
+from ebcore.train import TrainConfig, check_budget
 
 QUESTIONS = 100
 """Questions on the exam sheet (the notes' mock exam)."""
@@ -53,7 +54,7 @@ BATCH_SIZES = (1, 2, 5, 10, 20, 50, 100)
 STUDY_SEEDS = tuple(range(8))
 """Seeds (exam and student) averaged in the first-sitting comparison."""
 MAX_EPOCHS = 50
-"""Most sittings the page offers; ``max_sittings`` lowers it where the trainer's budget demands."""
+"""Most sittings the page offers, at every batch size (the trainer's budget allows 50 even at batch 1)."""
 
 
 # --- the exams -------------------------------------------------------------------------------------
@@ -178,16 +179,18 @@ class ExamRun:
         """Number of sittings run."""
         return len(self.mistakes)
 
+    def prefix(self, sittings: int) -> ExamRun:
+        """The first ``sittings`` sittings of this run: exactly the run of that many sittings, since the
+        learning rate is constant and the questions come in the same order every sitting."""
+        if not 1 <= sittings <= self.sittings:
+            raise ValueError(f"sittings must be from 1 to {self.sittings}, got {sittings}")
+        return ExamRun(self.batch_size, self.seed, self.mistakes[:sittings], self.new_score[:sittings],
+                       self.first_right, self.trick)
+
     @property
     def best_sitting(self) -> int:
         """0-based sitting whose new-exam score is highest (earliest on ties): where to stop early."""
         return max(range(self.sittings), key=lambda e: (self.new_score[e], -e))
-
-
-def max_sittings(batch_size: int) -> int:
-    """The most sittings (epochs) a student may take with ``batch_size``: ``MAX_EPOCHS``, or fewer where
-    the trainer's step/sample budget (counting the new exam's evaluation) would be exceeded."""
-    return min(MAX_EPOCHS, max_epochs(QUESTIONS, batch_size, n_val=NEW_QUESTIONS))
 
 
 def config(batch_size: int, sittings: int, seed: int = 0) -> TrainConfig:
@@ -207,31 +210,41 @@ def sit(
 
     ``on_sitting(fraction_done)`` is called after each sitting (for a progress bar).
     """
-    exam, new = make_exams(seed)
-    cfg = config(batch_size, sittings, seed)
-    model = mlp(PATTERN_DIM + QUIRK_DIM, HIDDEN, CHOICES, seed=seed)
-    new_score: list[float] = []
+    return sit_many([(batch_size, seed)], sittings, on_progress=on_sitting)[0]
+
+
+def sit_many(
+    students: Sequence[tuple[int, int]], sittings: int = 1, on_progress: Callable[[float], None] | None = None
+) -> list[ExamRun]:
+    """Every ``(batch_size, seed)`` student sits their exam ``sittings`` times, trained as one stacked
+    program (``fit_many``: the students of one batch size step together); each result equals ``sit``'s
+    for that student alone. ``on_progress(fraction)`` follows the finished steps of all students."""
+    exams = [make_exams(seed) for _, seed in students]
+    configs = [config(b, sittings, seed) for b, seed in students]
+    models = [mlp(PATTERN_DIM + QUIRK_DIM, HIDDEN, CHOICES, seed=seed) for _, seed in students]
+    total = sum(loader_length(QUESTIONS, b) * sittings for b, _ in students)
+    done = 0
 
     def after_epoch(history, epoch: int) -> None:
-        new_score.append(history.val_accuracy[epoch])
-        if on_sitting is not None:
-            on_sitting((epoch + 1) / sittings)
+        nonlocal done
+        done += history.steps_per_epoch
+        if on_progress is not None:
+            on_progress(done / total)
 
-    history = fit(
-        model, exam.features, exam.key, cfg, validation_data=(new.features, new.key),
-        on_epoch=after_epoch, record_predictions=True,
+    histories = fit_many(
+        models, [sheet.features for sheet, _ in exams], [sheet.key for sheet, _ in exams], configs,
+        validation_data=[(new.features, new.key) for _, new in exams], on_epoch=after_epoch,
+        record_predictions=True,
     )
-    right = torch.zeros(sittings, QUESTIONS, dtype=torch.bool)
-    for p in history.predictions:
-        right[p.epoch, p.indices] = p.outputs.argmax(1) == exam.key[p.indices]
-    return ExamRun(
-        batch_size=batch_size,
-        seed=seed,
-        mistakes=(~right).sum(1).tolist(),
-        new_score=new_score,
-        first_right=right[0].tolist(),
-        trick=exam.trick.tolist(),
-    )
+    out = []
+    for (b, seed), (sheet, _), history in zip(students, exams, histories, strict=True):
+        right = torch.zeros(sittings, QUESTIONS, dtype=torch.bool)
+        for p in history.predictions:
+            right[p.epoch, p.indices] = p.outputs.argmax(1) == sheet.key[p.indices]
+        out.append(ExamRun(batch_size=b, seed=seed, mistakes=(~right).sum(1).tolist(),
+                           new_score=list(history.val_accuracy), first_right=right[0].tolist(),
+                           trick=sheet.trick.tolist()))
+    return out
 
 
 @dataclass(frozen=True)
@@ -263,17 +276,12 @@ def first_sitting_study(
     seeds: Sequence[int] = STUDY_SEEDS,
     on_progress: Callable[[float], None] | None = None,
 ) -> list[BatchStudy]:
-    """First-sitting mistakes (out of ``QUESTIONS``) for each batch size, one run per seed."""
-    out = []
-    total = len(batch_sizes) * len(seeds)
-    for i, b in enumerate(batch_sizes):
-        counts = []
-        for j, s in enumerate(seeds):
-            counts.append(sit(b, 1, s).mistakes[0])
-            if on_progress is not None:
-                on_progress((i * len(seeds) + j + 1) / total)
-        out.append(BatchStudy(b, counts))
-    return out
+    """First-sitting mistakes (out of ``QUESTIONS``) for each batch size, one student per seed (all
+    students of all batch sizes trained as one stacked program)."""
+    runs = sit_many([(b, s) for b in batch_sizes for s in seeds], 1, on_progress=on_progress)
+    per_batch = len(seeds)
+    return [BatchStudy(b, [r.mistakes[0] for r in runs[i * per_batch:(i + 1) * per_batch]])
+            for i, b in enumerate(batch_sizes)]
 
 
 def chance_mistakes(questions: int = QUESTIONS) -> float:

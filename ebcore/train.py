@@ -34,7 +34,7 @@ torch.set_num_threads(1)
 # roughly: per step (the autograd + optimizer overhead that dominates small batches), per sample
 # (compute, including validation) and per epoch (evaluation and records). One budget for each;
 # benchmarks/bench_trainer.py runs the worst configs they allow.
-STEP_BUDGET = 4_000
+STEP_BUDGET = 5_000
 """Most optimizer steps (epochs × batches per epoch) one ``fit`` may take."""
 
 SAMPLE_BUDGET = 200_000

@@ -104,8 +104,18 @@ def test_many_retakes_memorise_the_exam_and_hurt_the_new_one(seed):
 
 def test_every_slider_setting_fits_the_budget():
     for b in range(1, exam.QUESTIONS + 1):
-        cfg = exam.config(b, exam.max_sittings(b))  # config() itself runs check_budget
+        cfg = exam.config(b, exam.MAX_EPOCHS)  # config() itself runs check_budget
         assert check_budget(exam.QUESTIONS, cfg, exam.NEW_QUESTIONS) <= STEP_BUDGET
-    assert exam.max_sittings(10) == exam.MAX_EPOCHS  # the default batch gets the full range
-    with pytest.raises(ValueError):
-        exam.config(1, exam.max_sittings(1) + 1)
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_fewer_sittings_are_the_start_of_the_longest_run(seed):
+    full = exam.sit(20, exam.MAX_EPOCHS, seed)
+    for sittings in (1, 7, exam.MAX_EPOCHS):
+        assert full.prefix(sittings) == exam.sit(20, sittings, seed)
+
+
+def test_the_study_equals_each_student_alone():
+    studies = exam.first_sitting_study(batch_sizes=(1, 5, 100), seeds=(0, 1, 2))
+    for study in studies:
+        assert study.per_seed == [exam.sit(study.batch_size, 1, s).mistakes[0] for s in (0, 1, 2)]

@@ -28,10 +28,11 @@ def exam_study(_label: str = "") -> list[exam.BatchStudy]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def exam_sit(batch: int, epochs: int, seed: int, _label: str = "") -> exam.ExamRun:
-    """One student sitting the exam ``epochs`` times with ``batch`` questions per check."""
+def exam_sit(batch: int, seed: int, _label: str = "") -> exam.ExamRun:
+    """One student sitting the exam ``exam.MAX_EPOCHS`` times with ``batch`` questions per check; the
+    page reads fewer sittings as the run's prefix (``ExamRun.prefix``)."""
     with progress_bar(_label) as update:
-        return exam.sit(batch, epochs, seed, on_sitting=update)
+        return exam.sit(batch, exam.MAX_EPOCHS, seed, on_sitting=update)
 
 
 def sweep(settings: tr.SweepSettings, label: str = "") -> list[tr.SweepRun]:

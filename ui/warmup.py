@@ -53,9 +53,8 @@ def page_runs(page: str, values: Mapping[str, Any] | None = None) -> None:
 
     if page == "exam_analogy":
         b, seed = v(Exam.BATCH), v(Exam.SEED)
-        runs.exam_sit(b, 1, seed)
+        runs.exam_sit(b, seed)
         runs.exam_study()
-        runs.exam_sit(b, min(v(Exam.EPOCHS), exam.max_sittings(b)), seed)
     elif page == "epochs_early_stopping":
         runs.curve_run(v(Epochs.POINTS), v(Epochs.SEED))
         runs.log_run(int(v(Epochs.LOG_N)), int(v(Epochs.LOG_BATCH)), v(Epochs.LOG_EPOCHS))

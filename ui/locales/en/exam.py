@@ -65,8 +65,6 @@ STRINGS: dict[str, str] = {
     "how to read sheet music. That is **overfitting**. A *new exam* on the same topics shows it.",
     "exam.epochs": "Epochs: how many times you sit the exam",
     "exam.epochs.help": "Each sitting goes through all 100 questions once, with the batch size chosen above.",
-    "exam.epochs.capped": "{asked} sittings with a batch of {b} would take longer than this app allows for "
-    "one run, so the student sits the exam **{epochs}** times.",
     "exam.epochs.progress": "The student is sitting the exam…",
     "exam.study.progress": "Students are sitting the exam with every batch size…",
     "exam.sit.x": "Sitting (epoch)",

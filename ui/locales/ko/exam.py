@@ -62,8 +62,6 @@ STRINGS: dict[str, str] = {
     "**과적합**(overfitting)입니다. 같은 단원의 *새 시험*을 보면 드러나요.",
     "exam.epochs": "에포크: 시험을 몇 번 풀지",
     "exam.epochs.help": "한 번 풀 때마다 위에서 고른 배치 크기로 100문제를 모두 한 번씩 풉니다.",
-    "exam.epochs.capped": "배치 {b}로 {asked}번 풀면 한 번의 실행에 허용된 시간을 넘기 때문에, 학생은 시험을 "
-    "**{epochs}**번 풉니다.",
     "exam.epochs.progress": "학생이 시험을 푸는 중…",
     "exam.study.progress": "학생들이 배치 크기마다 시험을 푸는 중…",
     "exam.sit.x": "풀이 회차 (에포크)",
