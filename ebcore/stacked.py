@@ -27,6 +27,7 @@ from torch import Tensor, nn
 
 from ebcore import stacked_net
 from ebcore.calc import loader_length
+from ebcore.fastcalls import backward_many, step_function
 from ebcore.stacked_net import StackedNet, lr_blocks
 from ebcore.train import (
     _BN_BATCH_OF_ONE,
@@ -291,6 +292,7 @@ class _Group:
         outputs: list[Tensor] = []
         net, optimizer, loss_fn = self.net, self.optimizer, self.loss_fn
         groups = optimizer.param_groups
+        step = step_function(optimizer)
         try:
             for s, (xb, yb) in enumerate(zip(xs, ys, strict=True)):
                 for group, block_lrs in zip(groups, lrs, strict=True):
@@ -300,12 +302,12 @@ class _Group:
                 out = net.forward(xb)
                 yk = yb.unbind(0)
                 step_losses = [loss_fn(o, t) for o, t in zip(out.unbind(0), yk, strict=True)]
-                torch.autograd.backward(step_losses)
+                backward_many(step_losses)
                 norms.append(net.grad_norms())
                 for views, (b0, b1) in zip(self.views, self.blocks, strict=True):
                     for view, p in zip(views, net.trainable, strict=True):
                         view.grad = None if p.grad is None else p.grad[b0:b1]
-                optimizer.step()
+                step()
                 losses.append(torch.stack([loss.detach() for loss in step_losses]))
                 if self.keep_outputs:
                     outputs.append(out.detach())

@@ -368,8 +368,9 @@ class StackedNet:
         """Training-mode forward of ``(K, B, in)`` → ``(K, B, out)``; counts a batch for BatchNorm."""
         x = x.contiguous()
         for layer in self.layers:
-            if isinstance(layer, _BatchNorm) and x.shape[1] == 1:
-                # A batch of one: let the single-run call raise torch's own error, with its own shapes.
+            if isinstance(layer, (_BatchNorm, _GroupNorm)) and x.shape[1] == 1:
+                # A batch of one may leave a norm one value per channel or group: let the single-run
+                # call raise torch's own error, with its own shapes in the message.
                 x = layer.per_run(x)
             elif exact_batched(layer, x):
                 x = layer.batched(x)

@@ -30,7 +30,8 @@ from torch import Tensor, nn
 from ebcore import calc
 from ebcore.data import classification_blobs, seed_regression
 from ebcore.models import linear, mlp
-from ebcore.train import TrainConfig, check_budget, fit, max_epochs
+from ebcore.stacked import fit_many
+from ebcore.train import TrainConfig, check_budget, fit
 
 Progress = Callable[[float], None]
 
@@ -75,23 +76,27 @@ def seed_experiment(
     ``on_progress(fraction)`` is called after each run.
     """
     X, y = seed_regression(SEED_N, SEED_NOISE, seed=0)
-    # With one seed, a shorter run is exactly the start of a longer one at the same batch size (same
-    # batches in the same order, constant learning rate), so each batch size trains once, for the
-    # longest epoch count, and the shorter runs are cut from it.
+    # A shorter run is exactly the start of a longer one at the same batch size (same batches in the
+    # same order, constant learning rate), so each (seed, batch size) trains once, for the longest epoch
+    # count, and the shorter runs are cut from it. All of them train as one stacked program.
     longest = {b: max(e for e, bb in grid if bb == b) for _, b in grid}
-    curves = []
-    total = len(seeds) * len(longest)
+    jobs = [(seed, b) for seed in seeds for b in longest]
+    configs = [TrainConfig(epochs=longest[b], batch_size=b, lr=0.1, optimizer="sgd", seed=seed) for seed, b in jobs]
+    total = sum(c.epochs for c in configs)
     done = 0
+
+    def report(history, epoch: int) -> None:
+        nonlocal done
+        done += 1
+        if on_progress is not None:
+            on_progress(done / total)
+
+    histories = fit_many([linear(seed=seed) for seed, _ in jobs], X, y, configs, on_epoch=report)
+    full = dict(zip(jobs, histories, strict=True))
+    curves = []
     for seed in seeds:
-        full = {}
-        for b, epochs in longest.items():
-            config = TrainConfig(epochs=epochs, batch_size=b, lr=0.1, optimizer="sgd", seed=seed)
-            full[b] = fit(linear(seed=seed), X, y, config)
-            done += 1
-            if on_progress is not None:
-                on_progress(done / total)
         for epochs, b in grid:
-            h = full[b]
+            h = full[(seed, b)]
             steps = epochs * h.steps_per_epoch
             curves.append(Curve(epochs, b, seed, h.steps_per_epoch, SEED_N, tuple(h.step_loss[:steps]),
                                 tuple(h.step_batch_size[:steps]), tuple(h.epoch_loss[:epochs])))

@@ -25,6 +25,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ebcore.calc import loader_length
+from ebcore.fastcalls import backward, step_function
 from ebcore.keraslog import progress_line
 
 # The server has 2 cores shared by many sessions; intra-op threads only add contention for these tiny models.
@@ -683,6 +684,7 @@ class _Run:
         the step predictions when the batches' sample ``indices`` are given). Returns the steps'
         detached outputs, computed before each step's update (empty unless ``keep_outputs``)."""
         model, params, optimizer, loss_fn = self.model, self.params, self.optimizer, self.loss_fn
+        step = step_function(optimizer)
         groups = optimizer.param_groups
         losses: list[Tensor] = []
         norms: list[list[Tensor]] = []
@@ -695,11 +697,11 @@ class _Run:
                     p.grad = None
                 out = model(xb)
                 loss = loss_fn(out, yb)
-                loss.backward()
+                backward(loss)
                 # Per-tensor norms now, one stacked reduction per epoch: no host sync in the loop.
                 # A parameter the forward pass did not use has no gradient; it counts as zero.
                 norms.append(torch._foreach_norm([_ZERO if p.grad is None else p.grad for p in params]))
-                optimizer.step()
+                step()
                 losses.append(loss.detach())
                 if self.keep_outputs:
                     outputs.append(out.detach())
