@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -33,15 +34,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(timeout: float = 60.0) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Start ``streamlit run streamlit_app.py`` on a free port; yield (base URL, process); stop it after."""
+def serve(timeout: float = 60.0, workers: int = 1) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start ``streamlit run streamlit_app.py`` on a free port with ``workers`` training processes;
+    yield (base URL, process); stop it after."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true"]
     # Output goes to a file, not a pipe: nobody reads a pipe while the app runs, and once its buffer
     # (64 KB) is full a chatty server blocks on its next log line and stops answering.
     log = tempfile.TemporaryFile(mode="w+")
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
+    env = {**os.environ, "EBLAB_WORKERS": str(workers)}
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

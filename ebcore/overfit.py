@@ -27,6 +27,7 @@ from torch import Tensor
 
 from ebcore import data, models, train
 from ebcore.calc import keras_steps, keras_train_samples
+from ebcore.keraslog import progress_line
 
 # --- the curve-fitting task ----------------------------------------------------------------------------
 
@@ -245,6 +246,24 @@ class KerasLogRun:
     val_loss: list[float]
     val_accuracy: list[float]
 
+    def prefix(self, epochs: int) -> KerasLogRun:
+        """The run of the first ``epochs`` epochs: Adam at a constant rate on the same shuffles, so a
+        shorter run is exactly the start of a longer one; its log says ``Epoch e/epochs``."""
+        if not 1 <= epochs <= len(self.loss):
+            raise ValueError(f"epochs must be from 1 to {len(self.loss)}, got {epochs}")
+        return KerasLogRun(log_lines(epochs, self.steps_per_epoch, self.loss[:epochs], self.accuracy[:epochs],
+                                     self.val_loss[:epochs], self.val_accuracy[:epochs]),
+                           self.steps_per_epoch, self.n_train, self.loss[:epochs], self.accuracy[:epochs],
+                           self.val_loss[:epochs], self.val_accuracy[:epochs])
+
+
+def log_lines(epochs: int, steps: int, *metrics: Sequence[float]) -> list[str]:
+    """Keras's log lines for the epochs recorded so far (``loss``, ``accuracy``, ``val_loss``,
+    ``val_accuracy`` per epoch, in that order), of a run of ``epochs`` epochs of ``steps`` steps each."""
+    names = ("loss", "accuracy", "val_loss", "val_accuracy")
+    return [progress_line(e + 1, epochs, steps, steps, {n: m[e] for n, m in zip(names, metrics, strict=True)})
+            for e in range(len(metrics[0]))]
+
 
 def log_config(batch: int, epochs: int, seed: int = 0) -> train.TrainConfig:
     """The classification run's settings: Adam at Keras's default rate, cross-entropy, shuffled."""
@@ -269,14 +288,20 @@ def log_budget(n: int, batch: int, epochs: int) -> int:
 
 
 def keras_log_run(n: int, batch: int, epochs: int, seed: int = 0,
-                  on_epoch: Callable[[list[str], int], None] | None = None) -> KerasLogRun:
+                  on_epoch: Callable[[list[str], int], None] | None = None,
+                  on_history: Callable[[train.History, int], None] | None = None) -> KerasLogRun:
     """Train a small MLP (2 → 16 → 2) on ``n`` two-blob samples like ``model.fit(x, y, batch_size=batch,
     epochs=epochs, validation_split=0.2)``. ``on_epoch(log_lines_so_far, epochs_done)`` is called after
-    each epoch, for a live log."""
+    each epoch, for a live log; ``on_history(history, epoch)`` too, with the trainer's own record."""
     X, y = data.classification_blobs(n, seed=seed)
     (x_train, y_train), validation = data.validation_split(X, y, VALIDATION_SPLIT)
     model = models.mlp(2, (16,), 2, seed=seed)
-    report = None if on_epoch is None else (lambda history, epoch: on_epoch(history.log_lines(), epoch + 1))
+    def report(history: train.History, epoch: int) -> None:
+        if on_epoch is not None:
+            on_epoch(history.log_lines(), epoch + 1)
+        if on_history is not None:
+            on_history(history, epoch)
+
     history = train.fit(model, x_train, y_train, log_config(batch, epochs, seed), validation_data=validation,
                         on_epoch=report)
     return KerasLogRun(history.log_lines(), history.steps_per_epoch, x_train.shape[0], list(history.epoch_loss),

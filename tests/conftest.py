@@ -10,6 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 # Each AppTest computes what it shows; the server's start-up warm-up is tested on its own.
 os.environ.setdefault("EBLAB_WARMUP", "0")
+# AppTest runs train in the test's own process, where tests can watch what trains; a live server
+# (devtools.live.serve) trains in its worker process as in production.
+os.environ.setdefault("EBLAB_WORKERS", "0")
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")

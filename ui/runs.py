@@ -6,8 +6,10 @@ result (and the same numbers). The progress label is not part of the cache key (
 (``max_entries``), so memory stays flat however many settings a class tries. A rerun that
 interrupts a run stops it inside a progress update, before anything is stored (``ui.progress``).
 
-``warm`` computes the page defaults and the lesson plan's settings in the background at start-up,
-so the first student to open a page after a restart does not wait for its first training run.
+Training runs in a worker process (``ui.worker``) while the session's thread only waits, so cached
+reruns of other students keep the GIL. The warm-up (``ui.warmup``) computes the page defaults and the
+lesson plan's settings in the background at start-up, so the first student to open a page after a
+restart does not wait for its first training run.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import streamlit as st
 from ebcore import batchnorm as bn
 from ebcore import exam, overfit
 from ebcore import tradeoffs as tr
+from ebcore.overfit import log_lines
+from ui import worker
 from ui.progress import on_page, progress_bar
 
 
@@ -24,7 +28,7 @@ from ui.progress import on_page, progress_bar
 def exam_study(_label: str = "") -> list[exam.BatchStudy]:
     """First-sitting mistakes for every batch size over the study seeds (the same for everyone)."""
     with progress_bar(_label) as update:
-        return exam.first_sitting_study(on_progress=update)
+        return worker.run("ui.jobs:exam_study", progress=update, progress_kw="progress")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -32,7 +36,7 @@ def exam_sit(batch: int, seed: int, _label: str = "") -> exam.ExamRun:
     """One student sitting the exam ``exam.MAX_EPOCHS`` times with ``batch`` questions per check; the
     page reads fewer sittings as the run's prefix (``ExamRun.prefix``)."""
     with progress_bar(_label) as update:
-        return exam.sit(batch, exam.MAX_EPOCHS, seed, on_sitting=update)
+        return worker.run("ui.jobs:exam_sit", batch, seed, progress=update, progress_kw="progress")
 
 
 def sweep(settings: tr.SweepSettings, label: str = "") -> list[tr.SweepRun]:
@@ -49,7 +53,8 @@ def sweep_batch(settings: tr.SweepSettings, _label: str = "", _span: tuple[float
     """One batch size of the sweep (``settings`` narrowed to it); its bar fills ``_span`` = (start, share)."""
     start, share = _span
     with progress_bar(_label) as update:
-        return tr.sweep_run(settings, settings.b_min, on_progress=lambda fraction: update(start + share * fraction))
+        return worker.run("ui.jobs:sweep_run", settings, progress=lambda f: update(start + share * f),
+                          progress_kw="progress")
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -64,7 +69,7 @@ def noise_curve(seed: int) -> list[tr.NoisePoint]:
 def seed_runs(seeds: int, _label: str = "") -> list[tr.Curve]:
     """The notes' four-run experiment repeated over seeds ``0..seeds-1``."""
     with progress_bar(_label) as update:
-        return tr.seed_experiment(range(seeds), on_progress=update)
+        return worker.run("ui.jobs:seed_runs", seeds, progress=update, progress_kw="progress")
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -78,7 +83,8 @@ def bn_comparison(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int
                   _label: str = "") -> bn.Comparison:
     """Keep vs drop the last batch (and the other normalisation), over ``seeds`` seeds."""
     with progress_bar(_label) as update:
-        return bn.compare(n, batch, opt, float(lr), epochs, seeds, other_norm=norm, progress=update)
+        return worker.run("ui.jobs:bn_comparison", n, batch, opt, float(lr), epochs, seeds, norm,
+                          progress=update, progress_kw="progress")
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -91,20 +97,29 @@ def bn_single_crash(n: int, batch: int) -> bn.SingleSampleCrash | None:
 def curve_run(points: int, seed: int, _label: str = "") -> overfit.CurveRun:
     """One curve run per (points, seed); scrubbing the epoch slider only reads its snapshots."""
     with progress_bar(_label) as update:
-        return overfit.train_curve(points, seed, on_epoch=lambda done, total: update(done / total))
+        return worker.run("ui.jobs:curve_run", points, seed, progress=update, progress_kw="progress")
+
+
+def log_run(n: int, batch: int, epochs: int, label: str = "") -> overfit.KerasLogRun:
+    """The classification run for ``epochs`` epochs: the prefix of one cached run of the most epochs
+    the slider offers (a shorter run is exactly its start), so moving the slider trains nothing."""
+    return log_run_full(n, batch, label).prefix(epochs)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def log_run(n: int, batch: int, epochs: int, _label: str = "") -> overfit.KerasLogRun:
-    """The classification run, its Keras log printed live (epoch by epoch) while it trains."""
+def log_run_full(n: int, batch: int, _label: str = "") -> overfit.KerasLogRun:
+    """The classification run for ``overfit.LOG_EPOCHS_MAX`` epochs, its Keras log printed live while it trains."""
+    epochs = overfit.LOG_EPOCHS_MAX
+    steps = overfit.log_steps(n, batch)
     live = st.empty() if on_page() else None
+    metrics: list[list[float]] = []
     with progress_bar(_label) as update:
-        def show(lines: list[str], done: int) -> None:
+        def show(row: list[float]) -> None:
+            metrics.append(row[:4])
             if live is not None:
-                live.code("\n".join(lines), language=None)
-            update(done / epochs)
+                live.code("\n".join(log_lines(epochs, steps, *zip(*metrics, strict=True))), language=None)
 
-        run = overfit.keras_log_run(n, batch, epochs, on_epoch=show)
+        run = worker.run("ui.jobs:log_run", n, batch, epochs, progress=update, progress_kw="progress", on_row=show)
     if live is not None:
         live.empty()
     return run

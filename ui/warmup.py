@@ -19,9 +19,8 @@ from typing import Any
 import streamlit as st
 
 from ebcore import batchnorm as bn
-from ebcore import exam
 from ebcore import tradeoffs as tr
-from ui import lesson, progress, runs
+from ui import lesson, progress, runs, worker
 from ui.params import BY_PAGE, PRESETS_BY_PAGE, BatchNorm, Epochs, Exam, Tradeoffs
 from ui.urlstate import Param
 
@@ -115,8 +114,10 @@ def _stop(thread: threading.Thread) -> None:
 def start() -> threading.Thread | None:
     """Start the warm-up once per server process (cached), in a daemon thread; return the thread.
 
-    ``EBLAB_WARMUP=0`` turns it off (the tests do, to keep each test's work its own).
+    ``EBLAB_WARMUP=0`` turns it off (the tests do, to keep each test's work its own). The training
+    worker processes (``ui.worker``) start here either way.
     """
+    worker.start()
     if os.environ.get("EBLAB_WARMUP", "1") == "0":
         return None
     thread = threading.Thread(target=_warm, name="eblab-warmup", daemon=True)

@@ -1,0 +1,66 @@
+"""The experiments as jobs a worker process runs (``ui.worker``): each takes ``progress(fraction, row=None)``.
+
+Thin adapters over ``ebcore``, without Streamlit, so a worker imports only torch and ``ebcore``. Each
+returns exactly what the ``ebcore`` function returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+from ebcore import batchnorm as bn
+from ebcore import exam, overfit
+from ebcore import tradeoffs as tr
+
+Progress = Callable[..., None]
+
+
+def warm() -> None:
+    """Import what the jobs use and run one tiny training, so a worker's first real job does not pay for it."""
+    from ebcore import models, train
+
+    X, y = torch.zeros(4, 1), torch.zeros(4, 1)
+    train.fit(models.linear(), X, y, train.TrainConfig(epochs=1, batch_size=2, optimizer="adam"))
+
+
+def exam_study(progress: Progress) -> list[exam.BatchStudy]:
+    """First-sitting mistakes for every batch size over the study seeds."""
+    return exam.first_sitting_study(on_progress=progress)
+
+
+def exam_sit(batch: int, seed: int, progress: Progress) -> exam.ExamRun:
+    """One student, every sitting the page offers (``exam.MAX_EPOCHS``)."""
+    return exam.sit(batch, exam.MAX_EPOCHS, seed, on_sitting=progress)
+
+
+def sweep_run(settings: tr.SweepSettings, progress: Progress) -> tr.SweepRun:
+    """One batch size of the trade-offs sweep (``settings`` narrowed to it)."""
+    return tr.sweep_run(settings, settings.b_min, on_progress=progress)
+
+
+def seed_runs(seeds: int, progress: Progress) -> list[tr.Curve]:
+    """The notes' seed experiment over seeds ``0..seeds-1``."""
+    return tr.seed_experiment(range(seeds), on_progress=progress)
+
+
+def bn_comparison(n: int, batch: int, opt: str, lr: float, epochs: int, seeds: int, norm: str,
+                  progress: Progress) -> bn.Comparison:
+    """Keep vs drop the last batch (and the other normalisation), over ``seeds`` seeds."""
+    return bn.compare(n, batch, opt, lr, epochs, seeds, other_norm=norm, progress=progress)
+
+
+def curve_run(points: int, seed: int, progress: Progress) -> overfit.CurveRun:
+    """The curve-fitting run, every epoch snapshotted."""
+    return overfit.train_curve(points, seed, on_epoch=lambda done, total: progress(done / total))
+
+
+def log_run(n: int, batch: int, epochs: int, progress: Progress) -> overfit.KerasLogRun:
+    """The Keras-style run; each finished epoch is reported as the row (loss, accuracy, val_loss, val_accuracy)."""
+    def on_epoch(history, epoch: int) -> None:
+        metrics = history.metrics()
+        progress((epoch + 1) / epochs, row=[metrics[k][epoch] for k in ("loss", "accuracy", "val_loss",
+                                                                         "val_accuracy")])
+
+    return overfit.keras_log_run(n, batch, epochs, on_history=on_epoch)

@@ -1,0 +1,190 @@
+"""Training in worker processes, so the server's threads keep the GIL for rendering.
+
+Streamlit runs every session's script in a thread of one process. Small-model training is Python-bound,
+so a student's training run used to hold the GIL and every other student's page — even one served from
+the cache — waited behind it. Here an experiment runs in a worker process (``EBLAB_WORKERS`` of them,
+1 by default; 0 trains in the calling thread, as the AppTest suite does) and the server thread only waits.
+
+Progress and cancellation cross the process boundary through shared memory, one slot per running job:
+the worker writes the fraction done (and, for the live Keras log, one row of numbers per epoch); the
+server polls it into the page's progress bar. A rerun that interrupts the page raises inside that
+progress update, as before, so nothing partial is cached; the slot's cancel flag then stops the worker
+at its next update. A result is the same function of the same settings in any process (every random
+draw comes from explicit generators), so a worker's numbers equal a solo run's, bit for bit.
+
+This module does not import Streamlit: the workers import only ``ebcore`` and torch.
+"""
+
+from __future__ import annotations
+
+import atexit
+import concurrent.futures as cf
+import importlib
+import multiprocessing as mp
+import os
+import threading
+from collections.abc import Callable, Sequence
+
+SLOTS = 64
+"""Jobs that may be in flight at once (queued or running), across all sessions."""
+ROW_WIDTH = 8
+MAX_ROWS = 64
+POLL_S = 0.05
+"""How often a waiting page refreshes its progress bar from the worker."""
+
+Progress = Callable[..., None]
+
+
+class Cancelled(Exception):
+    """Raised inside a worker's progress update once the page that asked for the job went away."""
+
+
+# --- the worker side ----------------------------------------------------------------------------------
+
+_shared: dict[str, object] = {}
+
+
+def _init(fraction, cancel, rows, row_count) -> None:  # runs once in each worker process
+    import torch
+
+    torch.set_num_threads(1)
+    _shared.update(fraction=fraction, cancel=cancel, rows=rows, row_count=row_count)
+
+
+def _call(slot: int, target: str, progress_kw: str | None, args: tuple, kwargs: dict):
+    module, name = target.split(":")
+    fn = getattr(importlib.import_module(module), name)
+    if progress_kw is not None:
+        fraction, cancel, rows, row_count = (_shared[k] for k in ("fraction", "cancel", "rows", "row_count"))
+
+        def progress(value: float, row: Sequence[float] | None = None) -> None:
+            if cancel[slot]:
+                raise Cancelled
+            if row is not None and row_count[slot] < MAX_ROWS:
+                base = (slot * MAX_ROWS + row_count[slot]) * ROW_WIDTH
+                for i, v in enumerate(row[:ROW_WIDTH]):
+                    rows[base + i] = float(v)
+                row_count[slot] += 1
+            fraction[slot] = float(value)
+
+        kwargs = {**kwargs, progress_kw: progress}
+    return fn(*args, **kwargs)
+
+
+# --- the server side ----------------------------------------------------------------------------------
+
+
+class _Pool:
+    def __init__(self, workers: int) -> None:
+        ctx = mp.get_context("spawn")  # never fork a threaded server
+        self.fraction = ctx.Array("d", SLOTS, lock=False)
+        self.cancel = ctx.Array("b", SLOTS, lock=False)
+        self.rows = ctx.Array("d", SLOTS * MAX_ROWS * ROW_WIDTH, lock=False)
+        self.row_count = ctx.Array("i", SLOTS, lock=False)
+        self.executor = cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_init,
+            initargs=(self.fraction, self.cancel, self.rows, self.row_count))
+        self.free = list(range(SLOTS))
+        self.lock = threading.Condition()
+
+    def take_slot(self) -> int:
+        with self.lock:
+            while not self.free:
+                self.lock.wait()
+            return self.free.pop()
+
+    def give_back(self, slot: int) -> None:
+        with self.lock:
+            self.free.append(slot)
+            self.lock.notify()
+
+
+_pool: _Pool | None = None
+_pool_lock = threading.Lock()
+
+
+def workers() -> int:
+    """Worker processes configured (``EBLAB_WORKERS``, default 1; 0 means train in the calling thread)."""
+    try:
+        return max(0, int(os.environ.get("EBLAB_WORKERS", "1")))
+    except ValueError:
+        return 1
+
+
+def _get_pool() -> _Pool:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = _Pool(workers())
+            atexit.register(shutdown)
+        return _pool
+
+
+def start() -> None:
+    """Start the worker processes now (they import torch), so the first training does not wait for them."""
+    if workers() > 0:
+        pool = _get_pool()
+        for _ in range(workers()):
+            pool.executor.submit(_call, 0, "ui.jobs:warm", None, (), {})
+
+
+def shutdown() -> None:
+    """Stop the workers (cancelling what they run); called at interpreter exit."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        for slot in range(SLOTS):
+            pool.cancel[slot] = 1
+        pool.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def run(target: str, *args, progress: Progress | None = None, progress_kw: str | None = None,
+        on_row: Callable[[list[float]], None] | None = None, **kwargs):
+    """``module:function(*args, **kwargs)`` in a worker; return its result.
+
+    ``progress_kw`` names the function's progress argument; the function is handed a callback
+    ``cb(fraction, row=None)`` there, and the caller's ``progress(fraction)`` is called with what the
+    worker reported, ``on_row(row)`` with each reported row. If ``progress`` or ``on_row`` raises (a
+    rerun interrupting the page), the job is cancelled and the exception goes on up: nothing is returned.
+    """
+    if workers() == 0:
+        if progress_kw is not None:
+            def local(value: float, row: Sequence[float] | None = None) -> None:
+                if row is not None and on_row is not None:
+                    on_row(list(row))
+                if progress is not None:
+                    progress(value)
+
+            kwargs = {**kwargs, progress_kw: local}
+        module, name = target.split(":")
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+    pool = _get_pool()
+    slot = pool.take_slot()
+    pool.fraction[slot], pool.cancel[slot], pool.row_count[slot] = 0.0, 0, 0
+    try:
+        future = pool.executor.submit(_call, slot, target, progress_kw, args, kwargs)
+    except BaseException:
+        pool.give_back(slot)
+        raise
+    # The slot is free again only when the worker is done with it, even if this caller left early.
+    future.add_done_callback(lambda _f: pool.give_back(slot))
+    seen = 0
+    try:
+        while True:
+            try:
+                return future.result(timeout=POLL_S)
+            except cf.TimeoutError:
+                pass
+            finally:
+                count = pool.row_count[slot]
+                if on_row is not None:
+                    while seen < count:
+                        base = (slot * MAX_ROWS + seen) * ROW_WIDTH
+                        on_row(list(pool.rows[base:base + ROW_WIDTH]))
+                        seen += 1
+                if progress is not None:
+                    progress(pool.fraction[slot])
+    except BaseException:
+        pool.cancel[slot] = 1
+        raise
