@@ -12,7 +12,8 @@ recorded, so one set of runs answers every target loss a student picks:
 - ``epoch_budget``: the notes' comparison instead: validation loss after a fixed number of epochs.
 
 The fit of these points to the model of McCandlish et al. and the regions live in ``ebcore.scaling``;
-the gradient noise scale along one run is ``noise_run`` (the estimators: ``ebcore.noise_scale``). All randomness comes from explicit generators.
+the gradient noise scale along one run is ``noise_run`` (the estimators: ``ebcore.noise_scale``).
+All randomness comes from explicit generators.
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ def curve_at(steps, values, s: int) -> float:
     """The recorded curve at integer step ``s``: log-linear between the two evaluations around it."""
     if s == steps[0]:
         return values[0]
-    for (s0, l0), (s1, l1) in zip(zip(steps, values, strict=False), zip(steps[1:], values[1:], strict=False), strict=False):
+    points = list(zip(steps, values, strict=True))
+    for (s0, l0), (s1, l1) in zip(points, points[1:], strict=False):
         if s0 <= s <= s1:
             return math.exp(math.log(l0) + (math.log(l1) - math.log(l0)) * (s - s0) / (s1 - s0))
     raise AssertionError("outside the curve")
@@ -55,7 +56,8 @@ def trial(batch, lr, values, per_epoch=4):
 @settings(max_examples=100, deadline=None)
 @given(grid=st.lists(st.lists(losses, min_size=2, max_size=2), min_size=1, max_size=3), target=st.floats(0.1, 2))
 def test_best_per_batch_is_the_fewest_steps_of_its_trials(grid, target):
-    trials = [trial(2**b, lr, values) for b, per_lr in enumerate(grid) for lr, values in zip((0.1, 0.2), per_lr, strict=False)]
+    trials = [trial(2**b, lr, values) for b, per_lr in enumerate(grid)
+              for lr, values in zip((0.1, 0.2), per_lr, strict=True)]
     points = cb.best_per_batch(trials, target)
     assert [p.batch for p in points] == sorted({t.batch for t in trials})
     for p in points:
@@ -65,7 +67,8 @@ def test_best_per_batch_is_the_fewest_steps_of_its_trials(grid, target):
         assert p.examples == (None if p.steps is None else p.steps * p.batch)
     fixed = cb.best_per_batch(trials, target, lr=0.2)
     assert all(p.lr == 0.2 for p in fixed)
-    assert all(f.steps is None or (p.steps is not None and p.steps <= f.steps) for p, f in zip(points, fixed, strict=False))
+    pairs = zip(points, fixed, strict=True)
+    assert all(f.steps is None or (p.steps is not None and p.steps <= f.steps) for p, f in pairs)
 
 
 def test_epoch_budget_reads_the_loss_after_that_many_epochs():
