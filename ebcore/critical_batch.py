@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ebcore import noise_scale
+from ebcore import noise_scale, scaling
 from ebcore.calc import loader_length
 from ebcore.models import mlp
 from ebcore.stacked import fit_many
@@ -252,10 +252,10 @@ def max_budget_epochs() -> int:
 
 # --- the gradient noise scale along one run ----------------------------------------------------------
 
-NOISE_BATCH = 32
-"""Batch size of the run along which the noise scale is measured."""
+NOISE_BATCH = 128
+"""Batch size of the run along which the noise scale is measured (8 steps an epoch: a checkpoint every 8)."""
 NOISE_LR = 0.1
-NOISE_EPOCHS = 8
+NOISE_EPOCHS = 16
 TWO_BATCH = (8, 256)
 """The two batch sizes of McCandlish et al.'s estimator."""
 TWO_BATCH_DRAWS = 64
@@ -274,9 +274,9 @@ class NoiseCheckpoint:
 
 
 def noise_run(seed: int = 0) -> list[NoiseCheckpoint]:
-    """Train at ``NOISE_BATCH`` with SGD at ``NOISE_LR`` and measure the noise scale at initialisation
-    and after every epoch, on the whole training set (``noise_scale.exact``) and by the two-batch
-    estimator (batches of 8 and 256 drawn with replacement, 64 pairs)."""
+    """Train at ``NOISE_BATCH`` (128) with SGD at ``NOISE_LR`` (0.1) for 16 epochs and measure the noise
+    scale at initialisation and after every epoch, on the whole training set (``noise_scale.exact``)
+    and by the two-batch estimator (batches of 8 and 256 drawn with replacement, 64 pairs)."""
     (X, y), val = data(seed)
     net = model(seed)
     config = TrainConfig(epochs=NOISE_EPOCHS, batch_size=NOISE_BATCH, lr=NOISE_LR, optimizer="sgd", seed=seed)
@@ -300,3 +300,50 @@ def noise_at(points: Sequence[NoiseCheckpoint], target: float) -> NoiseCheckpoin
     """The first checkpoint whose validation loss is at or below ``target`` (the last one if none is):
     the noise scale where the runs reach the target, which predicts the critical batch there."""
     return next((p for p in points if p.val_loss <= target), points[-1])
+
+
+# --- one target, everything the page shows ------------------------------------------------------------
+
+
+def best_val_loss(trials: Sequence[Trial]) -> list[tuple[int, float, float]]:
+    """Per batch size: (batch, learning rate, lowest validation loss any epoch of that trial reached)."""
+    out = []
+    for b in sorted({t.batch for t in trials}):
+        scored = [(min((v for v in t.val_loss if math.isfinite(v)), default=math.inf), t.lr)
+                  for t in trials if t.batch == b]
+        loss, lr = min(scored)
+        out.append((b, lr, loss))
+    return out
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The runs read at one target: ``tuned`` points (best learning rate per size), ``shown`` (the tuned
+    ones, or those at the one learning rate ``lr``), and the hyperbola fitted to the tuned points that
+    reached the target (``fit``: None when fewer than two did or they do not bend like the model)."""
+
+    target: float
+    lr: float | None
+    tuned: list[Point]
+    shown: list[Point]
+    fit: scaling.Hyperbola | None
+
+
+def analyse(trials: Sequence[Trial], target: float, lr: float | None = None) -> Analysis:
+    """Steps to ``target`` per batch size, tuned and (if ``lr`` is given) at that one learning rate, and the fit."""
+    tuned = best_per_batch(trials, target)
+    shown = tuned if lr is None else best_per_batch(trials, target, lr)
+    reached = [(p.batch, p.steps) for p in tuned if p.steps]
+    try:
+        hyperbola = scaling.fit(reached)
+    except ValueError:
+        hyperbola = None
+    return Analysis(target, lr, tuned, shown, hyperbola)
+
+
+def prediction_error(points: Sequence[Point], s_min: float, b_noise: float) -> float | None:
+    """Mean relative gap |measured − predicted| / predicted between the measured steps and
+    ``S_min(1 + B_noise/B)`` over the points that reached the target (None if none did)."""
+    gaps = [abs(p.steps - s_min * (1 + b_noise / p.batch)) / (s_min * (1 + b_noise / p.batch))
+            for p in points if p.steps]
+    return sum(gaps) / len(gaps) if gaps else None
