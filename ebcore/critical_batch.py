@@ -347,3 +347,34 @@ def prediction_error(points: Sequence[Point], s_min: float, b_noise: float) -> f
     gaps = [abs(p.steps - s_min * (1 + b_noise / p.batch)) / (s_min * (1 + b_noise / p.batch))
             for p in points if p.steps]
     return sum(gaps) / len(gaps) if gaps else None
+
+
+@dataclass(frozen=True)
+class ClaimConditions:
+    """What the experiment says about two folk claims (for the trade-offs page's claims table).
+
+    ``b_crit`` and ``high`` (where maximal data parallelism starts) from the tuned fit at ``target``
+    (None if it failed); per smallest and largest batch, the lowest validation loss reached tuned
+    (``best_small``, ``best_large``) and at the one learning rate ``lr`` (``large_fixed``)."""
+
+    target: float
+    lr: float
+    b_crit: float | None
+    high: float | None
+    small: int
+    large: int
+    best_small: float
+    best_large: float
+    large_fixed: float
+
+
+def claim_conditions(trials: Sequence[Trial], target: float, lr: float) -> ClaimConditions:
+    """Read ``ClaimConditions`` off the runs at ``target`` (tuned fit) and the one learning rate ``lr``."""
+    fitted = analyse(trials, target).fit
+    best = best_val_loss(trials)
+    fixed = best_val_loss([t for t in trials if t.lr == lr])
+    return ClaimConditions(
+        target, lr, None if fitted is None else fitted.b_crit,
+        None if fitted is None else scaling.region_bounds(fitted.b_crit)[1],
+        best[0][0], best[-1][0], best[0][2], best[-1][2], fixed[-1][2],
+    )

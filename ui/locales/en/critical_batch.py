@@ -119,6 +119,9 @@ STRINGS: dict[str, str] = {
     "crit.claims.generalise": "**Small batches generalise better** holds only when the comparison is unfair: "
     "with the learning rate tuned per size the lowest validation loss was {small} at B = {b0} and {large} at "
     "B = {b1}; at one learning rate ({lr}) for all sizes B = {b1} reached only {large_fixed}.",
+    "crit.claims.generalise_holds": "**Small batches generalise better** held here even with the learning rate "
+    "tuned per size: the lowest validation loss was {small} at B = {b0} and {large} at B = {b1} (at one learning "
+    "rate, {lr}, B = {b1} reached {large_fixed}).",
     "crit.claims.link": "Open the measurements",
     # The lesson plan's step on this page.
     "lesson.critical.title": "How big can a batch get?",

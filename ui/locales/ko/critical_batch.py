@@ -114,6 +114,9 @@ STRINGS: dict[str, str] = {
     "crit.claims.generalise": "**작은 배치가 일반화에 더 좋다**는 비교가 불공정할 때만 맞습니다. 크기마다 학습률을 "
     "튜닝하면 가장 낮은 검증 손실이 B = {b0}에서 {small}, B = {b1}에서 {large}였고, 모든 크기에 학습률 하나({lr})를 "
     "쓰면 B = {b1}는 {large_fixed}에 그쳤습니다.",
+    "crit.claims.generalise_holds": "**작은 배치가 일반화에 더 좋다**는 크기마다 학습률을 튜닝해도 여기서 맞았습니다. "
+    "가장 낮은 검증 손실이 B = {b0}에서 {small}, B = {b1}에서 {large}였습니다(학습률 하나({lr})를 쓰면 B = {b1}는 "
+    "{large_fixed}).",
     "crit.claims.link": "측정 결과 열기",
     "lesson.critical.title": "배치는 얼마나 커질 수 있을까?",
     "lesson.critical.show": "배치 8부터 1,024까지, 크기마다 가장 좋은 학습률로 검증 목표에 닿는 스텝 수를 봅니다. "
