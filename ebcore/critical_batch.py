@@ -51,8 +51,8 @@ TARGETS: tuple[float, ...] = (0.5, 0.4, 0.35, 0.32)
 """Validation-loss targets (MSE) a student can pick; the runs are long enough for the lowest."""
 # Each run lasts about STEP_ALLOWANCE + SAMPLE_ALLOWANCE / B steps (rounded up to whole epochs):
 # the shape S_min + E_min / B of the steps a batch size needs, with room for the lowest target.
-STEP_ALLOWANCE = 120
-SAMPLE_ALLOWANCE = 5 * N_TRAIN
+STEP_ALLOWANCE = 100
+SAMPLE_ALLOWANCE = 4 * N_TRAIN
 
 
 @dataclass(frozen=True)

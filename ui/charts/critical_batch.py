@@ -119,7 +119,8 @@ def budget_chart(rows: pd.DataFrame, target: float, labels: Mapping[str, str], h
     line = alt.Chart(finite).mark_line(strokeWidth=3, color=PALETTE["blue"],
                                        point=alt.OverlayMarkDef(size=160, color=PALETTE["blue"])).encode(
         x=x, y=y, tooltip=[alt.Tooltip("batch:Q", title=labels["x"]),
-                           alt.Tooltip("loss:Q", title=labels["y"], format=".3f"), alt.Tooltip("lr:Q", title=labels["lr"])])
+                           alt.Tooltip("loss:Q", title=labels["y"], format=".3f"),
+                           alt.Tooltip("lr:Q", title=labels["lr"])])
     rule = pd.DataFrame({"y": [target], "text": [labels["target"]]})
     return style(alt.layer(
         line, alt.Chart(rule).mark_rule(color=PALETTE["black"], strokeDash=[4, 4], strokeWidth=2).encode(y="y:Q"),
