@@ -32,11 +32,12 @@ def times(ratio: float) -> str:
 
 share = layout.header("crit")
 layout.presets("crit", P.PRESETS)
-c1, c2, c3, c4 = st.columns([3, 2, 3, 2])
+c1, c2 = st.columns([3, 2])
 target = float(urlstate.choice(P.TARGET, t("crit.target"), t("crit.target.help", floor=f"{cb.NOISE_FLOOR:g}"), c1))
-fixed = urlstate.toggle(P.FIXED, t("crit.fixed"), t("crit.fixed.help"), c2)
-lr = float(urlstate.choice(P.LR, t("crit.lr"), t("crit.lr.help"), c3))
-seed = urlstate.slider(P.SEED, t("crit.seed"), t("crit.seed.help"), c4)
+seed = urlstate.slider(P.SEED, t("crit.seed"), t("crit.seed.help"), c2)
+c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
+fixed = urlstate.toggle(P.FIXED, t("crit.fixed"), t("crit.fixed.help"), c1)
+lr = float(urlstate.choice(P.LR, t("crit.lr"), t("crit.lr.help"), c2))
 settings = cb.Settings(seed=seed)
 trials = runs.critical_trials(seed, t("crit.running", runs=len(cb.BATCHES) * len(settings.lrs),
                                       steps=num(cb.total_steps(settings))))

@@ -35,14 +35,15 @@ def steps_chart(points: pd.DataFrame, lines: pd.DataFrame, regions: pd.DataFrame
     colours = [PALETTE["blue"], PALETTE["grey"], PALETTE["black"], PALETTE["orange"], PALETTE["purple"]]
     colour = alt.Color("series:N", title=None, sort=series,
                        scale=alt.Scale(domain=series, range=colours[: len(series)]),
-                       legend=alt.Legend(orient="top", columns=2, labelLimit=420, symbolStrokeWidth=4))
+                       legend=alt.Legend(orient="top", columns=1, labelLimit=420, symbolStrokeWidth=4))
     layers = []
     if not regions.empty:
         names = list(regions["name"])
         bands = regions.assign(low=regions["low"].clip(lower=domain[0]), high=regions["high"].clip(upper=domain[1]))
+        # Regions fill, series colour: two scales, so the legend lists only the series.
         layers.append(alt.Chart(bands).mark_rect(opacity=0.16).encode(
             x=alt.X("low:Q", scale=alt.Scale(type="log", base=2, domain=list(domain))), x2="high:Q",
-            color=alt.Color("name:N", sort=names, scale=alt.Scale(domain=names, range=_REGION_COLOURS), legend=None)))
+            fill=alt.Fill("name:N", sort=names, scale=alt.Scale(domain=names, range=_REGION_COLOURS), legend=None)))
         layers.append(alt.Chart(bands.assign(mid=(bands["low"] * bands["high"]) ** 0.5)).mark_text(
             baseline="top", dy=6, fontSize=FONT_SIZE - 3, fontWeight="bold", color=PALETTE["black"]).encode(
             x=alt.X("mid:Q", scale=alt.Scale(type="log", base=2, domain=list(domain))), y=alt.value(0),
@@ -56,7 +57,7 @@ def steps_chart(points: pd.DataFrame, lines: pd.DataFrame, regions: pd.DataFrame
         opacity=alt.condition(alt.datum.series == first, alt.value(1.0), alt.value(0.6)),
         tooltip=[alt.Tooltip("batch:Q", title=labels["x"]), alt.Tooltip("steps:Q", title=labels["y"], format=",.0f"),
                  alt.Tooltip("lr:Q", title=labels["lr"])]))
-    return style(alt.layer(*layers).resolve_scale(color="independent"), height)
+    return style(alt.layer(*layers), height)
 
 
 def tradeoff_chart(points: pd.DataFrame, curve: pd.DataFrame, marks: pd.DataFrame, labels: Mapping[str, str],
@@ -71,7 +72,7 @@ def tradeoff_chart(points: pd.DataFrame, curve: pd.DataFrame, marks: pd.DataFram
     y = alt.Y("examples:Q", title=labels["y"], scale=alt.Scale(type="log"))
     fit = alt.Chart(curve.assign(series=labels["fit"])).mark_line(strokeWidth=2.5, strokeDash=[7, 5]).encode(
         x=x, y=y, color=alt.Color("series:N", title=None, scale=alt.Scale(range=[PALETTE["black"]]),
-                                  legend=alt.Legend(orient="top")))
+                                  legend=alt.Legend(orient="top", labelLimit=420)))
     dots = alt.Chart(points).mark_circle(size=220, color=PALETTE["blue"], opacity=1).encode(
         x=x, y=y, tooltip=[alt.Tooltip("batch:Q", title=labels["batch"]),
                            alt.Tooltip("steps:Q", title=labels["x"], format=",.0f"),
