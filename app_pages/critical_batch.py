@@ -108,7 +108,7 @@ layout.download(tables.steps_to_target(a.shown, target, fit, not fixed), "steps_
 st.subheader(t("crit.tradeoff.title"))
 if fit is not None and tuned:
     curve = pd.DataFrame([{"steps": fit.steps(b), "examples": fit.examples(b)} for b in
-                          [2 ** (k / 4) for k in range(0, 61)]])
+                          [2 ** (k / 4) for k in range(8, 45)]])
     marks = pd.DataFrame([
         {"steps": 2 * fit.s_min, "examples": 2 * fit.e_min, "name": t("crit.mark.bcrit", b=num(fit.b_crit))},
     ])

@@ -81,7 +81,7 @@ def tradeoff_chart(points: pd.DataFrame, curve: pd.DataFrame, marks: pd.DataFram
         x=x, y=y, text=alt.Text("batch:Q", format="d"))
     mark_dots = alt.Chart(marks).mark_point(shape="diamond", size=260, filled=True, color=PALETTE["vermillion"]).encode(
         x=x, y=y, tooltip=[alt.Tooltip("name:N", title=" ")])
-    mark_text = alt.Chart(marks).mark_text(align="left", dx=10, dy=12, fontSize=FONT_SIZE - 3, fontWeight="bold",
+    mark_text = alt.Chart(marks).mark_text(align="right", dx=-12, dy=18, fontSize=FONT_SIZE - 3, fontWeight="bold",
                                            color=PALETTE["vermillion"]).encode(x=x, y=y, text="name:N")
     return style(alt.layer(fit, dots, text, mark_dots, mark_text), height)
 
