@@ -93,7 +93,8 @@ STRINGS: dict[str, str] = {
     "crit.noise.caption_missed": "At initialisation B_simple = {init} (two-batch estimate: {init_est}). The "
     "measuring run does not reach validation loss {target}; its last checkpoint gives B_simple = {at} "
     "(estimate: {at_est}).",
-    "crit.predict.caption": "The dashed orange line is S_min(1 + B_noise/B) with the fitted S_min = {s_min} and "
+    "crit.predict.caption": "The black dashed line (\"predicted\") is S_min(1 + B_noise/B) with the fitted "
+    "S_min = {s_min} and "
     "B_noise = {b_noise} measured above, not fitted: on average it is {error} % away from the measured steps.",
     "crit.budget.title": "4. A budget of epochs is not a target",
     "crit.budget.intro": "The notes (and the trade-offs page) compare batch sizes after the **same number of "

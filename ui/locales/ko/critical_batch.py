@@ -89,7 +89,7 @@ STRINGS: dict[str, str] = {
     "(추정: {at_est})이고, 위의 스텝 수로 맞춘 B_crit는 {b_crit}입니다.",
     "crit.noise.caption_missed": "초기화 직후 B_simple = {init}(두 배치 추정: {init_est})입니다. 측정용 실행은 "
     "검증 손실 {target}에 닿지 못했고, 마지막 측정에서 B_simple = {at}(추정: {at_est})입니다.",
-    "crit.predict.caption": "주황색 점선은 S_min(1 + B_noise/B)입니다. S_min = {s_min}은 맞춘 값이고 "
+    "crit.predict.caption": "검은 점선('예측')은 S_min(1 + B_noise/B)입니다. S_min = {s_min}은 맞춘 값이고 "
     "B_noise = {b_noise}는 위에서 잰 값(맞추지 않음)입니다. 잰 스텝 수와 평균 {error} % 차이가 납니다.",
     "crit.budget.title": "4. 에포크 예산은 목표가 아니다",
     "crit.budget.intro": "노트(그리고 트레이드오프 페이지)는 배치 크기를 **같은 에포크 수**로 비교합니다. 그러면 "
