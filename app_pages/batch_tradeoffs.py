@@ -8,7 +8,7 @@ import streamlit as st
 from ebcore import tables
 from ebcore import tradeoffs as tr
 from ebcore.tradeoffs_guides import GUIDES, dataset_guide
-from ui import layout, present, runs, urlstate
+from ui import critical_note, layout, present, runs, urlstate
 from ui.charts.draw import draw
 from ui.charts.tradeoffs import guides_chart, loss_curves_chart, noise_chart, sweep_chart
 from ui.i18n import t
@@ -70,6 +70,7 @@ else:
     })
     st.caption(t("trade.table.caption", small=small.batch, large=large.batch, n=tr.SWEEP_TRAIN,
                  val=f"{tr.SWEEP_VAL:,}", machine=tr.machine()))
+    critical_note.show()  # when "large batches train faster" and "small batches generalise better" hold
 
 # --- gradient noise and memory ---
 st.subheader(t("trade.noise.title"))

@@ -85,6 +85,7 @@ DOWNLOADS = {
     "batch_tradeoffs": {"gradient_noise", "batch_sweep", "seed_experiment"},
     "batchnorm_last_batch": {"batchnorm_steps", "batchnorm_accuracy"},
     "epochs_early_stopping": {"curve_fit", "curve_losses", "early_stopping", "keras_log"},
+    "critical_batch": {"steps_to_target", "critical_batch_runs", "noise_scale", "epoch_budget"},
 }
 
 
@@ -97,7 +98,7 @@ def test_every_chart_with_a_run_offers_its_data_as_csv(page, lang):
 
 
 def test_warm_up_leaves_every_default_lesson_and_preset_run_cached(monkeypatch):
-    from ebcore import batchnorm, exam, overfit, tradeoffs
+    from ebcore import batchnorm, critical_batch, exam, overfit, tradeoffs
     from ui import warmup
 
     warmup.default_runs()
@@ -110,7 +111,8 @@ def test_warm_up_leaves_every_default_lesson_and_preset_run_cached(monkeypatch):
     for module, name in ((exam, "sit"), (exam, "first_sitting_study"), (tradeoffs, "sweep_run"),
                          (tradeoffs, "seed_experiment"), (tradeoffs, "gradient_noise"), (batchnorm, "compare"),
                          (batchnorm, "batch_stat_spread"), (batchnorm, "single_sample_error"),
-                         (overfit, "train_curve"), (overfit, "keras_log_run")):
+                         (overfit, "train_curve"), (overfit, "keras_log_run"), (critical_batch, "run_batch"),
+                         (critical_batch, "noise_run")):
         monkeypatch.setattr(module, name, no_training)
     for page in DOWNLOADS:
         assert_clean(run_app(page))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import torch
 
 from ebcore import batchnorm as bn
+from ebcore import critical_batch as cb
 from ebcore import exam, overfit
 from ebcore import tradeoffs as tr
 
@@ -64,3 +65,13 @@ def log_run(n: int, batch: int, epochs: int, progress: Progress) -> overfit.Kera
                                                                          "val_accuracy")])
 
     return overfit.keras_log_run(n, batch, epochs, on_history=on_epoch)
+
+
+def critical_batch(seed: int, batch: int, progress: Progress) -> list[cb.Trial]:
+    """The critical-batch page's learning-rate grid at one batch size."""
+    return cb.run_batch(cb.Settings(seed=seed), batch, on_progress=progress)
+
+
+def critical_noise(seed: int) -> list[cb.NoiseCheckpoint]:
+    """The gradient noise scale along one run of the critical-batch page."""
+    return cb.noise_run(seed)

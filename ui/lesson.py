@@ -32,6 +32,7 @@ STEPS: tuple[Step, ...] = (
     Step("updates_axis", "batch_tradeoffs", {"bmin": "16", "bmax": "128", "epochs": "15", "x": "updates"}, 3),
     Step("scaling", "batch_tradeoffs", {"bmin": "8", "bmax": "256", "epochs": "15", "scale": "true",
                                         "warmup": "true"}, 4),
+    Step("critical", "critical_batch", {"target": "0.35", "fixed": "false"}, 6),
     Step("bn_last6", "batchnorm_last_batch", {"n": "1206", "batch": "300"}, 5),
     Step("bn_crash", "batchnorm_last_batch", {"n": "1201", "batch": "300"}, 3),
     Step("overfit", "epochs_early_stopping", {"epoch": "150"}, 4),

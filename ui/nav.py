@@ -33,6 +33,7 @@ LESSON: tuple[PageSpec, ...] = (
     PageSpec("app_pages/calculator.py", "", "nav.calculator", ":material/calculate:"),
     PageSpec("app_pages/exam_analogy.py", "exam_analogy", "nav.exam", ":material/quiz:"),
     PageSpec("app_pages/batch_tradeoffs.py", "batch_tradeoffs", "nav.tradeoffs", ":material/balance:"),
+    PageSpec("app_pages/critical_batch.py", "critical_batch", "nav.critical", ":material/speed:"),
     PageSpec("app_pages/batchnorm_last_batch.py", "batchnorm_last_batch", "nav.batchnorm", ":material/warning:"),
     PageSpec("app_pages/epochs_early_stopping.py", "epochs_early_stopping", "nav.epochs", ":material/trending_down:"),
 )

@@ -8,6 +8,7 @@ breaks links teachers have shared: add keys, never rename them.
 from __future__ import annotations
 
 from ebcore import batchnorm as bn
+from ebcore import critical_batch as cb
 from ebcore import exam, overfit
 from ebcore import tradeoffs as tr
 from ui.urlstate import BoolParam, ChoiceParam, IntParam, Param
@@ -101,6 +102,23 @@ class Epochs:
     ALL: tuple[Param, ...] = (POINTS, SEED, EPOCH, PATIENCE, MIN_DELTA, RESTORE, LOG_N, LOG_BATCH, LOG_EPOCHS)
 
 
+class CriticalBatch:
+    """How big can a batch get: the target, tuned or one learning rate, the epoch budget, the seed."""
+
+    TARGET = ChoiceParam("target", "0.35", tuple(f"{v:g}" for v in cb.TARGETS))
+    FIXED = BoolParam("fixed", False)
+    LR = ChoiceParam("lr", "0.05", tuple(f"{v:g}" for v in cb.LR_GRID))
+    BUDGET = IntParam("budget", 2, 1, cb.max_budget_epochs())
+    SEED = IntParam("seed", 0, 0, 9)
+    ALL: tuple[Param, ...] = (TARGET, FIXED, LR, BUDGET, SEED)
+    PRESETS: dict[str, dict[str, object]] = {
+        "tuned": {"target": "0.35", "fixed": False},
+        "untuned": {"target": "0.35", "fixed": True, "lr": "0.05"},
+        "close": {"target": "0.32", "fixed": False},
+        "loose": {"target": "0.5", "fixed": False},
+    }
+
+
 # By page URL path, for the lesson plan and the tests.
 BY_PAGE: dict[str, tuple[Param, ...]] = {
     "": Calculator.ALL,
@@ -108,12 +126,14 @@ BY_PAGE: dict[str, tuple[Param, ...]] = {
     "batch_tradeoffs": Tradeoffs.ALL,
     "batchnorm_last_batch": BatchNorm.ALL,
     "epochs_early_stopping": Epochs.ALL,
+    "critical_batch": CriticalBatch.ALL,
 }
 # The ready-made settings a page's buttons set (widget values), by page URL path: the warm-up computes them.
 PRESETS_BY_PAGE: dict[str, dict[str, dict[str, object]]] = {
     "exam_analogy": Exam.PRESETS,
     "batch_tradeoffs": Tradeoffs.PRESETS,
     "batchnorm_last_batch": BatchNorm.PRESETS,
+    "critical_batch": CriticalBatch.PRESETS,
 }
 # Every page's keys (not the shell's: language and presentation mode stay as the session moves on).
 PAGE_KEYS: frozenset[str] = frozenset(p.key for params in BY_PAGE.values() for p in params)

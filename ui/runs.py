@@ -17,6 +17,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ebcore import batchnorm as bn
+from ebcore import critical_batch as cb
 from ebcore import exam, overfit
 from ebcore import tradeoffs as tr
 from ebcore.overfit import log_lines
@@ -123,3 +124,29 @@ def log_run_full(n: int, batch: int, _label: str = "") -> overfit.KerasLogRun:
     if live is not None:
         live.empty()
     return run
+
+
+def critical_trials(seed: int, label: str = "") -> list[cb.Trial]:
+    """The critical-batch experiment: every learning rate of the grid at every batch size, one cached
+    ``fit_many`` per batch size; one progress bar, in steps, across the sizes that train."""
+    settings = cb.Settings(seed=seed)
+    return [t for b, start, share in cb.plan(settings) for t in critical_batch(seed, b, label, (start, share))]
+
+
+@st.cache_data(max_entries=96, show_spinner=False)
+def critical_batch(seed: int, batch: int, _label: str = "", _span: tuple[float, float] = (0.0, 1.0)) -> list[cb.Trial]:
+    """The learning-rate grid at one batch size of the critical-batch experiment; its bar fills ``_span``."""
+    start, share = _span
+    with progress_bar(_label) as update:
+        return worker.run("ui.jobs:critical_batch", seed, batch, progress=lambda f: update(start + share * f),
+                          progress_kw="progress")
+
+
+@st.cache_data(max_entries=10, show_spinner=False)
+def critical_noise(seed: int, _label: str = "") -> list[cb.NoiseCheckpoint]:
+    """The gradient noise scale along one run (exact and two-batch), at initialisation and every epoch."""
+    with progress_bar(_label) as update:
+        update(0.0)
+        points = worker.run("ui.jobs:critical_noise", seed)
+        update(1.0)
+        return points

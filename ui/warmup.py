@@ -21,7 +21,7 @@ import streamlit as st
 from ebcore import batchnorm as bn
 from ebcore import tradeoffs as tr
 from ui import lesson, progress, runs, worker
-from ui.params import BY_PAGE, PRESETS_BY_PAGE, BatchNorm, Epochs, Exam, Tradeoffs
+from ui.params import BY_PAGE, PRESETS_BY_PAGE, BatchNorm, CriticalBatch, Epochs, Exam, Tradeoffs
 from ui.urlstate import Param
 
 
@@ -69,6 +69,10 @@ def page_runs(page: str, values: Mapping[str, Any] | None = None) -> None:
         runs.sweep(settings_)
         runs.noise_curve(settings_.seed)
         runs.seed_runs(v(Tradeoffs.SEEDS))
+        runs.critical_trials(CriticalBatch.SEED.default)  # the claims' conditions (ui.critical_note)
+    elif page == "critical_batch":
+        runs.critical_trials(v(CriticalBatch.SEED))
+        runs.critical_noise(v(CriticalBatch.SEED))
 
 
 def default_runs() -> None:

@@ -1,0 +1,172 @@
+"""How big can a batch get? Steps to a target against batch size, the critical batch and the noise scale.
+Reads widgets, asks ebcore (through the caches in ui.runs), draws."""
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from ebcore import critical_batch as cb
+from ebcore import critical_tables as tables
+from ebcore import scaling
+from ebcore.calc import loader_length
+from ui import layout, present, runs, urlstate
+from ui.charts.critical_batch import budget_chart, noise_chart, steps_chart, tradeoff_chart
+from ui.charts.draw import draw
+from ui.i18n import t
+from ui.params import CriticalBatch
+
+P = CriticalBatch
+urlstate.guard(P.ALL)
+
+
+def num(value: float) -> str:
+    """A step or sample count as shown: whole numbers with thousands separators (∞ for no gradient left)."""
+    return f"{value:,.0f}" if math.isfinite(value) else "∞"
+
+
+def times(ratio: float) -> str:
+    """A ratio as shown next to "×" or "배": one decimal."""
+    return f"{ratio:,.1f}"
+
+
+share = layout.header("crit")
+layout.presets("crit", P.PRESETS)
+c1, c2 = st.columns([3, 2])
+target = float(urlstate.choice(P.TARGET, t("crit.target"), t("crit.target.help", floor=f"{cb.NOISE_FLOOR:g}"), c1))
+seed = urlstate.slider(P.SEED, t("crit.seed"), t("crit.seed.help"), c2)
+c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
+fixed = urlstate.toggle(P.FIXED, t("crit.fixed"), t("crit.fixed.help"), c1)
+lr = float(urlstate.choice(P.LR, t("crit.lr"), t("crit.lr.help"), c2))
+settings = cb.Settings(seed=seed)
+trials = runs.critical_trials(seed, t("crit.running", runs=len(cb.BATCHES) * len(settings.lrs),
+                                      steps=num(cb.total_steps(settings))))
+layout.share_button(share)
+a = cb.analyse(trials, target, lr if fixed else None)
+fit = a.fit
+labels_region = {r: t(f"crit.region.{r.value}") for r in scaling.Region}
+
+# --- 1. steps to the target ---
+st.subheader(t("crit.steps.title"))
+shown = [p for p in a.shown if p.steps is not None]
+tuned = [p for p in a.tuned if p.steps is not None]
+main_series = t("crit.series.fixed", lr=f"{lr:g}") if fixed else t("crit.series.tuned")
+points = [{"batch": p.batch, "steps": p.steps, "lr": p.lr, "series": main_series} for p in shown]
+if fixed:
+    points += [{"batch": p.batch, "steps": p.steps, "lr": p.lr, "series": t("crit.series.tuned_ghost")} for p in tuned]
+lines: list[dict] = []
+regions = pd.DataFrame(columns=["low", "high", "name"])
+if fit is not None:
+    grid = [2 ** (k / 4) for k in range(12, 41)]
+    lines += [{"batch": b, "steps": fit.steps(b), "series": t("crit.series.fit")} for b in grid]
+    low, high = scaling.region_bounds(fit.b_crit)
+    regions = pd.DataFrame([
+        {"low": 1.0, "high": low, "name": labels_region[scaling.Region.PERFECT]},
+        {"low": low, "high": high, "name": labels_region[scaling.Region.DIMINISHING]},
+        {"low": high, "high": 1e5, "name": labels_region[scaling.Region.MAXIMAL]},
+    ])
+if shown:
+    first = shown[0]
+    lines += [{"batch": b, "steps": s, "series": t("crit.series.perfect", b=first.batch)}
+              for b, s in scaling.perfect_scaling(first.batch, first.steps, [p.batch for p in a.shown])]
+steps_labels = {"x": t("crit.steps.x"), "y": t("crit.steps.y"), "lr": t("crit.steps.lr")}
+if points:
+    draw(steps_chart, pd.DataFrame(points), pd.DataFrame(lines, columns=["batch", "steps", "series"]), regions,
+         steps_labels)
+missed = [p.batch for p in a.shown if p.steps is None]
+if missed:
+    st.warning(t("crit.steps.not_reached", batches=", ".join(map(str, missed))))
+if fit is None:
+    st.warning(t("crit.fit.none"))
+else:
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("crit.metric.bcrit"), num(fit.b_crit))
+    m2.metric(t("crit.metric.smin"), num(fit.s_min))
+    m3.metric(t("crit.metric.emin"), num(fit.e_min))
+    if len(tuned) >= 2:
+        b0, b1 = tuned[0], tuned[-1]
+        low, high = scaling.region_bounds(fit.b_crit)
+        st.caption(t("crit.steps.caption", lrs=len(settings.lrs), grid=", ".join(f"{v:g}" for v in settings.lrs),
+                     b0=b0.batch, b1=b1.batch, bratio=b1.batch // b0.batch, sratio=times(b0.steps / b1.steps),
+                     s0=num(b0.steps), s1=num(b1.steps), low=num(low), high=num(high)))
+if fixed and shown and tuned:
+    big, best = a.shown[-1], a.tuned[-1]
+    if big.steps is not None and best.steps is not None:
+        st.caption(t("crit.steps.caption_fixed", lr=f"{lr:g}", b1=big.batch, s1=num(big.steps), t1=num(best.steps),
+                     ratio=times(big.steps / best.steps)))
+none = t("crit.table.none")
+st.dataframe(pd.DataFrame({
+    t("crit.table.batch"): [p.batch for p in a.shown],
+    t("crit.table.lr"): [f"{p.lr:g}" for p in a.shown],
+    t("crit.table.steps"): [num(p.steps) if p.steps is not None else none for p in a.shown],
+    t("crit.table.examples"): [num(p.examples) if p.examples is not None else none for p in a.shown],
+    t("crit.table.region"): [labels_region[scaling.region(p.batch, fit.b_crit)] if fit else "–" for p in a.shown],
+}), hide_index=True, width="stretch")
+layout.download(tables.steps_to_target(a.shown, target, fit, not fixed), "steps_to_target")
+
+# --- 2. samples to the target: the S–E trade-off ---
+st.subheader(t("crit.tradeoff.title"))
+if fit is not None and tuned:
+    curve = pd.DataFrame([{"steps": fit.steps(b), "examples": fit.examples(b)} for b in
+                          [2 ** (k / 4) for k in range(8, 45)]])
+    marks = pd.DataFrame([
+        {"steps": 2 * fit.s_min, "examples": 2 * fit.e_min, "name": t("crit.mark.bcrit", b=num(fit.b_crit))},
+    ])
+    draw(tradeoff_chart, pd.DataFrame([{"batch": p.batch, "steps": p.steps, "examples": p.examples} for p in tuned]),
+         curve, marks, {"x": t("crit.tradeoff.x"), "y": t("crit.tradeoff.y"), "batch": t("crit.tradeoff.batch"),
+                        "fit": t("crit.tradeoff.fit")})
+    st.caption(t("crit.tradeoff.caption", s_min=num(fit.s_min), e_min=num(fit.e_min), b_crit=num(fit.b_crit),
+                 n=num(cb.N_TRAIN)))
+else:
+    st.warning(t("crit.fit.none"))
+layout.download(tables.trials(trials), "critical_batch_runs")
+
+# --- 3. the noise scale ---
+st.subheader(t("crit.noise.title"))
+present.explain(t("crit.noise.intro", small=cb.TWO_BATCH[0], big=cb.TWO_BATCH[1]))
+noise = runs.critical_noise(seed, t("crit.noise_running"))
+exact, estimate = t("crit.noise.exact"), t("crit.noise.two_batch", draws=cb.TWO_BATCH_DRAWS)
+rows = pd.DataFrame([{"step": p.step, "b_simple": p.exact.b_simple, "series": exact} for p in noise]
+                    + [{"step": p.step, "b_simple": p.estimate.b_simple, "series": estimate} for p in noise])
+rows = rows[rows["b_simple"].map(math.isfinite)]
+draw(noise_chart, rows, None if fit is None else fit.b_crit,
+     {"x": t("crit.noise.x", b=cb.NOISE_BATCH, lr=f"{cb.NOISE_LR:g}"), "y": t("crit.noise.y"),
+      "b_crit": t("crit.noise.bcrit", b=num(fit.b_crit)) if fit else ""})
+at = cb.noise_at(noise, target)
+values = {"init": num(noise[0].exact.b_simple), "init_est": num(noise[0].estimate.b_simple), "target": f"{target:g}",
+          "at": num(at.exact.b_simple), "at_est": num(at.estimate.b_simple)}
+if at.val_loss <= target:
+    st.caption(t("crit.noise.caption", step=num(at.step), b_crit=num(fit.b_crit) if fit else "–", **values))
+else:
+    st.caption(t("crit.noise.caption_missed", **values))
+layout.download(tables.noise_scale(noise), "noise_scale")
+if fit is not None and tuned:
+    b_noise = at.exact.b_simple
+    predicted = [{"batch": b, "steps": fit.s_min * (1 + b_noise / b),
+                  "series": t("crit.series.predicted", b=num(b_noise))} for b in [2 ** (k / 4) for k in range(12, 41)]]
+    fitted = [{"batch": b, "steps": fit.steps(b), "series": t("crit.series.fit")} for b in
+              [2 ** (k / 4) for k in range(12, 41)]]
+    draw(steps_chart, pd.DataFrame([{"batch": p.batch, "steps": p.steps, "lr": p.lr, "series": t("crit.series.tuned")}
+                                    for p in tuned]),
+         pd.DataFrame(fitted + predicted), pd.DataFrame(columns=["low", "high", "name"]), steps_labels)
+    error = cb.prediction_error(tuned, fit.s_min, b_noise)
+    st.caption(t("crit.predict.caption", s_min=num(fit.s_min), b_noise=num(b_noise), error=f"{100 * error:.0f}"))
+
+# --- 4. a budget of epochs is not a target ---
+st.subheader(t("crit.budget.title"))
+present.explain(t("crit.budget.intro"))
+budget = urlstate.slider(P.BUDGET, t("crit.budget"), t("crit.budget.help", n=num(cb.N_TRAIN)))
+after = cb.epoch_budget(trials, budget, lr if fixed else None)
+draw(budget_chart, pd.DataFrame([{"batch": b, "lr": r, "loss": v} for b, r, v in after]), target,
+     {"x": t("crit.budget.x"), "y": t("crit.budget.y"), "lr": t("crit.steps.lr"),
+      "target": t("crit.budget.target", target=f"{target:g}")})
+(b0, _, l0), (b1, _, l1) = after[0], after[-1]
+updates = {b: budget * loader_length(cb.N_TRAIN, b, False) for b in (b0, b1)}
+s_small, s_large = a.shown[0].steps, a.shown[-1].steps
+common = {"epochs": budget, "b0": b0, "b1": b1, "l0": f"{l0:.3f}", "l1": f"{l1:.3f}", "u0": num(updates[b0]),
+          "u1": num(updates[b1])}
+if s_small is not None and s_large is not None:
+    st.caption(t("crit.budget.caption", s0=num(s_small), s1=num(s_large), **common))
+else:
+    st.caption(t("crit.budget.caption_missed", **common))
+layout.download(tables.epoch_budget(after, budget), "epoch_budget")

@@ -1,0 +1,174 @@
+"""Steps to target, the best trial per batch size, the hyperbola fit and the regions, against brute force."""
+
+import math
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from ebcore import critical_batch as cb
+from ebcore import scaling
+from ebcore.train import TrainConfig, check_budget, fit
+
+# --- the earliest step on a recorded curve -------------------------------------------------------------
+
+losses = st.lists(st.floats(0.05, 5.0), min_size=1, max_size=12)
+
+
+def curve_at(steps, values, s: int) -> float:
+    """The recorded curve at integer step ``s``: log-linear between the two evaluations around it."""
+    if s == steps[0]:
+        return values[0]
+    points = list(zip(steps, values, strict=True))
+    for (s0, l0), (s1, l1) in zip(points, points[1:], strict=False):
+        if s0 <= s <= s1:
+            return math.exp(math.log(l0) + (math.log(l1) - math.log(l0)) * (s - s0) / (s1 - s0))
+    raise AssertionError("outside the curve")
+
+
+def reaches(steps, values, s: int, target: float) -> bool:
+    """Whether the recorded curve is at or below ``target`` at step ``s``: exactly at an evaluation,
+    within float round-off (1e-9 relative) between two."""
+    if s in steps:
+        return values[steps.index(s)] <= target
+    return curve_at(steps, values, s) <= target * (1 + 1e-9)
+
+
+# Derandomized: the same examples on every run (a property test must not be flaky).
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(values=losses, per_epoch=st.integers(1, 64), target=st.floats(0.05, 5.0))
+def test_steps_to_target_against_a_search_of_every_step(values, per_epoch, target):
+    steps = [e * per_epoch for e in range(len(values))]
+    got = cb.steps_to_target(steps, values, target)
+    # A plain search over every integer step of the recorded curve.
+    first = next((s for s in range(steps[-1] + 1) if reaches(steps, values, s, target)), None)
+    if first is None:
+        assert got is None
+        return
+    assert got is not None and got <= first + 1e-6
+    assert math.ceil(got - 1e-6) == first  # no earlier whole step reaches it
+
+
+def test_steps_to_target_reads_exact_points_and_stops_at_divergence():
+    assert cb.steps_to_target([0, 10, 20], [1.0, 0.5, 0.25], 0.5) == pytest.approx(10)
+    assert cb.steps_to_target([0, 10, 20], [1.0, 0.5, 0.25], math.sqrt(0.5)) == pytest.approx(5)
+    assert cb.steps_to_target([0, 10, 20], [0.2, 0.5, 0.25], 0.3) == 0
+    assert cb.steps_to_target([0, 10, 20], [1.0, math.nan, 0.1], 0.3) is None
+    assert cb.steps_to_target([0, 10], [1.0, 0.9], 0.3) is None
+
+
+def trial(batch, lr, values, per_epoch=4):
+    return cb.Trial(batch, lr, tuple(e * per_epoch for e in range(len(values))), tuple(values), False)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
+@given(grid=st.lists(st.lists(losses, min_size=2, max_size=2), min_size=1, max_size=3), target=st.floats(0.1, 2))
+def test_best_per_batch_is_the_fewest_steps_of_its_trials(grid, target):
+    trials = [trial(2**b, lr, values) for b, per_lr in enumerate(grid)
+              for lr, values in zip((0.1, 0.2), per_lr, strict=True)]
+    points = cb.best_per_batch(trials, target)
+    assert [p.batch for p in points] == sorted({t.batch for t in trials})
+    for p in points:
+        reached = [s for t in trials if t.batch == p.batch
+                   if (s := cb.steps_to_target(t.steps, t.val_loss, target)) is not None]
+        assert p.steps == (min(reached) if reached else None)
+        assert p.examples == (None if p.steps is None else p.steps * p.batch)
+    fixed = cb.best_per_batch(trials, target, lr=0.2)
+    assert all(p.lr == 0.2 for p in fixed)
+    pairs = zip(points, fixed, strict=True)
+    assert all(f.steps is None or (p.steps is not None and p.steps <= f.steps) for p, f in pairs)
+
+
+def test_epoch_budget_reads_the_loss_after_that_many_epochs():
+    trials = [trial(8, 0.1, [1, 0.8, 0.6]), trial(8, 0.2, [1, 0.7, math.nan]), trial(16, 0.1, [1, 0.9, 0.85])]
+    assert cb.epoch_budget(trials, 1) == [(8, 0.2, 0.7), (16, 0.1, 0.9)]
+    assert cb.epoch_budget(trials, 2) == [(8, 0.1, 0.6), (16, 0.1, 0.85)]
+    assert cb.epoch_budget(trials, 2, lr=0.1) == [(8, 0.1, 0.6), (16, 0.1, 0.85)]
+    with pytest.raises(ValueError):
+        cb.epoch_budget(trials, 3)
+
+
+# --- the hyperbola and the regions -------------------------------------------------------------------
+
+sizes = st.lists(st.integers(0, 12), min_size=2, max_size=9, unique=True).map(lambda ks: sorted(2**k for k in ks))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(s_min=st.floats(1, 1e4), e_min=st.floats(1, 1e6), batches=sizes)
+def test_fit_recovers_s_min_and_e_min_from_points_on_the_hyperbola(s_min, e_min, batches):
+    points = [(b, s_min + e_min / b) for b in batches]
+    got = scaling.fit(points)
+    assert got.s_min == pytest.approx(s_min, rel=1e-6)
+    assert got.e_min == pytest.approx(e_min, rel=1e-6)
+    assert got.b_crit == pytest.approx(e_min / s_min, rel=1e-6)
+    for b in batches:  # the model's identity: (S/S_min − 1)(E/E_min − 1) = 1
+        s, e = got.steps(b), got.examples(b)
+        assert (s / got.s_min - 1) * (e / got.e_min - 1) == pytest.approx(1, rel=1e-6)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
+@given(s_min=st.floats(10, 1e3), b_crit=st.floats(8, 512), seed=st.integers(0, 1000))
+def test_fit_of_noisy_points_lands_near_the_truth(s_min, b_crit, seed):
+    import random
+
+    rng = random.Random(seed)
+    batches = [2**k for k in range(0, 14)]
+    points = [(b, (s_min + s_min * b_crit / b) * math.exp(rng.gauss(0, 0.03))) for b in batches]
+    got = scaling.fit(points)
+    assert got.s_min == pytest.approx(s_min, rel=0.15)
+    assert got.b_crit == pytest.approx(b_crit, rel=0.3)
+
+
+def test_fit_refuses_what_it_cannot_fit():
+    with pytest.raises(ValueError):
+        scaling.fit([(8, 10.0)])
+    with pytest.raises(ValueError):
+        scaling.fit([(8, 10.0), (16, 20.0), (32, 40.0)])  # steps rising with the batch: E_min < 0
+
+
+@settings(derandomize=True, database=None)
+@given(b_crit=st.floats(1, 1e4), batch=st.floats(0.5, 1e5))
+def test_regions_follow_the_doubling_share_on_the_curve(b_crit, batch):
+    h = scaling.Hyperbola(s_min=50.0, e_min=50.0 * b_crit)
+    share = (h.steps(batch) - h.steps(2 * batch)) / (h.steps(batch) / 2)
+    assert scaling.doubling_share(batch, b_crit) == pytest.approx(share, rel=1e-9)
+    low, high = scaling.region_bounds(b_crit)
+    assume(min(abs(batch - low), abs(batch - high)) > 1e-6 * batch)
+    expected = "perfect" if batch < low else "maximal" if batch > high else "diminishing"
+    assert scaling.region(batch, b_crit).value == expected
+
+
+def test_perfect_scaling_line_halves_the_steps_per_doubling():
+    assert scaling.perfect_scaling(8, 400.0, [8, 16, 64]) == [(8, 400.0), (16, 200.0), (64, 50.0)]
+
+
+# --- the experiment itself ------------------------------------------------------------------------------
+
+
+def test_every_run_fits_the_trainer_budget_and_reaches_the_budget_epochs():
+    settings_ = cb.Settings()
+    for b in cb.BATCHES:
+        for lr in settings_.lrs:
+            check_budget(cb.N_TRAIN, settings_.config(b, lr), cb.N_VAL)
+        assert cb.epochs_for(b) >= cb.max_budget_epochs()
+    assert cb.BATCHES[-1] == cb.N_TRAIN
+
+
+def test_a_trial_is_the_plain_fit_of_its_config():
+    settings_ = cb.Settings(seed=3, lrs=(0.1, 0.2))
+    trials = cb.run_batch(settings_, 1024)
+    (X, y), val = cb.data(3)
+    for t in trials:
+        h = fit(cb.model(3), X, y, TrainConfig(epochs=cb.epochs_for(1024), batch_size=1024, lr=t.lr, seed=3),
+                validation_data=val)
+        assert t.val_loss[1:] == tuple(h.val_loss) and t.steps[1] == 1 and t.lr in (0.1, 0.2)
+    assert trials[0].val_loss[0] == trials[1].val_loss[0]  # same start
+
+
+def test_noise_checkpoints_start_at_initialisation_and_follow_each_epoch():
+    points = cb.noise_run(0)
+    per_epoch = cb.N_TRAIN // cb.NOISE_BATCH
+    assert [p.step for p in points] == [e * per_epoch for e in range(cb.NOISE_EPOCHS + 1)]
+    assert points[-1].train_loss < points[0].train_loss
+    assert all(p.exact.b_simple > 0 for p in points)
+    assert cb.noise_at(points, 100.0) is points[0] and cb.noise_at(points, 1e-9) is points[-1]

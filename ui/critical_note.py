@@ -1,0 +1,31 @@
+"""Under the trade-offs page's claims table: when "large batches train faster" and "small batches
+generalise better" hold, as the critical-batch page measured it at its default settings, with a link there."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ebcore import critical_batch as cb
+from ebcore import tradeoffs as tr
+from ui import nav, runs
+from ui.i18n import t
+from ui.params import CriticalBatch as P
+
+
+def show() -> None:
+    """Two conditions from the critical-batch runs (seed, target and learning rate at their defaults) and a link.
+
+    "Small batches generalise better" counts as refuted when, tuned, the largest batch's lowest validation
+    loss is within the trade-offs page's tolerance (``GAP_TOLERANCE``) of the smallest batch's."""
+    target, lr = float(P.TARGET.default), float(P.LR.default)
+    c = cb.claim_conditions(runs.critical_trials(P.SEED.default, t("crit.running", runs=len(cb.BATCHES) * len(
+        cb.LR_GRID), steps=f"{cb.total_steps(cb.Settings()):,}")), target, lr)
+    lines = [t("crit.claims.faster", target=f"{target:g}", high=f"{c.high:,.0f}", b_crit=f"{c.b_crit:,.0f}",
+               n=f"{cb.N_TRAIN:,}") if c.b_crit is not None else t("crit.claims.faster_none"),
+             t("crit.claims.generalise" if c.best_large <= c.best_small + tr.GAP_TOLERANCE else
+               "crit.claims.generalise_holds", small=f"{c.best_small:.3f}", b0=c.small, large=f"{c.best_large:.3f}",
+               b1=c.large, lr=f"{lr:g}", large_fixed=f"{c.large_fixed:.3f}")]
+    with st.container(border=True):
+        st.markdown(f"**{t('crit.claims.title')}**")
+        st.markdown("\n".join(f"- {line}" for line in lines))
+        nav.link("critical_batch", t("crit.claims.link"))

@@ -1,0 +1,133 @@
+"""The critical-batch page ("How big can a batch get?"), and its verdicts on the trade-offs page."""
+
+STRINGS: dict[str, str] = {
+    "nav.critical": "How big can a batch get?",
+    "crit.title": "How big can a batch get?",
+    "crit.intro": "A larger batch averages more samples into every weight update, so it should need **fewer "
+    "updates**. Does it, and up to where? Here every batch size from 8 to the whole training set trains with "
+    "several learning rates, and we count the **weight updates (steps) until the validation loss reaches a "
+    "target**. Researchers found three regions (Shallue et al., 2018): *perfect scaling* (twice the batch, half "
+    "the steps), *diminishing returns*, and *maximal data parallelism* (a bigger batch saves nothing). The "
+    "bend sits near the **critical batch size**, which the gradient noise predicts (McCandlish et al., 2018).",
+    "crit.presets": "Ready-made experiments",
+    "crit.preset.tuned": "Fair: tuned per size",
+    "crit.preset.tuned.help": "Every batch size gets its best learning rate from the grid.",
+    "crit.preset.untuned": "Unfair: one learning rate",
+    "crit.preset.untuned.help": "Every batch size uses learning rate 0.05, as when an experiment is tuned for "
+    "small batches only.",
+    "crit.preset.close": "Target close to the best",
+    "crit.preset.close.help": "Validation loss 0.32: the harder the target, the larger the critical batch.",
+    "crit.preset.loose": "Loose target",
+    "crit.preset.loose.help": "Validation loss 0.5: an easy target, reached early in training.",
+    "crit.target": "Target validation loss (MSE)",
+    "crit.target.help": "A run 'reaches the target' at the first step its validation loss is at or below this. "
+    "The best possible is about {floor} (the noise in the labels).",
+    "crit.fixed": "One learning rate for all sizes",
+    "crit.fixed.help": "Off: each batch size uses its best learning rate from the grid (a fair comparison). "
+    "On: every size uses the learning rate chosen next to it.",
+    "crit.lr": "That learning rate (SGD)",
+    "crit.lr.help": "Used for every batch size when the switch is on; one of the grid's rates.",
+    "crit.seed": "Seed",
+    "crit.seed.help": "Another seed draws other data, other starting weights and another shuffling order.",
+    "crit.running": "Training {runs} models ({steps} weight updates in total)…",
+    "crit.noise_running": "Measuring the gradient noise along one run…",
+    "crit.steps.title": "1. Steps to the target",
+    "crit.steps.x": "Batch size B",
+    "crit.steps.y": "Steps (weight updates) to the target",
+    "crit.steps.lr": "Learning rate",
+    "crit.series.tuned": "best learning rate per size",
+    "crit.series.fixed": "learning rate {lr} for all sizes",
+    "crit.series.tuned_ghost": "tuned per size (for comparison)",
+    "crit.series.fit": "fit: S_min + E_min/B",
+    "crit.series.perfect": "perfect scaling from B = {b}",
+    "crit.series.predicted": "predicted: S_min(1 + B_noise/B), B_noise = {b}",
+    "crit.region.perfect": "perfect scaling",
+    "crit.region.diminishing": "diminishing returns",
+    "crit.region.maximal": "maximal data parallelism",
+    "crit.metric.bcrit": "Critical batch B_crit",
+    "crit.metric.smin": "S_min (fewest steps)",
+    "crit.metric.emin": "E_min (fewest samples)",
+    "crit.steps.caption": "Each dot is the fastest of {lrs} learning rates ({grid}) at that batch size, read off "
+    "validation losses measured after every epoch (steps between two evaluations are interpolated). From B = "
+    "{b0} to B = {b1} the batch grew {bratio:,}×, the steps fell {sratio}× ({s0} → {s1}). On the fitted curve, "
+    "doubling the batch saves at least 80 % of the ideal halving below B ≈ {low}, and at most 20 % above "
+    "B ≈ {high}.",
+    "crit.steps.caption_fixed": "With learning rate {lr} for every size, B = {b1} needs {s1} steps where its "
+    "best learning rate needs {t1}: {ratio}× the steps. The grey dots are the tuned runs. An untuned comparison "
+    "makes large batches look far worse than they are.",
+    "crit.steps.not_reached": "Not reached within the runs: B = {batches}. These sizes are left out.",
+    "crit.fit.none": "Fewer than two batch sizes reached this target, or their steps do not fall with the batch "
+    "size: there is no curve to fit. Try a looser target.",
+    "crit.table.batch": "Batch size",
+    "crit.table.lr": "Learning rate",
+    "crit.table.steps": "Steps",
+    "crit.table.examples": "Samples (steps × B)",
+    "crit.table.region": "Region",
+    "crit.table.none": "not reached",
+    "crit.tradeoff.title": "2. Samples to the target: the steps–samples trade-off",
+    "crit.tradeoff.x": "Steps to the target",
+    "crit.tradeoff.y": "Training samples to the target",
+    "crit.tradeoff.batch": "Batch size",
+    "crit.tradeoff.fit": "(S/S_min − 1)(E/E_min − 1) = 1",
+    "crit.tradeoff.caption": "Small batches use few samples but many steps; large batches few steps but many "
+    "samples. The fitted hyperbola has S_min = {s_min} steps (the fewest any batch needs) and E_min = {e_min} "
+    "samples (the fewest any batch needs), so B_crit = E_min/S_min = {b_crit}. At B_crit a run needs twice the "
+    "fewest steps and twice the fewest samples (the diamond). Our training set has {n} samples.",
+    "crit.mark.smin": "S_min",
+    "crit.mark.emin": "E_min",
+    "crit.mark.bcrit": "B_crit ≈ {b}",
+    "crit.noise.title": "3. The gradient noise scale predicts the bend",
+    "crit.noise.intro": "At fixed weights, how noisy is a batch gradient? The simple noise scale "
+    "B_simple = tr(Σ)/|G|² compares the spread of the samples' gradients, tr(Σ), with the true gradient, |G|²: "
+    "a batch of B_simple samples is as noisy as it is informative. We compute every sample's gradient exactly, "
+    "and estimate the same number from only two batch gradients (sizes {small} and {big}), as a data-parallel "
+    "job could.",
+    "crit.noise.x": "Steps of the measuring run (batch {b}, learning rate {lr})",
+    "crit.noise.y": "Noise scale B_simple (samples)",
+    "crit.noise.exact": "exact (every sample's gradient)",
+    "crit.noise.two_batch": "two-batch estimate ({draws} pairs)",
+    "crit.noise.bcrit": "fitted B_crit = {b}",
+    "crit.noise.caption": "At initialisation B_simple = {init} (two-batch estimate: {init_est}). The noise "
+    "grows as the loss falls: where the measuring run first reaches validation loss {target} (step {step}), "
+    "B_simple = {at} (estimate: {at_est}), against B_crit = {b_crit} fitted from the steps above.",
+    "crit.noise.caption_missed": "At initialisation B_simple = {init} (two-batch estimate: {init_est}). The "
+    "measuring run does not reach validation loss {target}; its last checkpoint gives B_simple = {at} "
+    "(estimate: {at_est}).",
+    "crit.predict.caption": "The black dashed line (\"predicted\") is S_min(1 + B_noise/B) with the fitted "
+    "S_min = {s_min} and "
+    "B_noise = {b_noise} measured above, not fitted: on average it is {error} % away from the measured steps.",
+    "crit.budget.title": "4. A budget of epochs is not a target",
+    "crit.budget.intro": "The notes (and the trade-offs page) compare batch sizes after the **same number of "
+    "epochs**. Then a batch twice as big makes half the weight updates, so large batches lose by design: "
+    "such a comparison only probes the perfect-scaling region (Google's Deep Learning Tuning Playbook).",
+    "crit.budget": "Epoch budget",
+    "crit.budget.help": "Every batch size trains this many passes over the {n} training samples.",
+    "crit.budget.x": "Batch size B",
+    "crit.budget.y": "Validation loss after the budget",
+    "crit.budget.target": "target {target}",
+    "crit.budget.caption": "After {epochs} epoch(s), B = {b0} reaches validation loss {l0} with {u0} updates "
+    "and B = {b1} only {l1} with {u1} updates. Counted in steps to the target instead, B = {b1} needs {s1} "
+    "steps and B = {b0} needs {s0}.",
+    "crit.budget.caption_missed": "After {epochs} epoch(s), B = {b0} reaches validation loss {l0} with {u0} "
+    "updates and B = {b1} only {l1} with {u1} updates.",
+    # The trade-offs page's claims table, with the conditions measured here.
+    "crit.claims.title": "When do these two claims hold? Measured on the page *How big can a batch get?*",
+    "crit.claims.faster": "**Large batches train faster** holds in steps only below the critical batch: "
+    "there, doubling the batch nearly halves the weight updates to validation loss {target}; above B ≈ "
+    "{high} it saves almost none (B_crit ≈ {b_crit}, batch sizes 8–{n}, learning rate tuned per size).",
+    "crit.claims.faster_none": "**Large batches train faster**: measure where doubling the batch stops saving "
+    "weight updates.",
+    "crit.claims.generalise": "**Small batches generalise better** holds only when the comparison is unfair: "
+    "with the learning rate tuned per size the lowest validation loss was {small} at B = {b0} and {large} at "
+    "B = {b1}; at one learning rate ({lr}) for all sizes B = {b1} reached only {large_fixed}.",
+    "crit.claims.generalise_holds": "**Small batches generalise better** held here even with the learning rate "
+    "tuned per size: the lowest validation loss was {small} at B = {b0} and {large} at B = {b1} (at one learning "
+    "rate, {lr}, B = {b1} reached {large_fixed}).",
+    "crit.claims.link": "Open the measurements",
+    # The lesson plan's step on this page.
+    "lesson.critical.title": "How big can a batch get?",
+    "lesson.critical.show": "Steps to a validation target for batch sizes 8 to 1,024, each with its best "
+    "learning rate: the steps halve at first, then stop falling. Switch on one learning rate for all sizes "
+    "and watch the large batches fall behind.",
+    "lesson.critical.ask": "From which batch size on does doubling the batch stop saving steps?",
+}
