@@ -309,6 +309,16 @@ class SweepSettings:
         """These settings narrowed to the single batch size ``batch`` (the key of one run of the sweep)."""
         return replace(self, b_min=batch, b_max=batch)
 
+    def trained_epochs(self) -> int:
+        """Epochs a run of these settings trains: the slider's end, of which fewer epochs are the start
+        (constant rate, same shuffles) — unless a warm-up shorter than its 3 epochs makes the schedule
+        depend on the total."""
+        return self.epochs if self.warmup and self.epochs < WARMUP_EPOCHS else SWEEP_MAX_EPOCHS
+
+    def training(self, batch: int) -> SweepSettings:
+        """The run that serves batch size ``batch`` of these settings: narrowed to it, at ``trained_epochs``."""
+        return replace(self, b_min=batch, b_max=batch, epochs=self.trained_epochs())
+
     def config(self, batch: int) -> TrainConfig:
         """The trainer configuration for one batch size of this sweep."""
         return TrainConfig(
@@ -361,6 +371,22 @@ class SweepRun:
     act_bytes: int
     bn_mean_error: float
     diverged: bool
+    train_eval: tuple[float, ...] = ()
+    """Eval-mode loss on the whole training set after each epoch (``final_train`` is the last)."""
+    epoch_times: tuple[float, ...] = ()
+    """Measured wall seconds of each epoch."""
+
+    def prefix(self, epochs: int) -> SweepRun:
+        """This run cut after ``epochs`` epochs: what a run of that many epochs measures (its final
+        losses are those after epoch ``epochs``, its time the median over those epochs)."""
+        if not 1 <= epochs <= len(self.val_loss):
+            raise ValueError(f"epochs must be from 1 to {len(self.val_loss)}, got {epochs}")
+        train, val = self.train_eval[epochs - 1], self.val_loss[epochs - 1]
+        times = sorted(self.epoch_times[:epochs])
+        return replace(self, epoch_loss=self.epoch_loss[:epochs], val_loss=self.val_loss[:epochs],
+                       final_train=train, final_val=val, gap=val - train, seconds_per_epoch=times[len(times) // 2],
+                       diverged=not all(math.isfinite(v) for v in self.epoch_loss[:epochs]) or not math.isfinite(val),
+                       train_eval=self.train_eval[:epochs], epoch_times=self.epoch_times[:epochs])
 
 
 def batch_mean_error(X: Tensor, batch: int, draws: int = 256, seed: int = 0) -> float:
@@ -392,14 +418,15 @@ def run_sweep(settings: SweepSettings, on_progress: Progress | None = None) -> l
             if on_progress is not None:
                 on_progress(_start + _share * fraction)
 
-        runs.append(sweep_run(settings, b, on_progress=report))
+        runs.append(sweep_run(settings.training(b), b, on_progress=report).prefix(settings.epochs))
     return runs
 
 
 def sweep_plan(settings: SweepSettings) -> list[tuple[int, float, float]]:
-    """Per batch size of the sweep: (batch, start, share), its steps' place in the whole sweep's as
-    fractions (for one progress bar across the runs). Raises ``ValueError`` if any run is over budget."""
-    steps = [sweep_steps(settings.only(b)) for b in settings.batch_sizes()]
+    """Per batch size of the sweep: (batch, start, share), the steps of the run that serves it
+    (``settings.training(batch)``) as fractions of the whole sweep's (one progress bar across the runs).
+    Raises ``ValueError`` if any run is over budget."""
+    steps = [sweep_steps(settings.training(b)) for b in settings.batch_sizes()]
     total, done, plan = sum(steps), 0, []
     for b, n in zip(settings.batch_sizes(), steps, strict=True):
         plan.append((b, done / total, n / total))
@@ -408,9 +435,10 @@ def sweep_plan(settings: SweepSettings) -> list[tuple[int, float, float]]:
 
 
 def sweep_run(settings: SweepSettings, batch: int, on_progress: Progress | None = None) -> SweepRun:
-    """One batch size of the sweep: the same run whatever range it is part of (``settings.b_min``/``b_max``
-    are ignored), so a cache of runs per batch size serves every range. ``on_progress(fraction)`` reports
-    this run's finished steps over its total."""
+    """One batch size of the sweep, ``settings.epochs`` epochs: the same run whatever range it is part of
+    (``settings.b_min``/``b_max`` are ignored), so a cache of runs per batch size serves every range, and
+    its ``prefix`` serves every shorter epoch count. ``on_progress(fraction)`` reports this run's
+    finished epochs over its total."""
     config = settings.config(batch)
     check_budget(SWEEP_TRAIN, config, SWEEP_VAL)
     (X, y), val = sweep_data(settings.seed)
@@ -421,20 +449,17 @@ def sweep_run(settings: SweepSettings, batch: int, on_progress: Progress | None 
         if on_progress is not None:
             on_progress((epoch + 1) / config.epochs)
 
-    h = fit(model, X, y, config, validation_data=val, on_epoch=report)
-    model.eval()
-    with torch.no_grad():
-        final_train = float(F.cross_entropy(model(X), y))
-        final_val = float(F.cross_entropy(model(val[0]), val[1]))
-    times = sorted(h.epoch_time)
-    return SweepRun(
+    # The training set is snapshotted after every epoch (eval mode), so every prefix has its final loss.
+    h = fit(model, X, y, config, validation_data=val, on_epoch=report, snapshot_inputs=X)
+    train_eval = tuple(float(F.cross_entropy(s, y)) for s in h.snapshots[1:])
+    run = SweepRun(
         batch=batch, lr=config.base_lr, epoch_loss=tuple(h.epoch_loss), val_loss=tuple(h.val_loss),
-        final_train=final_train, final_val=final_val, gap=final_val - final_train,
-        seconds_per_epoch=times[len(times) // 2],
+        final_train=0.0, final_val=0.0, gap=0.0, seconds_per_epoch=0.0,
         updates_per_epoch=calc.plan(SWEEP_TRAIN, batch, 1).updates_per_epoch, noise=noise.relative,
         act_bytes=activation_bytes(model, 2, batch), bn_mean_error=batch_mean_error(X, batch, seed=settings.seed),
-        diverged=h.diverged or not math.isfinite(final_val),
+        diverged=False, train_eval=train_eval, epoch_times=tuple(h.epoch_time),
     )
+    return run.prefix(config.epochs)
 
 
 def machine() -> str:

@@ -174,7 +174,35 @@ def test_a_batch_size_trains_the_same_in_any_range():
     for run in tr.run_sweep(narrow):
         alone = tr.sweep_run(tr.SweepSettings(b_min=1, b_max=1, epochs=2), run.batch)
         for other in (by_batch[run.batch], alone):
-            assert replace(other, seconds_per_epoch=0) == replace(run, seconds_per_epoch=0)
+            assert untimed(other) == untimed(run)
+
+
+def untimed(run: tr.SweepRun) -> tr.SweepRun:
+    return replace(run, seconds_per_epoch=0, epoch_times=())
+
+
+@pytest.mark.parametrize("warmup", [False, True])
+def test_fewer_epochs_are_the_start_of_the_longest_run(warmup):
+    settings = tr.SweepSettings(b_min=64, b_max=64, epochs=5, lr=0.3, scale_lr=True, warmup=warmup)
+    assert settings.training(64).epochs == tr.SWEEP_MAX_EPOCHS
+    full = tr.sweep_run(settings.training(64), 64)
+    short = tr.sweep_run(settings, 64)
+    assert untimed(full.prefix(5)) == untimed(short)
+    # the final losses are what evaluating the trained model gives
+    (X, y), val = tr.sweep_data(0)
+    model = tr.sweep_model(0)
+    from ebcore.train import fit
+    fit(model, X, y, settings.config(64), validation_data=val)
+    model.eval()
+    with torch.no_grad():
+        assert short.final_train == float(torch.nn.functional.cross_entropy(model(X), y))
+        assert short.final_val == float(torch.nn.functional.cross_entropy(model(val[0]), val[1]))
+
+
+def test_a_short_warmup_trains_its_own_run():
+    # A warm-up of min(3, epochs) epochs depends on the total: 2 epochs is not the start of 15.
+    assert tr.SweepSettings(epochs=2, warmup=True).training(8).epochs == 2
+    assert tr.SweepSettings(epochs=2).training(8).epochs == tr.SWEEP_MAX_EPOCHS
 
 
 def test_sweep_progress_runs_from_zero_to_one_across_the_batch_sizes():

@@ -46,12 +46,14 @@ def sweep(settings: tr.SweepSettings, label: str = "") -> list[tr.SweepRun]:
     Moving the range's ends adds or drops batch sizes; the sizes the new range shares with one anyone
     swept before come from the cache. One progress bar, in steps, across the sizes that train.
     """
-    return [sweep_batch(settings.only(b), label, (start, share)) for b, start, share in tr.sweep_plan(settings)]
+    return [sweep_batch(settings.training(b), label, (start, share)).prefix(settings.epochs)
+            for b, start, share in tr.sweep_plan(settings)]
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def sweep_batch(settings: tr.SweepSettings, _label: str = "", _span: tuple[float, float] = (0.0, 1.0)) -> tr.SweepRun:
-    """One batch size of the sweep (``settings`` narrowed to it); its bar fills ``_span`` = (start, share)."""
+    """The run serving one batch size of the sweep (``settings.training(batch)``: every epoch the
+    slider offers); its bar fills ``_span`` = (start, share)."""
     start, share = _span
     with progress_bar(_label) as update:
         return worker.run("ui.jobs:sweep_run", settings, progress=lambda f: update(start + share * f),
