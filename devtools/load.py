@@ -345,12 +345,40 @@ async def random_walk(url: str, interactions: int = 1000, sessions: int = 4, see
     return samples
 
 
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid = int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
 def server_stats(pid: int) -> dict[str, float]:
-    """The process's resident memory now (``rss``) and at its peak (``peak``, VmHWM) in MB, and its CPU seconds."""
-    fields = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status").read().splitlines() if ":" in line)
-    ticks = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[11:13]  # utime, stime
-    return {"rss": int(fields["VmRSS"].split()[0]) / 1024, "peak": int(fields["VmHWM"].split()[0]) / 1024,
-            "cpu": sum(map(int, ticks)) / os.sysconf("SC_CLK_TCK")}
+    """The server's resident memory now (``rss``) and at its peak (``peak``: the sum of each process's
+    VmHWM, an upper bound) in MB, and its CPU seconds — over the process and all its descendants (the
+    training workers), so the figures are the whole server's."""
+    rss = peak = cpu = 0.0
+    for p in _descendants(pid):
+        try:
+            fields = dict(line.split(":", 1) for line in open(f"/proc/{p}/status").read().splitlines() if ":" in line)
+            ticks = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()[11:13]  # utime, stime
+        except OSError:
+            continue  # the process ended meanwhile
+        if "VmRSS" not in fields:
+            continue  # a zombie
+        rss += int(fields["VmRSS"].split()[0]) / 1024
+        peak += int(fields["VmHWM"].split()[0]) / 1024
+        cpu += sum(map(int, ticks)) / os.sysconf("SC_CLK_TCK")
+    return {"rss": rss, "peak": peak, "cpu": cpu}
 
 
 def percentile(values: list[float], q: float) -> float:
