@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import atexit
 import concurrent.futures as cf
+import contextlib
 import importlib
 import multiprocessing as mp
 import os
+import sys
 import threading
+import types
 from collections.abc import Callable, Sequence
 
 SLOTS = 64
@@ -86,6 +89,11 @@ class _Pool:
             initargs=(self.fraction, self.cancel, self.rows, self.row_count))
         self.free = list(range(SLOTS))
         self.lock = threading.Condition()
+        # Start every worker now, inside _plain_main: the executor starts processes only while it has
+        # fewer than max_workers, so no later submit starts one with the app script as __main__.
+        with _plain_main():
+            for _ in range(workers):
+                self.executor.submit(_call, 0, "ui.jobs:warm", None, (), {})
 
     def take_slot(self) -> int:
         with self.lock:
@@ -97,6 +105,18 @@ class _Pool:
         with self.lock:
             self.free.append(slot)
             self.lock.notify()
+
+
+@contextlib.contextmanager
+def _plain_main():
+    """A spawned child imports its parent's ``__main__`` first; inside Streamlit that is the app script
+    (which would run again, without a server). While workers start, ``__main__`` is an empty module."""
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = saved
 
 
 _pool: _Pool | None = None
@@ -123,9 +143,7 @@ def _get_pool() -> _Pool:
 def start() -> None:
     """Start the worker processes now (they import torch), so the first training does not wait for them."""
     if workers() > 0:
-        pool = _get_pool()
-        for _ in range(workers()):
-            pool.executor.submit(_call, 0, "ui.jobs:warm", None, (), {})
+        _get_pool()
 
 
 def shutdown() -> None:
@@ -141,6 +159,25 @@ def shutdown() -> None:
 
 def run(target: str, *args, progress: Progress | None = None, progress_kw: str | None = None,
         on_row: Callable[[list[float]], None] | None = None, **kwargs):
+    """``module:function(*args, **kwargs)`` in a worker; see ``_run``. A worker that died (the pool is
+    broken) is replaced once, and the job sent again."""
+    try:
+        return _run(target, *args, progress=progress, progress_kw=progress_kw, on_row=on_row, **kwargs)
+    except cf.process.BrokenProcessPool:
+        _discard_broken_pool()
+        return _run(target, *args, progress=progress, progress_kw=progress_kw, on_row=on_row, **kwargs)
+
+
+def _discard_broken_pool() -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is not None and _pool.executor._broken:
+            _pool.executor.shutdown(wait=False, cancel_futures=True)
+            _pool = None
+
+
+def _run(target: str, *args, progress: Progress | None = None, progress_kw: str | None = None,
+         on_row: Callable[[list[float]], None] | None = None, **kwargs):
     """``module:function(*args, **kwargs)`` in a worker; return its result.
 
     ``progress_kw`` names the function's progress argument; the function is handed a callback
