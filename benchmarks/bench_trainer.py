@@ -175,26 +175,29 @@ def stacked_vs_loop(repeats: int) -> None:
 
     print("\nPart 3 - K runs: fit_many (stacked) against K fit calls, best of "
           f"{repeats} alternating repeats, wall seconds")
-    print(f"{'case':>32} {'K':>3} {'steps':>6} | {'K x fit':>8} {'fit_many':>8} | {'ratio':>6} | bit-exact")
+    print(f"{'case':>32} {'K':>3} {'steps':>6} | {'K x fit':>8} {'fit_many':>8} | {'ratio':>6} {'cpu ratio':>9} "
+          "| bit-exact")
     for name, build, n, kwargs, k in STACKED_CASES:
         if kwargs.get("loss") == "cross_entropy":
             X, y = data.classification_blobs(n)
         else:
             X, y = data.seed_regression(n)
         configs = [TrainConfig(seed=s, **kwargs) for s in range(k)]
-        loop_t, many_t, exact = [], [], True
+        loop_t, many_t, loop_c, many_c, exact = [], [], [], [], True
         for _ in range(repeats):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             alone = [train.fit(build(s), X, y, c) for s, c in enumerate(configs)]
             loop_t.append(time.perf_counter() - start)
-            start = time.perf_counter()
+            loop_c.append(time.process_time() - cpu)
+            start, cpu = time.perf_counter(), time.process_time()
             many = fit_many([build(s) for s in range(k)], X, y, configs)
             many_t.append(time.perf_counter() - start)
+            many_c.append(time.process_time() - cpu)
             exact &= all(a.step_loss == b.step_loss and a.epoch_loss == b.epoch_loss
                          and a.step_grad_norm == b.step_grad_norm for a, b in zip(alone, many, strict=True))
         steps = len(alone[0].step_loss)
         print(f"{name:>32} {k:>3} {steps:>6} | {min(loop_t):8.3f} {min(many_t):8.3f} | "
-              f"{min(many_t) / min(loop_t):6.2f} | {exact}")
+              f"{min(many_t) / min(loop_t):6.2f} {min(many_c) / min(loop_c):9.2f} | {exact}")
 
 
 def main() -> None:
