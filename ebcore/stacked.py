@@ -131,13 +131,14 @@ def fit_many(
     for members in groups.values():
         # Same learning-rate settings next to each other: one param group per stretch.
         members = sorted(members, key=lambda i: (_lr_key(configs[i]), i))
-        if len(members) == 1:
-            i = members[0]
-            try:
-                out[i] = fit(models[i], xs[i], ys[i], configs[i], validation_data=vals[i], on_epoch=on_epoch,
-                             record_bn_stats=bn_flags[i], snapshot_inputs=snaps[i], **options)
-            except TrainingError as err:
-                out[i] = err
+        if len(members) == 1 or not _worth_stacking([models[i] for i in members], configs[members[0]],
+                                                    xs[members[0]].shape[0]):
+            for i in members:
+                try:
+                    out[i] = fit(models[i], xs[i], ys[i], configs[i], validation_data=vals[i], on_epoch=on_epoch,
+                                 record_bn_stats=bn_flags[i], snapshot_inputs=snaps[i], **options)
+                except TrainingError as err:
+                    out[i] = err
             continue
         results = _Group([models[i] for i in members], [xs[i] for i in members], [ys[i] for i in members],
                          [configs[i] for i in members], [vals[i] for i in members], [snaps[i] for i in members],
@@ -149,6 +150,20 @@ def fit_many(
             if isinstance(result, TrainingError):
                 raise result
     return out  # type: ignore[return-value]
+
+
+def _worth_stacking(models: Sequence[nn.Module], config: TrainConfig, n: int) -> bool:
+    """Whether stacking saves anything: some matrix product of the network is exact batched at the
+    full batch size. Where every layer would run per run, K ``fit`` calls do the same work for less."""
+    batch = min(config.batch_size, n)
+    probe = StackedNet(models[:2])
+    x = torch.zeros(2, batch, next(iter(models[0].parameters())).shape[-1])
+    for layer in probe.layers:
+        if isinstance(layer, stacked_net._Linear):
+            if stacked_net.exact_batched(layer, x):
+                return True
+            x = torch.zeros(2, batch, layer.weight.shape[1])
+    return False
 
 
 def _make_optimizer(blocks: list[tuple[list[Tensor], TrainConfig]]) -> torch.optim.Optimizer:
