@@ -273,8 +273,7 @@ class Session:
             query_string = self.query_string
         # With a page change the browser sends the entry script's widgets (the sidebar's), not the page's.
         states = [self._state(w) for w in self.widgets.values() if w.id in self._shell]
-        self.page = page
-        await self._send(query_string, states)
+        await self._send(query_string, states, page)
         return await self.wait()
 
     async def set(self, key: str, value: Any, wait: bool = True) -> Run | None:
@@ -346,7 +345,12 @@ class Session:
         # The value the client holds now: a change sent while a run is going is not in ``self.widgets`` yet.
         return widget.state(self._values.get(widget.id, widget.value))
 
-    async def _send(self, query_string: str, states: list[WidgetState]) -> None:
+    async def _send(self, query_string: str, states: list[WidgetState], page: str | None = None) -> None:
+        # A lost connection fails the request before anything moves: page and address bar stay as they
+        # were, as in a browser that never got the click through (``reopen`` then starts from them).
+        if self._reader.done():
+            raise SessionError("the connection is closed")
+        self.page = self.page if page is None else page
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string = query_string
@@ -357,8 +361,6 @@ class Session:
         info.locale, info.timezone, info.timezone_offset = LOCALES[self.lang], "UTC", 0
         info.url = f"{self.base_url}/{self.page}" + (f"?{query_string}" if query_string else "")
         info.is_embedded, info.color_scheme = False, "light"
-        if self._reader.done():
-            raise SessionError("the connection is closed")
         self._done.clear()
         self._progress.clear()
         self._reset_run()
