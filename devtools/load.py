@@ -426,6 +426,12 @@ def server_stats(pid: int) -> dict[str, float]:
             "cpu": sum(map(int, ticks)) / os.sysconf("SC_CLK_TCK")}
 
 
+def total_stats(pids: list[int]) -> dict[str, float]:
+    """``server_stats`` summed over processes (the replicas and HAProxy): RSS now, peaks, CPU seconds."""
+    stats = [server_stats(pid) for pid in pids]
+    return {k: sum(s[k] for s in stats) for k in ("rss", "peak", "cpu")}
+
+
 def percentile(values: list[float], q: float) -> float:
     """The nearest-rank ``q`` quantile (0..1) of ``values``; nan if there are none."""
     ordered = sorted(v for v in values if not math.isnan(v))
@@ -437,7 +443,7 @@ def summary(samples: list[Sample]) -> list[dict[str, Any]]:
     the p95 of hits and of misses apart (a slow hit means the server was busy with others' work)."""
     rows = []
     for spec in PAGES:
-        for kind in ("open", "change"):
+        for kind in ("open", "change", "download"):
             mine = [s for s in samples if s.page == spec.url_path and s.kind == kind]
             if mine:
                 times = [s.seconds for s in mine]

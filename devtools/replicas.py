@@ -196,6 +196,20 @@ def cluster(n: int = 2, port: int | None = None, address: str = "127.0.0.1", war
         yield Cluster(front.url, replicas, front)
 
 
+@contextlib.contextmanager
+def serving(n: int = 1, warm: bool = True, timeout: float = 90.0) -> Iterator[tuple[str, list[subprocess.Popen]]]:
+    """What a load run targets: ``n == 1`` one ``streamlit run`` (no proxy), ``n >= 2`` a ``cluster``;
+    yield (the URL students open, every process serving it: the replicas, then HAProxy if any)."""
+    if n == 1:
+        with live.serve(timeout=timeout) as (url, proc):
+            if warm:
+                asyncio.run(_open_once(url))
+            yield url, [proc]
+    else:
+        with cluster(n, warm=warm, timeout=timeout) as c:
+            yield c.url, [r.proc for r in c.replicas] + [c.proxy.proc]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicas", type=int, default=2, help="how many `streamlit run` processes")
