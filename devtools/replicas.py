@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import csv
 import io
+import signal
 import socket
 import subprocess
 import tempfile
@@ -222,15 +223,25 @@ def main() -> None:
         print(render(f"{args.address}:{args.port}",
                      [(f"r{i}", f"127.0.0.1:{8600 + i}") for i in range(1, args.replicas + 1)]))
         return
+    # Ctrl-C or a plain `kill` stops everything it started (a shell may start it with SIGINT ignored).
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
     with cluster(args.replicas, port=args.port, address=args.address) as c:
         for r in c.replicas:
             print(f"replica {r.name}: {r.url} (pid {r.proc.pid})")
         print(f"open {c.url} (HAProxy, pid {c.proxy.proc.pid}); Ctrl-C stops everything", flush=True)
         try:
-            while all(r.proc.poll() is None for r in c.replicas) or c.proxy.proc.poll() is None:
+            while c.proxy.proc.poll() is None:
+                for r in list(c.replicas):
+                    if r.proc.poll() is not None:  # HAProxy keeps serving on the others
+                        print(f"replica {r.name} has stopped (exit {r.proc.returncode})", flush=True)
+                        c.replicas.remove(r)
                 time.sleep(5)
         except KeyboardInterrupt:
-            pass
+            print("stopping", flush=True)
 
 
 if __name__ == "__main__":
