@@ -47,6 +47,7 @@ from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from devtools.webfetch import Download, cookie_header, fetch, remember_cookies
 
@@ -203,6 +204,7 @@ class Session:
         self._session_id = ""  # the server's id for this session, from new_session
         self.downloads: dict[str, str] = {}  # button key -> deferred_file_id, from the last finished run
         self._operations: dict[str, asyncio.Future] = {}  # request_id -> its backend_operation_response
+        self._broken = False  # a send found the connection closed before the reader did
         self.page = ""  # URL path of the page the session is on
         self.page_hashes: dict[str, str] = {}  # URL path -> page_script_hash, from ForwardMsg.navigation
         self.query_string = ""
@@ -233,7 +235,7 @@ class Session:
     @property
     def lost(self) -> bool:
         """True once the connection is gone (the server, or a proxy's replica, closed it or died)."""
-        return self._reader.done()
+        return self._broken or self._reader.done()
 
     async def reopen(self) -> Session:
         """What the browser does when its connection is lost: connect again (same cookies, so a proxy
@@ -307,10 +309,10 @@ class Session:
         op = msg.backend_operation_request
         op.request_id, op.session_id = request_id, self._session_id
         op.deferred_file.file_id = self.downloads[key]
-        answer = self._operations[request_id] = asyncio.get_running_loop().create_future()
         if self.lost:
             raise SessionError("the connection is closed")
-        await self._ws.send(msg.SerializeToString())
+        answer = self._operations[request_id] = asyncio.get_running_loop().create_future()
+        await self._write(msg)
         try:
             response = await asyncio.wait_for(answer, self.timeout)
         except TimeoutError:
@@ -348,7 +350,7 @@ class Session:
     async def _send(self, query_string: str, states: list[WidgetState], page: str | None = None) -> None:
         # A lost connection fails the request before anything moves: page and address bar stay as they
         # were, as in a browser that never got the click through (``reopen`` then starts from them).
-        if self._reader.done():
+        if self.lost:
             raise SessionError("the connection is closed")
         self.page = self.page if page is None else page
         msg = BackMsg()
@@ -367,7 +369,14 @@ class Session:
         self._started = False
         self.query_string = query_string  # the frontend updates its address bar at once
         self._sent_at = time.perf_counter()
-        await self._ws.send(msg.SerializeToString())
+        await self._write(msg)
+
+    async def _write(self, msg: BackMsg) -> None:
+        try:
+            await self._ws.send(msg.SerializeToString())
+        except ConnectionClosed as exc:
+            self._broken = True
+            raise SessionError(f"connection: {exc!r}") from None
 
     # --- what the server says ---
 

@@ -55,18 +55,19 @@ async def class_with_a_death(cluster: replicas.Cluster) -> tuple[list[load.Sampl
     samples: list[load.Sample] = []
     killed: list[tuple[int, str]] = []
 
-    async def killer() -> None:
+    async def killer(lesson: asyncio.Task) -> None:
         while not any(s.student == 0 and s.kind == "download" and s.page == KILL_AFTER for s in samples):
+            if lesson.done():
+                return  # it never got there: the assertions below say why
             await asyncio.sleep(0.2)
         name = next(s.replica for s in samples if s.student == 0 and s.kind == "download")
         cluster.kill(name)  # synchronous: no sample lands while it dies
         killed.append((len(samples), name))
 
-    await asyncio.gather(
-        load.classroom(cluster.url, sessions=STUDENTS, samples=samples, steps=1, deviate=0.0, think=(0.3, 1.0),
-                       start=0.5, downloads=True),
-        killer(),
-    )
+    lesson = asyncio.ensure_future(load.classroom(cluster.url, sessions=STUDENTS, samples=samples, steps=1,
+                                                  deviate=0.0, think=(0.3, 1.0), start=0.5, downloads=True))
+    await asyncio.gather(lesson, killer(lesson))
+    assert killed, [(s.student, s.page, s.kind, s.errors) for s in samples]
     return samples, *killed[0]
 
 
