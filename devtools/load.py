@@ -72,6 +72,7 @@ class Sample:
     run: Run | None = None  # None when the request failed outright (timeout, connection), and for downloads
     replica: str = ""  # which replica answered (HAProxy's X-Replica; '' without a proxy)
     reconnected: bool = False  # the connection was lost and the request finished on a new one
+    clicks: int = 1  # a download's clicks (2: Streamlit dropped the first file before its GET)
 
     @property
     def group(self) -> tuple:
@@ -157,8 +158,7 @@ async def _request(tab: Tab, samples: list[Sample], student: int, kind: str, pag
     began = time.perf_counter()
     try:
         result = await call(tab.session)
-        cut = isinstance(result, Run) and any(e.startswith("connection") for e in result.errors)
-        if not (tab.reconnect and cut and tab.session.lost):  # finished before the connection went: keep it
+        if not (tab.reconnect and _cut(result, tab.session)):  # done before the connection went: keep it
             samples.append(_sample(student, page, kind, result, tab.session.replica))
             return result
     except (SessionError, OSError, TimeoutError) as exc:
@@ -181,11 +181,20 @@ async def _request(tab: Tab, samples: list[Sample], student: int, kind: str, pag
     return result
 
 
+def _cut(result: Run | Download, session: Session) -> bool:
+    """Did the request fail because its replica went away? A run the lost connection broke off; a
+    download whose file could not come from the session's replica (the GET reached another: the file
+    is gone with it), as a browser's would fail while its tab reconnects."""
+    if isinstance(result, Download):
+        return result.status != 200 and (session.lost or result.replica != session.replica)
+    return session.lost and any(e.startswith("connection") for e in result.errors)
+
+
 def _sample(student: int, page: str, kind: str, result: Run | Download, replica: str) -> Sample:
     if isinstance(result, Download):
         ok = result.status == 200 and result.size > 0 and "," in result.first_line  # a CSV with its header
         return Sample(student, page, kind, result.seconds, [] if ok else [result.error or f"HTTP {result.status}"],
-                      replica=result.replica)
+                      replica=result.replica, clicks=result.clicks)
     return Sample(student, page, kind, result.seconds, result.errors, result, replica)
 
 

@@ -302,8 +302,27 @@ class Session:
 
     async def download(self, key: str) -> Download:
         """Click the CSV button ``key`` and fetch its file as the browser does: ask the server for the
-        file over the websocket, then GET the URL it answers with (cookies sent and kept)."""
+        file over the websocket, then GET the URL it answers with (cookies sent and kept).
+
+        Streamlit keeps a made file only until two script runs of any session have finished on its
+        server (``MediaFileManager.remove_orphaned_files``); under load that can come before the GET,
+        a 404 from the session's own replica. Then the student clicks once more (``clicks`` says so);
+        a 404 from another replica is not retried: that is a file on the wrong replica.
+        """
         began = time.perf_counter()
+        for clicks in (1, 2):
+            url, error = await self._ask_file(key)
+            if not url:
+                return Download(key, 0, self.replica, time.perf_counter() - began, error=error, clicks=clicks)
+            status, replica, body, error = await asyncio.to_thread(fetch, self.base_url + url, self.cookies,
+                                                                   self.timeout)
+            if not (status == 404 and replica == self.replica):
+                break
+        return Download(key, status, replica, time.perf_counter() - began, len(body),
+                        body.split(b"\n", 1)[0].decode(errors="replace"), error, clicks)
+
+    async def _ask_file(self, key: str) -> tuple[str, str]:
+        # The button's click: the server runs its callable and answers with the file's URL; (URL, error).
         request_id = str(uuid.uuid4())
         msg = BackMsg()
         op = msg.backend_operation_request
@@ -320,11 +339,7 @@ class Session:
         finally:
             self._operations.pop(request_id, None)
         url = response.deferred_file.url if response.HasField("deferred_file") else ""
-        if not url:
-            return Download(key, 0, self.replica, time.perf_counter() - began, error=response.error_msg or "no URL")
-        status, replica, body, error = await asyncio.to_thread(fetch, self.base_url + url, self.cookies, self.timeout)
-        return Download(key, status, replica, time.perf_counter() - began, len(body),
-                        body.split(b"\n", 1)[0].decode(errors="replace"), error)
+        return url, "" if url else response.error_msg or "no URL"
 
     async def wait(self) -> Run:
         """Wait until the last request's final run finished; the run's result."""
