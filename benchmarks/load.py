@@ -9,17 +9,23 @@ Then the consistency checks: runs of the same (page, settings) must show the sam
 every session and on a second fresh server where one lone session computes them in turn; and a
 slider moved mid-training must leave nothing partial in the cache. Targets: no errors, p95 ≤ 3 s.
 
+``--replicas N`` runs the class through HAProxy on N fresh replicas (``devtools.replicas``; server
+figures summed over them and HAProxy); ``--url URL`` sends it to a server or proxy already running
+(no server figures). ``benchmarks/replicas.py`` puts 1 and 2 replicas side by side.
+
 Memory mode (``--memory``): a warm-up, then 1,000 random interactions (random pages, widget values
 across their full ranges, 4 sessions at once, each replaced after 50 requests); prints the RSS
 growth after the warm-up against the bound.
 
-Run: ``python benchmarks/load.py [--sessions 30] [--links] [--think 5,15] [--memory [--interactions 1000]]``.
+Run: ``python benchmarks/load.py [--sessions 30] [--links] [--think 5,15] [--replicas N | --url URL]
+[--memory [--interactions 1000]]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import math
 import os
 import sys
@@ -29,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from devtools import live, load  # noqa: E402
+from devtools import live, load, replicas  # noqa: E402
 
 TARGET_P95 = 3.0  # seconds
 MEMORY_BOUND = 300.0  # MB of RSS growth over 1,000 interactions after the warm-up
@@ -47,16 +53,33 @@ def print_table(samples: list[load.Sample]) -> None:
         print(f"  {count:>4} × {text}")
 
 
+@contextlib.contextmanager
+def target(args: argparse.Namespace):
+    """Where the class goes: ``--url``, else ``--replicas`` fresh servers (1: no proxy); (URL, pids to measure)."""
+    if args.url:
+        yield args.url.rstrip("/"), []
+    else:
+        with replicas.serving(args.replicas, warm=False) as (url, procs):
+            yield url, [p.pid for p in procs]
+
+
+def stats(pids: list[int]) -> dict[str, float]:
+    """The served processes' figures summed (nan without any: ``--url``)."""
+    return load.total_stats(pids) if pids else {"rss": math.nan, "peak": math.nan, "cpu": math.nan}
+
+
 def class_mode(args: argparse.Namespace) -> None:
-    with live.serve() as (url, proc):
-        start = load.server_stats(proc.pid)
+    with target(args) as (url, pids):
+        start = stats(pids)
         began = time.perf_counter()
         samples = asyncio.run(load.classroom(url, args.sessions, args.seed, links=args.links, think=args.think,
-                                             start=args.join))
+                                             start=args.join, downloads=args.downloads))
         took = time.perf_counter() - began
-        end = load.server_stats(proc.pid)
+        end = stats(pids)
         check = asyncio.run(load.interruption(url))
-    print(f"{args.sessions} sessions joining within {args.join:.0f} s, thinking {args.think[0]:g}-{args.think[1]:g} s "
+    where = args.url or (f"{args.replicas} replicas behind HAProxy" if args.replicas > 1 else "one server")
+    print(f"{where}: {args.sessions} sessions joining within {args.join:.0f} s, "
+          f"thinking {args.think[0]:g}-{args.think[1]:g} s "
           f"between moves, {'links, one tab per page' if args.links else 'sidebar navigation'}: {len(samples)} "
           f"requests in {took:.0f} s; server CPU "
           f"{end['cpu'] - start['cpu']:.0f} s ({(end['cpu'] - start['cpu']) / took:.1f} cores busy); "
@@ -126,6 +149,9 @@ def main() -> None:
                         help="seconds a student reads between moves, LOW,HIGH (uniform); 1,4 is a stress test")
     parser.add_argument("--join", type=float, default=20.0, help="students join within this many seconds")
     parser.add_argument("--solo", type=int, default=1000, help="at most this many groups recomputed solo")
+    parser.add_argument("--replicas", type=int, default=1, help="class mode on N replicas behind HAProxy")
+    parser.add_argument("--url", default="", help="class mode against this running server or proxy")
+    parser.add_argument("--downloads", action="store_true", help="each student downloads a CSV on each page")
     parser.add_argument("--memory", action="store_true", help="memory mode instead of class mode")
     parser.add_argument("--interactions", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=100, help="random interactions before measuring")

@@ -1,7 +1,9 @@
 """Load scenarios for the live app, driven over Streamlit's websocket protocol (``devtools.wsclient``).
 
 - ``classroom``: N students at once, each through every page in its language (en/ko alternate),
-  following the teacher's steps on each page and now and then trying a value of their own.
+  following the teacher's steps on each page and now and then trying a value of their own; each
+  student is one browser (its cookies shared by its tabs: behind HAProxy, its replica), may download
+  a CSV on each page, and reconnects as the browser does when its connection is lost.
 - ``solo``: given settings computed one after another, each from its link (the reference for ``classroom``).
 - ``interruption``: a slider moved while a cache miss trains; the settings reopened afterwards.
 - ``random_walk``: random pages and widget values across their full ranges (the memory mode).
@@ -16,14 +18,16 @@ import functools
 import math
 import os
 import random
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 import pyarrow as pa
+from websockets.exceptions import InvalidHandshake
 
-from devtools.wsclient import Run, Session, SessionError, Widget, fingerprint, url_text
+from devtools.wsclient import Download, Run, Session, SessionError, Widget, fingerprint, url_text
 from ui import lesson
 from ui.locales import STRINGS
 from ui.nav import PAGES
@@ -62,10 +66,13 @@ class Sample:
 
     student: int
     page: str
-    kind: str  # "open" (page visit) or "change" (a widget or button)
+    kind: str  # "open" (page visit), "change" (a widget or button) or "download" (a CSV)
     seconds: float
     errors: list[str]
-    run: Run | None = None  # None when the request failed outright (timeout, connection)
+    run: Run | None = None  # None when the request failed outright (timeout, connection), and for downloads
+    replica: str = ""  # which replica answered (HAProxy's X-Replica; '' without a proxy)
+    reconnected: bool = False  # the connection was lost and the request finished on a new one
+    clicks: int = 1  # a download's clicks (2: Streamlit dropped the first file before its GET)
 
     @property
     def group(self) -> tuple:
@@ -128,44 +135,114 @@ def _own_choice(session: Session, page: str, rng: random.Random) -> tuple[str, A
     return key, rng.choice(options[key])
 
 
+@dataclass
+class Tab:
+    """A student's browser tab: its session now, the browser's cookies (shared by its tabs), and
+    whether a lost connection is reopened (``Session.reopen``) as the browser does."""
+
+    url: str
+    cookies: dict[str, str] = field(default_factory=dict)
+    session: Session | None = None
+    reconnect: bool = True
+
+
+async def _request(tab: Tab, samples: list[Sample], student: int, kind: str, page: str, call) -> Run | Download | None:
+    """Make a request (``call(session)``, a Session call) and record it as a Sample; its run (its
+    download), or None if it failed.
+
+    If the connection is lost on the way (its replica died) and the tab reconnects: the browser
+    connects again and reruns the page its address bar shows, from the URL; the student then does
+    what they did once more (a move already in the URL just reruns; a click lost with the
+    connection is clicked again). The sample counts the whole time and is marked ``reconnected``.
+    """
+    began = time.perf_counter()
+    try:
+        result = await call(tab.session)
+        if not (tab.reconnect and _cut(result, tab.session)):  # done before the connection went: keep it
+            samples.append(_sample(student, page, kind, result, tab.session.replica))
+            return result
+    except (SessionError, OSError, TimeoutError) as exc:
+        if not (tab.reconnect and tab.session.lost):
+            samples.append(Sample(student, page, kind, math.nan, [repr(exc)], replica=tab.session.replica))
+            return None
+    lost = tab.session
+    try:
+        tab.session = await lost.reopen()
+        result = await call(tab.session)
+    except (SessionError, OSError, TimeoutError, InvalidHandshake) as exc:
+        samples.append(Sample(student, page, kind, math.nan, [f"reconnect: {exc!r}"], replica=lost.replica,
+                              reconnected=True))
+        return None
+    finally:
+        await lost.close()
+    sample = _sample(student, page, kind, result, tab.session.replica)
+    sample.seconds, sample.reconnected = time.perf_counter() - began, True
+    samples.append(sample)
+    return result
+
+
+def _cut(result: Run | Download, session: Session) -> bool:
+    """Did the request fail because its replica went away? A run the lost connection broke off; a
+    download whose file could not come from the session's replica (the GET reached another: the file
+    is gone with it), as a browser's would fail while its tab reconnects."""
+    if isinstance(result, Download):
+        return result.status != 200 and (session.lost or result.replica != session.replica)
+    return session.lost and any(e.startswith("connection") for e in result.errors)
+
+
+def _sample(student: int, page: str, kind: str, result: Run | Download, replica: str) -> Sample:
+    if isinstance(result, Download):
+        ok = result.status == 200 and result.size > 0 and "," in result.first_line  # a CSV with its header
+        return Sample(student, page, kind, result.seconds, [] if ok else [result.error or f"HTTP {result.status}"],
+                      replica=result.replica, clicks=result.clicks)
+    return Sample(student, page, kind, result.seconds, result.errors, result, replica)
+
+
 async def student(url: str, index: int, rng: random.Random, samples: list[Sample], steps: int | None = None,
                   deviate: float = 0.25, think: tuple[float, float] = (1.0, 4.0), start: float = 5.0,
-                  links: bool = False) -> None:
+                  links: bool = False, downloads: bool = False, reconnect: bool = True) -> None:
     """One student: every page through the sidebar, moving widgets to the teacher's settings (``lesson_moves``).
 
     ``steps``: at most this many moves a page (all if None); ``deviate``: chance a move is replaced by
     the student's own try (``CLASSROOM``); ``think``: seconds between moves (uniform); ``start``: the
-    student joins within this many seconds; ``links``: each page from its link in a new tab instead.
+    student joins within this many seconds; ``links``: each page from its link in a new tab instead
+    (the same browser: its cookies go along); ``downloads``: after the moves, download the page's
+    first CSV; ``reconnect``: a lost connection is reopened from the URL (as the browser does)
+    instead of failing the request.
     """
     lang = ("en", "ko")[index % 2]
     await asyncio.sleep(rng.uniform(0, start))
-    session = None
+    tab = Tab(url, reconnect=reconnect)
     try:
         for spec in PAGES:
             page = spec.url_path
-            if session is None or links:
-                if session is not None:
-                    await session.close()
-                session = None
+            if tab.session is None or links:
+                if tab.session is not None:
+                    await tab.session.close()
+                tab.session = None
                 try:
-                    session = await Session.connect(url)
-                except OSError as exc:
+                    tab.session = await Session.connect(url, cookies=tab.cookies)
+                except (OSError, InvalidHandshake) as exc:
                     samples.append(Sample(index, page, "open", math.nan, [f"connect: {exc!r}"]))
                     continue
-                request = session.open(page, lang=lang)
+                call = functools.partial(Session.open, page=page, lang=lang)
             else:
-                request = session.open(page)
-            if await _timed(samples, index, "open", page, request) is None:
-                await session.close()
-                session = None  # a timed-out session may still be busy: the next page gets a new one
+                call = functools.partial(Session.open, page=page)
+            if await _request(tab, samples, index, "open", page, call) is None:
+                await tab.session.close()
+                tab.session = None  # a timed-out session may still be busy: the next page gets a new one
                 continue
-            await _moves(session, index, page, rng, samples, steps, deviate, think)
+            await _moves(tab, index, page, rng, samples, steps, deviate, think)
+            if downloads and tab.session.downloads:
+                await asyncio.sleep(rng.uniform(*think))
+                await _request(tab, samples, index, "download", page,
+                               functools.partial(Session.download, key=next(iter(tab.session.downloads))))
     finally:
-        if session is not None:
-            await session.close()
+        if tab.session is not None:
+            await tab.session.close()
 
 
-async def _moves(session: Session, index: int, page: str, rng: random.Random, samples: list[Sample],
+async def _moves(tab: Tab, index: int, page: str, rng: random.Random, samples: list[Sample],
                  steps: int | None, deviate: float, think: tuple[float, float]) -> None:
     """A student's widget moves on the open page: the lesson's, some replaced by own tries."""
     done = 0
@@ -173,10 +250,10 @@ async def _moves(session: Session, index: int, page: str, rng: random.Random, sa
         if steps is not None and done >= steps:
             break
         if rng.random() < deviate:
-            key, value = _own_choice(session, page, rng) or (key, None)
+            key, value = _own_choice(tab.session, page, rng) or (key, None)
         else:
             value = None
-        widget = session.widgets.get(key)
+        widget = tab.session.widgets.get(key)
         if widget is None:  # the page did not draw it (it crashed): the student moves on
             samples.append(Sample(index, page, "change", math.nan, [f"no widget {key!r}"]))
             return
@@ -185,14 +262,19 @@ async def _moves(session: Session, index: int, page: str, rng: random.Random, sa
             if value == widget.value:
                 continue  # already where the teacher is
         await asyncio.sleep(rng.uniform(*think))
-        request = session.click(key) if value == CLICK else session.set(key, value)
-        await _timed(samples, index, "change", page, request)
+        if value == CLICK:
+            call = functools.partial(Session.click, key=key)
+        else:
+            call = functools.partial(Session.set, key=key, value=value)
+        await _request(tab, samples, index, "change", page, call)
         done += 1
 
 
-async def classroom(url: str, sessions: int = 30, seed: int = 0, **kwargs) -> list[Sample]:
-    """``sessions`` students at once (``student`` options in ``kwargs``), each with its own Random(seed + i)."""
-    samples: list[Sample] = []
+async def classroom(url: str, sessions: int = 30, seed: int = 0, samples: list[Sample] | None = None,
+                    **kwargs) -> list[Sample]:
+    """``sessions`` students at once (``student`` options in ``kwargs``), each with its own Random(seed + i);
+    their samples (appended to ``samples`` as they come, if given: a test can watch the class)."""
+    samples = [] if samples is None else samples
     await asyncio.gather(*(student(url, i, random.Random(seed + i), samples, **kwargs) for i in range(sessions)))
     return samples
 
@@ -381,6 +463,12 @@ def server_stats(pid: int) -> dict[str, float]:
     return {"rss": rss, "peak": peak, "cpu": cpu}
 
 
+def total_stats(pids: list[int]) -> dict[str, float]:
+    """``server_stats`` summed over processes (the replicas and HAProxy): RSS now, peaks, CPU seconds."""
+    stats = [server_stats(pid) for pid in pids]
+    return {k: sum(s[k] for s in stats) for k in ("rss", "peak", "cpu")}
+
+
 def percentile(values: list[float], q: float) -> float:
     """The nearest-rank ``q`` quantile (0..1) of ``values``; nan if there are none."""
     ordered = sorted(v for v in values if not math.isnan(v))
@@ -392,7 +480,7 @@ def summary(samples: list[Sample]) -> list[dict[str, Any]]:
     the p95 of hits and of misses apart (a slow hit means the server was busy with others' work)."""
     rows = []
     for spec in PAGES:
-        for kind in ("open", "change"):
+        for kind in ("open", "change", "download"):
             mine = [s for s in samples if s.page == spec.url_path and s.kind == kind]
             if mine:
                 times = [s.seconds for s in mine]

@@ -20,13 +20,22 @@ The protocol (Streamlit 1.67, read from its server code; messages are the protob
 - A widget's element carries its default, and its value only when the server sets it
   (``set_value``: a link seeded it, or a preset wrote it). The client keeps the values, as the
   frontend's widget manager does, and sends all of them with each request.
+- A CSV download (``st.download_button`` with a callable) is a ``BackendOperationRequest`` over the
+  websocket naming the button's ``deferred_file_id`` and the session's id (from ``new_session``);
+  the answer is a ``/media/...`` URL that the browser then fetches over plain HTTP.
+- Cookies: like a browser, a session sends the cookies it was given (``connect(cookies=)``, one
+  dict shared by a student's tabs) and keeps what the server sets, on the websocket upgrade and on
+  downloads; behind HAProxy that is the ``SERVERID`` cookie that keeps a browser on its replica.
+  The ``X-Replica`` header HAProxy adds says which replica answered (``Session.replica``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +47,9 @@ from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from devtools.webfetch import Download, cookie_header, fetch, remember_cookies
 
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
             ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
@@ -183,10 +195,16 @@ class SessionError(RuntimeError):
 class Session:
     """One browser tab: ``await Session.connect(url)``, then ``open``, ``set``, ``click``; ``close`` after."""
 
-    def __init__(self, ws, base_url: str, timeout: float) -> None:
+    def __init__(self, ws, base_url: str, timeout: float, cookies: dict[str, str] | None = None) -> None:
         self._ws = ws
         self.base_url = base_url
         self.timeout = timeout
+        self.cookies = cookies  # the browser's cookies, shared with its other tabs (None: keep none)
+        self.replica = ws.response.headers.get("X-Replica", "")  # who took the websocket ('' without a proxy)
+        self._session_id = ""  # the server's id for this session, from new_session
+        self.downloads: dict[str, str] = {}  # button key -> deferred_file_id, from the last finished run
+        self._operations: dict[str, asyncio.Future] = {}  # request_id -> its backend_operation_response
+        self._broken = False  # a send found the connection closed before the reader did
         self.page = ""  # URL path of the page the session is on
         self.page_hashes: dict[str, str] = {}  # URL path -> page_script_hash, from ForwardMsg.navigation
         self.query_string = ""
@@ -203,16 +221,37 @@ class Session:
         self._reader = asyncio.create_task(self._read())
 
     @classmethod
-    async def connect(cls, base_url: str, timeout: float = 120.0) -> Session:
-        """Open a session on the server at ``base_url`` (``http://127.0.0.1:PORT``); ``timeout`` s per run."""
+    async def connect(cls, base_url: str, timeout: float = 120.0, cookies: dict[str, str] | None = None) -> Session:
+        """Open a session on the server at ``base_url`` (``http://127.0.0.1:PORT``); ``timeout`` s per run.
+
+        ``cookies`` (name -> value) go along with the upgrade and collect what the server sets.
+        """
         ws = await connect(base_url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
-                           max_size=None, ping_interval=None)
-        return cls(ws, base_url, timeout)
+                           max_size=None, ping_interval=None, additional_headers=cookie_header(cookies),
+                           open_timeout=timeout)
+        remember_cookies(cookies, ws.response.headers.get_all("Set-Cookie"))
+        return cls(ws, base_url, timeout, cookies)
+
+    @property
+    def lost(self) -> bool:
+        """True once the connection is gone (the server, or a proxy's replica, closed it or died)."""
+        return self._broken or self._reader.done()
+
+    async def reopen(self) -> Session:
+        """What the browser does when its connection is lost: connect again (same cookies, so a proxy
+        picks the replica) and run the page the address bar shows, from its URL; the new session,
+        its first run finished (``wait()`` returns it)."""
+        new = await Session.connect(self.base_url, self.timeout, self.cookies)
+        new.lang, new.page = self.lang, self.page
+        await new._send(self.query_string, [])
+        await new.wait()
+        return new
 
     async def close(self) -> None:
         """Disconnect (the server then drops the session's state)."""
         self._reader.cancel()
-        await self._ws.close()
+        with contextlib.suppress(Exception):  # already gone with its server
+            await self._ws.close()
 
     # --- requests ---
 
@@ -236,8 +275,7 @@ class Session:
             query_string = self.query_string
         # With a page change the browser sends the entry script's widgets (the sidebar's), not the page's.
         states = [self._state(w) for w in self.widgets.values() if w.id in self._shell]
-        self.page = page
-        await self._send(query_string, states)
+        await self._send(query_string, states, page)
         return await self.wait()
 
     async def set(self, key: str, value: Any, wait: bool = True) -> Run | None:
@@ -262,6 +300,47 @@ class Session:
         await self._send(self.query_string, [*states, button.state(True)])
         return await self.wait()
 
+    async def download(self, key: str) -> Download:
+        """Click the CSV button ``key`` and fetch its file as the browser does: ask the server for the
+        file over the websocket, then GET the URL it answers with (cookies sent and kept).
+
+        Streamlit keeps a made file only until two script runs of any session have finished on its
+        server (``MediaFileManager.remove_orphaned_files``); under load that can come before the GET,
+        a 404 from the session's own replica. Then the student clicks once more (``clicks`` says so);
+        a 404 from another replica is not retried: that is a file on the wrong replica.
+        """
+        began = time.perf_counter()
+        for clicks in (1, 2):
+            url, error = await self._ask_file(key)
+            if not url:
+                return Download(key, 0, self.replica, time.perf_counter() - began, error=error, clicks=clicks)
+            status, replica, body, error = await asyncio.to_thread(fetch, self.base_url + url, self.cookies,
+                                                                   self.timeout)
+            if not (status == 404 and replica == self.replica):
+                break
+        return Download(key, status, replica, time.perf_counter() - began, len(body),
+                        body.split(b"\n", 1)[0].decode(errors="replace"), error, clicks)
+
+    async def _ask_file(self, key: str) -> tuple[str, str]:
+        # The button's click: the server runs its callable and answers with the file's URL; (URL, error).
+        request_id = str(uuid.uuid4())
+        msg = BackMsg()
+        op = msg.backend_operation_request
+        op.request_id, op.session_id = request_id, self._session_id
+        op.deferred_file.file_id = self.downloads[key]
+        if self.lost:
+            raise SessionError("the connection is closed")
+        answer = self._operations[request_id] = asyncio.get_running_loop().create_future()
+        await self._write(msg)
+        try:
+            response = await asyncio.wait_for(answer, self.timeout)
+        except TimeoutError:
+            raise SessionError(f"no answer to the download of {key!r} within {self.timeout:.0f} s") from None
+        finally:
+            self._operations.pop(request_id, None)
+        url = response.deferred_file.url if response.HasField("deferred_file") else ""
+        return url, "" if url else response.error_msg or "no URL"
+
     async def wait(self) -> Run:
         """Wait until the last request's final run finished; the run's result."""
         try:
@@ -283,7 +362,12 @@ class Session:
         # The value the client holds now: a change sent while a run is going is not in ``self.widgets`` yet.
         return widget.state(self._values.get(widget.id, widget.value))
 
-    async def _send(self, query_string: str, states: list[WidgetState]) -> None:
+    async def _send(self, query_string: str, states: list[WidgetState], page: str | None = None) -> None:
+        # A lost connection fails the request before anything moves: page and address bar stay as they
+        # were, as in a browser that never got the click through (``reopen`` then starts from them).
+        if self.lost:
+            raise SessionError("the connection is closed")
+        self.page = self.page if page is None else page
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string = query_string
@@ -294,15 +378,20 @@ class Session:
         info.locale, info.timezone, info.timezone_offset = LOCALES[self.lang], "UTC", 0
         info.url = f"{self.base_url}/{self.page}" + (f"?{query_string}" if query_string else "")
         info.is_embedded, info.color_scheme = False, "light"
-        if self._reader.done():
-            raise SessionError("the connection is closed")
         self._done.clear()
         self._progress.clear()
         self._reset_run()
         self._started = False
         self.query_string = query_string  # the frontend updates its address bar at once
         self._sent_at = time.perf_counter()
-        await self._ws.send(msg.SerializeToString())
+        await self._write(msg)
+
+    async def _write(self, msg: BackMsg) -> None:
+        try:
+            await self._ws.send(msg.SerializeToString())
+        except ConnectionClosed as exc:
+            self._broken = True
+            raise SessionError(f"connection: {exc!r}") from None
 
     # --- what the server says ---
 
@@ -326,6 +415,9 @@ class Session:
             self._fail("connection closed by the server")
 
     def _fail(self, error: str) -> None:
+        for answer in self._operations.values():
+            if not answer.done():
+                answer.set_exception(SessionError(error))
         if not self._done.is_set():
             self._errors.append(error)
             self._finish()
@@ -335,6 +427,7 @@ class Session:
         if kind == "new_session":
             self._elements, self._owners, self._bars = {}, {}, {}
             self._main_hash = msg.new_session.main_script_hash
+            self._session_id = msg.new_session.initialize.session_id or self._session_id
             self._started = True
         elif kind == "delta":
             self._delta(msg)
@@ -348,6 +441,10 @@ class Session:
             self._errors.append(f"page not found: {msg.page_not_found.page_name!r}")
         elif kind == "session_event" and msg.session_event.HasField("script_compilation_exception"):
             self._errors.append(f"compile error: {msg.session_event.script_compilation_exception.message}")
+        elif kind == "backend_operation_response":
+            answer = self._operations.get(msg.backend_operation_response.request_id)
+            if answer is not None and not answer.done():
+                answer.set_result(msg.backend_operation_response)
         elif kind == "ref_hash":  # we advertise no cached messages, so this would be a protocol change
             self._errors.append("unexpected ref_hash message")
         elif kind == "script_finished" and self._started:
@@ -380,6 +477,9 @@ class Session:
     def _finish(self) -> None:
         widgets = {}
         self._shell = set()
+        self.downloads = {e.download_button.id.rsplit("-", 1)[-1]: e.download_button.deferred_file_id
+                          for e in self._elements.values()
+                          if e.WhichOneof("type") == "download_button" and e.download_button.deferred_file_id}
         for path, element in self._elements.items():
             if (w := parse_widget(element, self._values)) is not None:
                 widgets[w.key] = w
