@@ -189,6 +189,19 @@ def fresh_on_arrival(page: str, keys: Iterable[str]) -> None:
         st.session_state[_PAGE_KEY] = page
 
 
+def current(param: Param):
+    """The value ``param``'s widget will show in this run, before the widget exists.
+
+    Its value in this session if it has one, else the link's (checked by ``guard``), else the default:
+    a bound widget reads the link only when it is created, so ``st.session_state`` alone misses a
+    link's values on the first run.
+    """
+    if param.key in st.session_state:
+        return st.session_state[param.key]
+    raw = st.query_params.get(param.key)
+    return param.parse(raw) if raw is not None and param.accepts(raw) else param.default
+
+
 def show_notes() -> None:
     """Show (once) the notes ``guard`` left about ignored link values."""
     notes = st.session_state.pop(_NOTES_KEY, [])
