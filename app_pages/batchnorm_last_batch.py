@@ -10,7 +10,7 @@ from ui import layout, present, runs, urlstate
 from ui.charts.batchnorm import accuracy_chart, spread_chart, steps_chart
 from ui.charts.draw import draw
 from ui.charts.strip import epoch_strip_chart
-from ui.i18n import t
+from ui.i18n import t, tn
 from ui.params import BatchNorm
 
 P = BatchNorm
@@ -22,7 +22,11 @@ def pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-share = layout.header("bn")
+# The intro states this setting's last batch; the widgets come later, so read their values as they will be.
+intro_plan = calc.plan(urlstate.current(P.N), urlstate.current(P.BATCH))
+intro_values = {"n": f"{intro_plan.n_samples:,}", "b": f"{intro_plan.batch_size:,}"}
+share = layout.header("bn", t("bn.intro", setting=tn("bn.intro.partial", intro_plan.last_batch_size, **intro_values)
+                              if intro_plan.has_partial_last_batch else t("bn.intro.full", **intro_values)))
 
 # --- settings ---
 layout.presets("bn", P.PRESETS)
@@ -106,7 +110,10 @@ if dropped and result.accuracies("keep"):
     if result.seeds < seeds:
         st.caption(t("bn.s3.fewer_seeds", k=result.seeds, wanted=seeds))
 layout.download(tables.bn_steps(result.runs), "batchnorm_steps")
-st.info(t("bn.s3.grows"), icon=":material/science:")
+# What to look for depends on what happened: no spread to read when the kept run crashed or nothing was tiny.
+look_for = (t("bn.s3.grows.crashed", last=p.last_batch_size, norm=t(f"bn.norm.{norm}")) if keep[0].error
+            else t("bn.s3.grows.full") if not p.has_partial_last_batch else t("bn.s3.grows"))
+st.info(look_for, icon=":material/science:")
 
 # --- 4. a last batch of exactly 1 ---
 st.header(t("bn.s4.title"), divider="gray")

@@ -11,8 +11,10 @@ from ui import present, urlstate
 from ui.i18n import t
 
 
-def header(prefix: str):
+def header(prefix: str, intro: str | None = None):
     """Title ``{prefix}.title`` with a slot for the share button at its right, link notes, the intro.
+
+    ``intro`` replaces the fixed ``{prefix}.intro`` text where the intro states numbers from the settings.
 
     Returns the slot; fill it with ``share_button`` *after* the widgets, so the link carries the
     values they settled on in this run (a preset's new values reach the URL when its widgets run).
@@ -20,7 +22,7 @@ def header(prefix: str):
     title, slot = st.columns([4, 1], vertical_alignment="bottom")
     title.title(t(f"{prefix}.title"))
     urlstate.show_notes()
-    present.explain(t(f"{prefix}.intro"))
+    present.explain(intro if intro is not None else t(f"{prefix}.intro"))
     return slot
 
 
