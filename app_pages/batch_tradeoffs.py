@@ -124,8 +124,10 @@ right.button(t("trade.sweep.clear"), on_click=lambda: st.session_state.pop(GHOST
 st.subheader(t("trade.seed.title"))
 present.explain(t("trade.seed.intro"))
 c1, c2, c3 = st.columns([2, 2, 2])
-x_axis = urlstate.choice(P.XAXIS, t("trade.seed.x"), t("trade.seed.x.help"), c1)
-view = urlstate.choice(P.VIEW, t("trade.seed.view"), t("trade.seed.view.help"), c2)
+x_axis = urlstate.choice(P.XAXIS, t("trade.seed.x"), t("trade.seed.x.help"), c1,
+                         labels={o: t(f"trade.seed.axis.{o}") for o in P.XAXIS.options})
+view = urlstate.choice(P.VIEW, t("trade.seed.view"), t("trade.seed.view.help"), c2,
+                       labels={o: t(f"trade.seed.view.{o}") for o in P.VIEW.options})
 n_seeds = urlstate.slider(P.SEEDS, t("trade.seed.seeds"), t("trade.seed.seeds.help"), c3)
 curves = runs.seed_runs(n_seeds, t("trade.seed.running"))
 points = pd.DataFrame(tr.curve_rows(curves, x_axis, view))

@@ -36,9 +36,10 @@ b = urlstate.number_input(P.BATCH, t("bn.batch"), t("bn.batch.help"), c2)
 epochs = urlstate.slider(P.EPOCHS, t("bn.epochs"), t("bn.epochs.help"), c3)
 seeds = urlstate.slider(P.SEEDS, t("bn.seeds"), t("bn.seeds.help"), c4)
 c1, c2, c3 = st.columns([3, 4, 2])
-opt = urlstate.choice(P.OPT, t("bn.opt"), t("bn.opt.help"), c1)
+opt = urlstate.choice(P.OPT, t("bn.opt"), t("bn.opt.help"), c1, labels={o: t(f"bn.opt.{o}") for o in P.OPT.options})
 lr = urlstate.choice(P.LR, t("bn.lr"), t("bn.lr.help"), c2)
-norm = urlstate.choice(P.NORM, t("bn.norm"), t("bn.norm.help"), c3)
+norm = urlstate.choice(P.NORM, t("bn.norm"), t("bn.norm.help"), c3,
+                       labels={o: t(f"bn.norm.{o}") for o in P.NORM.options})
 layout.share_button(share)
 
 # --- 1. where the tiny batch comes from ---

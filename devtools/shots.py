@@ -58,7 +58,7 @@ def shoot(page, out: Path, name: str, whole: bool = True) -> None:
     if whole:
         width = page.viewport_size["width"]
         for _ in range(3):  # growing the viewport can reflow the page (charts redraw at the new size)
-            height = page.evaluate(_HEIGHT)
+            height = int(page.evaluate(_HEIGHT))
             page.set_viewport_size({"width": width, "height": min(max(height, 600), MAX_HEIGHT)})
             live.wait_idle(page)
             page.wait_for_timeout(300)

@@ -89,10 +89,13 @@ STRINGS: dict[str, str] = {
     "0.1, and four runs: **5 or 20 epochs** × **batch 16 or 128**. Switch the x-axis: per epoch batch 16 "
     "looks faster, but it also made **8× more weight updates**.",
     "trade.seed.x": "x-axis",
-    "trade.seed.x.help": "epochs = passes over the data; updates = weight updates; samples = training samples seen.",
+    "trade.seed.x.help": "Epochs = passes over the data; weight updates = optimizer steps; samples seen = "
+    "training samples processed.",
     "trade.seed.view": "Loss shown",
-    "trade.seed.view.help": "epoch = mean of the epoch's batch losses (what the notes plot); step = the loss "
-    "of every single batch (noisy).",
+    "trade.seed.view.help": "Per epoch = mean of the epoch's batch losses (what the notes plot); every batch = "
+    "the loss of each single batch (noisy).",
+    "trade.seed.view.epoch": "Per epoch",
+    "trade.seed.view.step": "Every batch",
     "trade.seed.seeds": "Repeats (seeds)",
     "trade.seed.seeds.help": "Each repeat starts from other random weights and shuffles differently; the "
     "shaded band spans all repeats, the line is their median.",

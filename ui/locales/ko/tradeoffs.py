@@ -89,11 +89,13 @@ STRINGS: dict[str, str] = {
     "**5 또는 20 에포크** × **배치 16 또는 128**, 모두 네 번 학습합니다. x축을 바꿔 보세요. 에포크 기준으로는 "
     "배치 16이 빨라 보이지만, 사실 가중치 업데이트를 **8배 더 많이** 했습니다.",
     "trade.seed.x": "x축",
-    "trade.seed.x.help": "epochs = 데이터를 몇 바퀴 돌았는지, updates = 가중치 업데이트 횟수, "
-    "samples = 지금까지 본 훈련 샘플 수.",
+    "trade.seed.x.help": "에포크 = 데이터를 몇 바퀴 돌았는지, 가중치 업데이트 = 옵티마이저 스텝 횟수, "
+    "본 샘플 수 = 지금까지 처리한 훈련 샘플 수.",
     "trade.seed.view": "손실 표시",
-    "trade.seed.view.help": "epoch = 에포크 안 배치 손실의 평균(노트의 그래프), "
-    "step = 배치 하나하나의 손실(들쭉날쭉함).",
+    "trade.seed.view.help": "에포크마다 = 에포크 안 배치 손실의 평균(노트의 그래프), "
+    "배치마다 = 배치 하나하나의 손실(들쭉날쭉함).",
+    "trade.seed.view.epoch": "에포크마다",
+    "trade.seed.view.step": "배치마다",
     "trade.seed.seeds": "반복 횟수 (시드)",
     "trade.seed.seeds.help": "반복할 때마다 시작 가중치와 섞는 순서가 달라집니다. 색칠한 띠는 모든 반복의 범위, "
     "선은 중앙값입니다.",
