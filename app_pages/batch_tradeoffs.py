@@ -64,10 +64,7 @@ else:
         t("trade.col.large", b=large.batch): [shown[c.key](c.large) for c in rows],
         t("trade.col.verdict"): [t(f"trade.verdict.{c.verdict.value}") for c in rows],
     })
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        t("trade.col.claim"): st.column_config.TextColumn(width="large"),
-        t("trade.col.measure"): st.column_config.TextColumn(width="medium"),
-    })
+    layout.table(table, "claims", t("trade.table.title"))
     st.caption(t("trade.table.caption", small=small.batch, large=large.batch, n=tr.SWEEP_TRAIN,
                  val=f"{tr.SWEEP_VAL:,}", machine=tr.machine()))
 
@@ -104,8 +101,9 @@ old = pd.DataFrame([{"batch": f"B = {r.batch}", "epoch": e + 1, "loss": v, "swee
                     for i, g in enumerate(ghosts[:-1]) for r in g["runs"] for e, v in enumerate(r.val_loss)
                     if math.isfinite(v)], columns=["batch", "epoch", "loss", "sweep", "key"])
 draw(sweep_chart, current, old, {"x": t("trade.sweep.x"), "y": t("trade.sweep.y"),
-                                 "batch": t("trade.sweep.batch"), "ghost": t("trade.sweep.ghost")})
-st.dataframe(pd.DataFrame({
+                                 "batch": t("trade.sweep.batch"), "ghost": t("trade.sweep.ghost"),
+                                 "ghosts": t("trade.sweep.ghosts")})
+layout.table(pd.DataFrame({
     t("trade.sweep.batch"): [r.batch for r in sweep],
     t("trade.sweep.lr"): [f"{r.lr:g}" for r in sweep],
     t("trade.sweep.updates"): [r.updates_per_epoch for r in sweep],
@@ -113,7 +111,7 @@ st.dataframe(pd.DataFrame({
     t("trade.sweep.train"): [f"{r.final_train:.3f}" if not r.diverged else t("trade.diverged") for r in sweep],
     t("trade.sweep.val"): [f"{r.final_val:.3f}" if not r.diverged else t("trade.diverged") for r in sweep],
     t("trade.sweep.gap"): [f"{r.gap:+.3f}" if not r.diverged else "–" for r in sweep],
-}), hide_index=True, width="stretch")
+}), "sweep", t("trade.sweep.title"))
 layout.download(tables.sweep_epochs(sweep), "batch_sweep")
 left, right = st.columns([3, 1], vertical_alignment="center")
 left.caption(t("trade.sweep.caption", ghosts=len(ghosts) - 1))

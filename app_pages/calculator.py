@@ -76,12 +76,13 @@ if severity in (calc.LastBatchSeverity.TINY, calc.LastBatchSeverity.SINGLE, calc
     suggestions = calc.safer_batch_sizes(p.samples_per_replica, b)
     if suggestions:
         st.caption(t("calc.warn.suggest"))
-        for column, size in zip(st.columns(len(suggestions) + 1), suggestions, strict=False):
-            last = calc.plan(p.samples_per_replica, size).last_batch_size
-            column.button(
-                t("calc.warn.suggest.item", b=f"{size:,}", last=f"{last:,}"),
-                on_click=urlstate.set_values, kwargs={"batch": size}, key=f"suggest_{size}",
-            )
+        with st.container(horizontal=True, gap="small"):  # each button as wide as its label
+            for size in suggestions:
+                last = calc.plan(p.samples_per_replica, size).last_batch_size
+                st.button(
+                    t("calc.warn.suggest.item", b=f"{size:,}", last=f"{last:,}"),
+                    on_click=urlstate.set_values, kwargs={"batch": size}, key=f"suggest_{size}",
+                )
     st.caption(t("calc.warn.fix_drop", last=p.last_batch_size))
     nav.link("batchnorm_last_batch", t("calc.warn.link"), {"n": str(n), "batch": str(b)})
 
@@ -102,7 +103,7 @@ if epochs > 2:
     lines.append("…")
 if epochs > 1:
     lines.append(progress_line(epochs, epochs, steps, steps))
-st.code("\n".join(lines), language=None)
+st.code("\n".join(lines), language=None, wrap_lines=True)
 st.caption(t("calc.keras.caption"))
 
 # --- framework translator ---
@@ -127,7 +128,7 @@ table = pd.DataFrame(
         t("calc.table.effective"): [row.samples_per_update for row in rows],
     }
 )
-st.dataframe(table, hide_index=True, width="stretch")
+layout.table(table, "translator", t("calc.table.title"))
 
 with st.expander(t("calc.definitions")):
     st.markdown(t("calc.definitions.body"))
