@@ -81,11 +81,11 @@ st.caption(t("trade.noise.caption", n=tr.SWEEP_TRAIN))
 layout.download(tables.gradient_noise(points), "gradient_noise")
 
 st.subheader(t("trade.memory.title"))
-st.dataframe(pd.DataFrame({
+layout.table(pd.DataFrame({
     t("trade.memory.batch"): [r.batch for r in sweep],
     t("trade.memory.ours"): [fmt_bytes(r.act_bytes) for r in sweep],
     t("trade.memory.gpt2"): [fmt_bytes(tr.transformer_activation_bytes(r.batch)) for r in sweep],
-}), hide_index=True, width="stretch")
+}), "memory", t("trade.memory.title"))
 st.caption(t("trade.memory.caption", params=fmt_bytes(tr.parameter_bytes(tr.sweep_model()))))
 
 # --- 3. your sweep, with ghosts of earlier sweeps ---
