@@ -121,7 +121,7 @@ right.button(t("trade.sweep.clear"), on_click=lambda: st.session_state.pop(GHOST
 # --- 2. the seed experiment ---
 st.subheader(t("trade.seed.title"))
 present.explain(t("trade.seed.intro"))
-c1, c2, c3 = st.columns([2, 2, 2])
+c1, c2, c3 = st.columns([4, 3, 2])  # the x-axis labels are the longest
 x_axis = urlstate.choice(P.XAXIS, t("trade.seed.x"), t("trade.seed.x.help"), c1,
                          labels={o: t(f"trade.seed.axis.{o}") for o in P.XAXIS.options})
 view = urlstate.choice(P.VIEW, t("trade.seed.view"), t("trade.seed.view.help"), c2,

@@ -35,7 +35,8 @@ n = urlstate.number_input(P.N, t("bn.n"), t("bn.n.help"), c1)
 b = urlstate.number_input(P.BATCH, t("bn.batch"), t("bn.batch.help"), c2)
 epochs = urlstate.slider(P.EPOCHS, t("bn.epochs"), t("bn.epochs.help"), c3)
 seeds = urlstate.slider(P.SEEDS, t("bn.seeds"), t("bn.seeds.help"), c4)
-c1, c2, c3 = st.columns([3, 4, 2])
+# The optimizer's translated labels need the width of two columns; the learning rates fit in one.
+c1, c2, c3 = st.columns([5, 3, 3])
 opt = urlstate.choice(P.OPT, t("bn.opt"), t("bn.opt.help"), c1, labels={o: t(f"bn.opt.{o}") for o in P.OPT.options})
 lr = urlstate.choice(P.LR, t("bn.lr"), t("bn.lr.help"), c2)
 norm = urlstate.choice(P.NORM, t("bn.norm"), t("bn.norm.help"), c3,

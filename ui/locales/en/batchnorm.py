@@ -38,7 +38,7 @@ STRINGS: dict[str, str] = {
     "bn.opt": "Optimizer",
     "bn.opt.help": "Plain SGD, SGD with momentum 0.9, or Adam.",
     "bn.opt.sgd": "plain SGD",
-    "bn.opt.sgd_momentum": "SGD with momentum 0.9",
+    "bn.opt.sgd_momentum": "SGD + momentum",
     "bn.opt.adam": "Adam",
     "bn.lr": "Learning rate",
     "bn.lr.help": "How big each step is. Higher rates make a bad step from the tiny batch do more harm.",

@@ -39,7 +39,7 @@ STRINGS: dict[str, str] = {
     "bn.opt": "옵티마이저",
     "bn.opt.help": "기본 SGD, 모멘텀 0.9 SGD, Adam 중 하나.",
     "bn.opt.sgd": "기본 SGD",
-    "bn.opt.sgd_momentum": "모멘텀 0.9 SGD",
+    "bn.opt.sgd_momentum": "SGD + 모멘텀",
     "bn.opt.adam": "Adam",
     "bn.lr": "학습률",
     "bn.lr.help": "한 스텝의 보폭. 학습률이 높을수록 작은 배치가 만든 나쁜 스텝의 피해가 커져요.",
