@@ -25,9 +25,10 @@ _CSS = """
 button p, button div[data-testid="stMarkdownContainer"] p { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; }
 [data-testid="stTable"] td, [data-testid="stTable"] th { overflow-wrap: anywhere; }
-/* Captions are the app's small print (units, how it was measured): Streamlit's 0.6-alpha grey on the sidebar's
-   tint falls below WCAG's 4.5:1 contrast; 0.82 keeps them quieter than the body and readable. */
-[data-testid="stCaptionContainer"] { color: rgba(49, 51, 63, 0.82) !important; }
+/* Captions are the app's small print (units, how it was measured): Streamlit fades them to 0.6 opacity, which on the sidebar's
+   tint falls below WCAG's 4.5:1 contrast; a 0.78-alpha grey at full opacity stays quieter than the body and readable. */
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: rgba(49, 51, 63, 0.78) !important; }
 %(korean)s
 </style>
 """
