@@ -329,9 +329,10 @@ class _Group:
         except ValueError as err:
             if _BN_BATCH_OF_ONE not in str(err):
                 raise
-            step = len(losses)
+            failed = len(losses)  # the step that met the batch of one (0-based, within the epoch)
             self._record_steps(epoch, orders, xs, lrs, losses, norms, outputs)
-            raise BatchTooSmallForBatchNorm(epoch, step, xs[step].shape[1], str(err), self.runs[0].history) from err
+            raise BatchTooSmallForBatchNorm(epoch, failed, xs[failed].shape[1], str(err),
+                                            self.runs[0].history) from err
         values = self._record_steps(epoch, orders, xs, lrs, losses, norms, outputs)
         self.net.sync_to_models([i for i, run in enumerate(self.runs) if run.active])
         elapsed = time.perf_counter() - start
@@ -376,7 +377,7 @@ class _Group:
         if done == 0:
             return [[] for _ in self.runs]
         per_run_losses = torch.stack(losses, dim=1).tolist()  # (K, done) → Python floats, exact
-        # (done, K, P) per-tensor norms → each run's global norm per step, as fit reduces them.
+        # (K, done, P) per-tensor norms → each run's global norm per step, as fit reduces them.
         grad_norms = torch.stack(norms, dim=1)
         sizes = [xb.shape[1] for xb in xs[:done]]
         block_of = {}

@@ -209,7 +209,7 @@ def test_sweep_progress_runs_from_zero_to_one_across_the_batch_sizes():
     settings = tr.SweepSettings(b_min=32, b_max=256, epochs=2)
     plan = tr.sweep_plan(settings)
     assert [b for b, _, _ in plan] == settings.batch_sizes()
-    assert plan[0][1] == 0 and all(math.isclose(s + w, n) for (_, s, w), (_, n, _) in zip(plan, plan[1:]))
+    assert plan[0][1] == 0 and all(math.isclose(s + w, n) for (_, s, w), (_, n, _) in zip(plan, plan[1:], strict=False))
     seen = []
     tr.run_sweep(settings, on_progress=seen.append)
     assert seen == sorted(seen) and math.isclose(seen[-1], 1.0)
