@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from ui import i18n, nav, present, urlstate, warmup
-from ui.params import PAGE_KEYS, Shell
+from ui import i18n, layout, nav, present, urlstate, warmup
+from ui.params import BY_PAGE, PAGE_KEYS, Shell
 
 st.set_page_config(page_title="Epoch & Batch Lab", page_icon=":material/school:", layout="wide",
                    initial_sidebar_state="collapsed" if present.requested() else "auto")
@@ -14,9 +14,9 @@ if urlstate.guard(Shell.ALL, rerun=False):
     # would land a teacher's deep link on the home page. No widget exists yet to hold the old values.
     st.navigation(nav.build())
     st.rerun()
-i18n.language_switch()
+layout.style(i18n.language_switch())
 present.switch()
 page = st.navigation(nav.build())
-urlstate.fresh_on_arrival(page.url_path, PAGE_KEYS)
+urlstate.fresh_on_arrival(page.url_path, PAGE_KEYS, (p.key for p in BY_PAGE.get(page.url_path, ())))
 st.sidebar.caption(i18n.t("shell.about"))
 page.run()

@@ -64,10 +64,7 @@ else:
         t("trade.col.large", b=large.batch): [shown[c.key](c.large) for c in rows],
         t("trade.col.verdict"): [t(f"trade.verdict.{c.verdict.value}") for c in rows],
     })
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        t("trade.col.claim"): st.column_config.TextColumn(width="large"),
-        t("trade.col.measure"): st.column_config.TextColumn(width="medium"),
-    })
+    layout.table(table, "claims", t("trade.table.title"))
     st.caption(t("trade.table.caption", small=small.batch, large=large.batch, n=tr.SWEEP_TRAIN,
                  val=f"{tr.SWEEP_VAL:,}", machine=tr.machine()))
     critical_note.show()  # when "large batches train faster" and "small batches generalise better" hold
@@ -85,11 +82,11 @@ st.caption(t("trade.noise.caption", n=tr.SWEEP_TRAIN))
 layout.download(tables.gradient_noise(points), "gradient_noise")
 
 st.subheader(t("trade.memory.title"))
-st.dataframe(pd.DataFrame({
+layout.table(pd.DataFrame({
     t("trade.memory.batch"): [r.batch for r in sweep],
     t("trade.memory.ours"): [fmt_bytes(r.act_bytes) for r in sweep],
     t("trade.memory.gpt2"): [fmt_bytes(tr.transformer_activation_bytes(r.batch)) for r in sweep],
-}), hide_index=True, width="stretch")
+}), "memory", t("trade.memory.title"))
 st.caption(t("trade.memory.caption", params=fmt_bytes(tr.parameter_bytes(tr.sweep_model()))))
 
 # --- 3. your sweep, with ghosts of earlier sweeps ---
@@ -105,8 +102,9 @@ old = pd.DataFrame([{"batch": f"B = {r.batch}", "epoch": e + 1, "loss": v, "swee
                     for i, g in enumerate(ghosts[:-1]) for r in g["runs"] for e, v in enumerate(r.val_loss)
                     if math.isfinite(v)], columns=["batch", "epoch", "loss", "sweep", "key"])
 draw(sweep_chart, current, old, {"x": t("trade.sweep.x"), "y": t("trade.sweep.y"),
-                                 "batch": t("trade.sweep.batch"), "ghost": t("trade.sweep.ghost")})
-st.dataframe(pd.DataFrame({
+                                 "batch": t("trade.sweep.batch"), "ghost": t("trade.sweep.ghost"),
+                                 "ghosts": t("trade.sweep.ghosts")})
+layout.table(pd.DataFrame({
     t("trade.sweep.batch"): [r.batch for r in sweep],
     t("trade.sweep.lr"): [f"{r.lr:g}" for r in sweep],
     t("trade.sweep.updates"): [r.updates_per_epoch for r in sweep],
@@ -114,7 +112,7 @@ st.dataframe(pd.DataFrame({
     t("trade.sweep.train"): [f"{r.final_train:.3f}" if not r.diverged else t("trade.diverged") for r in sweep],
     t("trade.sweep.val"): [f"{r.final_val:.3f}" if not r.diverged else t("trade.diverged") for r in sweep],
     t("trade.sweep.gap"): [f"{r.gap:+.3f}" if not r.diverged else "–" for r in sweep],
-}), hide_index=True, width="stretch")
+}), "sweep", t("trade.sweep.title"))
 layout.download(tables.sweep_epochs(sweep), "batch_sweep")
 left, right = st.columns([3, 1], vertical_alignment="center")
 left.caption(t("trade.sweep.caption", ghosts=len(ghosts) - 1))
@@ -124,9 +122,11 @@ right.button(t("trade.sweep.clear"), on_click=lambda: st.session_state.pop(GHOST
 # --- 2. the seed experiment ---
 st.subheader(t("trade.seed.title"))
 present.explain(t("trade.seed.intro"))
-c1, c2, c3 = st.columns([2, 2, 2])
-x_axis = urlstate.choice(P.XAXIS, t("trade.seed.x"), t("trade.seed.x.help"), c1)
-view = urlstate.choice(P.VIEW, t("trade.seed.view"), t("trade.seed.view.help"), c2)
+c1, c2, c3 = st.columns([4, 3, 2])  # the x-axis labels are the longest
+x_axis = urlstate.choice(P.XAXIS, t("trade.seed.x"), t("trade.seed.x.help"), c1,
+                         labels={o: t(f"trade.seed.axis.{o}") for o in P.XAXIS.options})
+view = urlstate.choice(P.VIEW, t("trade.seed.view"), t("trade.seed.view.help"), c2,
+                       labels={o: t(f"trade.seed.view.{o}") for o in P.VIEW.options})
 n_seeds = urlstate.slider(P.SEEDS, t("trade.seed.seeds"), t("trade.seed.seeds.help"), c3)
 curves = runs.seed_runs(n_seeds, t("trade.seed.running"))
 points = pd.DataFrame(tr.curve_rows(curves, x_axis, view))

@@ -10,7 +10,7 @@ from ui import layout, present, runs, urlstate
 from ui.charts.batchnorm import accuracy_chart, spread_chart, steps_chart
 from ui.charts.draw import draw
 from ui.charts.strip import epoch_strip_chart
-from ui.i18n import t
+from ui.i18n import t, tn
 from ui.params import BatchNorm
 
 P = BatchNorm
@@ -22,7 +22,11 @@ def pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-share = layout.header("bn")
+# The intro states this setting's last batch; the widgets come later, so read their values as they will be.
+intro_plan = calc.plan(urlstate.current(P.N), urlstate.current(P.BATCH))
+intro_values = {"n": f"{intro_plan.n_samples:,}", "b": f"{intro_plan.batch_size:,}"}
+share = layout.header("bn", t("bn.intro", setting=tn("bn.intro.partial", intro_plan.last_batch_size, **intro_values)
+                              if intro_plan.has_partial_last_batch else t("bn.intro.full", **intro_values)))
 
 # --- settings ---
 layout.presets("bn", P.PRESETS)
@@ -31,10 +35,12 @@ n = urlstate.number_input(P.N, t("bn.n"), t("bn.n.help"), c1)
 b = urlstate.number_input(P.BATCH, t("bn.batch"), t("bn.batch.help"), c2)
 epochs = urlstate.slider(P.EPOCHS, t("bn.epochs"), t("bn.epochs.help"), c3)
 seeds = urlstate.slider(P.SEEDS, t("bn.seeds"), t("bn.seeds.help"), c4)
-c1, c2, c3 = st.columns([3, 4, 2])
-opt = urlstate.choice(P.OPT, t("bn.opt"), t("bn.opt.help"), c1)
+# The optimizer's translated labels need the width of two columns; the learning rates fit in one.
+c1, c2, c3 = st.columns([5, 3, 3])
+opt = urlstate.choice(P.OPT, t("bn.opt"), t("bn.opt.help"), c1, labels={o: t(f"bn.opt.{o}") for o in P.OPT.options})
 lr = urlstate.choice(P.LR, t("bn.lr"), t("bn.lr.help"), c2)
-norm = urlstate.choice(P.NORM, t("bn.norm"), t("bn.norm.help"), c3)
+norm = urlstate.choice(P.NORM, t("bn.norm"), t("bn.norm.help"), c3,
+                       labels={o: t(f"bn.norm.{o}") for o in P.NORM.options})
 layout.share_button(share)
 
 # --- 1. where the tiny batch comes from ---
@@ -104,7 +110,10 @@ if dropped and result.accuracies("keep"):
     st.markdown(t(f"bn.verdict.{v.kind}", k=result.seeds, diff=f"{100 * abs(v.difference):.1f}",
                   noise=f"{100 * v.noise:.1f}", sd_a=pct(v.sd_a), sd_b=pct(v.sd_b)))
 layout.download(tables.bn_steps(result.runs), "batchnorm_steps")
-st.info(t("bn.s3.grows"), icon=":material/science:")
+# What to look for depends on what happened: no spread to read when the kept run crashed or nothing was tiny.
+look_for = (t("bn.s3.grows.crashed", last=p.last_batch_size, norm=t(f"bn.norm.{norm}")) if keep[0].error
+            else t("bn.s3.grows.full") if not p.has_partial_last_batch else t("bn.s3.grows"))
+st.info(look_for, icon=":material/science:")
 
 # --- 4. a last batch of exactly 1 ---
 st.header(t("bn.s4.title"), divider="gray")

@@ -10,7 +10,7 @@ from ebcore.strip import BlockKind, epoch_strip
 from ui import layout, nav, urlstate
 from ui.charts.draw import draw
 from ui.charts.strip import epoch_strip_chart
-from ui.i18n import t
+from ui.i18n import t, tn
 from ui.params import Calculator
 
 P = Calculator
@@ -26,7 +26,8 @@ c1, c2, c3 = st.columns(3)
 n = urlstate.number_input(P.N, t("calc.n"), t("calc.n.help"), c1)
 b = urlstate.number_input(P.BATCH, t("calc.batch"), t("calc.batch.help"), c2)
 epochs = urlstate.number_input(P.EPOCHS, t("calc.epochs"), t("calc.epochs.help"), c3)
-advanced_in_use = st.session_state.get("accum", 1) > 1 or st.session_state.get("gpus", 1) > 1
+# Open when a setting inside is in use (a shared link's too), so the cards' numbers have their reason in view.
+advanced_in_use = urlstate.current(P.ACCUM) > 1 or urlstate.current(P.GPUS) > 1 or urlstate.current(P.DROP_LAST)
 with st.expander(t("calc.advanced"), expanded=advanced_in_use):
     a1, a2, a3 = st.columns(3)
     drop_last = urlstate.toggle(P.DROP_LAST, t("calc.drop_last"), t("calc.drop_last.help"), a1)
@@ -46,17 +47,24 @@ m[3].metric(t("calc.m.skipped"), f"{p.dropped_per_epoch:,}", help=t("calc.m.skip
 if p.iterations_per_epoch == 0:
     st.error(t("calc.none", b=f"{b:,}", n=f"{n:,}"))
 else:
+    # Iterations (batches a loader yields), weight updates (optimizer steps) and samples per update are
+    # counted apart: they are equal only without accumulation, and the cards above count updates.
     partial = t("calc.sentence.partial", last=f"{p.last_batch_size:,}") if p.has_partial_last_batch else ""
     full = p.iterations_per_epoch - int(p.has_partial_last_batch)
-    st.markdown(
-        t("calc.sentence", n=f"{p.samples_per_replica:,}", b=f"{b:,}", full=f"{full:,}", partial=partial,
-          iters=f"{p.iterations_per_epoch:,}", epochs=f"{epochs:,}", total=f"{p.iterations_per_epoch * epochs:,}")
-    )
+    iters = tn("calc.count.iters", p.iterations_per_epoch)
+    st.markdown(t("calc.sentence", samples=tn("calc.count.samples", p.samples_per_replica), b=f"{b:,}",
+                  full=tn("calc.count.full", full), partial=partial, iters=iters))
     if r > 1:
-        st.markdown(t("calc.sentence.gpus", r=r, share=f"{p.samples_per_replica:,}",
-                      iters=f"{p.iterations_per_epoch:,}", processed=f"{p.samples_per_epoch:,}"))
+        st.markdown(t("calc.sentence.gpus", r=r, share=f"{p.samples_per_replica:,}", iters=iters,
+                      processed=f"{p.samples_per_epoch:,}"))
     if k > 1:
-        st.markdown(t("calc.sentence.accum", k=k, updates=f"{p.updates_per_epoch:,}", eff=f"{p.effective_batch:,}"))
+        st.markdown(t("calc.sentence.accum", k=k, times=tn("calc.count.times", p.updates_per_epoch)))
+    per_epoch, total = tn("calc.count.updates", p.updates_per_epoch), tn("calc.count.updates", p.total_updates)
+    if k == 1 and r == 1:
+        st.markdown(t("calc.sentence.plain", per_epoch=per_epoch, epochs=tn("calc.count.epochs", epochs), total=total))
+    else:
+        st.markdown(t("calc.sentence.total", per_epoch=per_epoch, epochs=tn("calc.count.epochs", epochs), total=total,
+                      eff=f"{p.effective_batch:,}"))
     st.markdown(f"{t('calc.m.regime')}: :blue-badge[{t(f'calc.regime.{p.regime.value}')}] "
                 f"{t(f'calc.regime.explain.{p.regime.value}')}")
 
@@ -68,12 +76,13 @@ if severity in (calc.LastBatchSeverity.TINY, calc.LastBatchSeverity.SINGLE, calc
     suggestions = calc.safer_batch_sizes(p.samples_per_replica, b)
     if suggestions:
         st.caption(t("calc.warn.suggest"))
-        for column, size in zip(st.columns(len(suggestions) + 1), suggestions, strict=False):
-            last = calc.plan(p.samples_per_replica, size).last_batch_size
-            column.button(
-                t("calc.warn.suggest.item", b=f"{size:,}", last=f"{last:,}"),
-                on_click=urlstate.set_values, kwargs={"batch": size}, key=f"suggest_{size}",
-            )
+        with st.container(horizontal=True, gap="small"):  # each button as wide as its label
+            for size in suggestions:
+                last = calc.plan(p.samples_per_replica, size).last_batch_size
+                st.button(
+                    t("calc.warn.suggest.item", b=f"{size:,}", last=f"{last:,}"),
+                    on_click=urlstate.set_values, kwargs={"batch": size}, key=f"suggest_{size}",
+                )
     st.caption(t("calc.warn.fix_drop", last=p.last_batch_size))
     nav.link("batchnorm_last_batch", t("calc.warn.link"), {"n": str(n), "batch": str(b)})
 
@@ -94,7 +103,7 @@ if epochs > 2:
     lines.append("…")
 if epochs > 1:
     lines.append(progress_line(epochs, epochs, steps, steps))
-st.code("\n".join(lines), language=None)
+st.code("\n".join(lines), language=None, wrap_lines=True)
 st.caption(t("calc.keras.caption"))
 
 # --- framework translator ---
@@ -119,7 +128,7 @@ table = pd.DataFrame(
         t("calc.table.effective"): [row.samples_per_update for row in rows],
     }
 )
-st.dataframe(table, hide_index=True, width="stretch")
+layout.table(table, "translator", t("calc.table.title"))
 
 with st.expander(t("calc.definitions")):
     st.markdown(t("calc.definitions.body"))

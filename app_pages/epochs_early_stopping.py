@@ -95,7 +95,8 @@ n, b = int(log_n), int(log_batch)
 steps = overfit.log_steps(n, b)
 log = runs.log_run(n, b, log_epochs, t("epochs.training"))
 st.markdown(t("epochs.log.steps", n=f"{n:,}", train=f"{log.n_train:,}", b=b, steps=f"{steps:,}"))
-st.code("\n".join(log.lines), language=None)
+# Wrapped: val_loss and val_accuracy, what early stopping watches, sit at the end of long lines.
+st.code("\n".join(log.lines), language=None, wrap_lines=True)
 notes_n, notes_b = overfit.NOTES_LOG
 st.caption(t("epochs.log.notes", steps=f"{overfit.log_steps(notes_n, notes_b):,}",
              train=f"{overfit.log_train_samples(notes_n):,}", b=notes_b))

@@ -6,7 +6,7 @@ from ebcore import exam, tables
 from ui import layout, nav, present, runs, urlstate
 from ui.charts.draw import draw
 from ui.charts.exam import answers_chart, sheet_chart, sittings_chart, study_chart
-from ui.i18n import t
+from ui.i18n import t, tn
 from ui.params import Exam
 
 P = Exam
@@ -29,7 +29,18 @@ m = st.columns(3)
 m[0].metric(t("exam.m.checks"), counts.checks, help=t("exam.m.checks.help"), border=True)
 m[1].metric(t("exam.m.last"), counts.last_batch, help=t("exam.m.last.help"), border=True)
 m[2].metric(t("exam.m.memory"), counts.memory, help=t("exam.m.memory.help"), border=True)
-st.markdown(t("exam.sheet.sentence", b=b, checks=counts.checks))
+st.markdown(t("exam.sheet.sentence", b=b, times=tn("exam.count.times", counts.checks)))
+studies = runs.exam_study(t("exam.study.progress"))
+by_batch = {s.batch_size: s for s in studies}
+within = exam.checked_within_topic(b)
+st.caption(t("exam.within", within=within))
+if within == 0:
+    # The default batch is one whole topic: say at once why its first sitting does not improve (measured).
+    note = t("exam.topic_batches", b=b, per_topic=exam.QUESTIONS // exam.TOPICS)
+    if b in by_batch:
+        note += " " + t("exam.topic_batches.measured", b=b, seeds=len(exam.STUDY_SEEDS), mean=by_batch[b].mean,
+                        chance=exam.chance_mistakes(), five=by_batch[5].mean, one=by_batch[1].mean)
+    st.info(note, icon=":material/lightbulb:")
 tiles = exam.sheet(b)
 tile_labels = {"topic": t("exam.topic"), "question": t("exam.question"), "batch": t("exam.batch_n"),
                "right": t("exam.right"), "wrong": t("exam.wrong"), "answer": t("exam.answer"),
@@ -42,8 +53,6 @@ st.header(t("exam.similar.title"), divider="gray")
 present.explain(t("exam.similar.intro"))
 student = runs.exam_sit(b, seed, t("exam.epochs.progress"))  # every sitting the slider offers, trained once
 first = student.prefix(1)
-studies = runs.exam_study(t("exam.study.progress"))
-by_batch = {s.batch_size: s for s in studies}
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader(t("exam.answers.title"))
@@ -82,8 +91,10 @@ nav.link("epochs_early_stopping", t("exam.epochs.link"))
 
 # --- summary ---
 st.header(t("exam.summary.title"), divider="gray")
-present.explain(t("exam.summary.body", b=b, checks=counts.checks, memory=counts.memory, mistakes=run.mistakes[0],
-              seeds=len(exam.STUDY_SEEDS), one=by_batch[1].mean, hundred=by_batch[100].mean, epochs=epochs,
-              first=run.mistakes[0], last=run.mistakes[-1], best=best, best_score=best_score,
+present.explain(t("exam.summary.body", b=b, every=tn("exam.count.questions", b),
+              updates=tn("exam.count.updates", counts.checks), memory=tn("exam.count.questions", counts.memory),
+              mistakes=run.mistakes[0], seeds=len(exam.STUDY_SEEDS), one=by_batch[1].mean,
+              hundred=by_batch[100].mean, epochs=tn("exam.count.epochs", epochs),
+              sittings=tn("exam.count.sittings", epochs), first=run.mistakes[0], last=run.mistakes[-1], best=best, best_score=best_score,
               final_score=final_score))
 layout.share_button(share)

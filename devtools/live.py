@@ -73,11 +73,21 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
 
 
+# Streamlit loads the code of most widgets lazily, on first use in a browser tab, and draws a grey
+# skeleton in their place until it has arrived. On a loaded server that takes seconds *after* the
+# script run has finished: a deep link's first page showed its sidebar without the language switch
+# (a segmented control) for up to 5 s, which made test_deep_link_as_first_request_gets_the_app_shell
+# flaky. Idle therefore also means no skeleton left.
+SKELETON = "[data-testid='stSkeleton']"
+
+
 def wait_idle(page, timeout: float = 60_000) -> None:
-    """Wait until Streamlit reports no script running (twice, to ride over a guard's rerun)."""
+    """Wait until Streamlit reports no script running (twice, to ride over a guard's rerun) and every
+    lazily loaded widget has replaced its skeleton placeholder."""
     page.wait_for_selector(IDLE, timeout=timeout)
     page.wait_for_timeout(400)
     page.wait_for_selector(IDLE, timeout=timeout)
+    page.wait_for_function(f"() => !document.querySelector(\"{SKELETON}\")", timeout=timeout)
 
 
 def wait_charts(page, timeout: float = 20_000) -> None:

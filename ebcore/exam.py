@@ -155,6 +155,21 @@ def sheet_counts(batch_size: int, questions: int = QUESTIONS) -> SheetCounts:
     )
 
 
+def checked_within_topic(batch_size: int, questions: int = QUESTIONS, per_topic: int = QUESTIONS // TOPICS) -> int:
+    """Questions answered *after* the key was already checked once within their own topic, in one sitting.
+
+    Only these can profit from a check in the first sitting: a check teaches the questions just solved,
+    and the next topic has another usual answer. With batches of a whole topic or more (every check at a
+    topic's end) it is 0. Counted on the sheet's layout: checks close each DataLoader batch (``sheet``).
+    """
+    tiles = sheet(batch_size, questions, per_topic)
+    count = 0
+    for tile in tiles:
+        start = tile.question - tile.question % per_topic
+        count += any(tiles[q].check_after for q in range(start, tile.question))
+    return count
+
+
 # --- the student sits the exam ----------------------------------------------------------------------
 
 

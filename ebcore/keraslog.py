@@ -24,10 +24,11 @@ def progress_line(
 ) -> str:
     """One epoch's line as Keras prints it, e.g. ``Epoch 1/20  800/800 [====] - loss: 0.5100``.
 
-    ``epoch`` is 1-based; metrics print with four decimals in the given order.
+    ``epoch`` is 1-based and padded to the width of ``epochs`` (``Epoch  1/10`` above ``Epoch 10/10``), so
+    the bars of a log line up; metrics print with four decimals in the given order.
     """
     width = len(str(steps))
-    line = f"Epoch {epoch}/{epochs}  {step:>{width}}/{steps} {progress_bar(step, steps)}"
+    line = f"Epoch {epoch:>{len(str(epochs))}}/{epochs}  {step:>{width}}/{steps} {progress_bar(step, steps)}"
     for name, value in (metrics or {}).items():
         line += f" - {name}: {value:.4f}"
     return line

@@ -132,3 +132,23 @@ def test_each_preset_runs_and_lands_in_the_link(preset):
     for key, value, default in (("n", n, 1206), ("opt", opt, "sgd"), ("lr", lr, "0.1")):
         in_link = at.query_params.get(key)
         assert (in_link is None) if value == default else (str(in_link).strip("[]'") == str(value))
+
+
+@pytest.mark.parametrize(("n", "b", "last"), [(1206, 300, 6), (1201, 300, 1), (1202, 300, 2)])
+def test_the_intro_states_this_settings_last_batch(lang, n, b, last):
+    """Issue 16, point 3: the intro's numbers come from the settings (lesson step 9 is 1,201 / 300 → 1)."""
+    at = open_page(lang, n=str(n), batch=str(b))
+    s = STRINGS[lang]
+    form = s[f"bn.intro.partial.{'one' if last == 1 else 'other'}"].format(n=f"{n:,}", b=f"{b:,}", count=last)
+    assert form in page_text(at)
+    if n != 1206:
+        assert "1,206" not in page_text(at)
+
+
+def test_what_to_look_for_when_the_kept_run_crashed(lang):
+    """Issue 16, point 4: at N=1201 the kept run crashed; the hint must not talk about its spread."""
+    at = open_page(lang, n="1201", batch="300")
+    s = STRINGS[lang]
+    hints = [i.value for i in at.info if i.value.startswith(s["bn.s3.grows"][:12])]
+    assert len(hints) == 1
+    assert hints[0] == s["bn.s3.grows.crashed"].format(last=1, norm=s["bn.norm.layer"])

@@ -25,8 +25,8 @@ def test_defaults(lang):
     assert metrics(at) == expected_metrics(lang, calc.plan(320, 32, 10))
     assert not at.warning
     # Keras's line for the defaults: 10 steps per epoch, first and last epoch shown.
-    keras = at.code[-1].value if at.code[-1].value.startswith("Epoch") else at.code[0].value
-    assert "Epoch 1/10  10/10 [" in keras and "Epoch 10/10" in keras
+    keras = at.code[-1].value if at.code[-1].value.startswith("Epoch ") else at.code[0].value
+    assert "Epoch  1/10  10/10 [" in keras and "Epoch 10/10" in keras
 
 
 @pytest.mark.parametrize("example", WORKED_EXAMPLES, ids=lambda e: e.key)
@@ -60,7 +60,7 @@ def test_all_url_parameters(lang):
     assert_clean(at)
     p = calc.plan(1000, 30, 3, drop_last=True, accumulation_steps=4, world_size=2)
     assert metrics(at) == expected_metrics(lang, p)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert len(table) == 6  # Keras, Keras split, PyTorch, drop_last, accumulation, DistributedSampler
 
 

@@ -34,7 +34,7 @@ def test_defaults(lang, default_run):
     assert m[s["epochs.m.stopped"]] == str(stop.stop_epoch)
     assert m[s["epochs.m.final"]] == f"{stop.val_loss_restored:.3f}"
     assert any("patience=3" in c.value and "restore_best_weights=True" in c.value for c in at.code)
-    log = next(c.value for c in at.code if c.value.startswith("Epoch 1/10"))
+    log = next(c.value for c in at.code if c.value.startswith("Epoch  1/10"))
     assert "25/25 [==============================] - loss: " in log and "Epoch 10/10" in log
     assert any("800/800" not in md.value and "25" in md.value for md in at.markdown)
     assert len(at.expander) >= 3 and len(at.dataframe) == 1

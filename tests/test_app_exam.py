@@ -75,3 +75,19 @@ def test_bad_url_values_fall_back_with_a_note(query):
     for key in query:
         assert f"**{key}**" in notes
     assert metrics(at) == expected("en", 10, 30)
+
+
+@pytest.mark.parametrize("size", [10, 100])
+def test_the_default_says_why_a_whole_topic_batch_does_not_help_the_first_sitting(lang, size):
+    """Issue 16, point 2: at a batch of one topic or more the page says so at the top, with the study's numbers."""
+    at = open_page(lang, batch=str(size))
+    study = {s.batch_size: s for s in exam.first_sitting_study()}
+    note = at.info[0].value
+    s = STRINGS[lang]
+    assert s["exam.topic_batches"].split("{b}")[0] in note
+    assert f"{study[size].mean:.1f}" in note and f"{study[1].mean:.1f}" in note
+
+
+def test_a_batch_inside_a_topic_gets_no_such_note(lang):
+    at = open_page(lang, batch="1")
+    assert not [i for i in at.info if STRINGS[lang]["exam.topic_batches"].split("{b}")[0] in i.value]

@@ -14,7 +14,7 @@ def open_page(lang: str, **query: str) -> AppTest:
     return run_app(page="batch_tradeoffs", lang=lang, **query)
 
 def claims_table(at: AppTest):
-    return at.dataframe[0].value
+    return at.table[0].value
 
 
 def test_defaults(lang):
@@ -52,7 +52,7 @@ def test_url_values_and_toggles(lang):
     assert_clean(at)
     s = STRINGS[lang]
     assert list(claims_table(at).columns)[2:4] == ["B = 16", "B = 128"]
-    sweep = at.dataframe[2].value
+    sweep = at.table[2].value
     # Linear scaling rule: lr × B/32 from 0.3.
     assert list(sweep[s["trade.sweep.lr"]]) == ["0.15", "0.3", "0.6", "1.2"]
     assert at.slider(key="seeds").value == 2 and at.segmented_control(key="x").value == "updates"

@@ -28,12 +28,17 @@ def _both_ways() -> None:
 
 
 def test_cached_spec_draws_what_altair_chart_draws():
-    at = AppTest.from_function(_both_ways).run()
+    at = AppTest.from_function(_both_ways, default_timeout=60).run()
     assert not at.exception
     charts = at.get("vega_lite_chart")
     assert len(charts) == 4
+    from ui.charts import merge_config, theme
+
     for altair_way, cached_way in (charts[0:2], charts[2:4]):
-        assert altair_way.proto.spec == cached_way.proto.spec
+        # draw() adds the classroom theme and a text alternative on top of the builder's spec, nothing else.
+        cached = json.loads(cached_way.proto.spec)
+        assert cached.pop("description").strip()
+        assert cached == json.loads(json.dumps(merge_config(json.loads(altair_way.proto.spec), theme(False))))
         assert [(d.name, d.data.data) for d in altair_way.proto.datasets] == [
             (d.name, d.data.data) for d in cached_way.proto.datasets]
         assert altair_way.proto.datasets, "the chart carries its data as Arrow datasets"
@@ -63,7 +68,7 @@ def test_spec_built_once_per_inputs():
     from ui.charts.draw import spec
 
     spec.clear()
-    at = AppTest.from_function(_counting).run()
+    at = AppTest.from_function(_counting, default_timeout=60).run()
     assert not at.exception
     assert len(at.get("vega_lite_chart")) == 4
     assert len(at.session_state["calls"]) == 3
@@ -72,3 +77,40 @@ def test_spec_built_once_per_inputs():
     assert "정확도" in json.dumps(json.loads(charts[2].proto.spec), ensure_ascii=False)
     at.run()  # a rerun draws every chart from the cache
     assert len(at.session_state["calls"]) == 3
+
+
+def test_presentation_mode_chart_text_is_as_large_as_the_body_text():
+    """Issue 16, point 5: in presentation mode every chart's ticks, axis titles and legends are ≥ 18 px, dark."""
+    from conftest import run_app
+
+    from ui.charts import TEXT_COLOUR
+
+    at = run_app("batch_tradeoffs", present="true")
+    charts = at.get("vega_lite_chart")
+    assert charts
+    for chart in charts:
+        config = json.loads(chart.proto.spec)["config"]
+        for group in ("axis", "legend"):
+            assert config[group]["labelFontSize"] >= 18 and config[group]["titleFontSize"] >= 18
+            assert config[group]["labelColor"] == TEXT_COLOUR
+        assert config["legend"]["labelLimit"] == 0  # legends never cut short ("skipped (d…")
+        assert json.loads(chart.proto.spec)["description"].strip()  # a text alternative
+
+
+def test_batch_sizes_get_ordered_colours_that_never_repeat():
+    """Issue 16, point 6: "1 vs 256" sweeps 9 batch sizes; the old palette wrapped after 8 (B=1 and B=256 blue)."""
+    from conftest import run_app
+
+    from ui.charts import ordered_colours
+
+    at = run_app("batch_tradeoffs", bmin="1", bmax="256", epochs="10")
+    sweep = next(json.loads(c.proto.spec) for c in at.get("vega_lite_chart")
+                 if "Batch size" in c.proto.spec and "legend" in c.proto.spec and '"epoch"' in c.proto.spec)
+    scales = [layer["encoding"]["color"]["scale"] for layer in sweep["layer"] if "color" in layer["encoding"]]
+    domain, colours = scales[-1]["domain"], scales[-1]["range"]
+    assert domain[:9] == [f"B = {2**k}" for k in range(9)]
+    assert len(set(colours)) == len(colours)
+    # Ordered: darker to lighter as the batch grows (relative luminance rises monotonically).
+    lum = [0.2126 * int(c[1:3], 16) + 0.7152 * int(c[3:5], 16) + 0.0722 * int(c[5:7], 16) for c in colours[:9]]
+    assert lum == sorted(lum)
+    assert len(set(ordered_colours(40))) == 40

@@ -41,5 +41,7 @@ def test_progress_bar_is_keras_shaped():
 
 
 def test_progress_line():
-    assert progress_line(1, 20, 800, 800).startswith("Epoch 1/20  800/800 [===")
+    assert progress_line(1, 20, 800, 800).startswith("Epoch  1/20  800/800 [===")
+    # Issue 16, point 8: the epoch number is padded, so every line's bar starts in the same column.
+    assert len({progress_line(e, 10, 5, 5).index("[") for e in (1, 9, 10)}) == 1
     assert progress_line(3, 20, 8, 800, {"loss": 0.45612}).endswith(" - loss: 0.4561")

@@ -32,6 +32,15 @@ def t(key: str, /, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def tn(key: str, count: int, /, **values: object) -> str:
+    """The text for ``count`` things: ``{key}.one`` when ``count`` is 1, else ``{key}.other``.
+
+    ``count`` is filled in as ``{count}`` (with thousands separators) next to ``values``. Korean has
+    no plural, so its two forms are the same text; English needs both ("1 iteration", "2 iterations").
+    """
+    return t(f"{key}.{'one' if count == 1 else 'other'}", count=f"{count:,}", **values)
+
+
 def language_switch() -> str:
     """Draw the sidebar language switch (bound to ``?lang``) and return the chosen language."""
     default = browser_language(st.context.locale)

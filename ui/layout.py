@@ -1,4 +1,5 @@
-"""The pieces every page repeats: its header with the share-link button, its row of presets, CSV downloads."""
+"""The pieces every page repeats: its header with the share-link button, its row of presets, CSV downloads,
+tables that fit a projector and a phone, and the page style the shell applies (``style``)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,72 @@ import streamlit as st
 from ui import present, urlstate
 from ui.i18n import t
 
+PHONE_MAX_PX = 640  # below this width tables turn into one card per row
+# Korean breaks lines only between words (keep-all), as Korean readers expect; a token longer than the
+# line may still break. Metric values shrink with their card (container units) instead of being cut
+# off with "…", and button labels wrap rather than hide their end.
+_CSS = """
+<style>
+@media (max-width: %(phone)dpx) { [class*="st-key-wide_"] { display: none !important; } }
+@media (min-width: %(wide)dpx) { [class*="st-key-cards_"] { display: none !important; } }
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetricValue"] { font-size: min(2.25rem, 12cqi) !important; }
+[data-testid="stMetricValue"] * { font-size: inherit !important; }
+button p, button div[data-testid="stMarkdownContainer"] p { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { overflow-wrap: anywhere; }
+/* Captions are the app's small print (units, how it was measured): Streamlit fades them to 0.6 opacity, which on the sidebar's
+   tint falls below WCAG's 4.5:1 contrast; a 0.78-alpha grey at full opacity stays quieter than the body and readable. */
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: rgba(49, 51, 63, 0.78) !important; }
+%(korean)s
+</style>
+"""
+_KOREAN = ".stApp, .stApp * { word-break: keep-all; overflow-wrap: anywhere; }"
 
-def header(prefix: str):
+
+def style(lang: str) -> None:
+    """The app's own CSS for this run: table/card switch, metric and button sizing, Korean line breaks."""
+    st.html(_CSS % {"phone": PHONE_MAX_PX, "wide": PHONE_MAX_PX + 1, "korean": _KOREAN if lang == "ko" else ""})
+
+
+def _md(value: object) -> str:
+    """``value`` as Markdown text that renders literally (``batch_size=50`` keeps its underscore)."""
+    text = str(value)
+    for ch in "\\`*_[]<>#|":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def table(frame: pd.DataFrame, key: str, caption: str | None = None) -> None:
+    """``frame`` as a static table that wraps its text to fit the page, and on a phone one card per row.
+
+    A scrolling data grid cuts off the columns that do not fit (at 1280 px the last ones); a static
+    table wraps instead. Below ``PHONE_MAX_PX`` even wrapped columns are too narrow, so each row becomes
+    a card of "column: value" lines. Both are drawn and CSS shows one (``style``). ``caption`` names
+    the table for screen readers.
+    """
+    with st.container(key=f"wide_{key}"):
+        st.table(frame, hide_index=True, alt=caption)
+    with st.container(key=f"cards_{key}"):
+        for row in frame.itertuples(index=False):
+            with st.container(border=True):
+                first, *rest = zip(frame.columns, row, strict=True)
+                st.markdown(f"**{_md(first[1])}**\n\n" + "\n".join(f"- {_md(c)}: **{_md(v)}**" for c, v in rest))
+
+
+def header(prefix: str, intro: str | None = None):
     """Title ``{prefix}.title`` with a slot for the share button at its right, link notes, the intro.
+
+    ``intro`` replaces the fixed ``{prefix}.intro`` text where the intro states numbers from the settings.
 
     Returns the slot; fill it with ``share_button`` *after* the widgets, so the link carries the
     values they settled on in this run (a preset's new values reach the URL when its widgets run).
     """
-    title, slot = st.columns([4, 1], vertical_alignment="bottom")
+    title, slot = st.columns([3, 1], vertical_alignment="bottom")
     title.title(t(f"{prefix}.title"))
     urlstate.show_notes()
-    present.explain(t(f"{prefix}.intro"))
+    present.explain(intro if intro is not None else t(f"{prefix}.intro"))
     return slot
 
 

@@ -19,7 +19,7 @@ _CSS = """
 html:root { font-size: 21px !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; padding-left: 2rem; padding-right: 2rem; }
 [data-testid="stWidgetLabel"] p { font-weight: 600; }
-[data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stMetricValue"] { font-size: min(2.4rem, 12cqi) !important; }
 [data-testid="stCaptionContainer"] { font-size: 0.9rem; }
 </style>
 """

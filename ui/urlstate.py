@@ -21,6 +21,8 @@ from ui.i18n import t
 
 _NOTES_KEY = "_url_notes"
 _PAGE_KEY = "_url_page"
+_LEFT_KEYS = "_url_page_keys"  # the current page's own keys, to remember when the session leaves it
+_SAVED_KEY = "_url_saved"  # {page: {key: value}}: each page's settings as the student left them
 # Enough digits for any bound integer here; longer strings are rejected before int() parses them.
 _INT_PATTERN = re.compile(r"[0-9]{1,13}")
 # How much of a rejected value the note repeats: enough to recognise it, never a wall of text.
@@ -175,18 +177,43 @@ def _rewrite(param: Param, value: str) -> bool:
         return False
 
 
-def fresh_on_arrival(page: str, keys: Iterable[str]) -> None:
-    """When the session arrives on another page, forget the values of widgets keyed ``keys``.
+def fresh_on_arrival(page: str, keys: Iterable[str], own: Iterable[str] = ()) -> None:
+    """When the session arrives on another page, start it from its link, or from where the student left it.
 
     Pages share URL keys with different ranges (``batch`` is 1–100 on the exam page and up to 10⁹ on
     the calculator), and Streamlit carries a keyed widget's value from page to page within a session.
-    Without this, a link clicked in the app would open on the previous page's value instead of its
-    own, or fail when that value is outside this page's range. Call after ``st.navigation``.
+    So on arrival every widget keyed ``keys`` is forgotten, after the page being left has had its
+    values (its ``own`` keys, as the session held them) remembered. Then a link that carries any of
+    the page's ``own`` settings opens on exactly those; arriving without any (the sidebar, Back, a
+    plain in-app link) restores what the student last had on this page in this session. Call after
+    ``st.navigation``, with ``own`` the keys of ``page``.
     """
-    if st.session_state.get(_PAGE_KEY) != page:
-        for key in keys:
-            st.session_state.pop(key, None)
-        st.session_state[_PAGE_KEY] = page
+    saved = st.session_state.setdefault(_SAVED_KEY, {})
+    left = st.session_state.get(_PAGE_KEY)
+    if left == page:
+        return
+    if left is not None and _LEFT_KEYS in st.session_state:
+        saved[left] = {k: st.session_state[k] for k in st.session_state[_LEFT_KEYS] if k in st.session_state}
+    for key in keys:
+        st.session_state.pop(key, None)
+    own = tuple(own)
+    if not any(key in st.query_params for key in own):
+        st.session_state.update(saved.get(page, {}))
+    st.session_state[_PAGE_KEY] = page
+    st.session_state[_LEFT_KEYS] = own
+
+
+def current(param: Param):
+    """The value ``param``'s widget will show in this run, before the widget exists.
+
+    Its value in this session if it has one, else the link's (checked by ``guard``), else the default:
+    a bound widget reads the link only when it is created, so ``st.session_state`` alone misses a
+    link's values on the first run.
+    """
+    if param.key in st.session_state:
+        return st.session_state[param.key]
+    raw = st.query_params.get(param.key)
+    return param.parse(raw) if raw is not None and param.accepts(raw) else param.default
 
 
 def show_notes() -> None:
@@ -222,11 +249,32 @@ def toggle(param: BoolParam, label: str, help: str | None = None, container=st) 
     return container.toggle(label, param.default, key=param.key, help=help, bind="query-params")
 
 
-def choice(param: ChoiceParam, label: str, help: str | None = None, container=st) -> str:
-    """One-of-a-few buttons (a segmented control) bound to ``?{param.key}=``; never empty."""
-    chosen = container.segmented_control(label, param.options, default=param.default, required=True, key=param.key,
-                                         help=help, bind="query-params")
-    return chosen or param.default
+def choice(param: ChoiceParam, label: str, help: str | None = None, container=st,
+           labels: Mapping[str, str] | None = None) -> str:
+    """One-of-a-few buttons (a segmented control) for ``?{param.key}=``; never empty.
+
+    Without ``labels`` the buttons show the options themselves (numbers) and the widget is bound to
+    the link with ``bind="query-params"``. With ``labels`` ({option: translated text}) the buttons show
+    the text, and the link still carries the option: a bound widget writes what it *displays* into
+    the link, which would make links depend on the language. So that widget keeps the same key and
+    session value (presets set it as any other) and is tied to the link here: seeded from it on
+    arrival, written back to it (the default left out, as Streamlit does) on every run.
+    """
+    if labels is None:
+        chosen = container.segmented_control(label, param.options, default=param.default, required=True,
+                                             key=param.key, help=help, bind="query-params")
+        return chosen or param.default
+    if st.session_state.get(param.key) not in param.options:
+        raw = st.query_params.get(param.key)
+        st.session_state[param.key] = raw if raw is not None and param.accepts(raw) else param.default
+    chosen = container.segmented_control(label, param.options, format_func=labels.__getitem__, required=True,
+                                         key=param.key, help=help) or param.default
+    if chosen == param.default:
+        if param.key in st.query_params:
+            del st.query_params[param.key]
+    elif st.query_params.get(param.key) != chosen:
+        st.query_params[param.key] = chosen
+    return chosen
 
 
 def set_values(**values: object) -> None:

@@ -20,6 +20,10 @@ import streamlit as st
 # spec draws exactly what st.altair_chart would; tests/test_charts_draw.py compares the two.
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
+from ui import present
+from ui.charts import merge_config, theme
+from ui.i18n import t
+
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def spec(name: str, digest: str, _builder: Callable[..., Any], _args: tuple, _kwargs: dict) -> dict[str, Any]:
@@ -37,7 +41,36 @@ def digest(value: Any) -> str:
     return hashlib.blake2b(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).hexdigest()
 
 
+def describe(chart: dict) -> str:
+    """A text alternative for a chart spec: its axis titles and legend titles, in the session's language."""
+    titles: dict[str, str] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            encoding = node.get("encoding", {})
+            for channel in ("x", "y", "color"):
+                title = encoding.get(channel, {}).get("title") if isinstance(encoding.get(channel), dict) else None
+                if isinstance(title, str) and title.strip():
+                    titles.setdefault(channel, title)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(chart)
+    x, y, colour = titles.get("x"), titles.get("y"), titles.get("color")
+    text = t("chart.alt.xy", x=x, y=y) if x and y else t("chart.alt.one", axis=x or y) if x or y else t("chart.alt.none")
+    return text + (" " + t("chart.alt.by", colour=colour) if colour else "")
+
+
 def draw(builder: Callable[..., Any], *args: Any, container: Any = None, **kwargs: Any) -> None:
-    """Show ``builder(*args, **kwargs)`` full width in ``container`` (default: the page), as st.altair_chart."""
+    """Show ``builder(*args, **kwargs)`` full width in ``container`` (default: the page), as st.altair_chart.
+
+    On top of the builder's own style every chart gets ``ui.charts.theme`` (dark text, presentation-mode
+    sizes) and a text alternative (``description``, which Vega reads out as the chart's label).
+    """
     name = f"{builder.__module__}.{builder.__qualname__}"
-    (container or st).vega_lite_chart(spec(name, digest((args, kwargs)), builder, args, kwargs), width="stretch")
+    chart = merge_config(spec(name, digest((args, kwargs)), builder, args, kwargs), theme(present.active()))
+    chart["description"] = describe(chart)
+    (container or st).vega_lite_chart(chart, width="stretch")

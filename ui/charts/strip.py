@@ -66,7 +66,7 @@ def epoch_strip_chart(blocks: Sequence[Block], labels: Mapping[str, str], height
             color=alt.Color(
                 "kind:N",
                 scale=alt.Scale(domain=kinds, range=colours),
-                legend=alt.Legend(title=None, orient="top", labelFontSize=FONT_SIZE, symbolSize=250),
+                legend=alt.Legend(title=None, orient="top", labelFontSize=FONT_SIZE, symbolSize=250, columns=2),  # wraps on a phone
             ),
             tooltip=[
                 alt.Tooltip("batch:N", title=labels["batch"]),

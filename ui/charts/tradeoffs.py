@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from ui.charts import FONT_SIZE, PALETTE, SERIES, style
+from ui.charts import FONT_SIZE, PALETTE, SERIES, ordered_colours, style
 
 
 def noise_chart(points: Sequence[tuple[int, float, bool]], reference: Sequence[tuple[int, float]],
@@ -71,20 +71,26 @@ def sweep_chart(rows: pd.DataFrame, ghosts: pd.DataFrame, labels: Mapping[str, s
     """Validation loss per epoch for each swept batch size, earlier sweeps as faint grey "ghosts".
 
     ``rows``/``ghosts`` have columns ``batch`` (label text), ``epoch`` and ``loss``; ghosts also
-    ``sweep`` (which earlier sweep). ``labels``: ``x``, ``y``, ``batch``, ``ghost`` (tooltip title).
+    ``sweep`` (which earlier sweep). ``labels``: ``x``, ``y``, ``batch``, ``ghost`` (tooltip title) and
+    ``ghosts`` (their legend entry). Batch sizes are ordered, so they get ordered colours that never repeat.
     """
     order = list(dict.fromkeys(rows["batch"]))
+    colours = ordered_colours(len(order))
+    if not ghosts.empty:  # the grey lines get a legend entry of their own
+        ghosts = ghosts.assign(legend=labels["ghosts"])
+        order, colours = order + [labels["ghosts"]], colours + [PALETTE["grey"]]
+    colour = alt.Color("legend:N", title=labels["batch"], sort=order, scale=alt.Scale(domain=order, range=colours),
+                       legend=alt.Legend(orient="top", symbolStrokeWidth=4))
+    rows = rows.assign(legend=rows["batch"])
     x = alt.X("epoch:Q", title=labels["x"], axis=alt.Axis(tickMinStep=1))
     y = alt.Y("loss:Q", title=labels["y"], scale=alt.Scale(zero=False))
     layers = []
     if not ghosts.empty:
-        layers.append(alt.Chart(ghosts).mark_line(color=PALETTE["grey"], opacity=0.35, strokeWidth=1.5).encode(
-            x=x, y=y, detail="key:N", tooltip=[alt.Tooltip("sweep:N", title=labels["ghost"]),
+        layers.append(alt.Chart(ghosts).mark_line(opacity=0.35, strokeWidth=1.5).encode(
+            x=x, y=y, detail="key:N", color=colour, tooltip=[alt.Tooltip("sweep:N", title=labels["ghost"]),
                                                alt.Tooltip("batch:N", title=labels["batch"])]))
     layers.append(alt.Chart(rows).mark_line(strokeWidth=3, point=True).encode(
-        x=x, y=y, color=alt.Color("batch:N", title=labels["batch"], sort=order,
-                                  scale=alt.Scale(domain=order, range=SERIES),
-                                  legend=alt.Legend(orient="top", symbolStrokeWidth=4)),
+        x=x, y=y, color=colour,
         tooltip=[alt.Tooltip("batch:N", title=labels["batch"]), alt.Tooltip("epoch:Q", title=labels["x"]),
                  alt.Tooltip("loss:Q", title=labels["y"], format=".4f")]))
     return style(alt.layer(*layers), height)

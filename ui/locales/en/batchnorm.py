@@ -2,9 +2,15 @@
 
 STRINGS: dict[str, str] = {
     "bn.title": "BatchNorm and the tiny last batch",
-    "bn.intro": "With 1,206 samples and batches of 300, every epoch ends with a batch of only **6** samples. "
-    "**BatchNorm** normalises each layer with the mean and variance of the *current batch*, so that one "
-    "step sees shaky statistics. Below, a real PyTorch network shows what that does and how to fix it.",
+    "bn.intro": "{setting} **BatchNorm** normalises each layer with the mean and variance of the *current "
+    "batch*, so a step on a tiny batch sees shaky statistics. Below, a real PyTorch network shows what that "
+    "does and how to fix it.",
+    "bn.intro.partial.one": "With {n} samples and batches of {b}, every epoch ends with a batch of only "
+    "**{count}** sample.",
+    "bn.intro.partial.other": "With {n} samples and batches of {b}, every epoch ends with a batch of only "
+    "**{count}** samples.",
+    "bn.intro.full": "With {n} samples and batches of {b}, every batch is full: this setting has no small last "
+    "batch (try a preset).",
     "bn.presets": "Try these",
     "bn.preset.last6": "1206 / 300 → last 6",
     "bn.preset.last6.help": "The notes' example: batch 300 leaves a last batch of 6 samples.",
@@ -30,14 +36,14 @@ STRINGS: dict[str, str] = {
     "bn.seeds.help": "Each setting is trained this many times with different random starting weights and "
     "shuffling, to see how much results vary by luck.",
     "bn.opt": "Optimizer",
-    "bn.opt.help": "sgd = plain SGD · sgd_momentum = SGD with momentum 0.9 · adam = Adam",
+    "bn.opt.help": "Plain SGD, SGD with momentum 0.9, or Adam.",
     "bn.opt.sgd": "plain SGD",
-    "bn.opt.sgd_momentum": "SGD with momentum 0.9",
+    "bn.opt.sgd_momentum": "SGD + momentum",
     "bn.opt.adam": "Adam",
     "bn.lr": "Learning rate",
     "bn.lr.help": "How big each step is. Higher rates make a bad step from the tiny batch do more harm.",
     "bn.norm": "Replacement norm",
-    "bn.norm.help": "layer = LayerNorm · group = GroupNorm (8 groups). Used in the last fix below.",
+    "bn.norm.help": "LayerNorm, or GroupNorm with 8 groups. Used in the last fix below.",
     "bn.norm.layer": "LayerNorm",
     "bn.norm.group": "GroupNorm",
     "bn.running": "Training the network (every fix, every seed)…",
@@ -125,6 +131,12 @@ STRINGS: dict[str, str] = {
     "bn.verdict.unclear": "**Over {k} seeds there is no clear difference** ({diff} points, noise about "
     "±{noise}; spread {sd_a} with the tiny batch, {sd_b} without). At these settings the effect on the mean is "
     "small; look at the spread, and try the other presets.",
+    "bn.s3.grows.crashed": "**What to look for.** With a last batch of **{last}** the run that keeps it "
+    "cannot train at all: BatchNorm raises an error in its first epoch, so it has no accuracy and no spread "
+    "to compare. The drop_last run and the {norm} run train normally. Section 4 shows the error, section 5 "
+    "the fixes.",
+    "bn.s3.grows.full": "**What to look for.** Every batch here is full, so there is no tiny batch and nothing "
+    "to drop: the runs below differ only by chance. Pick a preset with a small last batch to compare.",
     "bn.s3.grows": "**What to look for.** The steadiest sign of the tiny batch is the **spread** after ±: "
     "with it, the final accuracy depends much more on the seed (luck), because the last update of every "
     "epoch comes from a handful of samples. The gap in the mean grows with a smaller last batch (2 instead "

@@ -58,13 +58,28 @@ STRINGS: dict[str, str] = {
     "calc.regime.explain.mini_batch": "Each update uses a **mini-batch**: the usual case, between the two "
     "extremes.",
     "calc.regime.explain.none": "",
-    "calc.sentence": "**{n}** samples in batches of **{b}** → **{full}** full batches{partial} = "
-    "**{iters}** iterations per epoch. × **{epochs}** epochs = **{total}** weight updates.",
+    "calc.sentence": "{samples} in batches of **{b}** → {full}{partial} = {iters} per epoch.",
     "calc.sentence.partial": " + 1 last batch of **{last}**",
-    "calc.sentence.accum": "With accumulation over **{k}** batches, the model updates **{updates}** times "
-    "per epoch (effective batch **{eff}** samples).",
-    "calc.sentence.gpus": "Over **{r}** GPUs each replica gets **{share}** samples and runs **{iters}** "
-    "iterations; all replicas together process **{processed}** samples per epoch.",
+    "calc.sentence.plain": "Each iteration ends in one weight update: {per_epoch} per epoch × {epochs} = "
+    "{total}.",
+    "calc.sentence.total": "So {per_epoch} per epoch × {epochs} = {total}, each from up to **{eff}** "
+    "samples.",
+    "calc.sentence.accum": "With accumulation over **{k}** batches, the model updates {times} per epoch: one "
+    "update every {k} iterations.",
+    "calc.sentence.gpus": "Over **{r}** GPUs each replica gets **{share}** samples and runs {iters}; the "
+    "replicas step together, and all of them process **{processed}** samples per epoch.",
+    "calc.count.samples.one": "**{count}** sample",
+    "calc.count.samples.other": "**{count}** samples",
+    "calc.count.full.one": "**{count}** full batch",
+    "calc.count.full.other": "**{count}** full batches",
+    "calc.count.iters.one": "**{count}** iteration",
+    "calc.count.iters.other": "**{count}** iterations",
+    "calc.count.updates.one": "**{count}** weight update",
+    "calc.count.updates.other": "**{count}** weight updates",
+    "calc.count.epochs.one": "**{count}** epoch",
+    "calc.count.epochs.other": "**{count}** epochs",
+    "calc.count.times.one": "**{count}** time",
+    "calc.count.times.other": "**{count}** times",
     "calc.none": "With drop_last, a batch of {b} is larger than the {n} samples: the loader yields "
     "**no batch at all** — 0 iterations, 0 updates. Lower the batch size or turn drop_last off.",
     "calc.strip.title": "One epoch, batch by batch",

@@ -27,8 +27,28 @@ STRINGS: dict[str, str] = {
     "exam.m.memory": "Questions to remember",
     "exam.m.memory.help": "You must remember every question of a batch until you check it: memory grows "
     "with the batch size, just like GPU memory.",
-    "exam.sheet.sentence": "With a batch of **{b}** you check the key **{checks}** time(s) per sitting, so the "
-    "student's weights change **{checks}** time(s) per epoch.",
+    "exam.sheet.sentence": "With a batch of **{b}** you check the key {times} per sitting, so the "
+    "student's weights change {times} per epoch.",
+    "exam.count.times.one": "**{count}** time",
+    "exam.count.times.other": "**{count}** times",
+    "exam.count.questions.one": "{count} question",
+    "exam.count.questions.other": "{count} questions",
+    "exam.count.updates.one": "**{count}** weight update",
+    "exam.count.updates.other": "**{count}** weight updates",
+    "exam.count.epochs.one": "**{count} epoch**",
+    "exam.count.epochs.other": "**{count} epochs**",
+    "exam.count.sittings.one": "{count} sitting",
+    "exam.count.sittings.other": "{count} sittings",
+    "exam.within": "**{within}** of the 100 questions are answered after the key was checked at least once "
+    "on their own topic in this sitting: only those can profit from a check the first time through.",
+    "exam.topic_batches": "**Why batch {b} is no better than guessing in the first sitting.** One topic is "
+    "{per_topic} similar questions, and with a batch of {b} every check comes at the end of a topic or "
+    "later: one batch holds whole topics. A check teaches the topic just finished, and the next topic has "
+    "another usual answer, so nothing you learn helps the questions still ahead of you in this sitting. "
+    "It pays off when you **retake** the exam (section 3).",
+    "exam.topic_batches.measured": "Over {seeds} students, batch {b} made **{mean:.1f}** mistakes on "
+    "average (pure guessing: {chance:.0f}); batch 5, checking twice per topic, **{five:.1f}**; batch 1 "
+    "**{one:.1f}**.",
     "exam.topic": "Topic {n}",
     "exam.question": "Question",
     "exam.batch_n": "Batch",
@@ -89,11 +109,11 @@ STRINGS: dict[str, str] = {
     "exam.epochs.link": "Early stopping, on its own page",
     # summary
     "exam.summary.title": "What you just saw",
-    "exam.summary.body": "- **Batch size {b}** = checking the key after every {b} question(s): **{checks}** "
-    "weight update(s) per sitting, with up to {memory} question(s) held in memory.\n"
+    "exam.summary.body": "- **Batch size {b}** = checking the key after every {every}: {updates} "
+    "per sitting, with up to {memory} held in memory.\n"
     "- In its first sitting this student made **{mistakes}** mistakes; over {seeds} students, batch 1 "
     "averaged **{one:.0f}** and batch 100 **{hundred:.0f}**.\n"
-    "- **{epochs} epoch(s)** = {epochs} sitting(s) of the same exam: mistakes went from **{first}** to "
+    "- {epochs} = {sittings} of the same exam: mistakes went from **{first}** to "
     "**{last}**, and the new-exam score peaked at **{best_score:.0f}%** in sitting {best} "
     "(**{final_score:.0f}%** at the end).",
 }

@@ -24,8 +24,9 @@ STRINGS: dict[str, str] = {
     "The app warns and offers batch sizes that avoid it.",
     "lesson.last_batch.ask": "Which batch size close to 300 leaves no tiny last batch?",
     "lesson.exam_checks.title": "Batch size as checking the answer key",
-    "lesson.exam_checks.show": "Batch 100 checks the key once per exam. Click the presets for 10 and 1 and "
-    "compare the first sitting's mistakes on the groups of similar questions.",
+    "lesson.exam_checks.show": "Batch 100 checks the key once per exam. Click the presets for 10 and 1: batch "
+    "10 checks once per topic, at its end, and does no better than 100 in the first sitting; batch 1 "
+    "corrects itself inside every topic.",
     "lesson.exam_checks.ask": "Why does checking after every question help most on similar questions?",
     "lesson.exam_retakes.title": "Epochs as retaking the exam",
     "lesson.exam_retakes.show": "50 sittings of the same exam: mistakes on this sheet fall towards zero, "

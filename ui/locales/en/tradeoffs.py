@@ -50,9 +50,9 @@ STRINGS: dict[str, str] = {
     "trade.measure.memory": "activation memory per step (computed)",
     "trade.measure.generalise": "final validation loss",
     "trade.measure.batchnorm": "error of a batch's mean (in std devs)",
-    "trade.verdict.holds": "✅ holds",
-    "trade.verdict.depends": "🤔 too close to call",
-    "trade.verdict.fails": "❌ does not hold here",
+    "trade.verdict.holds": "Holds",
+    "trade.verdict.depends": "Too close to call",
+    "trade.verdict.fails": "Does not hold here",
     "trade.noise.title": "Gradient noise shrinks like 1/√B",
     "trade.noise.x": "Batch size B",
     "trade.noise.y": "Gradient noise (relative)",
@@ -75,6 +75,7 @@ STRINGS: dict[str, str] = {
     "trade.sweep.y": "Validation loss",
     "trade.sweep.batch": "Batch size",
     "trade.sweep.ghost": "Earlier sweep",
+    "trade.sweep.ghosts": "earlier sweeps (grey)",
     "trade.sweep.lr": "Learning rate",
     "trade.sweep.updates": "Updates / epoch",
     "trade.sweep.time": "ms / epoch",
@@ -89,10 +90,13 @@ STRINGS: dict[str, str] = {
     "0.1, and four runs: **5 or 20 epochs** × **batch 16 or 128**. Switch the x-axis: per epoch batch 16 "
     "looks faster, but it also made **8× more weight updates**.",
     "trade.seed.x": "x-axis",
-    "trade.seed.x.help": "epochs = passes over the data; updates = weight updates; samples = training samples seen.",
+    "trade.seed.x.help": "Epochs = passes over the data; weight updates = optimizer steps; samples seen = "
+    "training samples processed.",
     "trade.seed.view": "Loss shown",
-    "trade.seed.view.help": "epoch = mean of the epoch's batch losses (what the notes plot); step = the loss "
-    "of every single batch (noisy).",
+    "trade.seed.view.help": "Per epoch = mean of the epoch's batch losses (what the notes plot); every batch = "
+    "the loss of each single batch (noisy).",
+    "trade.seed.view.epoch": "Per epoch",
+    "trade.seed.view.step": "Every batch",
     "trade.seed.seeds": "Repeats (seeds)",
     "trade.seed.seeds.help": "Each repeat starts from other random weights and shuffles differently; the "
     "shaded band spans all repeats, the line is their median.",

@@ -59,13 +59,28 @@ STRINGS: dict[str, str] = {
     "calc.regime.explain.mini_batch": "업데이트마다 **미니배치**를 씁니다. 두 극단 사이, 가장 흔히 쓰는 "
     "방식이에요.",
     "calc.regime.explain.none": "",
-    "calc.sentence": "샘플 **{n}**개를 **{b}**개씩 묶으면 → 꽉 찬 배치 **{full}**개{partial} = 에포크당 "
-    "**{iters}**번 반복. × **{epochs}** 에포크 = 가중치 업데이트 **{total}**번.",
+    "calc.sentence": "{samples}를 **{b}**개씩 묶으면 → {full}{partial} = 에포크당 {iters}.",
     "calc.sentence.partial": " + 마지막 배치 1개(**{last}**개)",
-    "calc.sentence.accum": "배치 **{k}**개씩 그래디언트를 누적하면 에포크당 **{updates}**번 업데이트합니다 "
-    "(실질 배치 **{eff}**개).",
-    "calc.sentence.gpus": "GPU **{r}**개로 나누면 GPU마다 샘플 **{share}**개를 받아 **{iters}**번 반복하고, "
-    "모든 GPU를 합쳐 에포크당 샘플 **{processed}**개를 처리합니다.",
+    "calc.sentence.plain": "반복 한 번이 끝날 때마다 가중치를 한 번 업데이트합니다: 에포크당 {per_epoch} × "
+    "{epochs} = {total}.",
+    "calc.sentence.total": "그래서 에포크당 {per_epoch} × {epochs} = {total}이고, 업데이트 한 번에 "
+    "샘플 최대 **{eff}**개가 쓰입니다.",
+    "calc.sentence.accum": "배치 **{k}**개씩 그래디언트를 누적하면 에포크당 {times} 업데이트합니다: 반복 "
+    "{k}번마다 업데이트 한 번입니다.",
+    "calc.sentence.gpus": "GPU **{r}**개로 나누면 GPU마다 샘플 **{share}**개를 받아 {iters}을 돌고, GPU들이 "
+    "함께 한 걸음씩 나아가며 모두 합쳐 에포크당 샘플 **{processed}**개를 처리합니다.",
+    "calc.count.samples.one": "샘플 **{count}**개",
+    "calc.count.samples.other": "샘플 **{count}**개",
+    "calc.count.full.one": "꽉 찬 배치 **{count}**개",
+    "calc.count.full.other": "꽉 찬 배치 **{count}**개",
+    "calc.count.iters.one": "반복 **{count}**번",
+    "calc.count.iters.other": "반복 **{count}**번",
+    "calc.count.updates.one": "가중치 업데이트 **{count}**번",
+    "calc.count.updates.other": "가중치 업데이트 **{count}**번",
+    "calc.count.epochs.one": "**{count}** 에포크",
+    "calc.count.epochs.other": "**{count}** 에포크",
+    "calc.count.times.one": "**{count}**번",
+    "calc.count.times.other": "**{count}**번",
     "calc.none": "drop_last를 켠 상태에서 배치 {b}가 샘플 {n}개보다 커서, 로더가 **배치를 하나도** 내주지 "
     "않아요. 반복 0번, 업데이트 0번입니다. 배치 크기를 줄이거나 drop_last를 끄세요.",
     "calc.strip.title": "한 에포크를 배치 단위로 보기",

@@ -26,8 +26,26 @@ STRINGS: dict[str, str] = {
     "exam.m.memory": "기억해야 할 문제 수",
     "exam.m.memory.help": "해답지를 볼 때까지 배치의 문제를 모두 기억해야 해요. 배치가 클수록 필요한 "
     "기억력이 커집니다. GPU 메모리와 같은 이야기예요.",
-    "exam.sheet.sentence": "배치 크기가 **{b}**이면 한 번 풀 때 해답지를 **{checks}**번 확인하므로, 학생의 "
-    "가중치는 에포크마다 **{checks}**번 바뀝니다.",
+    "exam.sheet.sentence": "배치 크기가 **{b}**이면 한 번 풀 때 해답지를 {times} 확인하므로, 학생의 "
+    "가중치는 에포크마다 {times} 바뀝니다.",
+    "exam.count.times.one": "**{count}**번",
+    "exam.count.times.other": "**{count}**번",
+    "exam.count.questions.one": "{count}문제",
+    "exam.count.questions.other": "{count}문제",
+    "exam.count.updates.one": "가중치 갱신 **{count}**번",
+    "exam.count.updates.other": "가중치 갱신 **{count}**번",
+    "exam.count.epochs.one": "**에포크 {count}**",
+    "exam.count.epochs.other": "**에포크 {count}**",
+    "exam.count.sittings.one": "같은 시험을 {count}번 풀기",
+    "exam.count.sittings.other": "같은 시험을 {count}번 풀기",
+    "exam.within": "이번 풀이에서 100문제 중 **{within}**문제는 같은 단원에서 해답지를 한 번 이상 확인한 "
+    "뒤에 풉니다. 처음 풀 때 채점의 덕을 볼 수 있는 문제는 이것들뿐입니다.",
+    "exam.topic_batches": "**배치 {b}가 첫 풀이에서 찍기보다 나을 게 없는 이유.** 한 단원은 비슷한 문제 "
+    "{per_topic}개이고, 배치가 {b}이면 채점은 언제나 단원이 끝날 때나 그 뒤에 옵니다. 배치 하나가 단원을 "
+    "통째로 담는 셈이죠. 채점으로 배운 것은 방금 끝난 단원의 답인데, 다음 단원은 보통 답이 다르니 이번 "
+    "풀이에서 남은 문제에는 도움이 되지 않습니다. 그 효과는 시험을 **다시 풀 때**(3절) 나타납니다.",
+    "exam.topic_batches.measured": "학생 {seeds}명의 평균 오답은 배치 {b}에서 **{mean:.1f}**개(순전히 찍으면 "
+    "{chance:.0f}개), 단원마다 두 번 채점하는 배치 5에서 **{five:.1f}**개, 배치 1에서 **{one:.1f}**개였습니다.",
     "exam.topic": "{n}단원",
     "exam.question": "문제",
     "exam.batch_n": "배치",
@@ -85,10 +103,10 @@ STRINGS: dict[str, str] = {
     "확인해 보세요.",
     "exam.epochs.link": "조기 종료 자세히 보기",
     "exam.summary.title": "방금 본 것 정리",
-    "exam.summary.body": "- **배치 크기 {b}** = {b}문제마다 해답지 확인: 한 번 풀 때 가중치 갱신 **{checks}**번, "
-    "기억해야 할 문제는 최대 {memory}개.\n"
+    "exam.summary.body": "- **배치 크기 {b}** = {every}마다 해답지 확인: 한 번 풀 때 {updates}, "
+    "기억해야 할 문제는 최대 {memory}.\n"
     "- 이 학생은 첫 풀이에서 **{mistakes}**개 틀렸어요. 학생 {seeds}명의 평균은 배치 1에서 **{one:.0f}**개, "
     "배치 100에서 **{hundred:.0f}**개였습니다.\n"
-    "- **에포크 {epochs}** = 같은 시험을 {epochs}번 풀기: 오답은 **{first}**개에서 **{last}**개로 줄었고, "
+    "- {epochs} = {sittings}: 오답은 **{first}**개에서 **{last}**개로 줄었고, "
     "새 시험 점수는 {best}회차에 **{best_score:.0f}%로** 가장 높았어요(마지막은 **{final_score:.0f}%**).",
 }

@@ -50,9 +50,9 @@ STRINGS: dict[str, str] = {
     "trade.measure.memory": "한 스텝의 활성값 메모리 (계산값)",
     "trade.measure.generalise": "마지막 검증 손실",
     "trade.measure.batchnorm": "배치 평균의 오차 (표준편차 단위)",
-    "trade.verdict.holds": "✅ 맞음",
-    "trade.verdict.depends": "🤔 차이가 거의 없음",
-    "trade.verdict.fails": "❌ 여기서는 아님",
+    "trade.verdict.holds": "맞음",
+    "trade.verdict.depends": "차이가 거의 없음",
+    "trade.verdict.fails": "여기서는 아님",
     "trade.noise.title": "그래디언트 잡음은 1/√B처럼 줄어든다",
     "trade.noise.x": "배치 크기 B",
     "trade.noise.y": "그래디언트 잡음 (상대값)",
@@ -75,6 +75,7 @@ STRINGS: dict[str, str] = {
     "trade.sweep.y": "검증 손실",
     "trade.sweep.batch": "배치 크기",
     "trade.sweep.ghost": "이전 실험",
+    "trade.sweep.ghosts": "이전 실험들(회색)",
     "trade.sweep.lr": "학습률",
     "trade.sweep.updates": "에포크당 업데이트",
     "trade.sweep.time": "에포크당 ms",
@@ -89,11 +90,13 @@ STRINGS: dict[str, str] = {
     "**5 또는 20 에포크** × **배치 16 또는 128**, 모두 네 번 학습합니다. x축을 바꿔 보세요. 에포크 기준으로는 "
     "배치 16이 빨라 보이지만, 사실 가중치 업데이트를 **8배 더 많이** 했습니다.",
     "trade.seed.x": "x축",
-    "trade.seed.x.help": "epochs = 데이터를 몇 바퀴 돌았는지, updates = 가중치 업데이트 횟수, "
-    "samples = 지금까지 본 훈련 샘플 수.",
+    "trade.seed.x.help": "에포크 = 데이터를 몇 바퀴 돌았는지, 가중치 업데이트 = 옵티마이저 스텝 횟수, "
+    "본 샘플 수 = 지금까지 처리한 훈련 샘플 수.",
     "trade.seed.view": "손실 표시",
-    "trade.seed.view.help": "epoch = 에포크 안 배치 손실의 평균(노트의 그래프), "
-    "step = 배치 하나하나의 손실(들쭉날쭉함).",
+    "trade.seed.view.help": "에포크마다 = 에포크 안 배치 손실의 평균(노트의 그래프), "
+    "배치마다 = 배치 하나하나의 손실(들쭉날쭉함).",
+    "trade.seed.view.epoch": "에포크마다",
+    "trade.seed.view.step": "배치마다",
     "trade.seed.seeds": "반복 횟수 (시드)",
     "trade.seed.seeds.help": "반복할 때마다 시작 가중치와 섞는 순서가 달라집니다. 색칠한 띠는 모든 반복의 범위, "
     "선은 중앙값입니다.",
