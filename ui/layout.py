@@ -32,7 +32,7 @@ button p, button div[data-testid="stMarkdownContainer"] p { white-space: normal 
 %(korean)s
 </style>
 """
-_KOREAN = ".stApp, .stApp * { word-break: keep-all; overflow-wrap: anywhere; }"
+_KOREAN = ".stApp, .stApp * { word-break: keep-all !important; overflow-wrap: anywhere; }"
 
 
 def style(lang: str) -> None:

@@ -198,7 +198,11 @@ def fresh_on_arrival(page: str, keys: Iterable[str], own: Iterable[str] = ()) ->
         st.session_state.pop(key, None)
     own = tuple(own)
     if not any(key in st.query_params for key in own):
-        st.session_state.update(saved.get(page, {}))
+        restored = saved.get(page, {})
+        st.session_state.update(restored)
+        # And into the link, so the address and the share button say what the page shows.
+        for key, value in restored.items():
+            st.query_params[key] = str(value).lower() if isinstance(value, bool) else str(value)
     st.session_state[_PAGE_KEY] = page
     st.session_state[_LEFT_KEYS] = own
 
