@@ -136,7 +136,7 @@ if p.has_partial_last_batch and len(skipped[0]) < n:
         t("bn.s5.col.epoch"): [1, 2, 3],
         t("bn.s5.col.skipped"): [", ".join(map(str, ids[:12])) + (" …" if len(ids) > 12 else "") for ids in skipped],
     }), hide_index=True, width="stretch")
-st.code(f"DataLoader(dataset, batch_size={b}, shuffle=True, drop_last=True)", language="python")
+st.code(f"DataLoader(dataset, batch_size={b}, shuffle=True, drop_last=True)", language="python", wrap_lines=True)
 safer = calc.safer_batch_sizes(n, b)
 if safer:
     st.markdown(t("bn.s5.safer"))

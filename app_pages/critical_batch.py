@@ -13,7 +13,7 @@ from ebcore.calc import loader_length
 from ui import layout, present, runs, urlstate
 from ui.charts.critical_batch import budget_chart, noise_chart, steps_chart, tradeoff_chart
 from ui.charts.draw import draw
-from ui.i18n import t
+from ui.i18n import t, tn
 from ui.params import CriticalBatch
 
 P = CriticalBatch
@@ -163,8 +163,8 @@ draw(budget_chart, pd.DataFrame([{"batch": b, "lr": r, "loss": v} for b, r, v in
 (b0, _, l0), (b1, _, l1) = after[0], after[-1]
 updates = {b: budget * loader_length(cb.N_TRAIN, b, False) for b in (b0, b1)}
 s_small, s_large = a.shown[0].steps, a.shown[-1].steps
-common = {"epochs": budget, "b0": b0, "b1": b1, "l0": f"{l0:.3f}", "l1": f"{l1:.3f}", "u0": num(updates[b0]),
-          "u1": num(updates[b1])}
+common = {"epochs": tn("crit.count.epochs", budget), "b0": b0, "b1": b1, "l0": f"{l0:.3f}", "l1": f"{l1:.3f}",
+          "u0": tn("crit.count.updates", updates[b0]), "u1": tn("crit.count.updates", updates[b1])}
 if s_small is not None and s_large is not None:
     st.caption(t("crit.budget.caption", s0=num(s_small), s1=num(s_large), **common))
 else:

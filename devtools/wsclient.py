@@ -144,7 +144,8 @@ class Run:
     errors: list[str]  # exception elements, page_not_found, compile errors, protocol surprises
     progressed: bool  # a progress bar moved: some cached function computed (a cache miss)
     reruns: int  # runs that ended early for a rerun (the URL guard's st.rerun, or an interruption)
-    settings: dict[str, Any] = field(default_factory=dict)  # the URL-bound widgets' values: what a link carries
+    # What a link carries: the URL-bound widgets' values, and the codes the link holds for labelled choices
+    settings: dict[str, Any] = field(default_factory=dict)
 
     def shown(self) -> list[tuple[str, Any]]:
         """The numbers and text the run shows, in page order, as (kind, value); widgets, progress left out.
@@ -489,6 +490,10 @@ class Session:
         self._values = {k: v for k, v in self._values.items() if k in live}  # like the frontend's cleanup
         self.widgets = widgets
         settings = {w.key: w.value for w in widgets.values() if w.bound}
+        # A choice with translated labels is tied to the link by the app, not bound (its value here is
+        # the label): the link carries its code, and leaves it out at the default, as bound ones do.
+        labelled = {w.key for w in widgets.values() if not w.bound}
+        settings.update((k, v) for k, v in parse_qsl(self.query_string) if k in labelled)
         self._result = Run(time.perf_counter() - self._sent_at, self.page, self.query_string, dict(self._elements),
                            list(self._errors), self._progressed, self._reruns, settings)
         self._done.set()

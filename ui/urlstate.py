@@ -194,15 +194,20 @@ def fresh_on_arrival(page: str, keys: Iterable[str], own: Iterable[str] = ()) ->
         return
     if left is not None and _LEFT_KEYS in st.session_state:
         saved[left] = {k: st.session_state[k] for k in st.session_state[_LEFT_KEYS] if k in st.session_state}
-    for key in keys:
-        st.session_state.pop(key, None)
     own = tuple(own)
-    if not any(key in st.query_params for key in own):
-        restored = saved.get(page, {})
-        st.session_state.update(restored)
-        # And into the link, so the address and the share button say what the page shows.
-        for key, value in restored.items():
+    restored = {} if any(key in st.query_params for key in own) else saved.get(page, {})
+    for key in keys:
+        if key not in restored:
+            st.session_state.pop(key, None)
+    st.session_state.update(restored)
+    # And into the link, so the address and the share button say what the page shows. A key the
+    # page just left also has is still bound to that widget in this run: Streamlit then syncs the
+    # link itself, because the value is a programmatic set of a key the last run held.
+    for key, value in restored.items():
+        try:
             st.query_params[key] = str(value).lower() if isinstance(value, bool) else str(value)
+        except StreamlitAPIException:
+            pass
     st.session_state[_PAGE_KEY] = page
     st.session_state[_LEFT_KEYS] = own
 

@@ -105,11 +105,15 @@ STRINGS: dict[str, str] = {
     "crit.budget.x": "Batch size B",
     "crit.budget.y": "Validation loss after the budget",
     "crit.budget.target": "target {target}",
-    "crit.budget.caption": "After {epochs} epoch(s), B = {b0} reaches validation loss {l0} with {u0} updates "
-    "and B = {b1} only {l1} with {u1} updates. Counted in steps to the target instead, B = {b1} needs {s1} "
-    "steps and B = {b0} needs {s0}.",
-    "crit.budget.caption_missed": "After {epochs} epoch(s), B = {b0} reaches validation loss {l0} with {u0} "
-    "updates and B = {b1} only {l1} with {u1} updates.",
+    "crit.budget.caption": "After {epochs}, B = {b0} reaches validation loss {l0} with {u0} and B = {b1} "
+    "only {l1} with {u1}. Counted in steps to the target instead, B = {b1} needs {s1} steps and B = {b0} "
+    "needs {s0}.",
+    "crit.budget.caption_missed": "After {epochs}, B = {b0} reaches validation loss {l0} with {u0} and "
+    "B = {b1} only {l1} with {u1}.",
+    "crit.count.epochs.one": "{count} epoch",
+    "crit.count.epochs.other": "{count} epochs",
+    "crit.count.updates.one": "{count} update",
+    "crit.count.updates.other": "{count} updates",
     # The trade-offs page's claims table, with the conditions measured here.
     "crit.claims.title": "When do these two claims hold? Measured on the page *How big can a batch get?*",
     "crit.claims.faster": "**Large batches train faster** holds in steps only below the critical batch: "

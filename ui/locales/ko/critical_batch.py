@@ -100,11 +100,15 @@ STRINGS: dict[str, str] = {
     "crit.budget.x": "배치 크기 B",
     "crit.budget.y": "예산을 다 쓴 뒤의 검증 손실",
     "crit.budget.target": "목표 {target}",
-    "crit.budget.caption": "{epochs} 에포크 뒤 B = {b0}는 업데이트 {u0}번으로 검증 손실 {l0}에 닿고, B = {b1}는 "
-    "업데이트 {u1}번으로 {l1}에 그칩니다. 목표까지의 스텝으로 세면 B = {b1}는 {s1} 스텝, B = {b0}는 {s0} "
+    "crit.budget.caption": "{epochs} 뒤 B = {b0}는 {u0}으로 검증 손실 {l0}에 닿고, B = {b1}는 "
+    "{u1}으로 {l1}에 그칩니다. 목표까지의 스텝으로 세면 B = {b1}는 {s1} 스텝, B = {b0}는 {s0} "
     "스텝입니다.",
-    "crit.budget.caption_missed": "{epochs} 에포크 뒤 B = {b0}는 업데이트 {u0}번으로 검증 손실 {l0}에 닿고, "
-    "B = {b1}는 업데이트 {u1}번으로 {l1}에 그칩니다.",
+    "crit.budget.caption_missed": "{epochs} 뒤 B = {b0}는 {u0}으로 검증 손실 {l0}에 닿고, "
+    "B = {b1}는 {u1}으로 {l1}에 그칩니다.",
+    "crit.count.epochs.one": "{count} 에포크",
+    "crit.count.epochs.other": "{count} 에포크",
+    "crit.count.updates.one": "업데이트 {count}번",
+    "crit.count.updates.other": "업데이트 {count}번",
     "crit.claims.title": "이 두 주장은 언제 맞을까? *배치는 얼마나 커질 수 있을까?* 페이지에서 잰 결과",
     "crit.claims.faster": "**큰 배치가 더 빨리 학습한다**는 스텝으로 따지면 임계 배치보다 작을 때만 맞습니다. "
     "그 구간에서는 배치를 두 배로 늘리면 검증 손실 {target}까지의 업데이트가 거의 절반이 되지만, B ≈ {high}보다 "
