@@ -95,6 +95,7 @@ present.explain(t("exam.summary.body", b=b, every=tn("exam.count.questions", b),
               updates=tn("exam.count.updates", counts.checks), memory=tn("exam.count.questions", counts.memory),
               mistakes=run.mistakes[0], seeds=len(exam.STUDY_SEEDS), one=by_batch[1].mean,
               hundred=by_batch[100].mean, epochs=tn("exam.count.epochs", epochs),
-              sittings=tn("exam.count.sittings", epochs), first=run.mistakes[0], last=run.mistakes[-1], best=best, best_score=best_score,
+              sittings=tn("exam.count.sittings", epochs), first=run.mistakes[0], last=run.mistakes[-1], best=best,
+              best_score=best_score,
               final_score=final_score))
 layout.share_button(share)

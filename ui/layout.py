@@ -22,11 +22,12 @@ _CSS = """
 [data-testid="stMetric"] { container-type: inline-size; }
 [data-testid="stMetricValue"] { font-size: min(2.25rem, 12cqi) !important; }
 [data-testid="stMetricValue"] * { font-size: inherit !important; }
-button p, button div[data-testid="stMarkdownContainer"] p { white-space: normal !important; overflow: visible !important;
-  text-overflow: clip !important; }
+button p, button div[data-testid="stMarkdownContainer"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stTable"] td, [data-testid="stTable"] th { overflow-wrap: anywhere; }
-/* Captions are the app's small print (units, how it was measured): Streamlit fades them to 0.6 opacity, which on the sidebar's
-   tint falls below WCAG's 4.5:1 contrast; a 0.78-alpha grey at full opacity stays quieter than the body and readable. */
+/* Captions are the app's small print (units, how it was measured): Streamlit fades them to 0.6 opacity,
+   which on the sidebar's tint falls below WCAG's 4.5:1 contrast; a 0.78-alpha grey at full opacity stays
+   quieter than the body and readable. */
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: rgba(49, 51, 63, 0.78) !important; }
 %(korean)s

@@ -60,7 +60,10 @@ def describe(chart: dict) -> str:
 
     walk(chart)
     x, y, colour = titles.get("x"), titles.get("y"), titles.get("color")
-    text = t("chart.alt.xy", x=x, y=y) if x and y else t("chart.alt.one", axis=x or y) if x or y else t("chart.alt.none")
+    if x and y:
+        text = t("chart.alt.xy", x=x, y=y)
+    else:
+        text = t("chart.alt.one", axis=x or y) if x or y else t("chart.alt.none")
     return text + (" " + t("chart.alt.by", colour=colour) if colour else "")
 
 

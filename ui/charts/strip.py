@@ -66,7 +66,8 @@ def epoch_strip_chart(blocks: Sequence[Block], labels: Mapping[str, str], height
             color=alt.Color(
                 "kind:N",
                 scale=alt.Scale(domain=kinds, range=colours),
-                legend=alt.Legend(title=None, orient="top", labelFontSize=FONT_SIZE, symbolSize=250, columns=2),  # wraps on a phone
+                # Two columns: the legend wraps on a phone.
+                legend=alt.Legend(title=None, orient="top", labelFontSize=FONT_SIZE, symbolSize=250, columns=2),
             ),
             tooltip=[
                 alt.Tooltip("batch:N", title=labels["batch"]),
