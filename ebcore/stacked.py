@@ -8,11 +8,11 @@ K. Each run keeps its own sample order (its own DataLoader generator), initial w
 warm-up, momentum, early stopping, validation data and records; result ``i`` equals
 ``fit(models[i], X[i], y[i], configs[i], ...)`` bit for bit (``tests/test_stacked.py``).
 
-The optimizer is ``torch.optim`` itself, run on the stacked parameters: its updates are elementwise,
-so each run's slice gets the bits a run alone would. Runs whose learning-rate settings differ get
-their own param group over their stretch of the run axis (a view), so ``torch.optim`` applies each its
-own rate. Evaluation, snapshots and early stopping work on the runs' own models, synced from the stack
-after every epoch, through the very code ``fit`` uses.
+The optimizer is ``fit``'s (``ebcore.lean_optim``: ``torch.optim``'s update, bit for bit), run on the
+stacked parameters: its updates are element-wise, so each run's slice gets the bits a run alone would.
+Runs whose learning-rate settings differ get their own optimizer over their stretch of the run axis
+(a view), which applies their own rate. Evaluation, snapshots and early stopping work on the runs'
+own models, synced from the stack after every epoch, through the very code ``fit`` uses.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from torch import Tensor, nn
 
 from ebcore import stacked_net
 from ebcore.calc import loader_length
-from ebcore.fastcalls import backward_many, step_function
+from ebcore.fastcalls import backward_many
+from ebcore.lean_optim import LeanOptimizer
 from ebcore.stacked_net import StackedNet, lr_blocks
 from ebcore.train import (
     _BN_BATCH_OF_ONE,
@@ -166,19 +167,6 @@ def _worth_stacking(models: Sequence[nn.Module], config: TrainConfig, n: int) ->
     return False
 
 
-def _make_optimizer(blocks: list[tuple[list[Tensor], TrainConfig]]) -> torch.optim.Optimizer:
-    """One ``torch.optim`` optimizer (the class and defaults ``fit`` uses) with a param group per block."""
-    config = blocks[0][1]
-    groups = [{"params": params, "lr": cfg.base_lr, "momentum": cfg.momentum} for params, cfg in blocks]
-    if config.optimizer in ("sgd", "sgd_momentum"):
-        return torch.optim.SGD(groups, lr=config.base_lr, foreach=False)
-    if config.optimizer == "adam":
-        for group in groups:
-            del group["momentum"]
-        return torch.optim.Adam(groups, lr=config.base_lr, foreach=False)
-    return torch.optim.RMSprop(groups, lr=config.base_lr, foreach=False)
-
-
 @dataclass
 class _RunState:
     """One run of a group: its own model, config, data, generator of sample orders and records."""
@@ -227,7 +215,9 @@ class _Group:
             views = [p.detach()[start:stop] for p in self.net.trainable]
             block_params.append((views, configs[start]))
         self.views = [views for views, _ in block_params]
-        self.optimizer = _make_optimizer(block_params)
+        # One optimizer a block of runs with the same learning-rate settings, as fit's (the updates are
+        # element-wise, so a block's slice of the stack steps exactly as each run alone would).
+        self.optimizers = [LeanOptimizer(views, cfg.optimizer, cfg.momentum) for views, cfg in block_params]
         self.bn_names = [name for name, m in models[0].named_modules() if isinstance(m, nn.BatchNorm1d)]
 
     # --- per epoch ------------------------------------------------------------------------------------
@@ -305,13 +295,9 @@ class _Group:
         losses: list[Tensor] = []
         norms: list[Tensor] = []
         outputs: list[Tensor] = []
-        net, optimizer, loss_fn = self.net, self.optimizer, self.loss_fn
-        groups = optimizer.param_groups
-        step = step_function(optimizer)
+        net, optimizers, loss_fn = self.net, self.optimizers, self.loss_fn
         try:
             for s, (xb, yb) in enumerate(zip(xs, ys, strict=True)):
-                for group, block_lrs in zip(groups, lrs, strict=True):
-                    group["lr"] = block_lrs[s]
                 for p in net.trainable:
                     p.grad = None
                 out = net.forward(xb)
@@ -322,7 +308,8 @@ class _Group:
                 for views, (b0, b1) in zip(self.views, self.blocks, strict=True):
                     for view, p in zip(views, net.trainable, strict=True):
                         view.grad = None if p.grad is None else p.grad[b0:b1]
-                step()
+                for optimizer, block_lrs in zip(optimizers, lrs, strict=True):
+                    optimizer.step(block_lrs[s])
                 losses.append(torch.stack([loss.detach() for loss in step_losses]))
                 if self.keep_outputs:
                     outputs.append(out.detach())

@@ -19,7 +19,7 @@ from ebcore import data, models, train
 
 def same_floats(a: list[float], b: list[float]) -> bool:
     """Equal float for float, where NaN equals NaN (a run that diverged must diverge in both loops)."""
-    return len(a) == len(b) and all(x == y or (math.isnan(x) and math.isnan(y)) for x, y in zip(a, b))
+    return len(a) == len(b) and all(x == y or (math.isnan(x) and math.isnan(y)) for x, y in zip(a, b, strict=True))
 
 
 def assert_same_state(a: nn.Module, b: nn.Module) -> None:
