@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 
 from ebcore import exam, overfit
@@ -55,3 +63,48 @@ def test_without_workers_the_job_runs_here(monkeypatch):
     assert worker.run("ui.jobs:seed_runs", 1, progress=seen.append, progress_kw="progress") == \
         __import__("ebcore.tradeoffs", fromlist=["x"]).seed_experiment(range(1))
     assert seen[-1] == pytest.approx(1.0)
+
+
+PARENT = """
+import os, sys, time
+sys.path.insert(0, sys.argv[1])
+os.environ["EBLAB_WORKERS"] = "1"
+from ui import worker
+worker.start()
+worker.run("ui.jobs:warm")  # the worker is up and answering
+print(" ".join(str(p) for p in worker._get_pool().executor._processes), flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_worker_leaves_when_its_server_is_killed(tmp_path):
+    """A server killed outright (no shutdown) leaves no worker behind holding its memory."""
+
+    script = tmp_path / "parent.py"
+    script.write_text(PARENT)
+    root = str(Path(__file__).resolve().parents[1])
+    parent = subprocess.Popen([sys.executable, str(script), root], stdout=subprocess.PIPE, text=True)
+    pids: list[int] = []
+    try:
+        pids = [int(p) for p in parent.stdout.readline().split()]
+        assert pids and all(alive(p) for p in pids)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 30  # the worker checks every second
+        while any(alive(p) for p in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(alive(p) for p in pids)
+    finally:
+        parent.kill()
+        for p in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(p, signal.SIGKILL)
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie, waiting for its reaper, counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[-1][0] != "Z"
+    except FileNotFoundError:
+        return False

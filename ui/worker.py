@@ -47,11 +47,25 @@ class Cancelled(Exception):
 _shared: dict[str, object] = {}
 
 
+ORPHAN_CHECK_S = 1.0
+"""How often a worker checks that the server that started it is still there."""
+
+
 def _init(fraction, cancel, rows, row_count) -> None:  # runs once in each worker process
     import torch
 
     torch.set_num_threads(1)
     _shared.update(fraction=fraction, cancel=cancel, rows=rows, row_count=row_count)
+    # A server killed outright (SIGKILL, an OOM kill, a crashed test) never shuts its pool down, and
+    # an idle worker blocked on its queue would live on with its few hundred MB: leave with the parent.
+    parent = os.getppid()
+    threading.Thread(target=_leave_with, args=(parent,), daemon=True, name="orphan-check").start()
+
+
+def _leave_with(parent: int) -> None:
+    while os.getppid() == parent:
+        threading.Event().wait(ORPHAN_CHECK_S)
+    os._exit(0)
 
 
 def _call(slot: int, target: str, progress_kw: str | None, args: tuple, kwargs: dict):
