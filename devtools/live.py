@@ -33,6 +33,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(url: str, proc: subprocess.Popen, log, timeout: float, what: str) -> None:
+    """Wait (at most ``timeout`` s) until ``url`` answers ``/_stcore/health`` with 200; raise with the
+    tail of ``log`` (the process's output file) if ``proc`` exits first or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                return
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"{what} did not come up at {url}:\n{log.read()[-2000:]}") from None
+            time.sleep(0.3)
+
+
 @contextlib.contextmanager
 def serve(timeout: float = 60.0, port: int | None = None, workers: int = 1) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start ``streamlit run streamlit_app.py`` on ``port`` (a free one if None) on 127.0.0.1 with
@@ -48,16 +63,7 @@ def serve(timeout: float = 60.0, port: int | None = None, workers: int = 1) -> I
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                    break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    log.seek(0)
-                    raise RuntimeError(f"streamlit did not start:\n{log.read()[-2000:]}") from None
-                time.sleep(0.3)
+        wait_healthy(url, proc, log, timeout, "streamlit")
         yield url, proc
     finally:
         proc.terminate()

@@ -28,7 +28,6 @@ import socket
 import subprocess
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,24 +109,11 @@ def proxy(backends: list[Replica], sticky: bool = True, port: int | None = None,
         proc = subprocess.Popen([HAPROXY, "-db", "-f", str(config)], stdout=log, stderr=subprocess.STDOUT)
         url = f"http://{'127.0.0.1' if address == '0.0.0.0' else address}:{port}"
         try:
-            _wait_healthy(url, proc, log, timeout)
+            live.wait_healthy(url, proc, log, timeout, "haproxy")
             yield Proxy(url, proc, sock)
         finally:
             _stop(proc)
             log.close()
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                return
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"haproxy did not come up at {url}:\n{log.read()[-2000:]}") from None
-            time.sleep(0.3)
 
 
 def _stop(proc: subprocess.Popen) -> None:

@@ -2,7 +2,8 @@
 
 ``fit`` trains a model on in-memory tensors exactly like the notes' reference loop over
 ``DataLoader(TensorDataset(X, y), batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed))``:
-the same index batches in the same order, the same real autograd and ``torch.optim`` updates, and the
+the same index batches in the same order, the same real autograd, ``torch.optim``'s updates (issued by
+``ebcore.lean_optim`` without their per-step bookkeeping), and the
 same per-epoch loss bit for bit. It is faster because it gathers each epoch's samples with one
 ``index_select`` instead of indexing and collating sample by sample. On top it records what the
 pages show: per-step loss, batch size, gradient norm and learning rate, per-epoch metrics, optional
@@ -56,12 +57,6 @@ from ebcore.train_config import (  # noqa: F401 - re-exported
 _BN_BATCH_OF_ONE = "Expected more than 1 value per channel when training"
 
 # --- training ----------------------------------------------------------------------------------------
-
-
-def _make_optimizer(params: list[nn.Parameter], config: TrainConfig) -> LeanOptimizer:
-    # torch.optim's update minus its per-step bookkeeping (ebcore.lean_optim): the same weights, bit
-    # for bit, at a fraction of the cost on the small models the pages train.
-    return LeanOptimizer(params, config.optimizer, config.momentum)
 
 
 _MEAN = torch.nn._reduction.get_enum("mean")
@@ -213,8 +208,11 @@ def fit(
     history = History(config=config, n_samples=n, steps_per_epoch=steps_per_epoch)
     loss_fn = _mse_loss if config.loss == "mse" else _cross_entropy
     classify = config.loss == "cross_entropy"
+    # torch.optim's update minus its per-step bookkeeping (ebcore.lean_optim): the same weights, bit
+    # for bit, at a fraction of the cost on the small models the pages train.
     run = _Run(
-        model, params, _make_optimizer(params, config), loss_fn, history, classify or record_predictions
+        model, params, LeanOptimizer(params, config.optimizer, config.momentum), loss_fn, history,
+        classify or record_predictions,
     )
     stopper = None
     if config.patience is not None:
