@@ -242,6 +242,11 @@ OVERFLOWING = """() => [...document.querySelectorAll(
     '[data-testid=stMain] [data-testid=stTable], [data-testid=stMain] pre')]
   .filter(e => e.offsetParent !== null && e.scrollWidth > e.getBoundingClientRect().width + 1)
   .map(e => e.getAttribute('data-testid') + ': ' + e.innerText.slice(0, 40))"""
+# A segmented control narrower than its buttons scrolls them sideways: the last ones are out of sight.
+HIDDEN_BUTTONS = """() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stButtonGroup]')]
+  .filter(g => [...g.querySelectorAll('button')].some(b => b.getBoundingClientRect().right >
+                                                          g.getBoundingClientRect().right + 1))
+  .map(g => g.innerText.replace(/\\s+/g, ' ').slice(0, 60))"""
 WIDE_PAGES = [  # the settings where issue 16 saw clipping
     "?n=1000&batch=50&epochs=10&accum=4", "?n=1000000000&batch=300&epochs=10", "?n=1206&batch=300",
     "batch_tradeoffs?bmin=1&bmax=256&epochs=10", "epochs_early_stopping", "batchnorm_last_batch?n=1201&batch=300",
@@ -262,6 +267,7 @@ def test_nothing_is_cut_off(browser, server, target, view):
                 wait_idle(page)
             assert page.evaluate(OVERFLOWING) == []
             assert page.evaluate(CLIPPED) == []
+            assert page.evaluate(HIDDEN_BUTTONS) == []
         finally:
             context.close()
 

@@ -25,6 +25,9 @@ _CSS = """
 button p, button div[data-testid="stMarkdownContainer"] p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stTable"] td, [data-testid="stTable"] th { overflow-wrap: anywhere; }
+/* A segmented control narrower than its buttons scrolls them sideways, hiding the last (BatchNorm's
+   learning rate 1 in Korean at 1280 px): wrap them onto a second line instead. */
+[data-testid="stButtonGroup"] [role="radiogroup"] { flex-wrap: wrap; overflow: visible; row-gap: 0.25rem; }
 /* Captions are the app's small print (units, how it was measured): Streamlit fades them to 0.6 opacity,
    which on the sidebar's tint falls below WCAG's 4.5:1 contrast; a 0.78-alpha grey at full opacity stays
    quieter than the body and readable. */
