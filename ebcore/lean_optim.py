@@ -48,9 +48,11 @@ class LeanOptimizer:
                 self.buffers = [torch.zeros_like(p, memory_format=torch.preserve_format) for p in self.params]
 
     @torch.no_grad()
-    def step(self, lr: float) -> None:
-        """One update of every parameter with a gradient, at learning rate ``lr``."""
-        grads = [p.grad for p in self.params]
+    def step(self, lr: float, grads: list[Tensor] | None = None) -> None:
+        """One update of every parameter with a gradient, at learning rate ``lr``. ``grads``: the
+        parameters' gradients in order, instead of their ``.grad`` (``fit`` without autograd)."""
+        if grads is None:
+            grads = [p.grad for p in self.params]
         # `None in grads` would compare every tensor with None (elementwise, hundreds of µs): test identity
         missing = any(g is None for g in grads)
         index = [i for i, g in enumerate(grads) if g is not None] if missing else range(len(grads))

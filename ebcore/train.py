@@ -25,6 +25,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ebcore.calc import loader_length
+from ebcore.direct_backprop import DirectBackprop, supports
+from ebcore.flat_params import FlatParams
 from ebcore.fastcalls import backward
 from ebcore.history import (  # noqa: F401 - re-exported: ebcore.train is where callers find them
     BatchNormRecord,
@@ -210,21 +212,33 @@ def fit(
     classify = config.loss == "cross_entropy"
     # torch.optim's update minus its per-step bookkeeping (ebcore.lean_optim): the same weights, bit
     # for bit, at a fraction of the cost on the small models the pages train.
-    run = _Run(
-        model, params, LeanOptimizer(params, config.optimizer, config.momentum), loss_fn, history,
-        classify or record_predictions,
-    )
+    hooks = []
+    direct = None
+    if supports(model, config.loss, X, y):
+        # the same kernels autograd's backward runs, called directly (ebcore.direct_backprop): same bits
+        records = {}
+        if record_bn_stats:
+            records = {i: history.bn_stats.setdefault(name, []) for i, (name, module)
+                       in enumerate(model.named_children()) if isinstance(module, nn.BatchNorm1d)}
+        direct = DirectBackprop(model, config.loss, records)
+    elif record_bn_stats:
+        for name, module in model.named_modules():
+            if isinstance(module, nn.modules.batchnorm._BatchNorm):
+                recorder = _bn_recorder(history.bn_stats.setdefault(name, []))
+                hooks.append(module.register_forward_hook(recorder))
+    flat = None
+    if direct is not None:
+        # one buffer for all parameters: the optimizer's element-wise update runs once, not per tensor
+        flat = FlatParams(params)
+        optimizer = LeanOptimizer([flat.values], config.optimizer, config.momentum)
+    else:
+        optimizer = LeanOptimizer(params, config.optimizer, config.momentum)
+    run = _Run(model, params, optimizer, loss_fn, history, classify or record_predictions, direct, flat)
     stopper = None
     if config.patience is not None:
         stopper = _EarlyStopping(config.patience, config.min_delta, config.restore_best_weights)
 
     was_training = model.training
-    hooks = []
-    if record_bn_stats:
-        for name, module in model.named_modules():
-            if isinstance(module, nn.modules.batchnorm._BatchNorm):
-                recorder = _bn_recorder(history.bn_stats.setdefault(name, []))
-                hooks.append(module.register_forward_hook(recorder))
     try:
         model.train()
         if snapshot_inputs is not None:
@@ -265,6 +279,8 @@ def fit(
     finally:
         for hook in hooks:
             hook.remove()
+        if flat is not None:
+            flat.release()
         model.train(was_training)
     return history
 
@@ -279,6 +295,8 @@ class _Run:
     loss_fn: Callable
     history: History
     keep_outputs: bool  # needed for training accuracy and recorded predictions only
+    direct: DirectBackprop | None  # None: forward and backward through the module and autograd
+    flat: FlatParams | None  # with ``direct``: the parameters' flat buffer the optimizer updates
 
     def train_epoch(
         self,
@@ -291,25 +309,12 @@ class _Run:
         """Run one epoch's steps and append their records and the epoch loss to the history (plus
         the step predictions when the batches' sample ``indices`` are given). Returns the steps'
         detached outputs, computed before each step's update (empty unless ``keep_outputs``)."""
-        model, params, optimizer, loss_fn = self.model, self.params, self.optimizer, self.loss_fn
-        step = optimizer.step
         losses: list[Tensor] = []
         norms: list[list[Tensor]] = []
         outputs: list[Tensor] = []
         try:
-            for xb, yb, lr in zip(xs, ys, lrs, strict=True):
-                for p in params:  # optimizer.zero_grad() (set_to_none) without its profiling wrapper
-                    p.grad = None
-                out = model(xb)
-                loss = loss_fn(out, yb)
-                backward(loss)
-                # Per-tensor norms now, one stacked reduction per epoch: no host sync in the loop.
-                # A parameter the forward pass did not use has no gradient; it counts as zero.
-                norms.append(torch._foreach_norm([_ZERO if p.grad is None else p.grad for p in params]))
-                step(lr)
-                losses.append(loss.detach())
-                if self.keep_outputs:
-                    outputs.append(out.detach())
+            steps = self._autograd_steps if self.direct is None else self._direct_steps
+            steps(xs, ys, lrs, losses, norms, outputs)
         except ValueError as err:
             if _BN_BATCH_OF_ONE not in str(err):
                 raise
@@ -322,6 +327,43 @@ class _Run:
             running += value
         self.history.epoch_loss.append(running / len(xs))
         return outputs
+
+    def _autograd_steps(self, xs, ys, lrs, losses: list, norms: list, outputs: list) -> None:
+        """The steps through the module's forward and autograd, appending each step's loss,
+        per-tensor gradient norms and (if kept) outputs as it finishes."""
+        model, params, step, loss_fn = self.model, self.params, self.optimizer.step, self.loss_fn
+        for xb, yb, lr in zip(xs, ys, lrs, strict=True):
+            for p in params:  # optimizer.zero_grad() (set_to_none) without its profiling wrapper
+                p.grad = None
+            out = model(xb)
+            loss = loss_fn(out, yb)
+            backward(loss)
+            # Per-tensor norms now, one stacked reduction per epoch: no host sync in the loop.
+            # A parameter the forward pass did not use has no gradient; it counts as zero.
+            norms.append(torch._foreach_norm([_ZERO if p.grad is None else p.grad for p in params]))
+            step(lr)
+            losses.append(loss.detach())
+            if self.keep_outputs:
+                outputs.append(out.detach())
+
+    def _direct_steps(self, xs, ys, lrs, losses: list, norms: list, outputs: list) -> None:
+        """The same steps with ``DirectBackprop``'s gradients; ``.grad`` ends as the last step's."""
+        direct, step, keep, load = self.direct.step, self.optimizer.step, self.keep_outputs, self.flat.load
+        grads = None
+        try:
+            for xb, yb, lr in zip(xs, ys, lrs, strict=True):
+                loss, out, grads = direct(xb, yb)
+                norms.append(torch._foreach_norm(grads))
+                step(lr, [load(grads)])
+                losses.append(loss)
+                if keep:
+                    outputs.append(out)
+        except BaseException:
+            grads = None  # as zero_grad() left them before the failed step's forward
+            raise
+        finally:
+            for p, g in zip(self.params, grads or [None] * len(self.params), strict=True):
+                p.grad = g
 
     def _record_steps(
         self,

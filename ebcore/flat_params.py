@@ -1,0 +1,45 @@
+"""A model's parameters as views of one flat buffer, so an element-wise optimizer updates them all
+with one kernel per operation.
+
+``torch.optim``'s updates (and ``ebcore.lean_optim``'s copy of them) are element-wise: each weight's
+new value depends only on its own gradient and state. On a network of ten small tensors, Adam issues
+about seventy tiny kernels a step (seven operations × ten tensors); over one buffer holding all ten
+it issues seven. The arithmetic per element is the same operation on the same values, so the weights
+come out the same, bit for bit (``tests/test_flat_params.py`` checks it against the per-tensor update,
+and ``tests/test_train_exact.py`` checks ``fit`` against the reference loop).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+
+class FlatParams:
+    """Parameters moved into one float32 buffer for the length of a training run.
+
+    While held, each ``params[i].data`` is a view of ``values``; ``load(grads)`` copies a step's
+    gradients (one per parameter, in order) into ``grad``, the flat gradient an optimizer over
+    ``[values]`` reads. ``release()`` gives every parameter its own storage again (same values)."""
+
+    def __init__(self, params: list[nn.Parameter]) -> None:
+        self.params = params
+        self.values = torch.cat([p.detach().reshape(-1) for p in params])
+        self.grad = torch.zeros_like(self.values)
+        self._grad_views: list[Tensor] = []
+        offset = 0
+        for p in params:
+            size = p.numel()
+            p.data = self.values[offset:offset + size].view_as(p)
+            self._grad_views.append(self.grad[offset:offset + size].view_as(p))
+            offset += size
+
+    def load(self, grads: list[Tensor]) -> Tensor:
+        """Copy one step's per-parameter gradients into ``grad`` and return it."""
+        torch._foreach_copy_(self._grad_views, grads)
+        return self.grad
+
+    def release(self) -> None:
+        """Give every parameter its own contiguous storage again, keeping its current values."""
+        for p in self.params:
+            p.data = p.data.clone()
