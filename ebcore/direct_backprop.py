@@ -27,12 +27,13 @@ through autograd as before.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ebcore.history import BatchNormRecord
-from ebcore.stacked_net import layers_of
 
 _MEAN = torch.nn._reduction.get_enum("mean")
 _ONE = torch.ones(())  # the backward seed d(loss)/d(loss), as loss.backward() uses
@@ -48,8 +49,38 @@ _group_norm_backward = _aten.native_group_norm_backward.default
 _mse_backward = _aten.mse_loss_backward.default
 _nll_forward = _aten.nll_loss_forward.default
 _nll_backward = _aten.nll_loss_backward.default
+kernels = SimpleNamespace(threshold_backward=_threshold_backward, batch_norm_backward=_batch_norm_backward,
+                          layer_norm_backward=_layer_norm_backward, group_norm_backward=_group_norm_backward)
+"""The backward kernels by name, for the stacked network (``ebcore.stacked_net``), which calls the same."""
 _LINEAR, _RELU, _BATCH, _LAYER, _GROUP = range(5)
 _KINDS = {nn.Linear: _LINEAR, nn.ReLU: _RELU, nn.BatchNorm1d: _BATCH, nn.LayerNorm: _LAYER, nn.GroupNorm: _GROUP}
+
+
+SUPPORTED = (nn.Linear, nn.BatchNorm1d, nn.LayerNorm, nn.GroupNorm, nn.ReLU)
+"""Layer types a stacked network can hold."""
+
+
+def layers_of(model: nn.Module) -> list[nn.Module] | None:
+    """The model's layers in order if it is a bare ``Linear`` or a ``Sequential`` of ``SUPPORTED``
+    layers with default options (affine norms, BatchNorm tracking running statistics with a momentum);
+    else None (such a model trains through autograd, alone)."""
+    layers = [model] if isinstance(model, nn.Linear) else list(model) if isinstance(model, nn.Sequential) else None
+    if not layers:
+        return None
+    for layer in layers:
+        if type(layer) not in SUPPORTED:
+            return None
+        if isinstance(layer, nn.BatchNorm1d) and not (layer.affine and layer.track_running_stats
+                                                      and layer.momentum is not None):
+            return None
+        if isinstance(layer, nn.LayerNorm) and (len(layer.normalized_shape) != 1 or not layer.elementwise_affine
+                                                or layer.bias is None):
+            return None
+        if isinstance(layer, nn.GroupNorm) and not layer.affine:
+            return None
+        if isinstance(layer, nn.ReLU) and layer.inplace:
+            return None
+    return layers
 
 
 def supports(model: nn.Module, loss: str, X: Tensor, y: Tensor) -> bool:
@@ -74,6 +105,18 @@ def supports(model: nn.Module, loss: str, X: Tensor, y: Tensor) -> bool:
     if loss == "mse":
         return y.dim() == 2 and y.shape[1] == linears[-1].out_features and y.dtype == torch.float32
     return loss == "cross_entropy" and y.dim() == 1
+
+
+def loss_and_grad(loss: str, out: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
+    """The mean loss (``"mse"`` or ``"cross_entropy"``) of outputs ``out`` for targets ``y``, and its
+    gradient with respect to ``out``, by the kernels ``loss.backward()`` runs."""
+    if loss == "mse":
+        return torch._C._nn.mse_loss(out, y, _MEAN), _mse_backward(_ONE, out, y, _MEAN)
+    # cross_entropy = nll_loss(log_softmax(out, 1)): NllLossBackward0 then LogSoftmaxBackward0
+    log_p = torch._log_softmax(out, 1, False)
+    value, total_weight = _nll_forward(log_p, y, None, _MEAN, _IGNORE)
+    g = _nll_backward(_ONE, log_p, y, None, _MEAN, _IGNORE, total_weight)
+    return value, torch._log_softmax_backward_data(g, log_p, 1, out.dtype)
 
 
 class DirectBackprop:
@@ -145,14 +188,7 @@ class DirectBackprop:
             running_mean=layer.running_mean.clone(), running_var=layer.running_var.clone()))
 
     def _loss(self, out: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
-        """The mean loss and its gradient with respect to ``out``."""
-        if self.loss == "mse":
-            return torch._C._nn.mse_loss(out, y, _MEAN), _mse_backward(_ONE, out, y, _MEAN)
-        # cross_entropy = nll_loss(log_softmax(out, 1)): NllLossBackward0 then LogSoftmaxBackward0
-        log_p = torch._log_softmax(out, 1, False)
-        loss, total_weight = _nll_forward(log_p, y, None, _MEAN, _IGNORE)
-        g = _nll_backward(_ONE, log_p, y, None, _MEAN, _IGNORE, total_weight)
-        return loss, torch._log_softmax_backward_data(g, log_p, 1, out.dtype)
+        return loss_and_grad(self.loss, out, y)
 
     def _backward(self, saved: list, g: Tensor) -> list[Tensor]:
         grads: list[Tensor] = []  # filled last layer first, reversed at the end

@@ -1,9 +1,9 @@
 """The backward call of a training loop, minus the Python wrapper around it.
 
 On a small model one step costs tens of microseconds of arithmetic, and ``loss.backward()`` adds about
-as much again in Python: building the backward seed and checking arguments. Both trainers call the
-same engine through these, so their numbers are unchanged, bit for bit. (The optimizer's own wrapper
-is gone with ``torch.optim``'s per-step bookkeeping: see ``ebcore.lean_optim``.)
+as much again in Python: building the backward seed and checking arguments. Where
+``ebcore.direct_backprop`` does not take a model, ``fit`` calls the same engine through this, so its
+numbers are unchanged, bit for bit.
 """
 
 from __future__ import annotations
@@ -18,9 +18,3 @@ _ONE = torch.ones(())
 def backward(loss: Tensor) -> None:
     """``loss.backward()`` for a 0-d float32 loss: the autograd engine, seeded with 1, accumulating into ``.grad``."""
     _engine_run_backward((loss,), (_ONE,), False, False, (), allow_unreachable=True, accumulate_grad=True)
-
-
-def backward_many(losses: list[Tensor]) -> None:
-    """``torch.autograd.backward(losses)``: each 0-d loss seeded with 1, in one engine call."""
-    _engine_run_backward(tuple(losses), (_ONE,) * len(losses), False, False, (), allow_unreachable=True,
-                         accumulate_grad=True)

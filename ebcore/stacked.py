@@ -27,7 +27,7 @@ from torch import Tensor, nn
 
 from ebcore import stacked_net
 from ebcore.calc import loader_length
-from ebcore.fastcalls import backward_many
+from ebcore.direct_backprop import loss_and_grad, supports
 from ebcore.lean_optim import LeanOptimizer
 from ebcore.stacked_net import StackedNet, lr_blocks
 from ebcore.train import (
@@ -71,7 +71,7 @@ def _lr_key(config: TrainConfig) -> tuple:
 def _group_key(model: nn.Module, X: Tensor, y: Tensor, val: Pair | None, config: TrainConfig,
                snapshot: Tensor | None) -> tuple | None:
     sig = stacked_net.signature(model)
-    if sig is None:
+    if sig is None or not supports(model, config.loss, X, y):
         return None
     optimizer = "sgd" if config.optimizer in ("sgd", "sgd_momentum") else config.optimizer
     return (sig, tuple(X.shape), X.dtype, tuple(y.shape), y.dtype, None if val is None else
@@ -194,6 +194,7 @@ class _Group:
         self.steps_per_epoch = loader_length(self.n, first.batch_size, first.drop_last)
         self.epochs = max(c.epochs for c in configs)
         self.batch_size, self.drop_last, self.shuffle = first.batch_size, first.drop_last, first.shuffle
+        self.loss = first.loss
         self.loss_fn = _mse_loss if first.loss == "mse" else F.cross_entropy
         self.classify = first.loss == "cross_entropy"
         self.keep_outputs = self.classify or record_predictions
@@ -210,14 +211,10 @@ class _Group:
             self.runs.append(_RunState(model, config, X, y, val, snap, history, stopper,
                                        _epoch_orders(self.n, shuffle=config.shuffle, seed=config.seed)))
         self.blocks = lr_blocks([_lr_key(c) for c in configs])
-        block_params = []
-        for start, stop in self.blocks:
-            views = [p.detach()[start:stop] for p in self.net.trainable]
-            block_params.append((views, configs[start]))
-        self.views = [views for views, _ in block_params]
         # One optimizer a block of runs with the same learning-rate settings, as fit's (the updates are
         # element-wise, so a block's slice of the stack steps exactly as each run alone would).
-        self.optimizers = [LeanOptimizer(views, cfg.optimizer, cfg.momentum) for views, cfg in block_params]
+        self.optimizers = [LeanOptimizer([p[start:stop] for p in self.net.params], configs[start].optimizer,
+                                         configs[start].momentum) for start, stop in self.blocks]
         self.bn_names = [name for name, m in models[0].named_modules() if isinstance(m, nn.BatchNorm1d)]
 
     # --- per epoch ------------------------------------------------------------------------------------
@@ -295,24 +292,19 @@ class _Group:
         losses: list[Tensor] = []
         norms: list[Tensor] = []
         outputs: list[Tensor] = []
-        net, optimizers, loss_fn = self.net, self.optimizers, self.loss_fn
+        net, optimizers, loss_kind = self.net, self.optimizers, self.loss
         try:
             for s, (xb, yb) in enumerate(zip(xs, ys, strict=True)):
-                for p in net.trainable:
-                    p.grad = None
-                out = net.forward(xb)
-                yk = yb.unbind(0)
-                step_losses = [loss_fn(o, t) for o, t in zip(out.unbind(0), yk, strict=True)]
-                backward_many(step_losses)
-                norms.append(net.grad_norms())
-                for views, (b0, b1) in zip(self.views, self.blocks, strict=True):
-                    for view, p in zip(views, net.trainable, strict=True):
-                        view.grad = None if p.grad is None else p.grad[b0:b1]
-                for optimizer, block_lrs in zip(optimizers, lrs, strict=True):
-                    optimizer.step(block_lrs[s])
-                losses.append(torch.stack([loss.detach() for loss in step_losses]))
+                out, saved = net.forward(xb)
+                # each run's loss on its own slice of the outputs, as fit computes it on its outputs
+                pairs = [loss_and_grad(loss_kind, o, t) for o, t in zip(out.unbind(0), yb.unbind(0), strict=True)]
+                grads = net.backward(saved, torch.stack([g for _, g in pairs]))
+                norms.append(net.grad_norms(grads))
+                for optimizer, (b0, b1), block_lrs in zip(optimizers, self.blocks, lrs, strict=True):
+                    optimizer.step(block_lrs[s], [g[b0:b1] for g in grads])
+                losses.append(torch.stack([value for value, _ in pairs]))
                 if self.keep_outputs:
-                    outputs.append(out.detach())
+                    outputs.append(out)
         except ValueError as err:
             if _BN_BATCH_OF_ONE not in str(err):
                 raise

@@ -1,9 +1,12 @@
 """K copies of one small network as one stacked network: a leading run axis on every tensor.
 
 ``StackedNet`` takes K ``nn.Sequential`` models of the same architecture (``Linear``, ``BatchNorm1d``,
-``LayerNorm``, ``GroupNorm``, ``ReLU``; or a bare ``nn.Linear``) and holds each parameter as one leaf
-tensor of shape ``(K, ...)``. Its forward takes ``(K, B, features)`` — run ``k``'s batch in row ``k`` —
-and returns ``(K, B, outputs)``; one backward fills every run's gradient.
+``LayerNorm``, ``GroupNorm``, ``ReLU``; or a bare ``nn.Linear``) and holds each parameter as one
+tensor of shape ``(K, ...)``. Its ``forward`` takes ``(K, B, features)`` — run ``k``'s batch in row
+``k`` — and returns ``(K, B, outputs)`` with what the backward pass needs; ``loss`` and ``backward``
+give every run's loss and every parameter's ``(K, ...)`` gradient. Like ``fit`` it runs no autograd:
+each layer calls the forward and backward kernels ``ebcore.direct_backprop`` calls for one model
+(those autograd would run), for all K runs at once where that is exact.
 
 Bit-exactness with the single model is the contract (``fit_many`` must equal ``fit``). A batched
 kernel (``baddbmm``, one ``batch_norm`` over the K runs' channels side by side) does the same arithmetic
@@ -15,6 +18,8 @@ the scalar tail. So each layer has two implementations: ``batched`` (one call fo
 are the single model's by construction). ``exact_batched`` asks, once per layer and shape, whether the
 batched call gives the per-run bits — forward and backward, on random values — and the network uses it
 only where it does. A kernel's choice depends on shapes, not values, so one probe answers for the shape.
+The gradient a layer receives is handed to its per-run backward as a fresh copy too: a single model's
+layers always receive theirs as a fresh allocation.
 """
 
 from __future__ import annotations
@@ -26,32 +31,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-SUPPORTED = (nn.Linear, nn.BatchNorm1d, nn.LayerNorm, nn.GroupNorm, nn.ReLU)
-"""Layer types a stacked network can hold."""
-
-
-def layers_of(model: nn.Module) -> list[nn.Module] | None:
-    """The model's layers in order if it is a bare ``Linear`` or a ``Sequential`` of ``SUPPORTED``
-    layers with default options (affine norms, BatchNorm tracking running statistics with a momentum);
-    else None (such a model trains alone, through ``fit``)."""
-    layers = [model] if isinstance(model, nn.Linear) else list(model) if isinstance(model, nn.Sequential) else None
-    if not layers:
-        return None
-    for layer in layers:
-        if type(layer) not in SUPPORTED:
-            return None
-        if isinstance(layer, nn.BatchNorm1d) and not (layer.affine and layer.track_running_stats
-                                                      and layer.momentum is not None):
-            return None
-        if isinstance(layer, nn.LayerNorm) and (len(layer.normalized_shape) != 1 or not layer.elementwise_affine
-                                                or layer.bias is None):
-            return None
-        if isinstance(layer, nn.GroupNorm) and not layer.affine:
-            return None
-        if isinstance(layer, nn.ReLU) and layer.inplace:
-            return None
-    return layers
-
+from ebcore.direct_backprop import SUPPORTED, layers_of  # noqa: F401 - re-exported
+from ebcore.direct_backprop import kernels as _k
 
 def signature(model: nn.Module) -> tuple | None:
     """What must be equal for two models to stack: layer types, their options and parameter shapes."""
@@ -75,68 +56,59 @@ def _fresh(t: Tensor) -> Tensor:
     return t.clone(memory_format=torch.contiguous_format)
 
 
-class _FreshGrad(torch.autograd.Function):
-    """Identity forward; backward hands on the gradient as a fresh contiguous tensor.
-
-    A single model's layers always receive their output gradient as a fresh allocation. In the stack a
-    gradient can arrive as a transposed view (from the run-interleaved norm layers) or as a slice of the
-    runs' gradient at an offset; kernels that choose their path by strides or alignment would then sum
-    in another order. This puts every layer's incoming gradient back into the single model's layout.
-    """
-
-    @staticmethod
-    def forward(ctx, x: Tensor) -> Tensor:  # noqa: D102
-        return x.view_as(x)
-
-    @staticmethod
-    def backward(ctx, grad: Tensor) -> Tensor:  # noqa: D102
-        return _fresh(grad)
-
-
-def _fresh_grad(x: Tensor) -> Tensor:
-    return _FreshGrad.apply(x) if x.requires_grad else x
-
-
 class _Layer:
-    """One layer of the stacked network. ``params`` are the stacked leaves ``(K, ...)``."""
+    """One layer of the stacked network. ``params`` are the stacked tensors ``(K, ...)``.
+
+    ``forward(x, batched)`` returns the output and what ``backward`` needs; ``backward(g, saved,
+    batched, need_input)`` returns the input's gradient (None unless ``need_input``) and the
+    parameters' gradients in ``params`` order. ``batched``: one call for all runs, else one per run."""
 
     params: list[Tensor]
 
-    def batched(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor, batched: bool) -> tuple[Tensor, object]:
         raise NotImplementedError
 
-    def per_run(self, x: Tensor) -> Tensor:
+    def backward(self, g: Tensor, saved, batched: bool, need_input: bool) -> tuple[Tensor | None, list[Tensor]]:
         raise NotImplementedError
 
-    def shape_key(self, x: Tensor) -> tuple:
-        return (type(self).__name__, tuple(x.shape), tuple(tuple(p.shape) for p in self.params))
+
+def _per_run_grads(k: int, results: list, need_input: bool) -> tuple[Tensor | None, list[Tensor]]:
+    """Stack K per-run backward results ``(gx, [param grads])`` into the stacked layout."""
+    gx = torch.stack([r[0] for r in results]) if need_input else None
+    return gx, [torch.stack([r[1][i] for r in results]) for i in range(len(results[0][1]))]
 
 
 class _Linear(_Layer):
-    def __init__(self, weight: Tensor, bias: Tensor | None) -> None:
+    def __init__(self, weight: Tensor, bias: Tensor) -> None:
         self.weight, self.bias = weight, bias
-        self.params = [weight] + ([bias] if bias is not None else [])
+        self.params = [weight, bias]
 
-    def batched(self, x: Tensor) -> Tensor:
-        wt = self.weight.transpose(1, 2)
-        if self.bias is None:
-            return torch.bmm(x, wt)
-        return torch.baddbmm(self.bias.unsqueeze(1), x, wt)
+    def forward(self, x: Tensor, batched: bool) -> tuple[Tensor, object]:
+        if batched:
+            return torch.baddbmm(self.bias.unsqueeze(1), x, self.weight.transpose(1, 2)), x
+        saved = [(_fresh(xk), _fresh(w)) for xk, w in zip(x.unbind(0), self.weight.unbind(0), strict=True)]
+        return torch.stack([torch._C._nn.linear(xk, w, _fresh(b))
+                            for (xk, w), b in zip(saved, self.bias.unbind(0), strict=True)]), saved
 
-    def per_run(self, x: Tensor) -> Tensor:
-        ws = self.weight.unbind(0)
-        bs = self.bias.unbind(0) if self.bias is not None else [None] * len(ws)
-        return torch.stack([_fresh_grad(F.linear(_fresh(xk), _fresh(w), None if b is None else _fresh(b)))
-                            for xk, w, b in zip(x.unbind(0), ws, bs, strict=True)])
+    def backward(self, g: Tensor, saved, batched: bool, need_input: bool) -> tuple[Tensor | None, list[Tensor]]:
+        if batched:
+            return (g.bmm(self.weight) if need_input else None), [g.transpose(1, 2).bmm(saved), g.sum(1)]
+        results = []
+        for gk, (xk, w) in zip(g.unbind(0), saved, strict=True):
+            gk = _fresh(gk)
+            results.append((gk.mm(w) if need_input else None, [gk.t().mm(xk), gk.sum(0)]))
+        return _per_run_grads(len(saved), results, need_input)
 
 
 class _ReLU(_Layer):
     params: list[Tensor] = []
 
-    def batched(self, x: Tensor) -> Tensor:
-        return F.relu(x)  # elementwise: the same bits at any position (checked by the tests)
+    def forward(self, x: Tensor, batched: bool) -> tuple[Tensor, object]:
+        out = torch.relu(x)  # elementwise: the same bits at any position (checked by the tests)
+        return out, out
 
-    per_run = batched
+    def backward(self, g: Tensor, saved, batched: bool, need_input: bool) -> tuple[Tensor | None, list[Tensor]]:
+        return _k.threshold_backward(g, saved, 0), []
 
 
 def _channels_side_by_side(x: Tensor) -> Tensor:
@@ -151,7 +123,7 @@ def _back_to_runs(flat: Tensor, k: int) -> Tensor:
 
 
 class _BatchNorm(_Layer):
-    """BatchNorm1d through torch's own kernel; the running statistics live in ``(K·C)`` buffers."""
+    """BatchNorm1d through torch's own kernels; the running statistics live in ``(K·C)`` buffers."""
 
     def __init__(self, weight: Tensor, bias: Tensor, running_mean: Tensor, running_var: Tensor,
                  momentum: float, eps: float) -> None:
@@ -159,45 +131,56 @@ class _BatchNorm(_Layer):
         self.params = [weight, bias]
         self.running_mean, self.running_var = running_mean, running_var  # (K·C), updated in place
         self.momentum, self.eps = momentum, eps
-        self.training = True
         self.batches_tracked = 0  # as BatchNorm1d.forward counts: before normalising, so a failing batch counts
         self.record: list[tuple[Tensor, Tensor, Tensor, Tensor]] | None = None
 
     def _record(self, x: Tensor) -> None:
-        # What fit's BatchNorm hook keeps: the batch's mean and biased variance, and the running
-        # statistics after the batch was folded in. Called after the forward, on the layer's input.
-        if self.record is not None and self.training:
+        # What fit records: the batch's mean and biased variance, and the running statistics after
+        # the batch was folded in. Called after the forward, on the layer's input.
+        if self.record is not None:
             k = x.shape[0]
-            xd = x.detach()
-            means = torch.stack([_fresh(xk).mean([0]) for xk in xd.unbind(0)])
-            variances = torch.stack([_fresh(xk).var([0], correction=0) for xk in xd.unbind(0)])
+            means = torch.stack([_fresh(xk).mean([0]) for xk in x.unbind(0)])
+            variances = torch.stack([_fresh(xk).var([0], correction=0) for xk in x.unbind(0)])
             self.record.append((means, variances, self.running_mean.view(k, -1).clone(),
                                 self.running_var.view(k, -1).clone()))
 
-    def batched(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor, batched: bool) -> tuple[Tensor, object]:
         k = x.shape[0]
-        self.batches_tracked += self.training
-        x = _fresh_grad(x)
-        out = F.batch_norm(_channels_side_by_side(x), self.running_mean, self.running_var,
-                           self.weight.reshape(-1), self.bias.reshape(-1), self.training, self.momentum, self.eps)
-        self._record(x)
-        return _back_to_runs(out, k)
-
-    def per_run(self, x: Tensor) -> Tensor:
-        k = x.shape[0]
-        self.batches_tracked += self.training
+        self.batches_tracked += 1
+        if batched:
+            xs = _channels_side_by_side(x)
+            out, mean, invstd = torch.native_batch_norm(xs, self.weight.reshape(-1), self.bias.reshape(-1),
+                                                        self.running_mean, self.running_var, True, self.momentum,
+                                                        self.eps)
+            self._record(x)
+            return _back_to_runs(out, k), (xs, mean, invstd)
         rms, rvs = self.running_mean.view(k, -1), self.running_var.view(k, -1)
-        outs = []
+        outs, saved = [], []
         for i, (xk, w, b) in enumerate(zip(x.unbind(0), self.weight.unbind(0), self.bias.unbind(0), strict=True)):
-            rm, rv = _fresh(rms[i]), _fresh(rvs[i])
-            outs.append(_fresh_grad(F.batch_norm(_fresh(xk), rm, rv, _fresh(w), _fresh(b), self.training,
-                                                 self.momentum, self.eps)))
-            if self.training:
-                with torch.no_grad():
-                    rms[i].copy_(rm)
-                    rvs[i].copy_(rv)
+            xk, w, rm, rv = _fresh(xk), _fresh(w), _fresh(rms[i]), _fresh(rvs[i])
+            F._verify_batch_size(xk.size())  # a batch of one: torch's own error, with the model's shapes
+            out, mean, invstd = torch.native_batch_norm(xk, w, _fresh(b), rm, rv, True, self.momentum, self.eps)
+            rms[i].copy_(rm)
+            rvs[i].copy_(rv)
+            outs.append(out)
+            saved.append((xk, w, rm, rv, mean, invstd))
         self._record(x)
-        return torch.stack(outs)
+        return torch.stack(outs), saved
+
+    def backward(self, g: Tensor, saved, batched: bool, need_input: bool) -> tuple[Tensor | None, list[Tensor]]:
+        mask = [need_input, True, True]
+        if batched:
+            xs, mean, invstd = saved
+            k = g.shape[0]
+            gx, gw, gb = _k.batch_norm_backward(_channels_side_by_side(g), xs, self.weight.reshape(-1),
+                                                self.running_mean, self.running_var, mean, invstd, True, self.eps,
+                                                mask)
+            return (_back_to_runs(gx, k) if need_input else None), [gw.view(k, -1), gb.view(k, -1)]
+        results = []
+        for gk, (xk, w, rm, rv, mean, invstd) in zip(g.unbind(0), saved, strict=True):
+            gx, gw, gb = _k.batch_norm_backward(_fresh(gk), xk, w, rm, rv, mean, invstd, True, self.eps, mask)
+            results.append((gx, [gw, gb]))
+        return _per_run_grads(len(saved), results, need_input)
 
 
 class _GroupNorm(_Layer):
@@ -207,16 +190,35 @@ class _GroupNorm(_Layer):
         self.weight, self.bias, self.groups, self.eps = weight, bias, groups, eps
         self.params = [weight, bias]
 
-    def batched(self, x: Tensor) -> Tensor:
-        k = x.shape[0]
-        x = _fresh_grad(x)
-        out = F.group_norm(_channels_side_by_side(x), k * self.groups, self.weight.reshape(-1),
-                           self.bias.reshape(-1), self.eps)
-        return _back_to_runs(out, k)
+    def forward(self, x: Tensor, batched: bool) -> tuple[Tensor, object]:
+        k, n, c = x.shape
+        if batched:
+            xs = _channels_side_by_side(x)
+            out, mean, rstd = torch.native_group_norm(xs, self.weight.reshape(-1), self.bias.reshape(-1), n, k * c,
+                                                      1, k * self.groups, self.eps)
+            return _back_to_runs(out, k), (xs, mean, rstd)
+        outs, saved = [], []
+        for xk, w, b in zip(x.unbind(0), self.weight.unbind(0), self.bias.unbind(0), strict=True):
+            xk, w = _fresh(xk), _fresh(w)
+            F._verify_batch_size([n * c // self.groups, self.groups])  # as F.group_norm checks
+            out, mean, rstd = torch.native_group_norm(xk, w, _fresh(b), n, c, 1, self.groups, self.eps)
+            outs.append(out)
+            saved.append((xk, w, mean, rstd))
+        return torch.stack(outs), saved
 
-    def per_run(self, x: Tensor) -> Tensor:
-        return torch.stack([_fresh_grad(F.group_norm(_fresh(xk), self.groups, _fresh(w), _fresh(b), self.eps))
-                            for xk, w, b in zip(x.unbind(0), self.weight.unbind(0), self.bias.unbind(0), strict=True)])
+    def backward(self, g: Tensor, saved, batched: bool, need_input: bool) -> tuple[Tensor | None, list[Tensor]]:
+        k, n, c = g.shape
+        mask = [need_input, True, True]
+        if batched:
+            xs, mean, rstd = saved
+            gx, gw, gb = _k.group_norm_backward(_channels_side_by_side(g), xs, mean, rstd, self.weight.reshape(-1),
+                                                n, k * c, 1, k * self.groups, mask)
+            return (_back_to_runs(gx, k) if need_input else None), [gw.view(k, -1), gb.view(k, -1)]
+        results = []
+        for gk, (xk, w, mean, rstd) in zip(g.unbind(0), saved, strict=True):
+            gx, gw, gb = _k.group_norm_backward(_fresh(gk), xk, mean, rstd, w, n, c, 1, self.groups, mask)
+            results.append((gx, [gw, gb]))
+        return _per_run_grads(k, results, need_input)
 
 
 class _LayerNorm(_Layer):
@@ -227,12 +229,24 @@ class _LayerNorm(_Layer):
         self.weight, self.bias, self.eps = weight, bias, eps
         self.params = [weight, bias]
 
-    def per_run(self, x: Tensor) -> Tensor:
-        c = x.shape[-1]
-        return torch.stack([_fresh_grad(F.layer_norm(_fresh(xk), (c,), _fresh(w), _fresh(b), self.eps))
-                            for xk, w, b in zip(x.unbind(0), self.weight.unbind(0), self.bias.unbind(0), strict=True)])
+    def forward(self, x: Tensor, batched: bool) -> tuple[Tensor, object]:
+        shape = (x.shape[-1],)
+        outs, saved = [], []
+        for xk, w, b in zip(x.unbind(0), self.weight.unbind(0), self.bias.unbind(0), strict=True):
+            xk, w, b = _fresh(xk), _fresh(w), _fresh(b)
+            out, mean, rstd = torch.native_layer_norm(xk, shape, w, b, self.eps)
+            outs.append(out)
+            saved.append((xk, w, b, mean, rstd))
+        return torch.stack(outs), saved
 
-    batched = per_run
+    def backward(self, g: Tensor, saved, batched: bool, need_input: bool) -> tuple[Tensor | None, list[Tensor]]:
+        shape = (g.shape[-1],)
+        mask = [need_input, True, True]
+        results = []
+        for gk, (xk, w, b, mean, rstd) in zip(g.unbind(0), saved, strict=True):
+            gx, gw, gb = _k.layer_norm_backward(_fresh(gk), xk, shape, mean, rstd, w, b, mask)
+            results.append((gx, [gw, gb]))
+        return _per_run_grads(len(saved), results, need_input)
 
 
 # --- is the batched call exact for this shape? -----------------------------------------------------------
@@ -248,22 +262,21 @@ def _spread_randn(g: torch.Generator, *shape: int) -> Tensor:
 
 
 @functools.lru_cache(maxsize=4096)
-def _probe(kind: str, k: int, batch: int, dims: tuple, training: bool) -> bool:
+def _probe(kind: str, k: int, batch: int, dims: tuple) -> bool:
     g = torch.Generator().manual_seed(1234)
-    return all(_probe_once(kind, k, batch, dims, training, g) for _ in range(PROBE_TRIALS))
+    return all(_probe_once(kind, k, batch, dims, g) for _ in range(PROBE_TRIALS))
 
 
-def _probe_once(kind: str, k: int, batch: int, dims: tuple, training: bool, g: torch.Generator) -> bool:
+def _probe_once(kind: str, k: int, batch: int, dims: tuple, g: torch.Generator) -> bool:
     def rand(*shape: int) -> Tensor:
         return _spread_randn(g, *shape)
 
     if kind == "linear":
-        n_in, n_out, has_bias = dims
-        weight = rand(k, n_out, n_in)
-        bias = rand(k, n_out) if has_bias else None
+        n_in, n_out = dims
+        weight, bias = rand(k, n_out, n_in), rand(k, n_out)
 
         def make() -> _Layer:
-            return _Linear(weight.clone().requires_grad_(), None if bias is None else bias.clone().requires_grad_())
+            return _Linear(weight.clone(), bias.clone())
 
         width = n_in
     elif kind == "batch":
@@ -272,10 +285,7 @@ def _probe_once(kind: str, k: int, batch: int, dims: tuple, training: bool, g: t
         rm, rv = 0.1 * rand(k * c), 1 + 0.1 * rand(k * c).abs()
 
         def make() -> _Layer:
-            layer = _BatchNorm(weight.clone().requires_grad_(), bias.clone().requires_grad_(), rm.clone(), rv.clone(),
-                               0.1, 1e-5)
-            layer.training = training
-            return layer
+            return _BatchNorm(weight.clone(), bias.clone(), rm.clone(), rv.clone(), 0.1, 1e-5)
 
         width = c
     elif kind == "group":
@@ -283,7 +293,7 @@ def _probe_once(kind: str, k: int, batch: int, dims: tuple, training: bool, g: t
         weight, bias = 1 + 0.1 * rand(k, c), 0.1 * rand(k, c)
 
         def make() -> _Layer:
-            return _GroupNorm(weight.clone().requires_grad_(), bias.clone().requires_grad_(), groups, 1e-5)
+            return _GroupNorm(weight.clone(), bias.clone(), groups, 1e-5)
 
         width = c
     else:
@@ -291,26 +301,24 @@ def _probe_once(kind: str, k: int, batch: int, dims: tuple, training: bool, g: t
     x = rand(k, batch, width)
     upstream = rand(k, batch, width if kind != "linear" else dims[1])
     results = []
-    for way in ("batched", "per_run"):
+    for batched in (True, False):
         layer = make()
-        xs = x.clone().requires_grad_()
-        with torch.enable_grad():
-            out = getattr(layer, way)(xs)
-            out.backward(upstream)
+        out, saved = layer.forward(x.clone(), batched)
+        gx, grads = layer.backward(upstream.clone(), saved, batched, True)
         extra = [layer.running_mean, layer.running_var] if isinstance(layer, _BatchNorm) else []
-        results.append([out.detach(), xs.grad, *(p.grad for p in layer.params), *extra])
+        results.append([out, gx, *grads, *extra])
     return all(torch.equal(a, b) for a, b in zip(*results, strict=True))
 
 
 def exact_batched(layer: _Layer, x: Tensor) -> bool:
-    """Whether ``layer.batched`` gives ``layer.per_run``'s bits for inputs of ``x``'s shape (cached)."""
+    """Whether ``layer``'s batched calls give its per-run bits for inputs of ``x``'s shape (cached)."""
     k, batch = x.shape[0], x.shape[1]
     if isinstance(layer, _Linear):
-        return _probe("linear", k, batch, (layer.weight.shape[2], layer.weight.shape[1], layer.bias is not None), True)
+        return _probe("linear", k, batch, (layer.weight.shape[2], layer.weight.shape[1]))
     if isinstance(layer, _BatchNorm):
-        return _probe("batch", k, batch, (layer.weight.shape[1],), layer.training)
+        return _probe("batch", k, batch, (layer.weight.shape[1],))
     if isinstance(layer, _GroupNorm):
-        return _probe("group", k, batch, (layer.weight.shape[1], layer.groups), True)
+        return _probe("group", k, batch, (layer.weight.shape[1], layer.groups))
     return isinstance(layer, _ReLU)
 
 
@@ -318,7 +326,7 @@ def exact_batched(layer: _Layer, x: Tensor) -> bool:
 
 
 class StackedNet:
-    """K same-architecture models as one network. Parameters are stacked leaves ``(K, ...)`` in the
+    """K same-architecture models as one network. Parameters are stacked tensors ``(K, ...)`` in the
     order of ``model.parameters()``; ``sync_to_models`` copies them (and BatchNorm's running statistics
     and batch counts) back into each model, which then equals a model trained alone."""
 
@@ -330,15 +338,16 @@ class StackedNet:
             raise ValueError("every model must be a Linear or a Sequential of supported layers")
         with torch.no_grad():
             def stack(tensors: Sequence[Tensor]) -> Tensor:
-                return torch.stack([t.detach() for t in tensors]).requires_grad_(tensors[0].requires_grad)
+                return torch.stack([t.detach() for t in tensors])
 
             self.layers: list[_Layer] = []
             self.bn_modules: list[list[nn.BatchNorm1d]] = []
             for column in zip(*per_model, strict=True):
                 first = column[0]
                 if isinstance(first, nn.Linear):
-                    bias = stack([m.bias for m in column]) if first.bias is not None else None
-                    self.layers.append(_Linear(stack([m.weight for m in column]), bias))
+                    if first.bias is None:
+                        raise ValueError("a stacked Linear layer needs a bias")
+                    self.layers.append(_Linear(stack([m.weight for m in column]), stack([m.bias for m in column])))
                 elif isinstance(first, nn.BatchNorm1d):
                     layer = _BatchNorm(stack([m.weight for m in column]), stack([m.bias for m in column]),
                                        torch.cat([m.running_mean for m in column]),
@@ -355,7 +364,6 @@ class StackedNet:
                 else:
                     self.layers.append(_ReLU())
         self.params = [p for layer in self.layers for p in layer.params]
-        self.trainable = [p for p in self.params if p.requires_grad]
         self._model_params = [[p for p in m.parameters()] for m in self.models]
         if any(len(mp) != len(self.params) for mp in self._model_params):
             raise ValueError("parameter order of the models does not match their layers")
@@ -364,19 +372,32 @@ class StackedNet:
         """The stacked BatchNorm layers, in order (for recording their statistics)."""
         return [layer for layer in self.layers if isinstance(layer, _BatchNorm)]
 
-    def forward(self, x: Tensor) -> Tensor:
-        """Training-mode forward of ``(K, B, in)`` → ``(K, B, out)``; counts a batch for BatchNorm."""
+    def forward(self, x: Tensor) -> tuple[Tensor, list]:
+        """Training-mode forward of ``(K, B, in)`` → ``(K, B, out)``, with what ``backward`` needs;
+        counts a batch for BatchNorm."""
         x = x.contiguous()
-        for layer in self.layers:
-            if isinstance(layer, (_BatchNorm, _GroupNorm)) and x.shape[1] == 1:
-                # A batch of one may leave a norm one value per channel or group: let the single-run
-                # call raise torch's own error, with its own shapes in the message.
-                x = layer.per_run(x)
-            elif exact_batched(layer, x):
-                x = layer.batched(x)
-            else:
-                x = layer.per_run(x)
-        return x
+        saved = []
+        with torch.no_grad():
+            for layer in self.layers:
+                if isinstance(layer, (_BatchNorm, _GroupNorm)) and x.shape[1] == 1:
+                    # A batch of one may leave a norm one value per channel or group: let the single-run
+                    # call raise torch's own error, with its own shapes in the message.
+                    batched = False
+                else:
+                    batched = exact_batched(layer, x)
+                x, keep = layer.forward(x, batched)
+                saved.append((batched, keep))
+        return x, saved
+
+    def backward(self, saved: list, g: Tensor) -> list[Tensor]:
+        """Every parameter's ``(K, ...)`` gradient, in ``params`` order, from the outputs' gradient ``g``."""
+        grads: list[list[Tensor]] = []
+        with torch.no_grad():
+            for index in range(len(self.layers) - 1, -1, -1):
+                batched, keep = saved[index]
+                g, layer_grads = self.layers[index].backward(g, keep, batched, index > 0)
+                grads.append(layer_grads)
+        return [t for layer_grads in reversed(grads) for t in layer_grads]
 
     def sync_to_models(self, runs: Sequence[int] | None = None) -> None:
         """Copy the stacked state of runs ``runs`` (all by default) into their own models."""
@@ -390,18 +411,16 @@ class StackedNet:
                     modules[k].running_var.copy_(layer.running_var[k * c:(k + 1) * c])
                     modules[k].num_batches_tracked.fill_(layer.batches_tracked)
 
-    def grad_norms(self) -> Tensor:
-        """Per run, the per-tensor L2 norms of its gradients, ``(K, P)`` (a missing gradient counts 0):
+    def grad_norms(self, grads: list[Tensor]) -> Tensor:
+        """Per run, the per-tensor L2 norms of its gradients ``grads`` (``(K, ...)`` each), ``(K, P)``:
         the norms ``fit`` takes with ``torch._foreach_norm``, in one reduction per tensor where that gives
         the same bits (asked once per shape)."""
         norms = []
-        for p in self.trainable:
-            if p.grad is None:
-                norms.append(torch.zeros(self.k))
-            elif _norm_exact(tuple(p.shape)):
-                norms.append(p.grad.view(self.k, -1).norm(dim=1))
+        for grad in grads:
+            if _norm_exact(tuple(grad.shape)):
+                norms.append(grad.reshape(self.k, -1).norm(dim=1))
             else:
-                norms.append(torch.stack(torch._foreach_norm([_fresh(g) for g in p.grad.unbind(0)])))
+                norms.append(torch.stack(torch._foreach_norm([_fresh(row) for row in grad.unbind(0)])))
         return torch.stack(norms, dim=1)
 
 

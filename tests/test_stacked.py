@@ -147,12 +147,20 @@ def test_epochs_may_differ_within_a_group():
 
 def test_the_probe_refuses_a_kernel_that_differs():
     # A batched product of width-1 outputs sums in another order than addmm on this BLAS: whatever the
-    # probe says, the layer it picks must give the per-run bits.
-    weight = torch.randn(4, 1, 64, generator=torch.Generator().manual_seed(0), requires_grad=True)
-    layer = stacked_net._Linear(weight, None)
-    x = torch.randn(4, 8, 64, generator=torch.Generator().manual_seed(1))
-    chosen = layer.batched(x) if stacked_net.exact_batched(layer, x) else layer.per_run(x)
-    assert torch.equal(chosen, layer.per_run(x))
+    # probe says, the calls it picks must give the per-run bits, forward and backward.
+    g = torch.Generator().manual_seed(0)
+    weight, bias = torch.randn(4, 1, 64, generator=g), torch.randn(4, 1, generator=g)
+    x, upstream = torch.randn(4, 8, 64, generator=g), torch.randn(4, 8, 1, generator=g)
+    layer = stacked_net._Linear(weight, bias)
+    batched = stacked_net.exact_batched(layer, x)
+
+    def both_ways(way: bool):
+        out, saved = layer.forward(x, way)
+        gx, grads = layer.backward(upstream, saved, way, True)
+        return [out, gx, *grads]
+
+    for a, b in zip(both_ways(batched), both_ways(False), strict=True):
+        assert torch.equal(a, b)
 
 
 def test_bad_arguments_are_refused_before_any_work():
