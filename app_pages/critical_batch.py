@@ -8,8 +8,8 @@ import streamlit as st
 
 from ebcore import critical_batch as cb
 from ebcore import critical_tables as tables
+from ebcore import critical_view as view
 from ebcore import scaling
-from ebcore.calc import loader_length
 from ui import layout, present, runs, urlstate
 from ui.charts.critical_batch import budget_chart, noise_chart, steps_chart, tradeoff_chart
 from ui.charts.draw import draw
@@ -57,18 +57,12 @@ if fixed:
 lines: list[dict] = []
 regions = pd.DataFrame(columns=["low", "high", "name"])
 if fit is not None:
-    grid = [2 ** (k / 4) for k in range(12, 41)]
-    lines += [{"batch": b, "steps": fit.steps(b), "series": t("crit.series.fit")} for b in grid]
-    low, high = scaling.region_bounds(fit.b_crit)
-    regions = pd.DataFrame([
-        {"low": 1.0, "high": low, "name": labels_region[scaling.Region.PERFECT]},
-        {"low": low, "high": high, "name": labels_region[scaling.Region.DIMINISHING]},
-        {"low": high, "high": 1e5, "name": labels_region[scaling.Region.MAXIMAL]},
-    ])
+    lines += [{"batch": b, "steps": s, "series": t("crit.series.fit")} for b, s in view.fit_line(fit)]
+    regions = pd.DataFrame([{"low": low, "high": high, "name": labels_region[r]}
+                            for low, high, r in view.region_spans(fit)])
 if shown:
-    first = shown[0]
-    lines += [{"batch": b, "steps": s, "series": t("crit.series.perfect", b=first.batch)}
-              for b, s in scaling.perfect_scaling(first.batch, first.steps, [p.batch for p in a.shown])]
+    lines += [{"batch": b, "steps": s, "series": t("crit.series.perfect", b=shown[0].batch)}
+              for b, s in view.perfect_line(a.shown)]
 steps_labels = {"x": t("crit.steps.x"), "y": t("crit.steps.y"), "lr": t("crit.steps.lr")}
 if points:
     draw(steps_chart, pd.DataFrame(points), pd.DataFrame(lines, columns=["batch", "steps", "series"]), regions,
@@ -83,17 +77,18 @@ else:
     m1.metric(t("crit.metric.bcrit"), num(fit.b_crit))
     m2.metric(t("crit.metric.smin"), num(fit.s_min))
     m3.metric(t("crit.metric.emin"), num(fit.e_min))
-    if len(tuned) >= 2:
-        b0, b1 = tuned[0], tuned[-1]
+    span = view.tuned_span(a.tuned)
+    if span is not None:
         low, high = scaling.region_bounds(fit.b_crit)
         st.caption(t("crit.steps.caption", lrs=len(settings.lrs), grid=", ".join(f"{v:g}" for v in settings.lrs),
-                     b0=b0.batch, b1=b1.batch, bratio=b1.batch // b0.batch, sratio=times(b0.steps / b1.steps),
-                     s0=num(b0.steps), s1=num(b1.steps), low=num(low), high=num(high)))
-if fixed and shown and tuned:
-    big, best = a.shown[-1], a.tuned[-1]
-    if big.steps is not None and best.steps is not None:
-        st.caption(t("crit.steps.caption_fixed", lr=f"{lr:g}", b1=big.batch, s1=num(big.steps), t1=num(best.steps),
-                     ratio=times(big.steps / best.steps)))
+                     b0=span.small.batch, b1=span.large.batch, bratio=span.batch_ratio,
+                     sratio=times(span.steps_ratio), s0=num(span.small.steps), s1=num(span.large.steps),
+                     low=num(low), high=num(high)))
+versus = view.fixed_against_tuned(a.shown, a.tuned) if fixed else None
+if versus is not None:
+    big, best, ratio = versus
+    st.caption(t("crit.steps.caption_fixed", lr=f"{lr:g}", b1=big.batch, s1=num(big.steps), t1=num(best.steps),
+                 ratio=times(ratio)))
 none = t("crit.table.none")
 st.dataframe(pd.DataFrame({
     t("crit.table.batch"): [p.batch for p in a.shown],
@@ -107,11 +102,10 @@ layout.download(tables.steps_to_target(a.shown, target, fit, not fixed), "steps_
 # --- 2. samples to the target: the S–E trade-off ---
 st.subheader(t("crit.tradeoff.title"))
 if fit is not None and tuned:
-    curve = pd.DataFrame([{"steps": fit.steps(b), "examples": fit.examples(b)} for b in
-                          [2 ** (k / 4) for k in range(8, 45)]])
-    marks = pd.DataFrame([
-        {"steps": 2 * fit.s_min, "examples": 2 * fit.e_min, "name": t("crit.mark.bcrit", b=num(fit.b_crit))},
-    ])
+    curve = pd.DataFrame(view.tradeoff_curve(fit), columns=["steps", "examples"])
+    mark_steps, mark_examples = view.critical_mark(fit)
+    marks = pd.DataFrame([{"steps": mark_steps, "examples": mark_examples,
+                           "name": t("crit.mark.bcrit", b=num(fit.b_crit))}])
     draw(tradeoff_chart, pd.DataFrame([{"batch": p.batch, "steps": p.steps, "examples": p.examples} for p in tuned]),
          curve, marks, {"x": t("crit.tradeoff.x"), "y": t("crit.tradeoff.y"), "batch": t("crit.tradeoff.batch"),
                         "fit": t("crit.tradeoff.fit")})
@@ -142,10 +136,9 @@ else:
 layout.download(tables.noise_scale(noise), "noise_scale")
 if fit is not None and tuned:
     b_noise = at.exact.b_simple
-    predicted = [{"batch": b, "steps": fit.s_min * (1 + b_noise / b),
-                  "series": t("crit.series.predicted", b=num(b_noise))} for b in [2 ** (k / 4) for k in range(12, 41)]]
-    fitted = [{"batch": b, "steps": fit.steps(b), "series": t("crit.series.fit")} for b in
-              [2 ** (k / 4) for k in range(12, 41)]]
+    predicted = [{"batch": b, "steps": s, "series": t("crit.series.predicted", b=num(b_noise))}
+                 for b, s in view.predicted_line(fit.s_min, b_noise)]
+    fitted = [{"batch": b, "steps": s, "series": t("crit.series.fit")} for b, s in view.fit_line(fit)]
     draw(steps_chart, pd.DataFrame([{"batch": p.batch, "steps": p.steps, "lr": p.lr, "series": t("crit.series.tuned")}
                                     for p in tuned]),
          pd.DataFrame(fitted + predicted), pd.DataFrame(columns=["low", "high", "name"]), steps_labels)
@@ -161,7 +154,7 @@ draw(budget_chart, pd.DataFrame([{"batch": b, "lr": r, "loss": v} for b, r, v in
      {"x": t("crit.budget.x"), "y": t("crit.budget.y"), "lr": t("crit.steps.lr"),
       "target": t("crit.budget.target", target=f"{target:g}")})
 (b0, _, l0), (b1, _, l1) = after[0], after[-1]
-updates = {b: budget * loader_length(cb.N_TRAIN, b, False) for b in (b0, b1)}
+updates = {b: view.updates_in(budget, b) for b in (b0, b1)}
 s_small, s_large = a.shown[0].steps, a.shown[-1].steps
 common = {"epochs": tn("crit.count.epochs", budget), "b0": b0, "b1": b1, "l0": f"{l0:.3f}", "l1": f"{l1:.3f}",
           "u0": tn("crit.count.updates", updates[b0]), "u1": tn("crit.count.updates", updates[b1])}

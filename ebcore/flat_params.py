@@ -14,6 +14,12 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+ALIGN = 16
+"""Each parameter starts at a multiple of 16 floats (64 bytes) in the buffer, as a tensor of its own
+would: kernels may pick their code path by a pointer's alignment, so the views keep the forward and
+backward on the paths they take for the model's own parameters. The gaps hold zeros: an optimizer
+step leaves zero weights with zero gradients at zero."""
+
 
 class FlatParams:
     """Parameters moved into one float32 buffer for the length of a training run.
@@ -24,15 +30,19 @@ class FlatParams:
 
     def __init__(self, params: list[nn.Parameter]) -> None:
         self.params = params
-        self.values = torch.cat([p.detach().reshape(-1) for p in params])
-        self.grad = torch.zeros_like(self.values)
-        self._grad_views: list[Tensor] = []
-        offset = 0
+        offsets, end = [], 0
         for p in params:
+            offsets.append(end)
+            end += -(-p.numel() // ALIGN) * ALIGN
+        self.values = torch.zeros(end)
+        self.grad = torch.zeros(end)
+        self._grad_views: list[Tensor] = []
+        for p, offset in zip(params, offsets, strict=True):
             size = p.numel()
-            p.data = self.values[offset:offset + size].view_as(p)
+            view = self.values[offset:offset + size].view_as(p)
+            view.copy_(p.detach())
+            p.data = view
             self._grad_views.append(self.grad[offset:offset + size].view_as(p))
-            offset += size
 
     def load(self, grads: list[Tensor]) -> Tensor:
         """Copy one step's per-parameter gradients into ``grad`` and return it."""

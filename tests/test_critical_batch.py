@@ -2,6 +2,8 @@
 
 import math
 
+import torch
+
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -172,3 +174,28 @@ def test_noise_checkpoints_start_at_initialisation_and_follow_each_epoch():
     assert points[-1].train_loss < points[0].train_loss
     assert all(p.exact.b_simple > 0 for p in points)
     assert cb.noise_at(points, 100.0) is points[0] and cb.noise_at(points, 1e-9) is points[-1]
+
+
+def test_the_page_view_reads_its_curves_and_ratios_off_the_runs():
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from ebcore import critical_view as view
+    from ebcore import scaling
+
+    fit = scaling.fit([(b, 20 * (1 + 50 / b)) for b in (8, 32, 128, 512)])
+    assert all(abs(s - 20 * (1 + 50 / b)) < 1e-6 * s for b, s in view.fit_line(fit))
+    assert view.fit_line(fit)[0][0] == 8 and view.fit_line(fit)[-1][0] == 1024
+    s_crit, e_crit = view.critical_mark(fit)
+    assert abs(s_crit - fit.steps(fit.b_crit)) < 1e-9 * s_crit and abs(e_crit - fit.examples(fit.b_crit)) < 1e-6 * e_crit
+    assert [r for _, _, r in view.region_spans(fit)] == list(scaling.Region)
+    assert view.predicted_line(10, 64)[0] == (8, 10 * (1 + 64 / 8))
+    points = [cb.Point(8, 0.1, 400.0), cb.Point(16, 0.1, None), cb.Point(64, 0.2, 50.0)]
+    span = view.tuned_span(points)
+    assert (span.small.batch, span.large.batch, span.batch_ratio, span.steps_ratio) == (8, 64, 8, 8.0)
+    assert view.tuned_span(points[:2]) is None
+    assert view.perfect_line(points) == [(8, 400.0), (16, 200.0), (64, 50.0)]
+    assert view.fixed_against_tuned([cb.Point(64, 0.05, 150.0)], points) == (cb.Point(64, 0.05, 150.0), points[-1], 3.0)
+    assert view.fixed_against_tuned([cb.Point(64, 0.05, None)], points) is None
+    for batch in (8, 48, 1000, 1024):
+        loader = DataLoader(TensorDataset(torch.zeros(cb.N_TRAIN, 1)), batch_size=batch)
+        assert view.updates_in(3, batch) == 3 * len(loader)
