@@ -44,7 +44,10 @@ def init_default_(model: nn.Module, seed: int) -> nn.Module:
 
 
 def _materialise(model: nn.Module, seed: int) -> nn.Module:
-    return init_default_(model.to_empty(device="cpu"), seed)
+    # ``to_empty(device="cpu")`` would do, but it allocates through ``empty_like`` on meta tensors,
+    # whose Python reference implementation imports sympy on first use (half a second, at a student's
+    # first page open). Plain ``torch.empty`` of each shape is the same uninitialised storage.
+    return init_default_(model._apply(lambda t: torch.empty(t.shape, dtype=t.dtype)), seed)
 
 
 def linear(in_features: int = 1, out_features: int = 1, seed: int = 0) -> nn.Linear:

@@ -231,6 +231,7 @@ class _Group:
                     run.history.snapshots.append(_predict(run.model, run.snapshot))
             for layer in bn_layers:
                 layer.record = [] if records_on else None
+                layer.record_runs = [i for i, flag in enumerate(self.bn_flags) if flag]
             for epoch in range(self.epochs):
                 try:
                     self._train_epoch(epoch)

@@ -132,15 +132,20 @@ class _BatchNorm(_Layer):
         self.running_mean, self.running_var = running_mean, running_var  # (K·C), updated in place
         self.momentum, self.eps = momentum, eps
         self.batches_tracked = 0  # as BatchNorm1d.forward counts: before normalising, so a failing batch counts
-        self.record: list[tuple[Tensor, Tensor, Tensor, Tensor]] | None = None
+        self.record: list[tuple[list, list, Tensor, Tensor]] | None = None
+        self.record_runs: list[int] = []  # the runs whose statistics ``record`` keeps
 
     def _record(self, x: Tensor) -> None:
         # What fit records: the batch's mean and biased variance, and the running statistics after
-        # the batch was folded in. Called after the forward, on the layer's input.
+        # the batch was folded in. Called after the forward, on the layer's input; only for the runs
+        # that keep records (None for the others).
         if self.record is not None:
             k = x.shape[0]
-            means = torch.stack([_fresh(xk).mean([0]) for xk in x.unbind(0)])
-            variances = torch.stack([_fresh(xk).var([0], correction=0) for xk in x.unbind(0)])
+            means: list[Tensor | None] = [None] * k
+            variances: list[Tensor | None] = [None] * k
+            for i in self.record_runs:
+                xk = _fresh(x[i])
+                means[i], variances[i] = xk.mean([0]), xk.var([0], correction=0)
             self.record.append((means, variances, self.running_mean.view(k, -1).clone(),
                                 self.running_var.view(k, -1).clone()))
 
@@ -418,10 +423,15 @@ class StackedNet:
         norms = []
         for grad in grads:
             if _norm_exact(tuple(grad.shape)):
-                norms.append(grad.reshape(self.k, -1).norm(dim=1))
+                norms.append(_row_norms(grad.reshape(self.k, -1)))
             else:
                 norms.append(torch.stack(torch._foreach_norm([_fresh(row) for row in grad.unbind(0)])))
         return torch.stack(norms, dim=1)
+
+
+def _row_norms(rows: Tensor) -> Tensor:
+    """The L2 norm of each row (``Tensor.norm(dim=1)``, without its Python wrapper)."""
+    return torch.linalg.vector_norm(rows, 2, 1)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -431,7 +441,7 @@ def _norm_exact(shape: tuple[int, ...]) -> bool:
     for _ in range(PROBE_TRIALS):
         grads = _spread_randn(g, *shape)
         rows = torch.stack(torch._foreach_norm([_fresh(row) for row in grads.unbind(0)]))
-        if not torch.equal(rows, grads.view(shape[0], -1).norm(dim=1)):
+        if not torch.equal(rows, _row_norms(grads.view(shape[0], -1))):
             return False
     return True
 
