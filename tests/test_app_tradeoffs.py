@@ -98,3 +98,15 @@ def test_a_new_range_reuses_the_batch_sizes_it_shares(monkeypatch):
     assert [r.batch for r in narrowed] == [16, 32, 64, 128] and trained == []
     runs.sweep(tr.SweepSettings(b_min=3, b_max=128, epochs=3))
     assert trained == [3, 6, 12, 24, 48, 96]  # a new ladder trains its own sizes, once each (128 is cached)
+
+
+def test_phone_cards_name_a_number_that_titles_them(lang):
+    # On a phone each table row is a card titled by its first cell; the memory table's first cell is a
+    # batch size, so its card reads "Batch size: 4", not a bare "4". A text first cell (a claim) stays as is.
+    at = open_page(lang)
+    s = STRINGS[lang]
+    titles = [m.value.split("\n")[0] for m in at.markdown if m.value.startswith("**")]
+    assert f"**{s['trade.memory.batch']}: 4**" in titles
+    assert not any(t in ("**4**", "**256**") for t in titles)
+    claim = claims_table(at).iloc[0, 0]
+    assert any(t.startswith("**") and claim[:20] in t and ":" not in t[:3] for t in titles)

@@ -3,6 +3,8 @@ tables that fit a projector and a phone, and the page style the shell applies (`
 
 from __future__ import annotations
 
+import numbers
+
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -66,7 +68,10 @@ def table(frame: pd.DataFrame, key: str, caption: str | None = None) -> None:
         for row in frame.itertuples(index=False):
             with st.container(border=True):
                 first, *rest = zip(frame.columns, row, strict=True)
-                st.markdown(f"**{_md(first[1])}**\n\n" + "\n".join(f"- {_md(c)}: **{_md(v)}**" for c, v in rest))
+                # A card titled by a bare number ("1") says nothing: name the column ("Batch size: 1").
+                name, value = first
+                title = f"{_md(name)}: {_md(value)}" if isinstance(value, numbers.Number) else _md(value)
+                st.markdown(f"**{title}**\n\n" + "\n".join(f"- {_md(c)}: **{_md(v)}**" for c, v in rest))
 
 
 def header(prefix: str, intro: str | None = None):
