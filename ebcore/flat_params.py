@@ -22,13 +22,14 @@ step leaves zero weights with zero gradients at zero."""
 
 
 class FlatParams:
-    """Parameters moved into one float32 buffer for the length of a training run.
+    """Parameters (a model's, or any float32 tensors: the stacked network's) moved into one float32
+    buffer for the length of a training run.
 
     While held, each ``params[i].data`` is a view of ``values``; ``load(grads)`` copies a step's
     gradients (one per parameter, in order) into ``grad``, the flat gradient an optimizer over
     ``[values]`` reads. ``release()`` gives every parameter its own storage again (same values)."""
 
-    def __init__(self, params: list[nn.Parameter]) -> None:
+    def __init__(self, params: list[Tensor]) -> None:
         self.params = params
         offsets, end = [], 0
         for p in params:

@@ -28,6 +28,7 @@ from torch import Tensor, nn
 from ebcore import stacked_net
 from ebcore.calc import loader_length
 from ebcore.direct_backprop import loss_and_grad, supports
+from ebcore.flat_params import FlatParams
 from ebcore.lean_optim import LeanOptimizer
 from ebcore.stacked_net import StackedNet, lr_blocks
 from ebcore.train import (
@@ -213,8 +214,14 @@ class _Group:
         self.blocks = lr_blocks([_lr_key(c) for c in configs])
         # One optimizer a block of runs with the same learning-rate settings, as fit's (the updates are
         # element-wise, so a block's slice of the stack steps exactly as each run alone would).
-        self.optimizers = [LeanOptimizer([p[start:stop] for p in self.net.params], configs[start].optimizer,
-                                         configs[start].momentum) for start, stop in self.blocks]
+        self.flat = None
+        if len(self.blocks) == 1:
+            # one learning rate for all: the stack's tensors in one buffer, one kernel an operation
+            self.flat = FlatParams(self.net.params)
+            self.optimizers = [LeanOptimizer([self.flat.values], first.optimizer, first.momentum)]
+        else:
+            self.optimizers = [LeanOptimizer([p[start:stop] for p in self.net.params], configs[start].optimizer,
+                                             configs[start].momentum) for start, stop in self.blocks]
         self.bn_names = [name for name, m in models[0].named_modules() if isinstance(m, nn.BatchNorm1d)]
 
     # --- per epoch ------------------------------------------------------------------------------------
@@ -251,6 +258,8 @@ class _Group:
                     self._finish(i)
             return [r if r is not None else run.history for r, run in zip(results, self.runs, strict=True)]
         finally:
+            if self.flat is not None:
+                self.flat.release()
             for layer in bn_layers:
                 layer.record = None
             for model, mode in zip(self.net.models, was_training, strict=True):
@@ -293,7 +302,7 @@ class _Group:
         losses: list[Tensor] = []
         norms: list[Tensor] = []
         outputs: list[Tensor] = []
-        net, optimizers, loss_kind = self.net, self.optimizers, self.loss
+        net, optimizers, loss_kind, flat = self.net, self.optimizers, self.loss, self.flat
         try:
             for s, (xb, yb) in enumerate(zip(xs, ys, strict=True)):
                 out, saved = net.forward(xb)
@@ -301,8 +310,11 @@ class _Group:
                 pairs = [loss_and_grad(loss_kind, o, t) for o, t in zip(out.unbind(0), yb.unbind(0), strict=True)]
                 grads = net.backward(saved, torch.stack([g for _, g in pairs]))
                 norms.append(net.grad_norms(grads))
-                for optimizer, (b0, b1), block_lrs in zip(optimizers, self.blocks, lrs, strict=True):
-                    optimizer.step(block_lrs[s], [g[b0:b1] for g in grads])
+                if flat is not None:
+                    optimizers[0].step(lrs[0][s], [flat.load(grads)])
+                else:
+                    for optimizer, (b0, b1), block_lrs in zip(optimizers, self.blocks, lrs, strict=True):
+                        optimizer.step(block_lrs[s], [g[b0:b1] for g in grads])
                 losses.append(torch.stack([value for value, _ in pairs]))
                 if self.keep_outputs:
                     outputs.append(out)
