@@ -1,0 +1,30 @@
+"""The app with a start-up hook: ``streamlit run serve.py`` serves ``streamlit_app.py`` as an ``st.App``.
+
+With ``streamlit run streamlit_app.py`` nothing happens until the first visitor arrives: their first
+page then waits while torch, pandas, Altair and the app's modules import (about 1.5 s here) and the
+warm-up starts behind them. Here the server's lifespan does both before it answers its health check,
+so the first student after a restart opens a page as fast as the next one, and the warm-up
+(``ui.warmup``: the defaults, the lesson plan's steps, the presets) is already running when they do.
+Every page, link and cache is the same either way; ``streamlit_app.py`` stays the script that runs.
+"""
+
+from contextlib import asynccontextmanager
+
+import streamlit as st
+
+
+@asynccontextmanager
+async def lifespan(_app):
+    """Import what every page run needs and start the warm-up (once per process), then serve."""
+    import altair  # noqa: F401
+    import pandas  # noqa: F401
+    import torch  # noqa: F401
+
+    import ui.layout  # noqa: F401
+    from ui import warmup
+
+    warmup.start()
+    yield
+
+
+app = st.App("streamlit_app.py", lifespan=lifespan)
