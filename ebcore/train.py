@@ -2,10 +2,13 @@
 
 ``fit`` trains a model on in-memory tensors exactly like the notes' reference loop over
 ``DataLoader(TensorDataset(X, y), batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed))``:
-the same index batches in the same order, the same real autograd, ``torch.optim``'s updates (issued by
-``ebcore.lean_optim`` without their per-step bookkeeping), and the
-same per-epoch loss bit for bit. It is faster because it gathers each epoch's samples with one
-``index_select`` instead of indexing and collating sample by sample. On top it records what the
+the same index batches in the same order, the same gradients, ``torch.optim``'s updates (issued by
+``ebcore.lean_optim`` without their per-step bookkeeping), and the same per-epoch loss bit for bit.
+It is faster because it gathers each epoch's samples with one ``index_select`` instead of indexing
+and collating sample by sample, and because, for the pages' networks (a chain of Linear, ReLU and
+norm layers), it calls the kernels autograd's backward would run directly (``ebcore.direct_backprop``)
+and updates all parameters in one flat buffer (``ebcore.flat_params``); other models go through the
+module and the autograd engine. On top it records what the
 pages show: per-step loss, batch size, gradient norm and learning rate, per-epoch metrics, optional
 predictions, BatchNorm statistics and prediction snapshots.
 
@@ -25,7 +28,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ebcore.calc import loader_length
-from ebcore.direct_backprop import DirectBackprop, supports
+from ebcore.direct_backprop import DirectBackprop, layers_of, supports
 from ebcore.flat_params import FlatParams
 from ebcore.fastcalls import backward
 from ebcore.history import (  # noqa: F401 - re-exported: ebcore.train is where callers find them
@@ -156,11 +159,24 @@ def _evaluate(
 
 def _predict(model: nn.Module, inputs: Tensor) -> Tensor:
     """Eval-mode outputs without autograd (BatchNorm uses its running statistics); back to train mode."""
+    if _same_in_eval(model):
+        # Switching a small model's modes walks every module twice and costs more than its forward
+        # pass; Linear, ReLU, LayerNorm and GroupNorm compute the same either way.
+        with torch.no_grad():
+            return model(inputs)
     model.eval()
     with torch.no_grad():
         outputs = model(inputs)
     model.train()
     return outputs
+
+
+def _same_in_eval(model: nn.Module) -> bool:
+    """Whether ``model`` (in train mode) computes the same in eval mode: a chain of ``layers_of``'s
+    layers without BatchNorm, every module already in train mode."""
+    layers = layers_of(model)
+    return (layers is not None and model.training and not any(isinstance(m, nn.BatchNorm1d) for m in layers)
+            and all(m.training for m in layers))
 
 
 def fit(
