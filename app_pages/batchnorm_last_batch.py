@@ -65,15 +65,12 @@ left, right = st.columns(2)
 spread_labels = {"row": t("bn.s2.row"), "true": t("bn.s2.true")}
 draw(spread_chart, spread, "mean", spread_labels | {"x_title": t("bn.s2.x_mean")}, container=left)
 draw(spread_chart, spread, "var", spread_labels | {"x_title": t("bn.s2.x_var")}, container=right)
-st.dataframe(
-    pd.DataFrame({
-        t("bn.s2.col.b"): [s.size for s in spread],
-        t("bn.s2.col.mean_sd"): [round(s.mean_sd, 3) for s in spread],
-        t("bn.s2.col.theory"): [round(s.mean_sd_theory, 3) for s in spread],
-        t("bn.s2.col.var_sd"): [round(s.var_sd, 3) for s in spread],
-    }),
-    hide_index=True, width="stretch",
-)
+layout.table(pd.DataFrame({
+    t("bn.s2.col.b"): [s.size for s in spread],
+    t("bn.s2.col.mean_sd"): [f"{s.mean_sd:.3f}" for s in spread],
+    t("bn.s2.col.theory"): [f"{s.mean_sd_theory:.3f}" for s in spread],
+    t("bn.s2.col.var_sd"): [f"{s.var_sd:.3f}" for s in spread],
+}), "spread", t("bn.s2.title"))
 smallest, largest = spread[0], spread[-1]
 # A batch of the whole training set always has the true mean (no spread): then there is no ratio.
 if largest.size > smallest.size and largest.mean_sd > 0:

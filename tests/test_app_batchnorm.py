@@ -38,7 +38,7 @@ def test_defaults(lang):
     assert len(at.warning) == 1 and s["bn.sev.tiny"] in at.warning[0].value
     assert s["bn.s1.sentence"].format(n="1,206", b="300", full=4, last=6) in page_text(at)
     # Section 2: the spread table for b = 6 and b = 300.
-    assert list(at.dataframe[0].value[s["bn.s2.col.b"]]) == [6, 300]
+    assert list(at.table[0].value[s["bn.s2.col.b"]]) == [6, 300]
     # Section 3: the metrics are the experiment's, recomputed here independently of the page's cache.
     result = bn.compare(1206, 300, "sgd", 0.1, 10, 5)
     assert {m.label: m.value for m in at.metric} == accuracy_metrics(lang, result)
@@ -106,7 +106,7 @@ def test_presets_and_suggestions():
     preset.click().run()
     assert_clean(at)
     assert at.number_input(key="n").value == 1202
-    assert s["bn.sev.tiny"] in at.warning[0].value and list(at.dataframe[0].value[s["bn.s2.col.b"]]) == [2, 6, 300]
+    assert s["bn.sev.tiny"] in at.warning[0].value and list(at.table[0].value[s["bn.s2.col.b"]]) == [2, 6, 300]
     first = calc.safer_batch_sizes(1202, 300)[0]
     next(b for b in at.button if b.label.startswith(f"B = {first} ")).click().run()
     assert at.number_input(key="batch").value == first

@@ -96,7 +96,10 @@ def accuracy_chart(points: Sequence[Mapping[str, object]], labels: Mapping[str, 
     order = list(dict.fromkeys(data["run"]))
     y = alt.Y("run:N", sort=order, title=None,
               axis=alt.Axis(labelFontSize=FONT_SIZE, labelLimit=420))
-    x = alt.X("accuracy:Q", title=labels["x_title"], scale=alt.Scale(zero=False, padding=12))
+    # The run names take most of a phone's width: a centred axis title would run off the right edge,
+    # so it ends where the axis ends and reaches left under the names instead.
+    x = alt.X("accuracy:Q", title=labels["x_title"], scale=alt.Scale(zero=False, padding=12),
+              axis=alt.Axis(titleAnchor="end"))
     colour = alt.Color("run:N", sort=order, scale=alt.Scale(range=SERIES), legend=None)
     dots = alt.Chart(data).mark_circle(size=170, opacity=0.75).encode(
         x=x, y=y, color=colour,
