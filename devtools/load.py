@@ -45,6 +45,9 @@ CLASSROOM: dict[str, dict[str, tuple[Any, ...]]] = {
                              "seeds": (3, 5), "preset_momentum": (CLICK,), "preset_adam": (CLICK,)},
     "epochs_early_stopping": {"epoch": (10, 20, 60, 150), "points": (12, 20), "patience": (3, 10),
                               "log_batch": ("32", "64")},
+    # The lesson's settings here are the page's defaults: every move on it is a student's own try.
+    "critical_batch": {"target": ("0.5", "0.32"), "fixed": (True,), "lr": ("0.1", "0.2"), "budget": (1, 3),
+                       "seed": (1, 2), "preset_untuned": (CLICK,), "preset_close": (CLICK,)},
 }
 
 
