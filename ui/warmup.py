@@ -1,8 +1,10 @@
 """Pay the one-off start-up costs in the background, not in a student's first training run.
 
-The first ``torch.optim`` optimizer a process creates imports ``torch._dynamo`` (1.5–4 s here), and
-every training page opens on a default experiment that takes 1–3 s to train. One daemon thread per
-server process pays both, so after a restart the first visitor of a page finds its run cached.
+Some torch machinery is slow on its first call in a process (``ebcore.startup``: the first
+``torch.func`` transform takes about 1.4 s here), and every training page opens on a default
+experiment that takes a second or two to train. One daemon thread per server process pays both
+(each training worker pays the first at its own start), so after a restart the first visitor of a
+page finds its run cached.
 The lesson plan's steps and the pages' preset buttons follow, so what a teacher prepared opens
 at once. Then it freezes the heap for the garbage collector (``gc.freeze``), see ``_warm``.
 """
@@ -26,14 +28,9 @@ from ui.urlstate import Param
 
 
 def _warm_torch() -> None:
-    import torch
+    from ebcore import startup
 
-    from ebcore import models
-    from ebcore.train import TrainConfig, fit
-
-    # A two-step run touches the optimizer, autograd and the trainer once; nothing is kept.
-    X = torch.zeros(4, 1)
-    fit(models.linear(seed=0), X, X, TrainConfig(epochs=1, batch_size=2))
+    startup.warm()
 
 
 def link_values(page: str, link: Mapping[str, str]) -> dict[str, Any]:

@@ -60,6 +60,9 @@ def _init(fraction, cancel, rows, row_count) -> None:  # runs once in each worke
     # an idle worker blocked on its queue would live on with its few hundred MB: leave with the parent.
     parent = os.getppid()
     threading.Thread(target=_leave_with, args=(parent,), daemon=True, name="orphan-check").start()
+    from ebcore import startup
+
+    startup.warm()  # torch's first-use costs now, not in the first job
 
 
 def _leave_with(parent: int) -> None:
