@@ -129,14 +129,22 @@ class DirectBackprop:
         self.layers = layers_of(model)
         self.loss = loss
         self.bn_records = bn_records or {}
-        # Each layer's kind and tensors, looked up once: a module attribute read costs a Python call.
+        # Each layer's kind, tensors and options, looked up once: a module attribute read costs a
+        # Python call (buffers are updated in place, so holding them is safe).
         self.plan = []
         for layer in self.layers:
             kind = _KINDS[type(layer)]
             if kind == _RELU:
-                self.plan.append((kind, None, None, layer))
+                extra = ()
+            elif kind == _BATCH:
+                extra = (layer.running_mean, layer.running_var, layer.num_batches_tracked, layer.momentum, layer.eps)
+            elif kind == _LAYER:
+                extra = (layer.normalized_shape, layer.eps)
+            elif kind == _GROUP:
+                extra = (layer.num_groups, layer.eps)
             else:
-                self.plan.append((kind, layer.weight, layer.bias, layer))
+                extra = ()
+            self.plan.append((kind, getattr(layer, "weight", None), getattr(layer, "bias", None), layer, extra))
 
     def step(self, xb: Tensor, yb: Tensor) -> tuple[Tensor, Tensor, list[Tensor]]:
         """One step's mean loss (0-d), outputs (``(B, out)``) and the gradient of every parameter,
@@ -145,14 +153,18 @@ class DirectBackprop:
         the module's ``ValueError`` when BatchNorm (or a one-channel-per-group GroupNorm) meets a
         batch of one."""
         with torch.no_grad():
-            saved, out = self._forward(xb)
-            loss, g = self._loss(out, yb)
-            return loss, out, self._backward(saved, g)
+            return self.step_without_grad_mode(xb, yb)
+
+    def step_without_grad_mode(self, xb: Tensor, yb: Tensor) -> tuple[Tensor, Tensor, list[Tensor]]:
+        """``step`` for a caller already inside ``torch.no_grad()`` (a training loop enters it once)."""
+        saved, out = self._forward(xb)
+        loss, g = loss_and_grad(self.loss, out, yb)
+        return loss, out, self._backward(saved, g)
 
     def _forward(self, x: Tensor) -> tuple[list, Tensor]:
         saved = []
         linear, relu = torch._C._nn.linear, torch.relu
-        for index, (kind, weight, bias, layer) in enumerate(self.plan):
+        for index, (kind, weight, bias, layer, extra) in enumerate(self.plan):
             if kind == _LINEAR:
                 saved.append(x)
                 x = linear(x, weight, bias)
@@ -160,23 +172,29 @@ class DirectBackprop:
                 x = relu(x)
                 saved.append(x)
             elif kind == _BATCH:
-                # BatchNorm's forward: count the batch, then F.batch_norm checks its size
-                layer.num_batches_tracked.add_(1)
-                _verify_batch_size(x.size())
-                y, mean, invstd = torch.native_batch_norm(x, weight, bias, layer.running_mean, layer.running_var,
-                                                          True, layer.momentum, layer.eps)
+                running_mean, running_var, counter, momentum, eps = extra
+                # BatchNorm's forward: count the batch, then F.batch_norm checks its size (it raises
+                # for one value per channel: a batch of one, for 2-D input)
+                counter.add_(1)
+                if x.shape[0] == 1:
+                    _verify_batch_size(x.size())
+                y, mean, invstd = torch.native_batch_norm(x, weight, bias, running_mean, running_var, True, momentum,
+                                                          eps)
                 if index in self.bn_records:
                     self._record(index, layer, x)
                 saved.append((x, mean, invstd))
                 x = y
             elif kind == _LAYER:
-                y, mean, rstd = torch.native_layer_norm(x, layer.normalized_shape, weight, bias, layer.eps)
+                shape, eps = extra
+                y, mean, rstd = torch.native_layer_norm(x, shape, weight, bias, eps)
                 saved.append((x, mean, rstd))
                 x = y
             else:  # GroupNorm, as F.group_norm and at::group_norm call it
+                groups, eps = extra
                 n, c = x.shape
-                _verify_batch_size([n * c // layer.num_groups, layer.num_groups])
-                y, mean, rstd = torch.native_group_norm(x, weight, bias, n, c, 1, layer.num_groups, layer.eps)
+                if n * c // groups == 1:
+                    _verify_batch_size([n * c // groups, groups])
+                y, mean, rstd = torch.native_group_norm(x, weight, bias, n, c, 1, groups, eps)
                 saved.append((x, mean, rstd))
                 x = y
         return saved, x
@@ -187,14 +205,11 @@ class DirectBackprop:
             batch_size=x.shape[0], batch_mean=x.mean([0]), batch_var=x.var([0], correction=0),
             running_mean=layer.running_mean.clone(), running_var=layer.running_var.clone()))
 
-    def _loss(self, out: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
-        return loss_and_grad(self.loss, out, y)
-
     def _backward(self, saved: list, g: Tensor) -> list[Tensor]:
         grads: list[Tensor] = []  # filled last layer first, reversed at the end
         append = grads.append
         for index in range(len(self.plan) - 1, -1, -1):
-            kind, weight, bias, layer = self.plan[index]
+            kind, weight, bias, layer, extra = self.plan[index]
             keep = saved[index]
             need_input = index > 0  # the batch itself needs no gradient
             if kind == _LINEAR:
@@ -208,14 +223,14 @@ class DirectBackprop:
                 x, mean, invstd = keep
                 mask = [need_input, True, True]
                 if kind == _BATCH:
-                    g, gw, gb = _batch_norm_backward(g, x, weight, layer.running_mean, layer.running_var, mean,
-                                                     invstd, True, layer.eps, mask)
-                elif kind == _LAYER:
-                    g, gw, gb = _layer_norm_backward(g, x, layer.normalized_shape, mean, invstd, weight, bias,
+                    running_mean, running_var, _, _, eps = extra
+                    g, gw, gb = _batch_norm_backward(g, x, weight, running_mean, running_var, mean, invstd, True, eps,
                                                      mask)
+                elif kind == _LAYER:
+                    g, gw, gb = _layer_norm_backward(g, x, extra[0], mean, invstd, weight, bias, mask)
                 else:
                     n, c = x.shape
-                    g, gw, gb = _group_norm_backward(g, x, mean, invstd, weight, n, c, 1, layer.num_groups, mask)
+                    g, gw, gb = _group_norm_backward(g, x, mean, invstd, weight, n, c, 1, extra[0], mask)
                 append(gb)
                 append(gw)
         grads.reverse()

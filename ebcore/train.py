@@ -364,16 +364,18 @@ class _Run:
 
     def _direct_steps(self, xs, ys, lrs, losses: list, norms: list, outputs: list) -> None:
         """The same steps with ``DirectBackprop``'s gradients; ``.grad`` ends as the last step's."""
-        direct, step, keep, load = self.direct.step, self.optimizer.step, self.keep_outputs, self.flat.load
+        direct, step, keep = self.direct.step_without_grad_mode, self.optimizer.step, self.keep_outputs
+        load = self.flat.load
         grads = None
         try:
-            for xb, yb, lr in zip(xs, ys, lrs, strict=True):
-                loss, out, grads = direct(xb, yb)
-                norms.append(torch._foreach_norm(grads))
-                step(lr, [load(grads)])
-                losses.append(loss)
-                if keep:
-                    outputs.append(out)
+            with torch.no_grad():  # once for the epoch, not once a step
+                for xb, yb, lr in zip(xs, ys, lrs, strict=True):
+                    loss, out, grads = direct(xb, yb)
+                    norms.append(torch._foreach_norm(grads))
+                    step(lr, [load(grads)])
+                    losses.append(loss)
+                    if keep:
+                        outputs.append(out)
         except BaseException:
             grads = None  # as zero_grad() left them before the failed step's forward
             raise
