@@ -50,9 +50,9 @@ def wait_healthy(url: str, proc: subprocess.Popen, log, timeout: float, what: st
 
 @contextlib.contextmanager
 def serve(timeout: float = 60.0, port: int | None = None, workers: int = 1) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Start ``streamlit run serve.py`` (the app with its start-up hook) on ``port`` (a free one if None) on 127.0.0.1 with
-    ``workers`` training processes; wait up to ``timeout`` s for its health check; yield (base URL,
-    process); stop it after."""
+    """Start ``streamlit run serve.py`` (the app with its start-up hook) on ``port`` (a free one if
+    None) on 127.0.0.1 with ``workers`` training processes; wait up to ``timeout`` s for its health
+    check; yield (base URL, process); stop it after."""
     port = port or free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true"]

@@ -39,7 +39,6 @@ _MEAN = torch.nn._reduction.get_enum("mean")
 _ONE = torch.ones(())  # the backward seed d(loss)/d(loss), as loss.backward() uses
 _IGNORE = -100  # cross_entropy's default ignore_index
 _aten = torch.ops.aten
-_ROWS = [0]
 _verify_batch_size = F._verify_batch_size
 # the backward kernels, resolved to their overloads once (an overload packet resolves per call)
 _threshold_backward = _aten.threshold_backward.default
@@ -56,8 +55,8 @@ _LINEAR, _RELU, _BATCH, _LAYER, _GROUP = range(5)
 _KINDS = {nn.Linear: _LINEAR, nn.ReLU: _RELU, nn.BatchNorm1d: _BATCH, nn.LayerNorm: _LAYER, nn.GroupNorm: _GROUP}
 
 
-SUPPORTED = (nn.Linear, nn.BatchNorm1d, nn.LayerNorm, nn.GroupNorm, nn.ReLU)
-"""Layer types a stacked network can hold."""
+SUPPORTED = tuple(_KINDS)
+"""Layer types ``DirectBackprop`` and the stacked network (``ebcore.stacked_net``) take."""
 
 
 def layers_of(model: nn.Module) -> list[nn.Module] | None:
@@ -133,17 +132,13 @@ class DirectBackprop:
         # Python call (buffers are updated in place, so holding them is safe).
         self.plan = []
         for layer in self.layers:
-            kind = _KINDS[type(layer)]
-            if kind == _RELU:
-                extra = ()
-            elif kind == _BATCH:
+            kind, extra = _KINDS[type(layer)], ()
+            if kind == _BATCH:
                 extra = (layer.running_mean, layer.running_var, layer.num_batches_tracked, layer.momentum, layer.eps)
             elif kind == _LAYER:
                 extra = (layer.normalized_shape, layer.eps)
             elif kind == _GROUP:
                 extra = (layer.num_groups, layer.eps)
-            else:
-                extra = ()
             self.plan.append((kind, getattr(layer, "weight", None), getattr(layer, "bias", None), layer, extra))
 
     def step(self, xb: Tensor, yb: Tensor) -> tuple[Tensor, Tensor, list[Tensor]]:

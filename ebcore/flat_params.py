@@ -5,14 +5,14 @@ with one kernel per operation.
 new value depends only on its own gradient and state. On a network of ten small tensors, Adam issues
 about seventy tiny kernels a step (seven operations × ten tensors); over one buffer holding all ten
 it issues seven. The arithmetic per element is the same operation on the same values, so the weights
-come out the same, bit for bit (``tests/test_flat_params.py`` checks it against the per-tensor update,
+come out the same, bit for bit (``tests/test_direct_backprop.py`` checks it against the per-tensor update,
 and ``tests/test_train_exact.py`` checks ``fit`` against the reference loop).
 """
 
 from __future__ import annotations
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
 ALIGN = 16
 """Each parameter starts at a multiple of 16 floats (64 bytes) in the buffer, as a tensor of its own

@@ -3,8 +3,9 @@
 ``StackedNet`` takes K ``nn.Sequential`` models of the same architecture (``Linear``, ``BatchNorm1d``,
 ``LayerNorm``, ``GroupNorm``, ``ReLU``; or a bare ``nn.Linear``) and holds each parameter as one
 tensor of shape ``(K, ...)``. Its ``forward`` takes ``(K, B, features)`` — run ``k``'s batch in row
-``k`` — and returns ``(K, B, outputs)`` with what the backward pass needs; ``loss`` and ``backward``
-give every run's loss and every parameter's ``(K, ...)`` gradient. Like ``fit`` it runs no autograd:
+``k`` — and returns ``(K, B, outputs)`` with what the backward pass needs; ``backward`` turns the
+outputs' gradient (each run's loss gradient, from ``fit_many``) into every parameter's ``(K, ...)``
+gradient. Like ``fit`` it runs no autograd:
 each layer calls the forward and backward kernels ``ebcore.direct_backprop`` calls for one model
 (those autograd would run), for all K runs at once where that is exact.
 
@@ -33,6 +34,7 @@ from torch import Tensor, nn
 
 from ebcore.direct_backprop import SUPPORTED, layers_of  # noqa: F401 - re-exported
 from ebcore.direct_backprop import kernels as _k
+
 
 def signature(model: nn.Module) -> tuple | None:
     """What must be equal for two models to stack: layer types, their options and parameter shapes."""
@@ -72,7 +74,7 @@ class _Layer:
         raise NotImplementedError
 
 
-def _per_run_grads(k: int, results: list, need_input: bool) -> tuple[Tensor | None, list[Tensor]]:
+def _per_run_grads(results: list, need_input: bool) -> tuple[Tensor | None, list[Tensor]]:
     """Stack K per-run backward results ``(gx, [param grads])`` into the stacked layout."""
     gx = torch.stack([r[0] for r in results]) if need_input else None
     return gx, [torch.stack([r[1][i] for r in results]) for i in range(len(results[0][1]))]
@@ -97,7 +99,7 @@ class _Linear(_Layer):
         for gk, (xk, w) in zip(g.unbind(0), saved, strict=True):
             gk = _fresh(gk)
             results.append((gk.mm(w) if need_input else None, [gk.t().mm(xk), gk.sum(0)]))
-        return _per_run_grads(len(saved), results, need_input)
+        return _per_run_grads(results, need_input)
 
 
 class _ReLU(_Layer):
@@ -185,7 +187,7 @@ class _BatchNorm(_Layer):
         for gk, (xk, w, rm, rv, mean, invstd) in zip(g.unbind(0), saved, strict=True):
             gx, gw, gb = _k.batch_norm_backward(_fresh(gk), xk, w, rm, rv, mean, invstd, True, self.eps, mask)
             results.append((gx, [gw, gb]))
-        return _per_run_grads(len(saved), results, need_input)
+        return _per_run_grads(results, need_input)
 
 
 class _GroupNorm(_Layer):
@@ -223,7 +225,7 @@ class _GroupNorm(_Layer):
         for gk, (xk, w, mean, rstd) in zip(g.unbind(0), saved, strict=True):
             gx, gw, gb = _k.group_norm_backward(_fresh(gk), xk, mean, rstd, w, n, c, 1, self.groups, mask)
             results.append((gx, [gw, gb]))
-        return _per_run_grads(k, results, need_input)
+        return _per_run_grads(results, need_input)
 
 
 class _LayerNorm(_Layer):
@@ -251,7 +253,7 @@ class _LayerNorm(_Layer):
         for gk, (xk, w, b, mean, rstd) in zip(g.unbind(0), saved, strict=True):
             gx, gw, gb = _k.layer_norm_backward(_fresh(gk), xk, shape, mean, rstd, w, b, mask)
             results.append((gx, [gw, gb]))
-        return _per_run_grads(len(saved), results, need_input)
+        return _per_run_grads(results, need_input)
 
 
 # --- is the batched call exact for this shape? -----------------------------------------------------------

@@ -29,8 +29,8 @@ from torch import Tensor, nn
 
 from ebcore.calc import loader_length
 from ebcore.direct_backprop import DirectBackprop, layers_of, supports
-from ebcore.flat_params import FlatParams
 from ebcore.fastcalls import backward
+from ebcore.flat_params import FlatParams
 from ebcore.history import (  # noqa: F401 - re-exported: ebcore.train is where callers find them
     BatchNormRecord,
     BatchTooSmallForBatchNorm,
@@ -226,8 +226,6 @@ def fit(
     history = History(config=config, n_samples=n, steps_per_epoch=steps_per_epoch)
     loss_fn = _mse_loss if config.loss == "mse" else _cross_entropy
     classify = config.loss == "cross_entropy"
-    # torch.optim's update minus its per-step bookkeeping (ebcore.lean_optim): the same weights, bit
-    # for bit, at a fraction of the cost on the small models the pages train.
     hooks = []
     direct = None
     if supports(model, config.loss, X, y):
@@ -242,6 +240,8 @@ def fit(
             if isinstance(module, nn.modules.batchnorm._BatchNorm):
                 recorder = _bn_recorder(history.bn_stats.setdefault(name, []))
                 hooks.append(module.register_forward_hook(recorder))
+    # torch.optim's update minus its per-step bookkeeping (ebcore.lean_optim): the same weights, bit
+    # for bit, at a fraction of the cost on the small models the pages train.
     flat = None
     if direct is not None:
         # one buffer for all parameters: the optimizer's element-wise update runs once, not per tensor

@@ -2,9 +2,8 @@
 
 import math
 
-import torch
-
 import pytest
+import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -186,7 +185,8 @@ def test_the_page_view_reads_its_curves_and_ratios_off_the_runs():
     assert all(abs(s - 20 * (1 + 50 / b)) < 1e-6 * s for b, s in view.fit_line(fit))
     assert view.fit_line(fit)[0][0] == 8 and view.fit_line(fit)[-1][0] == 1024
     s_crit, e_crit = view.critical_mark(fit)
-    assert abs(s_crit - fit.steps(fit.b_crit)) < 1e-9 * s_crit and abs(e_crit - fit.examples(fit.b_crit)) < 1e-6 * e_crit
+    assert abs(s_crit - fit.steps(fit.b_crit)) < 1e-9 * s_crit
+    assert abs(e_crit - fit.examples(fit.b_crit)) < 1e-6 * e_crit
     assert [r for _, _, r in view.region_spans(fit)] == list(scaling.Region)
     assert view.predicted_line(10, 64)[0] == (8, 10 * (1 + 64 / 8))
     points = [cb.Point(8, 0.1, 400.0), cb.Point(16, 0.1, None), cb.Point(64, 0.2, 50.0)]

@@ -4,7 +4,6 @@ tables that fit a projector and a phone, and the page style the shell applies (`
 from __future__ import annotations
 
 import numbers
-
 from collections.abc import Mapping, Sequence
 
 import pandas as pd

@@ -2,9 +2,9 @@
 
 Some torch machinery is slow on its first call in a process (``ebcore.startup``: the first
 ``torch.func`` transform takes about 1.4 s here), and every training page opens on a default
-experiment that takes a second or two to train. One daemon thread per server process pays both
-(each training worker pays the first at its own start), so after a restart the first visitor of a
-page finds its run cached.
+experiment that takes a second or two to train. The training worker pays the first at its start
+(the warm-up thread does when the server trains in-process), and one daemon thread per server
+process trains the defaults, so after a restart the first visitor of a page finds its run cached.
 The lesson plan's steps and the pages' preset buttons follow, so what a teacher prepared opens
 at once. Then it freezes the heap for the garbage collector (``gc.freeze``), see ``_warm``.
 """
@@ -21,16 +21,11 @@ from typing import Any
 import streamlit as st
 
 from ebcore import batchnorm as bn
+from ebcore import startup
 from ebcore import tradeoffs as tr
 from ui import lesson, progress, runs, worker
 from ui.params import BY_PAGE, PRESETS_BY_PAGE, BatchNorm, CriticalBatch, Epochs, Exam, Tradeoffs
 from ui.urlstate import Param
-
-
-def _warm_torch() -> None:
-    from ebcore import startup
-
-    startup.warm()
 
 
 def link_values(page: str, link: Mapping[str, str]) -> dict[str, Any]:
@@ -93,7 +88,8 @@ def lesson_runs() -> None:
 
 def _warm() -> None:
     try:
-        _warm_torch()
+        if worker.workers() == 0:  # training in this process: pay torch's first-use costs here
+            startup.warm()  # (each worker process pays its own at its start)
         default_runs()
         lesson_runs()
         preset_runs()
