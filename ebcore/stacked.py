@@ -27,9 +27,10 @@ from torch import Tensor, nn
 
 from ebcore import stacked_net
 from ebcore.calc import loader_length
-from ebcore.direct_backprop import loss_and_grad, supports
+from ebcore.direct_backprop import supports
 from ebcore.flat_params import FlatParams
 from ebcore.lean_optim import LeanOptimizer
+from ebcore.stacked_loss import StackedLoss
 from ebcore.stacked_net import StackedNet, lr_blocks
 from ebcore.train import (
     _BN_BATCH_OF_ONE,
@@ -196,6 +197,7 @@ class _Group:
         self.epochs = max(c.epochs for c in configs)
         self.batch_size, self.drop_last, self.shuffle = first.batch_size, first.drop_last, first.shuffle
         self.loss = first.loss
+        self.criterion = StackedLoss(first.loss)
         self.loss_fn = _mse_loss if first.loss == "mse" else F.cross_entropy
         self.classify = first.loss == "cross_entropy"
         self.keep_outputs = self.classify or record_predictions
@@ -299,23 +301,23 @@ class _Group:
         first_step = epoch * self.steps_per_epoch
         lrs = [[learning_rate(self.runs[b0].config, first_step + s, self.steps_per_epoch)
                 for s in range(self.steps_per_epoch)] for b0, _ in self.blocks]
-        losses: list[Tensor] = []
+        losses: list[tuple[str, Tensor]] = []  # one StackedLoss token a step
         norms: list[Tensor] = []
         outputs: list[Tensor] = []
-        net, optimizers, loss_kind, flat = self.net, self.optimizers, self.loss, self.flat
+        net, optimizers, criterion, flat = self.net, self.optimizers, self.criterion, self.flat
         try:
             for s, (xb, yb) in enumerate(zip(xs, ys, strict=True)):
                 out, saved = net.forward(xb)
                 # each run's loss on its own slice of the outputs, as fit computes it on its outputs
-                pairs = [loss_and_grad(loss_kind, o, t) for o, t in zip(out.unbind(0), yb.unbind(0), strict=True)]
-                grads = net.backward(saved, torch.stack([g for _, g in pairs]))
+                g, token = criterion.step(out, yb)
+                grads = net.backward(saved, g)
                 norms.append(net.grad_norms(grads))
                 if flat is not None:
                     optimizers[0].step(lrs[0][s], [flat.load(grads)])
                 else:
                     for optimizer, (b0, b1), block_lrs in zip(optimizers, self.blocks, lrs, strict=True):
                         optimizer.step(block_lrs[s], [g[b0:b1] for g in grads])
-                losses.append(torch.stack([value for value, _ in pairs]))
+                losses.append(token)
                 if self.keep_outputs:
                     outputs.append(out)
         except ValueError as err:
@@ -368,7 +370,7 @@ class _Group:
         done = len(losses)
         if done == 0:
             return [[] for _ in self.runs]
-        per_run_losses = torch.stack(losses, dim=1).tolist()  # (K, done) → Python floats, exact
+        per_run_losses = self.criterion.values(losses).tolist()  # (K, done) → Python floats, exact
         # (K, done, P) per-tensor norms → each run's global norm per step, as fit reduces them.
         grad_norms = torch.stack(norms, dim=1)
         sizes = [xb.shape[1] for xb in xs[:done]]

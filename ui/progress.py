@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 stop = threading.Event()
+MIN_INTERVAL_S = 0.05
+"""The least time between two progress messages of one bar."""
 
 
 class Stopped(Exception):
@@ -41,9 +44,16 @@ def progress_bar(label: str) -> Iterator[Callable[[float], None]]:
         yield unseen
         return
     bar = st.progress(0.0, text=label)
+    shown = [0.0, time.monotonic()]  # the fraction on the bar, and when it was sent
 
     def update(fraction: float) -> None:
-        bar.progress(min(max(float(fraction), 0.0), 1.0), text=label)
+        # Every update is a message to the browser (480 of them for one BatchNorm comparison): send at
+        # most one every MIN_INTERVAL_S, which is also how soon an interrupting rerun is noticed.
+        value, now = min(max(float(fraction), 0.0), 1.0), time.monotonic()
+        if value == shown[0] or (value < 1.0 and now - shown[1] < MIN_INTERVAL_S):
+            return
+        shown[:] = value, now
+        bar.progress(value, text=label)
 
     try:
         yield update

@@ -1,0 +1,64 @@
+"""The stacked cross-entropy against torch's per-run kernels: the same loss and gradient bits."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ebcore import stacked_loss
+from ebcore.direct_backprop import loss_and_grad
+from ebcore.stacked_loss import StackedLoss, cascade_mean
+
+
+def spread(g: torch.Generator, *shape: int) -> torch.Tensor:
+    return torch.randn(*shape, generator=g) * torch.exp(3 * torch.randn(*shape, generator=g))
+
+
+@settings(max_examples=60, deadline=None)
+@given(batch=st.one_of(st.integers(1, 300), st.sampled_from([511, 512, 513, 4096, 4097, 4113, 70_001])),
+       rows=st.integers(1, 5), classes=st.integers(2, 5), seed=st.integers(0, 10_000))
+def test_cascade_mean_is_nll_loss_bit_for_bit(batch, rows, classes, seed):
+    g = torch.Generator().manual_seed(seed)
+    log_p = torch.log_softmax(spread(g, rows, batch, classes), -1)
+    y = torch.randint(0, classes, (rows, batch), generator=g)
+    expected = torch.stack([F.nll_loss(log_p[i], y[i]) for i in range(rows)])
+    assert torch.equal(cascade_mean(log_p.gather(-1, y.unsqueeze(-1)).squeeze(-1)), expected)
+
+
+def test_cascade_mean_is_not_a_plain_mean():
+    # The test above could pass with torch.mean on lucky draws; a long batch of wide-ranging values
+    # rounds differently in another summation order, so the cascade's order is what makes it exact.
+    g = torch.Generator().manual_seed(0)
+    picked = -spread(g, 64, 4097).abs()
+    expected = torch.stack([F.nll_loss(row.unsqueeze(1), torch.zeros(4097, dtype=torch.long)) for row in picked])
+    assert torch.equal(cascade_mean(picked), expected)
+    assert not torch.equal(-picked.mean(1), expected)
+
+
+@settings(max_examples=30, deadline=None)
+@given(k=st.integers(1, 9), batch=st.integers(1, 80), classes=st.integers(2, 4), steps=st.integers(1, 4),
+       last=st.integers(1, 80), seed=st.integers(0, 10_000))
+def test_stacked_loss_gives_each_runs_kernel_bits(k, batch, classes, steps, last, seed):
+    g = torch.Generator().manual_seed(seed)
+    loss = StackedLoss("cross_entropy")
+    tokens, expected_values = [], []
+    for size in [batch] * steps + [last]:  # a partial last batch has its own width
+        out = spread(g, k, size, classes)
+        y = torch.randint(0, classes, (k, size), generator=g)
+        pairs = [loss_and_grad("cross_entropy", out[i].clone(), y[i].clone()) for i in range(k)]
+        grad, token = loss.step(out, y)
+        assert torch.equal(grad, torch.stack([p[1] for p in pairs]))
+        tokens.append(token)
+        expected_values.append(torch.stack([p[0] for p in pairs]))
+    assert torch.equal(loss.values(tokens), torch.stack(expected_values, dim=1))
+
+
+def test_the_batched_path_is_taken_and_mse_goes_per_run():
+    assert stacked_loss.exact_batched(8, 50, 2)
+    out, y = torch.randn(3, 5, 2), torch.randint(0, 2, (3, 5))
+    assert StackedLoss("cross_entropy").step(out, y)[1][0] == "picked"
+    target = torch.randn(3, 5, 1)
+    grad, token = StackedLoss("mse").step(torch.randn(3, 5, 1), target)
+    assert token[0] == "values" and grad.shape == (3, 5, 1)
