@@ -34,6 +34,7 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
      {"n": "1999", "batch": "50", "epochs": "15", "seeds": "8", "norm": "group", "opt": "sgd_momentum"}),
     ("epochs 30 points, log 2000 @ 10, 20 ep", "epochs_early_stopping",
      {"points": "30", "log_n": "2000", "log_batch": "10", "log_epochs": "20", "seed": "5"}),
+    ("critical batch, default view", "critical_batch", {}),
     ("critical batch, seed 3", "critical_batch", {"seed": "3"}),
 ]
 

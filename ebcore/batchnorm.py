@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
 from torch import Tensor
@@ -274,14 +274,18 @@ def compare(
     """Train every variant (see ``variants``) for seeds 0 … ``seeds``−1 and collect the runs.
 
     All runs go to ``fit_many`` at once: the seeds of one variant step in lockstep as one stacked
-    program (each with its own weights and sample order), and every run equals ``train_run``'s. BatchNorm
+    program (each with its own weights and sample order), and every run equals ``train_run``'s (when N is a
+    multiple of the batch size, the drop_last runs are the keep runs, which they equal). BatchNorm
     traces are kept for seed 0 only. ``progress(fraction)`` follows the finished steps of all runs.
     """
     if seeds < 1:
         raise ValueError(f"seeds must be at least 1, got {seeds}")
     runs_to_do = variants(n, batch_size, other_norm)
     (X, y), val = demo_data(n)
-    jobs = [(v, seed) for v in runs_to_do for seed in range(seeds)]
+    # With no partial last batch, drop_last drops nothing: its DataLoader yields the same batches from
+    # the same shuffle, so its runs are the "keep" runs (the test trains both and compares).
+    same_as_keep = [v for v in runs_to_do if v.drop_last and n % v.batch_size == 0]
+    jobs = [(v, seed) for v in runs_to_do if v not in same_as_keep for seed in range(seeds)]
     configs = [_config(v, optimizer, lr, epochs, seed) for v, seed in jobs]
     models = [mlp(2, HIDDEN, 2, norm=v.norm, seed=seed) for v, seed in jobs]
     total = sum(steps_needed(n, c) for c in configs)
@@ -298,6 +302,8 @@ def compare(
     out: dict[str, list[Run]] = {v.key: [] for v in runs_to_do}
     for (variant, seed), result in zip(jobs, results, strict=True):
         out[variant.key].append(_as_run(variant, seed, result))
+    for variant in same_as_keep:
+        out[variant.key] = [replace(run, variant=variant) for run in out["keep"]]
     return Comparison(n, batch_size, optimizer, lr, epochs, seeds, out)
 
 

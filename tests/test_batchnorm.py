@@ -175,13 +175,15 @@ def test_compare_counts_seeds_and_handles_the_crash():
     assert result.runs["keep"][1].running_mean_shift == []  # traces only for seed 0
 
 
-def test_compare_runs_every_seed_and_equals_training_each_run_alone():
-    result = bn.compare(1206, 300, "sgd_momentum", 0.1, 3, 3, other_norm="group")
-    assert result.seeds == 3
+@pytest.mark.parametrize("n", [1206, 1200])  # 1200 = 4 × 300: drop_last drops nothing, its runs are reused
+def test_compare_runs_every_seed_and_equals_training_each_run_alone(n):
+    result = bn.compare(n, 300, "sgd_momentum", 0.1, 3, 3, other_norm="group")
+    assert result.seeds == 3 and "drop_last" in result.runs
     for key, runs in result.runs.items():
         assert [r.seed for r in runs] == [0, 1, 2]
         for run in runs:
-            alone = bn.train_run(run.variant, 1206, "sgd_momentum", 0.1, 3, run.seed, record_bn=run.seed == 0)
+            assert run.variant.key == key
+            alone = bn.train_run(run.variant, n, "sgd_momentum", 0.1, 3, run.seed, record_bn=run.seed == 0)
             assert run == alone, (key, run.seed)
 
 
