@@ -1,4 +1,4 @@
-"""K runs' cross-entropy losses and gradients in a few calls, with the bits of K separate ones.
+"""K runs' losses and gradients in a few calls, with the bits of K separate ones.
 
 ``fit`` computes a step's cross-entropy as ``nll_loss(log_softmax(out))``; its gradient by
 ``nll_loss_backward`` then ``_log_softmax_backward_data``. For K stacked runs that was 4·K kernel calls
@@ -6,7 +6,8 @@ a step. Three of the four kernels work row by row, so one call over the K runs' 
 each run's bits (checked once per shape by ``exact_batched``, as ``ebcore.stacked_net`` checks its
 layers); the mean gradient ``-1/B`` at each target is the same value whichever rows share the call.
 
-The loss *value* is the exception: ``nll_loss``'s mean adds the picked log-probabilities in its own
+MSE is element-wise but for its mean, which a row-wise sum over each run's elements reproduces
+(checked the same way). For cross-entropy the loss *value* is the exception: ``nll_loss``'s mean adds the picked log-probabilities in its own
 order, a cascade of partial sums (``aten/src/ATen/native/LossNLL.cpp``, ``nll_loss_out_frame``), not
 the order of ``torch.sum``. ``cascade_mean`` does the same float additions, in the same order, as
 vector operations over many (run, step) rows at once, so an epoch's step losses of all K runs cost
@@ -25,6 +26,7 @@ from ebcore.direct_backprop import loss_and_grad
 
 _aten = torch.ops.aten
 _MEAN = torch.nn._reduction.get_enum("mean")
+_NONE = torch.nn._reduction.get_enum("none")
 _IGNORE = -100
 _NLL_BACKWARD = _aten.nll_loss_backward.default
 _LEVELS = 8  # cascade_sum_num_levels
@@ -93,20 +95,41 @@ def _spread_randn(g: torch.Generator, *shape: int) -> Tensor:
 
 
 @functools.lru_cache(maxsize=1024)
-def exact_batched(k: int, batch: int, classes: int) -> bool:
-    """Whether the batched cross-entropy of ``StackedLoss`` gives, for K runs of ``batch`` rows and
-    ``classes`` classes, the per-run kernels' gradient and loss bits (random draws of many magnitudes)."""
+def exact_batched(kind: str, k: int, batch: int, width: int) -> bool:
+    """Whether ``StackedLoss``'s batched ``kind`` loss gives, for K runs of ``batch`` rows of ``width``
+    outputs (classes), the per-run kernels' gradient and loss bits (random draws of many magnitudes)."""
     g = torch.Generator().manual_seed(4321)
     for _ in range(_PROBE_TRIALS):
-        out = _spread_randn(g, k, batch, classes)
-        y = torch.randint(0, classes, (k, batch), generator=g)
-        pairs = [loss_and_grad("cross_entropy", o.clone(), t.clone()) for o, t in zip(out, y, strict=True)]
-        grad, picked = _batched_cross_entropy(out.clone(), y.clone())
+        out = _spread_randn(g, k, batch, width)
+        if kind == "cross_entropy":
+            y = torch.randint(0, width, (k, batch), generator=g)
+        else:
+            y = _spread_randn(g, k, batch, width)
+        pairs = [loss_and_grad(kind, o.clone(), t.clone()) for o, t in zip(out, y, strict=True)]
+        if kind == "cross_entropy":
+            grad, picked = _batched_cross_entropy(out.clone(), y.clone())
+            values = cascade_mean(picked)
+        else:
+            grad, values = _batched_mse(out.clone(), y.clone())
         if not torch.equal(grad, torch.stack([p[1] for p in pairs])):
             return False
-        if not torch.equal(cascade_mean(picked), torch.stack([p[0] for p in pairs])):
+        if not torch.equal(values, torch.stack([p[0] for p in pairs])):
             return False
     return True
+
+
+def _batched_mse(out: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
+    """``(K, B, D)`` outputs and targets → each run's MSE gradient ``(K, B, D)`` and mean loss ``(K,)``.
+
+    ``mse_loss_backward``'s kernel is ``alpha · (out − y) · grad_output`` with ``alpha = 2 / (B·D)`` in
+    float32 and ``grad_output = 1``; the loss is the sum of the squared differences over each run's
+    elements, divided by their count, as ``mse_loss``'s mean does."""
+    k = out.shape[0]
+    count = out[0].numel()
+    diff = out - y
+    grad = diff * torch.tensor(2.0 / count, dtype=out.dtype)
+    squared = torch._C._nn.mse_loss(out, y, _NONE)
+    return grad, squared.view(k, -1).sum(1) / torch.full((k,), float(count), dtype=out.dtype)
 
 
 def _batched_cross_entropy(out: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
@@ -127,17 +150,20 @@ _ONE = torch.ones(())
 class StackedLoss:
     """The loss of K stacked runs: ``step(out, y)`` returns the gradient of each run's mean loss with
     respect to its outputs and a token; ``values(tokens)`` turns the tokens of consecutive steps into
-    each run's loss values, ``(K, steps)``, each the bits ``fit`` records. Cross-entropy goes batched
-    where ``exact_batched`` says so (its values reduced once, at the end, by ``cascade_mean``); MSE
-    and any other shape take the per-run kernels."""
+    each run's loss values, ``(K, steps)``, each the bits ``fit`` records. Cross-entropy and MSE go
+    batched where ``exact_batched`` says so (cross-entropy's values reduced once, at the end, by
+    ``cascade_mean``); any other case takes the per-run kernels."""
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
 
     def step(self, out: Tensor, y: Tensor) -> tuple[Tensor, tuple[str, Tensor]]:
-        if self.kind == "cross_entropy" and y.dim() == 2 and out.dim() == 3 and exact_batched(*out.shape):
+        if self.kind == "cross_entropy" and y.dim() == 2 and out.dim() == 3 and exact_batched(self.kind, *out.shape):
             grad, picked = _batched_cross_entropy(out, y)
             return grad, ("picked", picked)
+        if self.kind == "mse" and out.dim() == 3 and y.shape == out.shape and exact_batched(self.kind, *out.shape):
+            grad, values = _batched_mse(out, y)
+            return grad, ("values", values)
         pairs = [loss_and_grad(self.kind, o, t) for o, t in zip(out.unbind(0), y.unbind(0), strict=True)]
         return torch.stack([g for _, g in pairs]), ("values", torch.stack([v for v, _ in pairs]))
 

@@ -1,4 +1,4 @@
-"""The stacked cross-entropy against torch's per-run kernels: the same loss and gradient bits."""
+"""The stacked losses against torch's per-run kernels: the same loss and gradient bits."""
 
 from __future__ import annotations
 
@@ -37,17 +37,21 @@ def test_cascade_mean_is_not_a_plain_mean():
     assert not torch.equal(-picked.mean(1), expected)
 
 
-@settings(max_examples=30, deadline=None)
-@given(k=st.integers(1, 9), batch=st.integers(1, 80), classes=st.integers(2, 4), steps=st.integers(1, 4),
-       last=st.integers(1, 80), seed=st.integers(0, 10_000))
-def test_stacked_loss_gives_each_runs_kernel_bits(k, batch, classes, steps, last, seed):
+@settings(max_examples=40, deadline=None)
+@given(kind=st.sampled_from(["cross_entropy", "mse"]), k=st.integers(1, 9), batch=st.integers(1, 80),
+       width=st.integers(1, 4), steps=st.integers(1, 4), last=st.integers(1, 80), seed=st.integers(0, 10_000))
+def test_stacked_loss_gives_each_runs_kernel_bits(kind, k, batch, width, steps, last, seed):
     g = torch.Generator().manual_seed(seed)
-    loss = StackedLoss("cross_entropy")
+    width = max(width, 2) if kind == "cross_entropy" else width
+    loss = StackedLoss(kind)
     tokens, expected_values = [], []
     for size in [batch] * steps + [last]:  # a partial last batch has its own width
-        out = spread(g, k, size, classes)
-        y = torch.randint(0, classes, (k, size), generator=g)
-        pairs = [loss_and_grad("cross_entropy", out[i].clone(), y[i].clone()) for i in range(k)]
+        out = spread(g, k, size, width)
+        if kind == "cross_entropy":
+            y = torch.randint(0, width, (k, size), generator=g)
+        else:
+            y = spread(g, k, size, width)
+        pairs = [loss_and_grad(kind, out[i].clone(), y[i].clone()) for i in range(k)]
         grad, token = loss.step(out, y)
         assert torch.equal(grad, torch.stack([p[1] for p in pairs]))
         tokens.append(token)
@@ -55,10 +59,11 @@ def test_stacked_loss_gives_each_runs_kernel_bits(k, batch, classes, steps, last
     assert torch.equal(loss.values(tokens), torch.stack(expected_values, dim=1))
 
 
-def test_the_batched_path_is_taken_and_mse_goes_per_run():
-    assert stacked_loss.exact_batched(8, 50, 2)
+def test_the_batched_paths_are_taken_and_a_refused_probe_goes_per_run(monkeypatch):
+    assert stacked_loss.exact_batched("cross_entropy", 8, 50, 2) and stacked_loss.exact_batched("mse", 8, 16, 1)
     out, y = torch.randn(3, 5, 2), torch.randint(0, 2, (3, 5))
     assert StackedLoss("cross_entropy").step(out, y)[1][0] == "picked"
-    target = torch.randn(3, 5, 1)
-    grad, token = StackedLoss("mse").step(torch.randn(3, 5, 1), target)
-    assert token[0] == "values" and grad.shape == (3, 5, 1)
+    monkeypatch.setattr(stacked_loss, "exact_batched", lambda *args: False)
+    grad, token = StackedLoss("cross_entropy").step(out, y)
+    assert token[0] == "values"
+    assert torch.equal(grad, torch.stack([loss_and_grad("cross_entropy", out[i], y[i])[1] for i in range(3)]))

@@ -89,6 +89,17 @@ def test_gradient_noise_falls_like_inverse_sqrt():
         assert p.spread == pytest.approx(expected, rel=0.25)
 
 
+@pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
+def test_gradient_noise_without_autograd_gives_autograds_bits(loss):
+    (X, y), _ = tr.sweep_data(3)
+    if loss == "mse":
+        y = X.sum(1, keepdim=True)
+    model = tr.sweep_model(3) if loss == "cross_entropy" else nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+    direct = tr.gradient_noise(model, X, y, [1, 7, 64], loss=loss, draws=16, seed=3)
+    model.register_forward_hook(lambda *args: None)  # a hook: the direct kernels refuse it, autograd runs
+    assert tr.gradient_noise(model, X, y, [1, 7, 64], loss=loss, draws=16, seed=3) == direct
+
+
 @settings(max_examples=10, deadline=None)
 @given(st.integers(1, 64))
 def test_activation_bytes_grow_linearly_with_the_batch(batch):
