@@ -7,12 +7,13 @@ each run's bits (checked once per shape by ``exact_batched``, as ``ebcore.stacke
 layers); the mean gradient ``-1/B`` at each target is the same value whichever rows share the call.
 
 MSE is element-wise but for its mean, which a row-wise sum over each run's elements reproduces
-(checked the same way). For cross-entropy the loss *value* is the exception: ``nll_loss``'s mean adds the picked log-probabilities in its own
-order, a cascade of partial sums (``aten/src/ATen/native/LossNLL.cpp``, ``nll_loss_out_frame``), not
-the order of ``torch.sum``. ``cascade_mean`` does the same float additions, in the same order, as
-vector operations over many (run, step) rows at once, so an epoch's step losses of all K runs cost
-about fifty vector operations instead of K·steps kernel calls. Whether it matches ``nll_loss`` for a
-batch size is checked by a probe too; where it does not, the per-run kernel is used.
+(checked the same way). For cross-entropy the loss *value* is the exception: ``nll_loss``'s mean
+adds the picked log-probabilities in its own order, a cascade of partial sums
+(``aten/src/ATen/native/LossNLL.cpp``, ``nll_loss_out_frame``), not the order of ``torch.sum``.
+``cascade_mean`` does the same float additions, in the same order, as vector operations over many
+(run, step) rows at once, so an epoch's step losses of all K runs cost about fifty vector operations
+instead of K·steps kernel calls. Whether it matches ``nll_loss`` for a batch size is checked by a
+probe too; where it does not, the per-run kernel is used.
 """
 
 from __future__ import annotations
