@@ -163,6 +163,28 @@ def test_the_probe_refuses_a_kernel_that_differs():
         assert torch.equal(a, b)
 
 
+@pytest.mark.parametrize("n_in,n_out,batch", [(1, 1, 16), (1, 1, 128), (2, 1, 7), (64, 1, 8), (8, 8, 5)])
+def test_a_linear_layer_mixes_batched_and_per_run_parts_exactly(n_in, n_out, batch):
+    # Linear(1, 1): output, input and bias gradients batched, the weight gradient (a dot product over the
+    # batch, which BLAS sums its own way) per run. Whatever mix the probe picks gives the per-run bits.
+    g = torch.Generator().manual_seed(n_in * 100 + batch)
+    weight, bias = stacked_net._spread_randn(g, 5, n_out, n_in), stacked_net._spread_randn(g, 5, n_out)
+    x, upstream = stacked_net._spread_randn(g, 5, batch, n_in), stacked_net._spread_randn(g, 5, batch, n_out)
+    layer = stacked_net._Linear(weight, bias)
+    way = stacked_net.exact_batched(layer, x)
+    if (n_in, n_out) == (1, 1):
+        parts = stacked_net._linear_parts(5, batch, 1, 1)
+        assert way and not parts.weight_grad  # the case that made the seed experiment train run by run
+
+    def both_ways(batched: bool):
+        out, saved = layer.forward(x.clone(), batched)
+        gx, grads = layer.backward(upstream.clone(), saved, batched, True)
+        return [out, gx, *grads]
+
+    for a, b in zip(both_ways(way), both_ways(False), strict=True):
+        assert torch.equal(a, b)
+
+
 def test_bad_arguments_are_refused_before_any_work():
     X, y = make_data(10, 2, 0, 0)
     with pytest.raises(ValueError, match="configs"):
