@@ -196,7 +196,6 @@ class _Group:
         self.steps_per_epoch = loader_length(self.n, first.batch_size, first.drop_last)
         self.epochs = max(c.epochs for c in configs)
         self.batch_size, self.drop_last, self.shuffle = first.batch_size, first.drop_last, first.shuffle
-        self.loss = first.loss
         self.criterion = StackedLoss(first.loss)
         self.loss_fn = _mse_loss if first.loss == "mse" else F.cross_entropy
         self.classify = first.loss == "cross_entropy"
