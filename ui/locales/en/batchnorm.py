@@ -135,8 +135,10 @@ STRINGS: dict[str, str] = {
     "cannot train at all: BatchNorm raises an error in its first epoch, so it has no accuracy and no spread "
     "to compare. The drop_last run and the {norm} run train normally. Section 4 shows the error, section 5 "
     "the fixes.",
-    "bn.s3.grows.full": "**What to look for.** Every batch here is full, so there is no tiny batch and nothing "
-    "to drop: the runs below differ only by chance. Pick a preset with a small last batch to compare.",
+    "bn.s3.grows.full": "**What to look for.** Every batch here is full, so there is no tiny batch and "
+    "drop_last has nothing to drop: its runs see the same batches in the same order as the runs that keep "
+    "the last batch, so they are the very same runs (a difference of 0). Pick a preset with a small last "
+    "batch to compare.",
     "bn.s3.grows": "**What to look for.** The steadiest sign of the tiny batch is the **spread** after ±: "
     "with it, the final accuracy depends much more on the seed (luck), because the last update of every "
     "epoch comes from a handful of samples. The gap in the mean grows with a smaller last batch (2 instead "
