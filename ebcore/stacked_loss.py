@@ -23,16 +23,13 @@ import functools
 import torch
 from torch import Tensor
 
-from ebcore.direct_backprop import loss_and_grad
+from ebcore.direct_backprop import _IGNORE, _MEAN, _ONE, loss_and_grad
+from ebcore.direct_backprop import _nll_backward as _NLL_BACKWARD
+from ebcore.stacked_net import PROBE_TRIALS, _spread_randn
 
-_aten = torch.ops.aten
-_MEAN = torch.nn._reduction.get_enum("mean")
 _NONE = torch.nn._reduction.get_enum("none")
-_IGNORE = -100
-_NLL_BACKWARD = _aten.nll_loss_backward.default
 _LEVELS = 8  # cascade_sum_num_levels
 _STEP = 16  # 1 << level_power; level_power = max(4, CeilLog2(B) / 8) is 4 for any batch below 2**32
-_PROBE_TRIALS = 8
 
 
 def cascade_mean(picked: Tensor) -> Tensor:
@@ -91,16 +88,12 @@ def _fold_level(values: Tensor, subtract: bool, top: bool) -> tuple[Tensor, Tens
     return acc[:, :complete], acc[:, complete]
 
 
-def _spread_randn(g: torch.Generator, *shape: int) -> Tensor:
-    return torch.randn(*shape, generator=g) * torch.exp(2 * torch.randn(*shape, generator=g))
-
-
 @functools.lru_cache(maxsize=1024)
 def exact_batched(kind: str, k: int, batch: int, width: int) -> bool:
     """Whether ``StackedLoss``'s batched ``kind`` loss gives, for K runs of ``batch`` rows of ``width``
     outputs (classes), the per-run kernels' gradient and loss bits (random draws of many magnitudes)."""
     g = torch.Generator().manual_seed(4321)
-    for _ in range(_PROBE_TRIALS):
+    for _ in range(PROBE_TRIALS):
         out = _spread_randn(g, k, batch, width)
         if kind == "cross_entropy":
             y = torch.randint(0, width, (k, batch), generator=g)
@@ -143,9 +136,6 @@ def _batched_cross_entropy(out: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
     g = _NLL_BACKWARD(_ONE, log_p, targets, None, _MEAN, _IGNORE, torch.tensor(float(b)))
     grad = torch._log_softmax_backward_data(g, log_p, 1, out.dtype)
     return grad.view(k, b, c), log_p.gather(1, targets.unsqueeze(1)).view(k, b)
-
-
-_ONE = torch.ones(())
 
 
 class StackedLoss:
