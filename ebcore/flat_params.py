@@ -35,6 +35,7 @@ class FlatParams:
         for p in params:
             offsets.append(end)
             end += -(-p.numel() // ALIGN) * ALIGN
+        self.offsets = offsets  # where each parameter starts in the buffer (floats)
         self.values = torch.zeros(end)
         self.grad = torch.zeros(end)
         self._grad_views: list[Tensor] = []

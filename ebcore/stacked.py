@@ -26,12 +26,14 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ebcore import stacked_net
+from ebcore.bn_moments import batch_moments
 from ebcore.calc import loader_length
 from ebcore.direct_backprop import supports
 from ebcore.flat_params import FlatParams
 from ebcore.lean_optim import LeanOptimizer
 from ebcore.stacked_loss import StackedLoss
 from ebcore.stacked_net import StackedNet, lr_blocks
+from ebcore.step_norms import StepNorms
 from ebcore.train import (
     _BN_BATCH_OF_ONE,
     BatchNormRecord,
@@ -216,10 +218,15 @@ class _Group:
         # One optimizer a block of runs with the same learning-rate settings, as fit's (the updates are
         # element-wise, so a block's slice of the stack steps exactly as each run alone would).
         self.flat = None
+        self.step_norms: StepNorms | None = None
         if len(self.blocks) == 1:
             # one learning rate for all: the stack's tensors in one buffer, one kernel an operation
             self.flat = FlatParams(self.net.params)
             self.optimizers = [LeanOptimizer([self.flat.values], first.optimizer, first.momentum)]
+            # and the step's gradient norms from copies of that buffer, reduced once per chunk of steps
+            layout = [(offset, p.numel() // self.k) for offset, p in zip(self.flat.offsets, self.net.params,
+                                                                          strict=True)]
+            self.step_norms = StepNorms(layout, self.k, self.flat.grad.numel(), self.steps_per_epoch)
         else:
             self.optimizers = [LeanOptimizer([p[start:stop] for p in self.net.params], configs[start].optimizer,
                                              configs[start].momentum) for start, stop in self.blocks]
@@ -303,17 +310,20 @@ class _Group:
         losses: list[tuple[str, Tensor]] = []  # one StackedLoss token a step
         norms: list[Tensor] = []
         outputs: list[Tensor] = []
-        net, optimizers, criterion, flat = self.net, self.optimizers, self.criterion, self.flat
+        net, optimizers, criterion, flat, step_norms = self.net, self.optimizers, self.criterion, self.flat, \
+            self.step_norms
         try:
             for s, (xb, yb) in enumerate(zip(xs, ys, strict=True)):
                 out, saved = net.forward(xb)
                 # each run's loss on its own slice of the outputs, as fit computes it on its outputs
                 g, token = criterion.step(out, yb)
                 grads = net.backward(saved, g)
-                norms.append(net.grad_norms(grads))
                 if flat is not None:
-                    optimizers[0].step(lrs[0][s], [flat.load(grads)])
+                    flat_grad = flat.load(grads)
+                    step_norms.add(flat_grad)
+                    optimizers[0].step(lrs[0][s], [flat_grad])
                 else:
+                    norms.append(net.grad_norms(grads))
                     for optimizer, (b0, b1), block_lrs in zip(optimizers, self.blocks, lrs, strict=True):
                         optimizer.step(block_lrs[s], [g[b0:b1] for g in grads])
                 losses.append(token)
@@ -371,7 +381,7 @@ class _Group:
             return [[] for _ in self.runs]
         per_run_losses = self.criterion.values(losses).tolist()  # (K, done) → Python floats, exact
         # (K, done, P) per-tensor norms → each run's global norm per step, as fit reduces them.
-        grad_norms = torch.stack(norms, dim=1)
+        grad_norms = self.step_norms.take() if self.step_norms is not None else torch.stack(norms, dim=1)
         sizes = [xb.shape[1] for xb in xs[:done]]
         block_of = {}
         for b, (b0, b1) in enumerate(self.blocks):
@@ -391,13 +401,15 @@ class _Group:
                 history.predictions.extend(StepPredictions(epoch, s, idx, out[i])
                                            for s, (idx, out) in enumerate(zip(indices, outputs, strict=False)))
             if self.bn_flags[i] and bn_records is not None:
-                for name, layer_records in zip(self.bn_names, bn_records, strict=True):
+                for name, (layer_records, moments) in zip(self.bn_names, bn_records, strict=True):
+                    means, variances = moments[i]
                     history.bn_stats.setdefault(name, []).extend(
-                        BatchNormRecord(size, mean[i], var[i], rm[i], rv[i])
-                        for size, (mean, var, rm, rv) in zip(sizes, layer_records, strict=False))
+                        BatchNormRecord(size, mean, var, rm[i], rv[i])
+                        for size, mean, var, (_, rm, rv) in zip(sizes, means, variances, layer_records, strict=False))
         return per_run_losses
 
     def _bn_records(self, done: int):
+        """Per BatchNorm layer, the finished steps' records and each recording run's batch moments."""
         layers = self.net.batch_norms()
         if not layers or layers[0].record is None:
             return None
@@ -405,5 +417,7 @@ class _Group:
         for layer in layers:
             records = layer.record[:done]
             layer.record = []
-            out.append(records)
+            moments = {i: batch_moments([inputs[j] for inputs, _, _ in records])
+                       for j, i in enumerate(layer.record_runs)}
+            out.append((records, moments))
         return out

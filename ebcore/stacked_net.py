@@ -141,21 +141,17 @@ class _BatchNorm(_Layer):
         self.running_mean, self.running_var = running_mean, running_var  # (K·C), updated in place
         self.momentum, self.eps = momentum, eps
         self.batches_tracked = 0  # as BatchNorm1d.forward counts: before normalising, so a failing batch counts
-        self.record: list[tuple[list, list, Tensor, Tensor]] | None = None
+        self.record: list[tuple[list[Tensor], Tensor, Tensor]] | None = None
         self.record_runs: list[int] = []  # the runs whose statistics ``record`` keeps
 
     def _record(self, x: Tensor) -> None:
         # What fit records: the batch's mean and biased variance, and the running statistics after
         # the batch was folded in. Called after the forward, on the layer's input; only for the runs
-        # that keep records (None for the others).
+        # that keep records. The inputs are kept (a copy each) and reduced a stretch of steps at a time
+        # by ``batch_moments``; the running statistics are copied now, as they change every step.
         if self.record is not None:
             k = x.shape[0]
-            means: list[Tensor | None] = [None] * k
-            variances: list[Tensor | None] = [None] * k
-            for i in self.record_runs:
-                xk = _fresh(x[i])
-                means[i], variances[i] = xk.mean([0]), xk.var([0], correction=0)
-            self.record.append((means, variances, self.running_mean.view(k, -1).clone(),
+            self.record.append(([_fresh(x[i]) for i in self.record_runs], self.running_mean.view(k, -1).clone(),
                                 self.running_var.view(k, -1).clone()))
 
     def forward(self, x: Tensor, batched: bool) -> tuple[Tensor, object]:

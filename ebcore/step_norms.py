@@ -1,0 +1,93 @@
+"""Per-step gradient norms of K stacked runs, reduced a chunk of steps at a time.
+
+``fit`` records each step's global gradient norm from ``torch._foreach_norm`` over the model's gradients:
+one L2 norm per parameter tensor. A stacked step holds K runs' gradients; taking their norms every step
+costs one reduction per parameter tensor (ten for the demo MLP), about a tenth of a small stacked step.
+``StepNorms`` instead copies each step's flat gradient (``FlatParams.grad``, every parameter of every
+run in one buffer) into a row of a chunk buffer, one copy a step, and reduces all rows of a chunk with one
+call per parameter tensor. Each (step, run, tensor) norm is still one contiguous stretch of floats
+reduced on its own; ``exact_rows`` asks once per layout whether the chunked call gives the bits of
+``_foreach_norm`` on that stretch as a fresh tensor (a reduction may pick its code path by shape and
+stride), and any tensor it does not vouch for is reduced stretch by stretch, as ``fit`` would.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import torch
+from torch import Tensor
+
+from ebcore.stacked_net import _spread_randn
+
+CHUNK_BYTES = 16 * 2**20
+"""At most this much gradient history is held before it is reduced (a chunk of steps)."""
+PROBE_STRETCHES = 64
+"""Stretches a probe compares at least (over as many random draws as that takes): as many as
+``stacked_net``'s norm probe compares, ``PROBE_TRIALS`` draws of 8 runs."""
+
+
+def _chunk_views(buffer: Tensor, rows: int, offset: int, k: int, per_run: int) -> Tensor:
+    """Rows ``0..rows-1`` of one parameter's stretch of ``buffer``: ``(rows, K, per_run)``, a view."""
+    return buffer[:rows, offset:offset + k * per_run].unflatten(1, (k, per_run))
+
+
+def _each(stretches: Tensor) -> Tensor:
+    """The reference: ``_foreach_norm`` of every ``(row, run)`` stretch as a fresh tensor → ``(rows, K)``."""
+    rows, k, _ = stretches.shape
+    fresh = [s.clone(memory_format=torch.contiguous_format) for s in stretches.reshape(rows * k, -1).unbind(0)]
+    return torch.stack(torch._foreach_norm(fresh)).view(rows, k)
+
+
+@functools.lru_cache(maxsize=1024)
+def exact_rows(rows: int, k: int, per_run: int, width: int, offset: int) -> bool:
+    """Whether ``vector_norm(..., dim=-1)`` over the ``(rows, K, per_run)`` view at ``offset`` of a
+    ``(rows, width)`` buffer gives, for every stretch, ``_foreach_norm``'s bits on a fresh copy of it."""
+    g = torch.Generator().manual_seed(11)
+    for _ in range(-(-PROBE_STRETCHES // (rows * k))):
+        buffer = _spread_randn(g, rows, width)
+        view = _chunk_views(buffer, rows, offset, k, per_run)
+        if not torch.equal(torch.linalg.vector_norm(view, 2, -1), _each(view)):
+            return False
+    return True
+
+
+class StepNorms:
+    """Collects K stacked runs' step gradients (flat buffers of ``width`` floats, the parameters at
+    ``layout`` = ``[(offset, per-run size), ...]`` in ``params`` order) and returns their per-tensor
+    L2 norms, ``(K, steps, P)``, equal to ``_foreach_norm`` on each run's own gradients."""
+
+    def __init__(self, layout: list[tuple[int, int]], k: int, width: int, steps: int) -> None:
+        self.layout, self.k, self.width = layout, k, width
+        self.rows = max(1, min(steps, CHUNK_BYTES // (4 * width)))
+        self.buffer = torch.empty(self.rows, width)
+        self.pending = 0
+        self.done: list[Tensor] = []  # (steps of a chunk, K, P) per reduced chunk
+
+    def add(self, flat_grad: Tensor) -> None:
+        """Record one step's flat gradient (copied: the caller's buffer is reused next step)."""
+        self.buffer[self.pending].copy_(flat_grad)
+        self.pending += 1
+        if self.pending == self.rows:
+            self._reduce()
+
+    def _reduce(self) -> None:
+        rows, k = self.pending, self.k
+        if rows == 0:
+            return
+        columns = []
+        for offset, per_run in self.layout:
+            view = _chunk_views(self.buffer, rows, offset, k, per_run)
+            if exact_rows(rows, k, per_run, self.width, offset):
+                columns.append(torch.linalg.vector_norm(view, 2, -1))
+            else:
+                columns.append(_each(view))
+        self.done.append(torch.stack(columns, dim=2))
+        self.pending = 0
+
+    def take(self) -> Tensor:
+        """The norms of every step added since the last ``take``: ``(K, steps, P)``; starts afresh."""
+        self._reduce()
+        norms = torch.cat(self.done, dim=0) if self.done else torch.empty(0, self.k, len(self.layout))
+        self.done = []
+        return norms.transpose(0, 1)

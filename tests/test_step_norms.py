@@ -1,0 +1,81 @@
+"""StepNorms: chunked per-step gradient norms equal fit's, whatever the chunk size and whatever the probe says."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from ebcore import models, step_norms, train
+from ebcore.stacked import fit_many
+from ebcore.train import TrainConfig
+
+
+def _runs(norm: str | None, n: int, batch_size: int, epochs: int):
+    g = torch.Generator().manual_seed(3)
+    X, y = torch.randn(n, 2, generator=g), torch.randint(2, (n,), generator=g)
+    configs = [TrainConfig(epochs=epochs, batch_size=batch_size, lr=0.05, optimizer="adam", seed=s,
+                           loss="cross_entropy") for s in range(4)]
+    expected = [train.fit(models.mlp(2, (16, 16), 2, norm=norm, seed=s), X, y, c).step_grad_norm
+                for s, c in enumerate(configs)]
+    got = [h.step_grad_norm for h in fit_many([models.mlp(2, (16, 16), 2, norm=norm, seed=s) for s in range(4)],
+                                               X, y, configs)]
+    return expected, got
+
+
+@pytest.mark.parametrize("rows", [1, 3, 7, 1000])
+def test_norms_equal_fit_for_any_chunk_of_steps(monkeypatch, rows):
+    # 7 steps an epoch (50 samples, batch 8, partial last): chunks of 1, 3 and 7 rows, and one chunk for all
+    width = None
+
+    real = step_norms.StepNorms.__init__
+
+    def init(self, layout, k, width_, steps):
+        nonlocal width
+        width = width_
+        monkeypatch.setattr(step_norms, "CHUNK_BYTES", rows * 4 * width_)
+        real(self, layout, k, width_, steps)
+        assert self.rows == min(rows, steps)
+
+    monkeypatch.setattr(step_norms.StepNorms, "__init__", init)
+    expected, got = _runs("batch", 50, 8, 3)
+    assert width is not None  # the stacked group did take its norms from StepNorms
+    assert got == expected
+
+
+def test_a_layout_the_probe_refuses_is_reduced_stretch_by_stretch(monkeypatch):
+    calls = []
+
+    def refuse(*args):
+        calls.append(args)
+        return False
+
+    monkeypatch.setattr(step_norms, "exact_rows", refuse)
+    expected, got = _runs(None, 40, 6, 2)
+    assert calls and got == expected
+
+
+def test_the_reference_is_each_stretch_as_a_tensor_of_its_own():
+    g = torch.Generator().manual_seed(0)
+    buffer = step_norms._spread_randn(g, 5, 96)
+    view = step_norms._chunk_views(buffer, 5, 16, 4, 20)
+    reference = step_norms._each(view)
+    assert reference.shape == (5, 4)
+    for row in range(5):
+        for run in range(4):
+            start = 16 + 20 * run
+            assert torch.equal(reference[row, run], torch.linalg.vector_norm(buffer[row, start:start + 20].clone()))
+
+
+def test_the_probe_refuses_a_reduction_that_differs(monkeypatch):
+    step_norms.exact_rows.cache_clear()
+    real = torch.linalg.vector_norm
+
+    def off_by_a_bit(x, *args, **kwargs):
+        out = real(x, *args, **kwargs)
+        return torch.nextafter(out, torch.full_like(out, float("inf"))) if x.dim() == 3 else out
+
+    monkeypatch.setattr(torch.linalg, "vector_norm", off_by_a_bit)
+    assert not step_norms.exact_rows(5, 4, 20, 96, 16)
+    monkeypatch.undo()
+    step_norms.exact_rows.cache_clear()
+    assert step_norms.exact_rows(5, 4, 20, 96, 16)
