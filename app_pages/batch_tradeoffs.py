@@ -79,7 +79,7 @@ draw(noise_chart,
     {"x": t("trade.noise.x"), "y": t("trade.noise.y"), "measured": t("trade.noise.measured"),
      "reference": t("trade.noise.reference")})
 st.caption(t("trade.noise.caption", n=tr.SWEEP_TRAIN))
-layout.download(tables.gradient_noise(points), "gradient_noise")
+layout.download("gradient_noise", tables.gradient_noise, points)
 
 st.subheader(t("trade.memory.title"))
 layout.table(pd.DataFrame({
@@ -113,7 +113,7 @@ layout.table(pd.DataFrame({
     t("trade.sweep.val"): [f"{r.final_val:.3f}" if not r.diverged else t("trade.diverged") for r in sweep],
     t("trade.sweep.gap"): [f"{r.gap:+.3f}" if not r.diverged else "–" for r in sweep],
 }), "sweep", t("trade.sweep.title"))
-layout.download(tables.sweep_epochs(sweep), "batch_sweep")
+layout.download("batch_sweep", tables.sweep_epochs, sweep)
 left, right = st.columns([3, 1], vertical_alignment="center")
 left.caption(t("trade.sweep.caption", ghosts=len(ghosts) - 1))
 right.button(t("trade.sweep.clear"), on_click=lambda: st.session_state.pop(GHOSTS, None),
@@ -134,7 +134,7 @@ draw(loss_curves_chart,
     points, {"x": t(f"trade.seed.axis.{x_axis}"), "y": t("trade.seed.y"),
              "run": t("trade.seed.run"), "floor": t("trade.seed.floor")},
     floor=tr.NOISE_FLOOR, band=n_seeds > 1)
-layout.download(tables.seed_curves(curves, x_axis, view), "seed_experiment")
+layout.download("seed_experiment", tables.seed_curves, curves, x_axis, view)
 final = {f"{c.epochs} · {c.batch}": c.epoch_loss[-1] for c in curves if c.seed == 0}
 st.caption(t("trade.seed.caption", e5b16=f"{final['5 · 16']:.3f}", e5b128=f"{final['5 · 128']:.3f}",
              e20b16=f"{final['20 · 16']:.3f}", e20b128=f"{final['20 · 128']:.3f}", floor=f"{tr.NOISE_FLOOR:.2f}"))

@@ -106,7 +106,7 @@ if dropped and result.accuracies("keep"):
     m3.metric(t("bn.m.diff"), f"{100 * v.difference:+.1f}", help=t("bn.m.diff.help"), border=True)
     st.markdown(t(f"bn.verdict.{v.kind}", k=result.seeds, diff=f"{100 * abs(v.difference):.1f}",
                   noise=f"{100 * v.noise:.1f}", sd_a=pct(v.sd_a), sd_b=pct(v.sd_b)))
-layout.download(tables.bn_steps(result.runs), "batchnorm_steps")
+layout.download("batchnorm_steps", tables.bn_steps, result.runs)
 # What to look for depends on what happened: no spread to read when the kept run crashed or nothing was tiny.
 look_for = (t("bn.s3.grows.crashed", last=p.last_batch_size, norm=t(f"bn.norm.{norm}")) if keep[0].error
             else t("bn.s3.grows.full") if not p.has_partial_last_batch else t("bn.s3.grows"))
@@ -148,6 +148,6 @@ points = [{"run": run_names[f"run.{key}"], "accuracy": 100 * acc}
 if points:
     draw(accuracy_chart, points, {"x_title": t("bn.s5.x"), "seed_dot": t("bn.s5.seed_dot"),
                                   "mean_bar": t("bn.s5.mean_bar")})
-    layout.download(tables.bn_accuracy(result.runs), "batchnorm_accuracy")
+    layout.download("batchnorm_accuracy", tables.bn_accuracy, result.runs)
 st.caption(t("bn.s5.caption", k=result.seeds))
 present.explain(t("bn.s5.honest"))

@@ -97,7 +97,7 @@ st.dataframe(pd.DataFrame({
     t("crit.table.examples"): [num(p.examples) if p.examples is not None else none for p in a.shown],
     t("crit.table.region"): [labels_region[scaling.region(p.batch, fit.b_crit)] if fit else "–" for p in a.shown],
 }), hide_index=True, width="stretch")
-layout.download(tables.steps_to_target(a.shown, target, fit, not fixed), "steps_to_target")
+layout.download("steps_to_target", tables.steps_to_target, a.shown, target, fit, not fixed)
 
 # --- 2. samples to the target: the S–E trade-off ---
 st.subheader(t("crit.tradeoff.title"))
@@ -113,7 +113,7 @@ if fit is not None and tuned:
                  n=num(cb.N_TRAIN)))
 else:
     st.warning(t("crit.fit.none"))
-layout.download(tables.trials(trials), "critical_batch_runs")
+layout.download("critical_batch_runs", tables.trials, trials)
 
 # --- 3. the noise scale ---
 st.subheader(t("crit.noise.title"))
@@ -133,7 +133,7 @@ if at.val_loss <= target:
     st.caption(t("crit.noise.caption", step=num(at.step), b_crit=num(fit.b_crit) if fit else "–", **values))
 else:
     st.caption(t("crit.noise.caption_missed", **values))
-layout.download(tables.noise_scale(noise), "noise_scale")
+layout.download("noise_scale", tables.noise_scale, noise)
 if fit is not None and tuned:
     b_noise = at.exact.b_simple
     predicted = [{"batch": b, "steps": s, "series": t("crit.series.predicted", b=num(b_noise))}
@@ -162,4 +162,4 @@ if s_small is not None and s_large is not None:
     st.caption(t("crit.budget.caption", s0=num(s_small), s1=num(s_large), **common))
 else:
     st.caption(t("crit.budget.caption_missed", **common))
-layout.download(tables.epoch_budget(after, budget), "epoch_budget")
+layout.download("epoch_budget", tables.epoch_budget, after, budget)

@@ -41,8 +41,8 @@ draw(fit_chart, run.task.grid.squeeze(1).tolist(), overfit.target(run.task.grid)
      container=left)
 loss_labels = {k: t(f"epochs.loss.{k}") for k in ("train", "val", "under", "good", "over", "x", "y", "current")}
 draw(loss_chart, run.train_loss, val, [p.value for p in phases], epoch, loss_labels, container=right)
-layout.download(tables.curve_fit(run, epoch), "curve_fit", left)
-layout.download(tables.curve_losses(run), "curve_losses", right)
+layout.download("curve_fit", tables.curve_fit, run, epoch, container=left)
+layout.download("curve_losses", tables.curve_losses, run, container=right)
 m = st.columns(3)
 train_now = run.train_loss[epoch - 1] if epoch else float("nan")
 m[0].metric(t("epochs.m.train"), f"{train_now:.3f}" if epoch else "—", border=True)
@@ -63,7 +63,7 @@ st.code(f"EarlyStopping(monitor='val_loss', patience={patience}, min_delta={min_
         f"restore_best_weights={restore})", language="python", wrap_lines=True)
 stop_labels = {k: t(f"epochs.stopchart.{k}") for k in ("ran", "skipped", "best", "stop", "x", "y")}
 draw(stopping_chart, val, stop.best_epoch, stop.stop_epoch, stop_labels)
-layout.download(tables.early_stopping(val, stop), "early_stopping")
+layout.download("early_stopping", tables.early_stopping, val, stop)
 final = stop.val_loss_restored if restore else stop.val_loss_last
 k = st.columns(3)
 k[0].metric(t("epochs.m.stopped"), str(stop.stop_epoch) if stop.stop_epoch else t("epochs.m.never"), border=True)
@@ -102,7 +102,7 @@ st.caption(t("epochs.log.notes", steps=f"{overfit.log_steps(notes_n, notes_b):,}
              train=f"{overfit.log_train_samples(notes_n):,}", b=notes_b))
 acc_labels = {k: t(f"epochs.acc.{k}") for k in ("train", "val", "x", "y")}
 draw(accuracy_chart, log.accuracy, log.val_accuracy, acc_labels)
-layout.download(tables.keras_log(log), "keras_log")
+layout.download("keras_log", tables.keras_log, log)
 
 # --- 4. questions ---
 st.header(t("epochs.qa.title"))

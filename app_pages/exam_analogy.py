@@ -58,14 +58,14 @@ with left:
     st.subheader(t("exam.answers.title"))
     st.caption(t("exam.answers.caption", seed=seed, b=b, mistakes=first.mistakes[0]))
     draw(answers_chart, tiles, first, tile_labels)
-    layout.download(tables.exam_first_sitting(first), "exam_first_sitting")
+    layout.download("exam_first_sitting", tables.exam_first_sitting, first)
 with right:
     st.subheader(t("exam.study.title"))
     st.caption(t("exam.study.caption", seeds=len(exam.STUDY_SEEDS), lr=exam.LR))
     study_labels = {key: t(f"exam.study.{key}") for key in ("x", "y", "mean", "low", "high")}
     study_labels["chance"] = t("exam.study.chance", chance=exam.chance_mistakes())
     draw(study_chart, studies, exam.chance_mistakes(), study_labels, highlight=b)
-    layout.download(tables.exam_study(studies, exam.STUDY_SEEDS), "exam_study")
+    layout.download("exam_study", tables.exam_study, studies, exam.STUDY_SEEDS)
 st.markdown(t("exam.study.sentence", one=by_batch[1].mean, hundred=by_batch[100].mean))
 
 # --- 3. epochs ---
@@ -81,7 +81,7 @@ m[1].metric(t("exam.m.best"), f"{best_score:.0f}%", delta=t("exam.m.best.delta",
 m[2].metric(t("exam.m.final"), f"{final_score:.0f}%", help=t("exam.m.final.help"), border=True)
 sit_labels = {key: t(f"exam.sit.{key}") for key in ("x", "y", "this", "new", "series", "best")}
 draw(sittings_chart, run, sit_labels)
-layout.download(tables.exam_sittings(run), "exam_sittings")
+layout.download("exam_sittings", tables.exam_sittings, run)
 st.caption(t("exam.epochs.lr", lr=exam.LR))
 if best < epochs and final_score < best_score:
     st.markdown(t("exam.epochs.overfit", best=best, best_score=best_score, final_score=final_score))
