@@ -238,12 +238,14 @@ def train_run(
 def variants(n: int, batch_size: int, other_norm: str = "layer") -> list[Variant]:
     """The runs to compare: BatchNorm keeping the last batch (``"keep"``), BatchNorm with
     ``drop_last`` (``"drop_last"``), BatchNorm at the nearest safer batch size from
-    ``calc.safer_batch_sizes`` (``"safer_batch"``, left out when there is none) and ``other_norm``
-    (``"layer"`` or ``"group"``) with the last batch kept (``"other_norm"``)."""
+    ``calc.safer_batch_sizes`` (``"safer_batch"``: only when this loader's last batch is not healthy
+    already, and there is a safer size) and ``other_norm`` (``"layer"`` or ``"group"``) with the last
+    batch kept (``"other_norm"``)."""
     out = [Variant("keep", "batch", batch_size, False)]
     if calc.loader_length(n, batch_size, drop_last=True) > 0:
         out.append(Variant("drop_last", "batch", batch_size, True))
-    safer = calc.safer_batch_sizes(n, batch_size, count=1)
+    # A last batch that is already healthy has nothing to be made safer: a "safer" size would only be another.
+    safer = [] if calc.healthy_last_batch(n, batch_size) else calc.safer_batch_sizes(n, batch_size, count=1)
     if safer:
         out.append(Variant("safer_batch", "batch", safer[0], False))
     out.append(Variant("other_norm", other_norm, batch_size, False))

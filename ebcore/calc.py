@@ -258,13 +258,15 @@ def safer_batch_sizes(n_samples: int, batch_size: int, count: int = 4) -> list[i
     reach = min(max(batch_size // 2, 8), SAFER_SCAN)
     for distance in range(max(1, batch_size - n_samples), reach + 1):
         for candidate in (batch_size - distance, batch_size + distance):
-            if 1 <= candidate <= n_samples and _healthy_last_batch(n_samples, candidate):
+            if 1 <= candidate <= n_samples and healthy_last_batch(n_samples, candidate):
                 found.append(candidate)
                 if len(found) == count:
                     return found
     return found
 
 
-def _healthy_last_batch(n_samples: int, batch_size: int) -> bool:
+def healthy_last_batch(n_samples: int, batch_size: int) -> bool:
+    """Whether ``n_samples`` in batches of ``batch_size`` end on a healthy last batch: none left over, or
+    at least half a batch and at least ``BN_RELIABLE_BATCH`` samples (what ``safer_batch_sizes`` looks for)."""
     remainder = n_samples % batch_size
     return remainder == 0 or (remainder >= BN_RELIABLE_BATCH and 2 * remainder >= batch_size)

@@ -165,6 +165,12 @@ def test_variants():
     assert bn.variants(1206, 300, "group")[-1].norm == "group"
     # B larger than N: drop_last would leave no batch, and no safer size exists; those runs are left out.
     assert [v.key for v in bn.variants(50, 600)] == ["keep", "other_norm"]
+    # A last batch that is already healthy (none left over, or 49 of 50) has no "safer" size to compare.
+    for n, b in ((2000, 50), (1999, 50), (1200, 300)):
+        assert calc.healthy_last_batch(n, b) and calc.safer_batch_sizes(n, b)
+        assert [v.key for v in bn.variants(n, b)] == ["keep", "drop_last", "other_norm"]
+    assert not calc.healthy_last_batch(1960, 50)  # 10 left over: the safer size is trained
+    assert "safer_batch" in [v.key for v in bn.variants(1960, 50)]
 
 
 def test_compare_counts_seeds_and_handles_the_crash():

@@ -216,7 +216,7 @@ def test_safer_batch_sizes_are_the_nearest_healthy_ones(n, b):
 def test_safer_batch_sizes_scan_is_bounded_for_huge_values(n, b, monkeypatch):
     # Found by fuzzing the home page (gpus=156, batch=10⁹): the scan ran for minutes on a shared server.
     checked = []
-    real = calc._healthy_last_batch
+    real = calc.healthy_last_batch
 
     def counted(*args: int) -> bool:
         checked.append(args)
@@ -226,7 +226,7 @@ def test_safer_batch_sizes_scan_is_bounded_for_huge_values(n, b, monkeypatch):
     def hang(*_: object) -> None:
         raise AssertionError("still scanning after 20 s")  # a hang guard (the fix takes milliseconds)
 
-    monkeypatch.setattr(calc, "_healthy_last_batch", counted)
+    monkeypatch.setattr(calc, "healthy_last_batch", counted)
     signal.signal(signal.SIGALRM, hang)
     signal.alarm(20)
     try:
