@@ -39,6 +39,11 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
      {"n": "2000", "batch": "50", "epochs": "15", "seeds": "8", "opt": "adam", "lr": "0.03"}),
     ("BatchNorm N 1999, B 50, 15 ep, 8 seeds, group", "batchnorm_last_batch",
      {"n": "1999", "batch": "50", "epochs": "15", "seeds": "8", "norm": "group", "opt": "sgd_momentum"}),
+    # A last batch of 10: every variant runs (keep, drop_last, a safer batch of 49, the other norm).
+    ("BatchNorm N 1960, B 50, 15 ep, 8 seeds, Adam", "batchnorm_last_batch",
+     {"n": "1960", "batch": "50", "epochs": "15", "seeds": "8", "opt": "adam", "lr": "0.03"}),
+    ("BatchNorm N 1960, B 50, 15 ep, 8 seeds, group", "batchnorm_last_batch",
+     {"n": "1960", "batch": "50", "epochs": "15", "seeds": "8", "norm": "group", "opt": "sgd_momentum"}),
     ("epochs 30 points, log 2000 @ 10, 20 ep", "epochs_early_stopping",
      {"points": "30", "log_n": "2000", "log_batch": "10", "log_epochs": "20", "seed": "5"}),
     ("critical batch, default view", "critical_batch", {}),
@@ -96,9 +101,47 @@ def run_cases(root: Path, names: list[str] | None) -> dict[str, list[float]]:
     return out
 
 
+WORKER_WARM_S = 4.0
+"""Seconds a fresh server is left alone after its first page, so its training worker has started and
+paid torch's first-use costs (``ui.jobs:warm``) before a case is timed."""
+
+
+def run_cases_live(root: Path, names: list[str] | None) -> dict[str, list[float]]:
+    """Time every case on a fresh server of the checkout at ``root``: ``[wall s, server CPU s]`` per case."""
+    import asyncio
+
+    sys.path.insert(0, str(HERE))
+    from devtools import live, load
+    from devtools.wsclient import Session
+
+    async def one(url: str, pid: int, page: str, query: dict[str, str]) -> list[float]:
+        session = await Session.connect(url)
+        await session.open("")
+        await asyncio.sleep(WORKER_WARM_S)
+        before = query.pop(AFTER, None)
+        if before is not None:
+            await session.open(before)
+        await session.close()
+        session = await Session.connect(url)
+        cpu = load.server_stats(pid)["cpu"]
+        run = await session.open(page, query)
+        used = load.server_stats(pid)["cpu"] - cpu
+        await session.close()
+        return [float("nan"), float("nan")] if run.errors else [run.seconds, used]
+
+    out = {}
+    for name, page, query in CASES:
+        if names and name not in names:
+            continue
+        with live.serve(root=root, env={"EBLAB_WARMUP": "0"}) as (url, proc):
+            out[name] = asyncio.run(one(url, proc.pid, page, dict(query)))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, help="also time another checkout, side by side")
+    parser.add_argument("--live", action="store_true", help="time each case on a fresh real server instead")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -106,6 +149,8 @@ def main() -> None:
         return
 
     def measure(root: Path) -> dict[str, list[float]]:
+        if args.live:
+            return run_cases_live(root, None)
         done = subprocess.run([sys.executable, __file__, "--child", str(root)], capture_output=True, text=True,
                               check=True)
         return json.loads(done.stdout.strip().splitlines()[-1])

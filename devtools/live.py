@@ -49,18 +49,20 @@ def wait_healthy(url: str, proc: subprocess.Popen, log, timeout: float, what: st
 
 
 @contextlib.contextmanager
-def serve(timeout: float = 60.0, port: int | None = None, workers: int = 1) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Start ``streamlit run serve.py`` (the app with its start-up hook) on ``port`` (a free one if
-    None) on 127.0.0.1 with ``workers`` training processes; wait up to ``timeout`` s for its health
-    check; yield (base URL, process); stop it after."""
+def serve(timeout: float = 60.0, port: int | None = None, workers: int = 1, root: Path = ROOT,
+          env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start ``streamlit run serve.py`` (the app with its start-up hook) of the checkout at ``root`` on
+    ``port`` (a free one if None) on 127.0.0.1 with ``workers`` training processes and ``env`` on top of
+    this process's environment; wait up to ``timeout`` s for its health check; yield (base URL, process);
+    stop it after."""
     port = port or free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true"]
     # Output goes to a file, not a pipe: nobody reads a pipe while the app runs, and once its buffer
     # (64 KB) is full a chatty server blocks on its next log line and stops answering.
     log = tempfile.TemporaryFile(mode="w+")
-    env = {**os.environ, "EBLAB_WORKERS": str(workers)}
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
+    env = {**os.environ, "EBLAB_WORKERS": str(workers), **(env or {})}
+    proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc, log, timeout, "streamlit")

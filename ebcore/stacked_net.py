@@ -233,14 +233,24 @@ class _GroupNorm(_Layer):
 
 class _LayerNorm(_Layer):
     """LayerNorm over the last dimension. Its fused kernel applies the affine step inside, with one
-    weight for all rows, so K runs' weights cannot share one call: always per run."""
+    weight for all rows, so K runs' weights cannot share one call as they are. Batched: one affine-free
+    ``native_layer_norm`` over all runs' rows, then each run's affine step as one ``addcmul`` (the fused
+    kernel's ``normalised · weight + bias`` rounds once, as ``addcmul`` does); the backward per run, on
+    views of the batched call's statistics. The probe checks both against the per-run calls."""
 
     def __init__(self, weight: Tensor, bias: Tensor, eps: float) -> None:
         self.weight, self.bias, self.eps = weight, bias, eps
         self.params = [weight, bias]
 
     def forward(self, x: Tensor, batched: bool) -> tuple[Tensor, object]:
-        shape = (x.shape[-1],)
+        k, n, c = x.shape
+        shape = (c,)
+        if batched:
+            normed, mean, rstd = torch.native_layer_norm(x.reshape(k * n, c), shape, None, None, self.eps)
+            out = torch.addcmul(self.bias.unsqueeze(1), normed.view(k, n, c), self.weight.unsqueeze(1))
+            saved = list(zip(x.unbind(0), self.weight.unbind(0), self.bias.unbind(0), mean.view(k, n, 1).unbind(0),
+                             rstd.view(k, n, 1).unbind(0), strict=True))
+            return out, saved
         outs, saved = [], []
         for xk, w, b in zip(x.unbind(0), self.weight.unbind(0), self.bias.unbind(0), strict=True):
             xk, w, b = _fresh(xk), _fresh(w), _fresh(b)
@@ -254,7 +264,7 @@ class _LayerNorm(_Layer):
         mask = [need_input, True, True]
         results = []
         for gk, (xk, w, b, mean, rstd) in zip(g.unbind(0), saved, strict=True):
-            gx, gw, gb = _k.layer_norm_backward(_fresh(gk), xk, shape, mean, rstd, w, b, mask)
+            gx, gw, gb = _k.layer_norm_backward(gk if batched else _fresh(gk), xk, shape, mean, rstd, w, b, mask)
             results.append((gx, [gw, gb]))
         return _per_run_grads(results, need_input)
 
@@ -288,6 +298,14 @@ def _probe_once(kind: str, k: int, batch: int, dims: tuple, g: torch.Generator) 
 
         def make() -> _Layer:
             return _BatchNorm(weight.clone(), bias.clone(), rm.clone(), rv.clone(), 0.1, 1e-5)
+
+        width = c
+    elif kind == "layer":
+        (c,) = dims
+        weight, bias = 1 + 0.1 * rand(k, c), 0.1 * rand(k, c)
+
+        def make() -> _Layer:
+            return _LayerNorm(weight.clone(), bias.clone(), 1e-5)
 
         width = c
     elif kind == "group":
@@ -354,6 +372,8 @@ def exact_batched(layer: _Layer, x: Tensor) -> bool:
         return _probe("batch", k, batch, (layer.weight.shape[1],))
     if isinstance(layer, _GroupNorm):
         return _probe("group", k, batch, (layer.weight.shape[1], layer.groups))
+    if isinstance(layer, _LayerNorm):
+        return _probe("layer", k, batch, (layer.weight.shape[1],))
     return isinstance(layer, _ReLU)
 
 

@@ -193,3 +193,34 @@ def test_bad_arguments_are_refused_before_any_work():
         fit_many([models.linear(2, 1)], X, y, [TrainConfig(1, 2)], on_error="ignore")
     with pytest.raises(ValueError, match="exceeds"):
         fit_many([models.linear(2, 1)] * 2, X, y, [TrainConfig(1, 2), TrainConfig(train.EPOCH_BUDGET + 1, 2)])
+
+
+@pytest.mark.parametrize("k,batch,width", [(8, 50, 32), (8, 49, 32), (3, 7, 12), (2, 1, 8)])
+def test_layer_norm_batched_forward_equals_each_run_alone(k, batch, width):
+    # One affine-free call over all runs' rows and one addcmul give each run's fused LayerNorm bits; the
+    # backward then runs per run on views of that call's statistics. Values over many magnitudes.
+    g = torch.Generator().manual_seed(k * batch)
+    weight, bias = 1 + 0.1 * stacked_net._spread_randn(g, k, width), 0.1 * stacked_net._spread_randn(g, k, width)
+    x, upstream = stacked_net._spread_randn(g, k, batch, width), stacked_net._spread_randn(g, k, batch, width)
+    layer = stacked_net._LayerNorm(weight, bias, 1e-5)
+    assert stacked_net.exact_batched(layer, x)  # the batched path is the one this test checks
+
+    def both_ways(way: bool):
+        out, saved = layer.forward(x.clone(), way)
+        gx, grads = layer.backward(upstream.clone(), saved, way, True)
+        return [out, gx, *grads]
+
+    for a, b in zip(both_ways(True), both_ways(False), strict=True):
+        assert torch.equal(a, b)
+    alone = [torch.nn.functional.layer_norm(x[i].clone(), (width,), weight[i].clone(), bias[i].clone(), 1e-5)
+             for i in range(k)]
+    assert torch.equal(both_ways(True)[0], torch.stack(alone))
+
+
+def test_layer_norm_probe_refuses_when_the_affine_step_rounds_differently(monkeypatch):
+    # Were the affine step a multiply then an add (two roundings), the batched path would differ: refused.
+    stacked_net._probe.cache_clear()
+    monkeypatch.setattr(torch, "addcmul", lambda b, t1, t2: t1 * t2 + b)
+    assert not stacked_net._probe("layer", 8, 50, (32,))
+    monkeypatch.undo()
+    stacked_net._probe.cache_clear()
