@@ -7,8 +7,12 @@ costs one reduction per parameter tensor (ten for the demo MLP), about a tenth o
 run in one buffer) into a row of a chunk buffer, one copy a step, and reduces all rows of a chunk with one
 call per parameter tensor. Each (step, run, tensor) norm is still one contiguous stretch of floats
 reduced on its own; ``exact_rows`` asks once per layout whether the chunked call gives the bits of
-``_foreach_norm`` on that stretch as a fresh tensor (a reduction may pick its code path by shape and
-stride), and any tensor it does not vouch for is reduced stretch by stretch, as ``fit`` would.
+``_foreach_norm`` on that stretch as a fresh tensor (a reduction may pick its code path by the length,
+stride and start of the stretches), and any tensor it does not vouch for is reduced stretch by stretch,
+as ``fit`` would. The probe looks at ``PROBE_ROWS`` rows of the layout: a reduction over the last
+dimension treats each output's stretch alike however many outputs there are (``tests/test_step_norms.py``
+checks the chunked call against every stretch for 1 to 600 rows), and a probe over an exam epoch's
+thousand rows would cost more than the norms it saves.
 """
 
 from __future__ import annotations
@@ -18,13 +22,12 @@ import functools
 import torch
 from torch import Tensor
 
-from ebcore.stacked_net import _spread_randn
+from ebcore.stacked_net import PROBE_TRIALS, _spread_randn
 
 CHUNK_BYTES = 16 * 2**20
 """At most this much gradient history is held before it is reduced (a chunk of steps)."""
-PROBE_STRETCHES = 64
-"""Stretches a probe compares at least (over as many random draws as that takes): as many as
-``stacked_net``'s norm probe compares, ``PROBE_TRIALS`` draws of 8 runs."""
+PROBE_ROWS = 8
+"""Rows (steps) of a layout a probe compares, each of K stretches; over ``PROBE_TRIALS`` random draws."""
 
 
 def _chunk_views(buffer: Tensor, rows: int, offset: int, k: int, per_run: int) -> Tensor:
@@ -40,13 +43,15 @@ def _each(stretches: Tensor) -> Tensor:
 
 
 @functools.lru_cache(maxsize=1024)
-def exact_rows(rows: int, k: int, per_run: int, width: int, offset: int) -> bool:
+def exact_rows(k: int, per_run: int, width: int, offset: int) -> bool:
     """Whether ``vector_norm(..., dim=-1)`` over the ``(rows, K, per_run)`` view at ``offset`` of a
     ``(rows, width)`` buffer gives, for every stretch, ``_foreach_norm``'s bits on a fresh copy of it."""
     g = torch.Generator().manual_seed(11)
-    for _ in range(-(-PROBE_STRETCHES // (rows * k))):
-        buffer = _spread_randn(g, rows, width)
-        view = _chunk_views(buffer, rows, offset, k, per_run)
+    buffer = torch.zeros(PROBE_ROWS, width)
+    view = _chunk_views(buffer, PROBE_ROWS, offset, k, per_run)
+    for _ in range(PROBE_TRIALS):
+        # random values only where this parameter's stretches lie: the rest of the row is never read
+        view.copy_(_spread_randn(g, PROBE_ROWS, k, per_run))
         if not torch.equal(torch.linalg.vector_norm(view, 2, -1), _each(view)):
             return False
     return True
@@ -78,7 +83,7 @@ class StepNorms:
         columns = []
         for offset, per_run in self.layout:
             view = _chunk_views(self.buffer, rows, offset, k, per_run)
-            if exact_rows(rows, k, per_run, self.width, offset):
+            if exact_rows(k, per_run, self.width, offset):
                 columns.append(torch.linalg.vector_norm(view, 2, -1))
             else:
                 columns.append(_each(view))

@@ -75,7 +75,18 @@ def test_the_probe_refuses_a_reduction_that_differs(monkeypatch):
         return torch.nextafter(out, torch.full_like(out, float("inf"))) if x.dim() == 3 else out
 
     monkeypatch.setattr(torch.linalg, "vector_norm", off_by_a_bit)
-    assert not step_norms.exact_rows(5, 4, 20, 96, 16)
+    assert not step_norms.exact_rows(4, 20, 96, 16)
     monkeypatch.undo()
     step_norms.exact_rows.cache_clear()
-    assert step_norms.exact_rows(5, 4, 20, 96, 16)
+    assert step_norms.exact_rows(4, 20, 96, 16)
+
+
+@pytest.mark.parametrize("rows", [1, 3, 40, 600])
+@pytest.mark.parametrize("k,per_run,width,offset", [(8, 32, 2320, 528), (8, 1024, 9456, 784), (50, 2, 400, 288),
+                                                    (3, 7, 48, 0)])
+def test_the_chunked_call_treats_every_row_alike_however_many_rows(rows, k, per_run, width, offset):
+    # The probe looks at PROBE_ROWS rows of a layout; here every stretch of 1 to 600 rows is compared.
+    g = torch.Generator().manual_seed(rows + k)
+    buffer = step_norms._spread_randn(g, rows, width)
+    view = step_norms._chunk_views(buffer, rows, offset, k, per_run)
+    assert torch.equal(torch.linalg.vector_norm(view, 2, -1), step_norms._each(view))
