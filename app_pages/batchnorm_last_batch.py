@@ -104,8 +104,10 @@ if dropped and result.accuracies("keep"):
     m2.metric(t("bn.m.drop"), f"{pct(v.mean_b)} ± {100 * v.sd_b:.1f}", help=t("bn.m.spread", k=result.seeds),
               border=True)
     m3.metric(t("bn.m.diff"), f"{100 * v.difference:+.1f}", help=t("bn.m.diff.help"), border=True)
-    st.markdown(t(f"bn.verdict.{v.kind}", k=result.seeds, diff=f"{100 * abs(v.difference):.1f}",
-                  noise=f"{100 * v.noise:.1f}", sd_a=pct(v.sd_a), sd_b=pct(v.sd_b)))
+    # With full batches the two sides are the same runs (the box below says so): no noise to weigh.
+    if p.has_partial_last_batch:
+        st.markdown(t(f"bn.verdict.{v.kind}", k=result.seeds, diff=f"{100 * abs(v.difference):.1f}",
+                      noise=f"{100 * v.noise:.1f}", sd_a=pct(v.sd_a), sd_b=pct(v.sd_b)))
 layout.download("batchnorm_steps", tables.bn_steps, result.runs)
 # What to look for depends on what happened: no spread to read when the kept run crashed or nothing was tiny.
 look_for = (t("bn.s3.grows.crashed", last=p.last_batch_size, norm=t(f"bn.norm.{norm}")) if keep[0].error

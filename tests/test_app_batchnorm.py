@@ -152,3 +152,19 @@ def test_what_to_look_for_when_the_kept_run_crashed(lang):
     hints = [i.value for i in at.info if i.value.startswith(s["bn.s3.grows"][:12])]
     assert len(hints) == 1
     assert hints[0] == s["bn.s3.grows.crashed"].format(last=1, norm=s["bn.norm.layer"])
+
+
+def test_full_batches_say_the_runs_are_the_same_and_weigh_no_noise(lang):
+    """N a multiple of B: drop_last drops nothing, its runs are the kept ones; no "noise" verdict, no safer run."""
+    at = open_page(lang, n="1200", batch="300", epochs="2", seeds="2")
+    assert_clean(at)
+    s = STRINGS[lang]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[s["bn.m.diff"]] == "+0.0"
+    assert metrics[s["bn.m.keep"]] == metrics[s["bn.m.drop"]]
+    text = page_text(at)
+    assert s["bn.s3.grows.full"] in [i.value for i in at.info]
+    for kind in ("better", "worse", "unclear"):
+        assert s[f"bn.verdict.{kind}"].split("{")[0] not in text
+    result = bn.compare(1200, 300, "sgd", 0.1, 2, 2)
+    assert "safer_batch" not in result.runs
