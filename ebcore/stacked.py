@@ -338,21 +338,23 @@ class _Group:
                                             self.runs[0].history) from err
         values = self._record_steps(epoch, orders, xs, lrs, losses, norms, outputs)
         self.net.sync_to_models([i for i, run in enumerate(self.runs) if run.active])
+        # every run's right answers in one pass: integer counts, the same whichever way they are added
+        correct = (torch.cat(outputs, dim=1).argmax(2) == torch.cat(ys, dim=1)).sum(1).tolist() \
+            if self.classify else None
         elapsed = time.perf_counter() - start
         for i, run in enumerate(self.runs):
             if not run.active:
                 continue
-            self._end_epoch(i, epoch, values[i], ys, outputs, elapsed)
+            self._end_epoch(i, epoch, values[i], ys, None if correct is None else correct[i], elapsed)
 
-    def _end_epoch(self, i: int, epoch: int, values: list[float], ys, outputs: list[Tensor], elapsed: float) -> None:
+    def _end_epoch(self, i: int, epoch: int, values: list[float], ys, correct: int | None, elapsed: float) -> None:
         run, history, config = self.runs[i], self.runs[i].history, self.runs[i].config
         start = time.perf_counter()
         running = 0.0
         for value in values:  # the reference's `running_loss += loss.item()`: same doubles, same order
             running += value
         history.epoch_loss.append(running / len(values))
-        if self.classify:
-            correct = (torch.cat([o[i] for o in outputs]).argmax(1) == torch.cat([t[i] for t in ys])).sum().item()
+        if correct is not None:
             history.epoch_accuracy.append(correct / sum(t.shape[1] for t in ys))
         if run.val is not None:
             val_loss, val_accuracy = _evaluate(run.model, self.loss_fn, *run.val, self.classify)
