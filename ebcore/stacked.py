@@ -33,7 +33,7 @@ from ebcore.flat_params import FlatParams
 from ebcore.lean_optim import LeanOptimizer
 from ebcore.stacked_loss import StackedLoss
 from ebcore.stacked_net import StackedNet, lr_blocks
-from ebcore.step_norms import StepNorms
+from ebcore.step_norms import StepNorms, each_step
 from ebcore.train import (
     _BN_BATCH_OF_ONE,
     BatchNormRecord,
@@ -323,7 +323,7 @@ class _Group:
                     step_norms.add(flat_grad)
                     optimizers[0].step(lrs[0][s], [flat_grad])
                 else:
-                    norms.append(net.grad_norms(grads))
+                    norms.append(each_step(grads))
                     for optimizer, (b0, b1), block_lrs in zip(optimizers, self.blocks, lrs, strict=True):
                         optimizer.step(block_lrs[s], [g[b0:b1] for g in grads])
                 losses.append(token)

@@ -466,35 +466,6 @@ class StackedNet:
                     modules[k].running_var.copy_(layer.running_var[k * c:(k + 1) * c])
                     modules[k].num_batches_tracked.fill_(layer.batches_tracked)
 
-    def grad_norms(self, grads: list[Tensor]) -> Tensor:
-        """Per run, the per-tensor L2 norms of its gradients ``grads`` (``(K, ...)`` each), ``(K, P)``:
-        the norms ``fit`` takes with ``torch._foreach_norm``, in one reduction per tensor where that gives
-        the same bits (asked once per shape)."""
-        norms = []
-        for grad in grads:
-            if _norm_exact(tuple(grad.shape)):
-                norms.append(_row_norms(grad.reshape(self.k, -1)))
-            else:
-                norms.append(torch.stack(torch._foreach_norm([_fresh(row) for row in grad.unbind(0)])))
-        return torch.stack(norms, dim=1)
-
-
-def _row_norms(rows: Tensor) -> Tensor:
-    """The L2 norm of each row (``Tensor.norm(dim=1)``, without its Python wrapper)."""
-    return torch.linalg.vector_norm(rows, 2, 1)
-
-
-@functools.lru_cache(maxsize=1024)
-def _norm_exact(shape: tuple[int, ...]) -> bool:
-    """Whether a row-wise norm of a ``shape`` stack (run axis first) equals ``_foreach_norm`` of each row."""
-    g = torch.Generator().manual_seed(7)
-    for _ in range(PROBE_TRIALS):
-        grads = _spread_randn(g, *shape)
-        rows = torch.stack(torch._foreach_norm([_fresh(row) for row in grads.unbind(0)]))
-        if not torch.equal(rows, _row_norms(grads.view(shape[0], -1))):
-            return False
-    return True
-
 
 def lr_blocks(keys: Sequence[object]) -> list[tuple[int, int]]:
     """Cut runs ``0..K-1`` into maximal stretches of equal consecutive ``keys``: ``[(start, stop), ...]``."""

@@ -12,7 +12,8 @@ stride and start of the stretches), and any tensor it does not vouch for is redu
 as ``fit`` would. The probe looks at ``PROBE_ROWS`` rows of the layout: a reduction over the last
 dimension treats each output's stretch alike however many outputs there are (``tests/test_step_norms.py``
 checks the chunked call against every stretch for 1 to 600 rows), and a probe over an exam epoch's
-thousand rows would cost more than the norms it saves.
+thousand rows would cost more than the norms it saves. A group with several learning-rate blocks keeps
+no flat buffer; ``each_step`` takes its norms a step at a time.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import functools
 import torch
 from torch import Tensor
 
-from ebcore.stacked_net import PROBE_TRIALS, _spread_randn
+from ebcore.stacked_net import PROBE_TRIALS, _fresh, _spread_randn
 
 CHUNK_BYTES = 16 * 2**20
 """At most this much gradient history is held before it is reduced (a chunk of steps)."""
@@ -96,3 +97,36 @@ class StepNorms:
         norms = torch.cat(self.done, dim=0) if self.done else torch.empty(0, self.k, len(self.layout))
         self.done = []
         return norms.transpose(0, 1)
+
+
+# --- a step at a time: the groups that do not keep one flat buffer (several learning-rate blocks) ----------
+
+
+def each_step(grads: list[Tensor]) -> Tensor:
+    """Per run, the per-tensor L2 norms of one step's gradients ``grads`` (``(K, ...)`` each), ``(K, P)``:
+    the norms ``fit`` takes with ``torch._foreach_norm``, in one reduction per tensor where that gives
+    the same bits (asked once per shape)."""
+    norms = []
+    for grad in grads:
+        if _norm_exact(tuple(grad.shape)):
+            norms.append(_row_norms(grad.reshape(grad.shape[0], -1)))
+        else:
+            norms.append(torch.stack(torch._foreach_norm([_fresh(row) for row in grad.unbind(0)])))
+    return torch.stack(norms, dim=1)
+
+
+def _row_norms(rows: Tensor) -> Tensor:
+    """The L2 norm of each row (``Tensor.norm(dim=1)``, without its Python wrapper)."""
+    return torch.linalg.vector_norm(rows, 2, 1)
+
+
+@functools.lru_cache(maxsize=1024)
+def _norm_exact(shape: tuple[int, ...]) -> bool:
+    """Whether a row-wise norm of a ``shape`` stack (run axis first) equals ``_foreach_norm`` of each row."""
+    g = torch.Generator().manual_seed(7)
+    for _ in range(PROBE_TRIALS):
+        grads = _spread_randn(g, *shape)
+        rows = torch.stack(torch._foreach_norm([_fresh(row) for row in grads.unbind(0)]))
+        if not torch.equal(rows, _row_norms(grads.view(shape[0], -1))):
+            return False
+    return True
