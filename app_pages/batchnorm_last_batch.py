@@ -80,7 +80,9 @@ if largest.size > smallest.size and largest.mean_sd > 0:
 
 # --- 3. what it does to training ---
 st.header(t("bn.s3.title"), divider="gray")
-present.explain(t("bn.s3.intro", epochs=epochs, opt=t(f"bn.opt.{opt}"), lr=lr))
+# With every batch full there is no small batch to point at: the texts say what the charts show instead.
+full_batches = "" if p.has_partial_last_batch else ".full"
+present.explain(t(f"bn.s3.intro{full_batches}", epochs=epochs, opt=t(f"bn.opt.{opt}"), lr=lr))
 result = runs.bn_comparison(n, b, opt, lr, epochs, seeds, norm, t("bn.running"))
 keep, dropped = result.runs["keep"], result.runs.get("drop_last")
 run_names = {f"run.{key}": t(f"bn.run.{key}", b=seeded[0].variant.batch_size, norm=t(f"bn.norm.{norm}"))
@@ -94,7 +96,7 @@ row1, row2 = st.columns(2), st.columns(2)
 for cell, metric in ((row1[0], "loss"), (row1[1], "grad_norm"), (row2[0], "shift")):
     cell.markdown(f"**{t(f'bn.s3.tab.{metric}')}**")
     draw(steps_chart, shown, metric, step_labels | {"y_title": t(f"bn.s3.y.{metric}")}, b, container=cell)
-row2[1].markdown("\n".join(f"- **{t(f'bn.s3.tab.{m}')}**: {t(f'bn.s3.caption.{m}')}"
+row2[1].markdown("\n".join(f"- **{t(f'bn.s3.tab.{m}')}**: {t(f'bn.s3.caption.{m}{full_batches}', b=b)}"
                            for m in ("loss", "grad_norm", "shift")))
 if dropped and result.accuracies("keep"):
     v = bn.verdict(result.accuracies("keep"), result.accuracies("drop_last"))

@@ -44,6 +44,7 @@ def test_defaults(lang):
     assert {m.label: m.value for m in at.metric} == accuracy_metrics(lang, result)
     verdict = bn.verdict(result.accuracies("keep"), result.accuracies("drop_last"))
     assert s[f"bn.verdict.{verdict.kind}"].split("{")[0] in page_text(at)
+    assert s["bn.s3.caption.loss"] in page_text(at)  # a small last batch: the captions speak of it
     # Section 4: the real PyTorch message from the N = 1201 demo run.
     assert any(ERROR in c.value for c in at.code)
     # Section 5: six samples skipped per epoch; the safer batch sizes offered as buttons.
@@ -166,5 +167,8 @@ def test_full_batches_say_the_runs_are_the_same_and_weigh_no_noise(lang):
     assert s["bn.s3.grows.full"] in [i.value for i in at.info]
     for kind in ("better", "worse", "unclear"):
         assert s[f"bn.verdict.{kind}"].split("{")[0] not in text
+    # No "small batch" to point at in the intro and the chart captions either.
+    assert s["bn.s3.caption.loss.full"].format(b=300) in text
+    assert s["bn.s3.caption.loss"] not in text and s["bn.s3.caption.shift.full"] in text
     result = bn.compare(1200, 300, "sgd", 0.1, 2, 2)
     assert "safer_batch" not in result.runs

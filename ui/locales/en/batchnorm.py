@@ -97,6 +97,9 @@ STRINGS: dict[str, str] = {
     "bn.s3.intro": "A small network (2 → 32 → 32 → 2, BatchNorm after each hidden layer) learns to separate "
     "two overlapping clouds of points: {epochs} epochs, {opt}, learning rate {lr}. The same run with the last "
     "batch kept and with `drop_last=True`; red dots mark the steps on the small last batch.",
+    "bn.s3.intro.full": "A small network (2 → 32 → 32 → 2, BatchNorm after each hidden layer) learns to "
+    "separate two overlapping clouds of points: {epochs} epochs, {opt}, learning rate {lr}. The same run with "
+    "the last batch kept and with `drop_last=True`; here every batch is full, so the two are the same run.",
     "bn.run.keep": "BatchNorm, last batch kept",
     "bn.run.drop_last": "BatchNorm, drop_last=True",
     "bn.run.safer_batch": "BatchNorm, batch {b}",
@@ -116,6 +119,13 @@ STRINGS: dict[str, str] = {
     "bn.s3.caption.shift": "How far each step moved BatchNorm's running mean (the statistics it uses at test "
     "time). It starts at 0, so at first every step moves it; once it has settled, the small batch's shaky "
     "mean keeps kicking it (with weight 0.1), every epoch.",
+    "bn.s3.caption.loss.full": "The loss of each batch before its update. Every batch here holds {b} samples, "
+    "so its ups and downs are only the ordinary luck of which samples a batch drew.",
+    "bn.s3.caption.grad_norm.full": "How long the gradient vector is at each step. With every batch full, no "
+    "step rests on a handful of samples.",
+    "bn.s3.caption.shift.full": "How far each step moved BatchNorm's running mean (the statistics it uses at "
+    "test time). It starts at 0, so at first every step moves it; after that each step nudges it by the "
+    "ordinary noise of a full batch, with no small batch to kick it harder.",
     "bn.s3.crashed": "With a last batch of **{last}** the BatchNorm run stopped in the first epoch: "
     "see section 4.",
     "bn.m.keep": "Accuracy, last batch kept",

@@ -96,6 +96,9 @@ STRINGS: dict[str, str] = {
     "bn.s3.intro": "작은 신경망(2 → 32 → 32 → 2, 은닉층마다 BatchNorm)이 서로 겹친 두 점 구름을 구분하도록 "
     "학습합니다: 에포크 {epochs}번, {opt}, 학습률 {lr}. 마지막 배치를 그대로 둔 학습과 `drop_last=True`로 "
     "버린 학습을 나란히 보여 줘요. 빨간 점이 작은 마지막 배치로 한 스텝입니다.",
+    "bn.s3.intro.full": "작은 신경망(2 → 32 → 32 → 2, 은닉층마다 BatchNorm)이 서로 겹친 두 점 구름을 "
+    "구분하도록 학습합니다: 에포크 {epochs}번, {opt}, 학습률 {lr}. 마지막 배치를 그대로 둔 학습과 "
+    "`drop_last=True`로 버린 학습을 나란히 보여 줘요. 여기서는 모든 배치가 꽉 차 있어서 두 학습이 똑같아요.",
     "bn.run.keep": "BatchNorm, 마지막 배치 유지",
     "bn.run.drop_last": "BatchNorm, drop_last=True",
     "bn.run.safer_batch": "BatchNorm, 배치 {b}",
@@ -115,6 +118,13 @@ STRINGS: dict[str, str] = {
     "bn.s3.caption.shift": "스텝마다 BatchNorm의 이동 평균(테스트할 때 쓰는 통계)이 얼마나 움직였는지 "
     "보여 줘요. 처음엔 0에서 출발하니 모든 스텝이 크게 움직이지만, 자리를 잡은 뒤에도 작은 배치의 흔들리는 "
     "평균은 에포크마다 0.1의 비중으로 섞여 들어와 이동 평균을 툭 쳐요.",
+    "bn.s3.caption.loss.full": "업데이트하기 전 각 배치의 손실이에요. 여기서는 모든 배치가 샘플 {b}개로 꽉 차 "
+    "있어서, 오르내림은 어떤 샘플이 뽑혔느냐에 따른 평범한 운일 뿐이에요.",
+    "bn.s3.caption.grad_norm.full": "스텝마다 기울기 벡터의 길이예요. 모든 배치가 꽉 차 있어서, 샘플 몇 개에만 "
+    "기대는 스텝이 없어요.",
+    "bn.s3.caption.shift.full": "스텝마다 BatchNorm의 이동 평균(테스트할 때 쓰는 통계)이 얼마나 움직였는지 "
+    "보여 줘요. 처음엔 0에서 출발하니 모든 스텝이 크게 움직이지만, 그 뒤로는 꽉 찬 배치의 평범한 흔들림만큼만 "
+    "움직이고, 더 세게 툭 칠 작은 배치는 없어요.",
     "bn.s3.crashed": "마지막 배치가 **{last}**개라 BatchNorm 학습이 첫 에포크에서 멈췄어요. 4번을 보세요.",
     "bn.m.keep": "정확도, 마지막 배치 유지",
     "bn.m.drop": "정확도, drop_last=True",
