@@ -82,7 +82,8 @@ if largest.size > smallest.size and largest.mean_sd > 0:
 st.header(t("bn.s3.title"), divider="gray")
 # With every batch full there is no small batch to point at: the texts say what the charts show instead.
 full_batches = "" if p.has_partial_last_batch else ".full"
-present.explain(t(f"bn.s3.intro{full_batches}", epochs=epochs, opt=t(f"bn.opt.{opt}"), lr=lr))
+present.explain(t("bn.s3.intro", epochs=epochs, opt=t(f"bn.opt.{opt}"), lr=lr,
+                  which=t(f"bn.s3.intro{full_batches or '.partial'}")))
 result = runs.bn_comparison(n, b, opt, lr, epochs, seeds, norm, t("bn.running"))
 keep, dropped = result.runs["keep"], result.runs.get("drop_last")
 run_names = {f"run.{key}": t(f"bn.run.{key}", b=seeded[0].variant.batch_size, norm=t(f"bn.norm.{norm}"))

@@ -77,7 +77,8 @@ def test_url_values(lang):
     assert not at.warning and any(s["bn.sev.small"] in i.value for i in at.info)
     result = bn.compare(1210, 200, "adam", 0.03, 3, 2, other_norm="group")
     assert {m.label: m.value for m in at.metric} == accuracy_metrics(lang, result)
-    assert s["bn.s3.intro"].format(epochs=3, opt=s["bn.opt.adam"], lr="0.03") in page_text(at)
+    assert s["bn.s3.intro"].format(epochs=3, opt=s["bn.opt.adam"], lr="0.03",
+                                   which=s["bn.s3.intro.partial"]) in page_text(at)
 
 
 @pytest.mark.parametrize(
@@ -168,6 +169,7 @@ def test_full_batches_say_the_runs_are_the_same_and_weigh_no_noise(lang):
     for kind in ("better", "worse", "unclear"):
         assert s[f"bn.verdict.{kind}"].split("{")[0] not in text
     # No "small batch" to point at in the intro and the chart captions either.
+    assert s["bn.s3.intro.full"] in text and s["bn.s3.intro.partial"] not in text
     assert s["bn.s3.caption.loss.full"].format(b=300) in text
     assert s["bn.s3.caption.loss"] not in text and s["bn.s3.caption.shift.full"] in text
     result = bn.compare(1200, 300, "sgd", 0.1, 2, 2)

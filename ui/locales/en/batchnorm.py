@@ -96,10 +96,9 @@ STRINGS: dict[str, str] = {
     "bn.s3.title": "3 · What it does to training",
     "bn.s3.intro": "A small network (2 → 32 → 32 → 2, BatchNorm after each hidden layer) learns to separate "
     "two overlapping clouds of points: {epochs} epochs, {opt}, learning rate {lr}. The same run with the last "
-    "batch kept and with `drop_last=True`; red dots mark the steps on the small last batch.",
-    "bn.s3.intro.full": "A small network (2 → 32 → 32 → 2, BatchNorm after each hidden layer) learns to "
-    "separate two overlapping clouds of points: {epochs} epochs, {opt}, learning rate {lr}. The same run with "
-    "the last batch kept and with `drop_last=True`; here every batch is full, so the two are the same run.",
+    "batch kept and with `drop_last=True`; {which}",
+    "bn.s3.intro.partial": "red dots mark the steps on the small last batch.",
+    "bn.s3.intro.full": "here every batch is full, so the two are the same run.",
     "bn.run.keep": "BatchNorm, last batch kept",
     "bn.run.drop_last": "BatchNorm, drop_last=True",
     "bn.run.safer_batch": "BatchNorm, batch {b}",

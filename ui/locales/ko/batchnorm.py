@@ -95,10 +95,9 @@ STRINGS: dict[str, str] = {
     "bn.s3.title": "3 · 학습에는 어떤 영향이 있을까",
     "bn.s3.intro": "작은 신경망(2 → 32 → 32 → 2, 은닉층마다 BatchNorm)이 서로 겹친 두 점 구름을 구분하도록 "
     "학습합니다: 에포크 {epochs}번, {opt}, 학습률 {lr}. 마지막 배치를 그대로 둔 학습과 `drop_last=True`로 "
-    "버린 학습을 나란히 보여 줘요. 빨간 점이 작은 마지막 배치로 한 스텝입니다.",
-    "bn.s3.intro.full": "작은 신경망(2 → 32 → 32 → 2, 은닉층마다 BatchNorm)이 서로 겹친 두 점 구름을 "
-    "구분하도록 학습합니다: 에포크 {epochs}번, {opt}, 학습률 {lr}. 마지막 배치를 그대로 둔 학습과 "
-    "`drop_last=True`로 버린 학습을 나란히 보여 줘요. 여기서는 모든 배치가 꽉 차 있어서 두 학습이 똑같아요.",
+    "버린 학습을 나란히 보여 줘요. {which}",
+    "bn.s3.intro.partial": "빨간 점이 작은 마지막 배치로 한 스텝입니다.",
+    "bn.s3.intro.full": "여기서는 모든 배치가 꽉 차 있어서 두 학습이 똑같아요.",
     "bn.run.keep": "BatchNorm, 마지막 배치 유지",
     "bn.run.drop_last": "BatchNorm, drop_last=True",
     "bn.run.safer_batch": "BatchNorm, 배치 {b}",
