@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import torch
+from conftest import one_ulp_up
 
 from ebcore import bn_moments
 from ebcore.stacked_net import _spread_randn
@@ -43,13 +44,7 @@ def test_a_shape_the_probe_refuses_is_reduced_step_by_step(monkeypatch):
 
 def test_the_probe_refuses_a_reduction_that_differs(monkeypatch):
     bn_moments.exact_stacked.cache_clear()
-    real_mean = torch.Tensor.mean
-
-    def nudged(self, *args, **kwargs):
-        out = real_mean(self, *args, **kwargs)
-        return torch.nextafter(out, torch.full_like(out, float("inf"))) if self.dim() == 3 else out
-
-    monkeypatch.setattr(torch.Tensor, "mean", nudged)
+    monkeypatch.setattr(torch.Tensor, "mean", one_ulp_up(torch.Tensor.mean, lambda x: x.dim() == 3))
     assert not bn_moments.exact_stacked(6, 9, 32)
     monkeypatch.undo()
     bn_moments.exact_stacked.cache_clear()

@@ -68,6 +68,13 @@ def train_both(models_, X, y, configs, **options):
     return alone, expected, got
 
 
+def layer_results(layer, x, upstream, batched: bool) -> list[torch.Tensor]:
+    """A stacked layer's output, input gradient and parameter gradients, taken ``batched`` or run by run."""
+    out, saved = layer.forward(x.clone(), batched)
+    gx, grads = layer.backward(upstream.clone(), saved, batched, True)
+    return [out, gx, *grads]
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     kind=st.sampled_from(["linear", "mlp", "batch", "layer", "group"]),
@@ -153,13 +160,8 @@ def test_the_probe_refuses_a_kernel_that_differs():
     x, upstream = torch.randn(4, 8, 64, generator=g), torch.randn(4, 8, 1, generator=g)
     layer = stacked_net._Linear(weight, bias)
     batched = stacked_net.exact_batched(layer, x)
-
-    def both_ways(way: bool):
-        out, saved = layer.forward(x, way)
-        gx, grads = layer.backward(upstream, saved, way, True)
-        return [out, gx, *grads]
-
-    for a, b in zip(both_ways(batched), both_ways(False), strict=True):
+    for a, b in zip(layer_results(layer, x, upstream, batched), layer_results(layer, x, upstream, False),
+                    strict=True):
         assert torch.equal(a, b)
 
 
@@ -175,13 +177,7 @@ def test_a_linear_layer_mixes_batched_and_per_run_parts_exactly(n_in, n_out, bat
     if (n_in, n_out) == (1, 1):
         parts = stacked_net._linear_parts(5, batch, 1, 1)
         assert way and not parts.weight_grad  # the case that made the seed experiment train run by run
-
-    def both_ways(batched: bool):
-        out, saved = layer.forward(x.clone(), batched)
-        gx, grads = layer.backward(upstream.clone(), saved, batched, True)
-        return [out, gx, *grads]
-
-    for a, b in zip(both_ways(way), both_ways(False), strict=True):
+    for a, b in zip(layer_results(layer, x, upstream, way), layer_results(layer, x, upstream, False), strict=True):
         assert torch.equal(a, b)
 
 
@@ -204,17 +200,12 @@ def test_layer_norm_batched_forward_equals_each_run_alone(k, batch, width):
     x, upstream = stacked_net._spread_randn(g, k, batch, width), stacked_net._spread_randn(g, k, batch, width)
     layer = stacked_net._LayerNorm(weight, bias, 1e-5)
     assert stacked_net.exact_batched(layer, x)  # the batched path is the one this test checks
-
-    def both_ways(way: bool):
-        out, saved = layer.forward(x.clone(), way)
-        gx, grads = layer.backward(upstream.clone(), saved, way, True)
-        return [out, gx, *grads]
-
-    for a, b in zip(both_ways(True), both_ways(False), strict=True):
+    batched = layer_results(layer, x, upstream, True)
+    for a, b in zip(batched, layer_results(layer, x, upstream, False), strict=True):
         assert torch.equal(a, b)
     alone = [torch.nn.functional.layer_norm(x[i].clone(), (width,), weight[i].clone(), bias[i].clone(), 1e-5)
              for i in range(k)]
-    assert torch.equal(both_ways(True)[0], torch.stack(alone))
+    assert torch.equal(batched[0], torch.stack(alone))
 
 
 def test_layer_norm_probe_refuses_when_the_affine_step_rounds_differently(monkeypatch):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+from conftest import one_ulp_up
 
 from ebcore import models, step_norms, train
 from ebcore.stacked import fit_many
@@ -68,13 +69,7 @@ def test_the_reference_is_each_stretch_as_a_tensor_of_its_own():
 
 def test_the_probe_refuses_a_reduction_that_differs(monkeypatch):
     step_norms.exact_rows.cache_clear()
-    real = torch.linalg.vector_norm
-
-    def off_by_a_bit(x, *args, **kwargs):
-        out = real(x, *args, **kwargs)
-        return torch.nextafter(out, torch.full_like(out, float("inf"))) if x.dim() == 3 else out
-
-    monkeypatch.setattr(torch.linalg, "vector_norm", off_by_a_bit)
+    monkeypatch.setattr(torch.linalg, "vector_norm", one_ulp_up(torch.linalg.vector_norm, lambda x: x.dim() == 3))
     assert not step_norms.exact_rows(4, 20, 96, 16)
     monkeypatch.undo()
     step_norms.exact_rows.cache_clear()
