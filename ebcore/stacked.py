@@ -22,7 +22,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ebcore import stacked_net
@@ -31,6 +30,7 @@ from ebcore.calc import loader_length
 from ebcore.direct_backprop import supports
 from ebcore.flat_params import FlatParams
 from ebcore.lean_optim import LeanOptimizer
+from ebcore.stacked_eval import validation_metrics
 from ebcore.stacked_loss import StackedLoss
 from ebcore.stacked_net import StackedNet, lr_blocks
 from ebcore.step_norms import StepNorms, each_step
@@ -45,8 +45,6 @@ from ebcore.train import (
     _check_data,
     _EarlyStopping,
     _epoch_orders,
-    _evaluate,
-    _mse_loss,
     _predict,
     _split,
     check_budget,
@@ -199,7 +197,6 @@ class _Group:
         self.epochs = max(c.epochs for c in configs)
         self.batch_size, self.drop_last, self.shuffle = first.batch_size, first.drop_last, first.shuffle
         self.criterion = StackedLoss(first.loss)
-        self.loss_fn = _mse_loss if first.loss == "mse" else F.cross_entropy
         self.classify = first.loss == "cross_entropy"
         self.keep_outputs = self.classify or record_predictions
         self.record_predictions = record_predictions
@@ -231,6 +228,13 @@ class _Group:
             self.optimizers = [LeanOptimizer([p[start:stop] for p in self.net.params], configs[start].optimizer,
                                              configs[start].momentum) for start, stop in self.blocks]
         self.bn_names = [name for name, m in models[0].named_modules() if isinstance(m, nn.BatchNorm1d)]
+        # Validation for all runs in one eval forward over the stack (``stacked_eval``), so the runs'
+        # own models need the stack's state only where something reads them between epochs: early
+        # stopping (it keeps the best weights) and snapshots. Otherwise a run is synced when it ends.
+        self.val = None
+        if all(v is not None for v in vals):
+            self.val = (torch.stack([v[0] for v in vals]), torch.stack([v[1] for v in vals]))
+        self.sync_each_epoch = any(r.stopper is not None or r.snapshot is not None for r in self.runs)
 
     # --- per epoch ------------------------------------------------------------------------------------
 
@@ -337,7 +341,10 @@ class _Group:
             raise BatchTooSmallForBatchNorm(epoch, failed, xs[failed].shape[1], str(err),
                                             self.runs[0].history) from err
         values = self._record_steps(epoch, orders, xs, lrs, losses, norms, outputs)
-        self.net.sync_to_models([i for i, run in enumerate(self.runs) if run.active])
+        active = [i for i, run in enumerate(self.runs) if run.active]
+        if self.sync_each_epoch:
+            self.net.sync_to_models(active)
+        metrics = None if self.val is None else validation_metrics(self.net, *self.val, self.runs[0].config.loss)
         # every run's right answers in one pass: integer counts, the same whichever way they are added
         correct = (torch.cat(outputs, dim=1).argmax(2) == torch.cat(ys, dim=1)).sum(1).tolist() \
             if self.classify else None
@@ -345,9 +352,14 @@ class _Group:
         for i, run in enumerate(self.runs):
             if not run.active:
                 continue
-            self._end_epoch(i, epoch, values[i], ys, None if correct is None else correct[i], elapsed)
+            self._end_epoch(i, epoch, values[i], ys, None if correct is None else correct[i],
+                            None if metrics is None else (metrics[0][i], None if metrics[1] is None else metrics[1][i]),
+                            elapsed)
+        if not self.sync_each_epoch:  # the runs that ended with this epoch take the stack's state now
+            self.net.sync_to_models([i for i in active if not self.runs[i].active])
 
-    def _end_epoch(self, i: int, epoch: int, values: list[float], ys, correct: int | None, elapsed: float) -> None:
+    def _end_epoch(self, i: int, epoch: int, values: list[float], ys, correct: int | None,
+                   val: tuple[float, float | None] | None, elapsed: float) -> None:
         run, history, config = self.runs[i], self.runs[i].history, self.runs[i].config
         start = time.perf_counter()
         running = 0.0
@@ -356,11 +368,10 @@ class _Group:
         history.epoch_loss.append(running / len(values))
         if correct is not None:
             history.epoch_accuracy.append(correct / sum(t.shape[1] for t in ys))
-        if run.val is not None:
-            val_loss, val_accuracy = _evaluate(run.model, self.loss_fn, *run.val, self.classify)
-            history.val_loss.append(val_loss)
+        if val is not None:
+            history.val_loss.append(val[0])
             if self.classify:
-                history.val_accuracy.append(val_accuracy)
+                history.val_accuracy.append(val[1])
         if run.snapshot is not None:
             history.snapshots.append(_predict(run.model, run.snapshot))
         stop = False

@@ -138,6 +138,18 @@ def _batched_cross_entropy(out: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
     return grad.view(k, b, c), log_p.gather(1, targets.unsqueeze(1)).view(k, b)
 
 
+def batched_loss_values(kind: str, out: Tensor, y: Tensor) -> Tensor | None:
+    """Each run's mean ``kind`` loss ``(K,)`` of outputs ``out`` ``(K, B, C)`` for targets ``y`` in a few
+    calls, with the per-run kernels' bits; None where the probe finds no batched call exact for the shape."""
+    if kind == "cross_entropy" and y.dim() == 2 and out.dim() == 3 and exact_batched(kind, *out.shape):
+        k, b, c = out.shape
+        log_p = torch._log_softmax(out.reshape(k * b, c), 1, False)
+        return cascade_mean(log_p.gather(1, y.reshape(k * b).unsqueeze(1)).view(k, b))
+    if kind == "mse" and out.dim() == 3 and y.shape == out.shape and exact_batched(kind, *out.shape):
+        return _batched_mse(out, y)[1]
+    return None
+
+
 class StackedLoss:
     """The loss of K stacked runs: ``step(out, y)`` returns the gradient of each run's mean loss with
     respect to its outputs and a token; ``values(tokens)`` turns the tokens of consecutive steps into

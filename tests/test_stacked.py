@@ -88,25 +88,31 @@ def layer_results(layer, x, upstream, batched: bool) -> list[torch.Tensor]:
     runs=st.integers(2, 5),
     same_lr=st.booleans(),
     width=st.sampled_from([8, 16, 12]),
+    watched=st.booleans(),
     seed=st.integers(0, 2**31),
 )
 def test_every_run_equals_fit_bit_for_bit(kind, classes, n, batch_size, epochs, drop_last, shuffle, optimizer, runs,
-                                          same_lr, width, seed):
+                                          same_lr, width, watched, seed):
+    # watched: one run stops early and every run takes snapshots, so the stack is copied into the models
+    # after every epoch; unwatched: no reader between epochs, runs of different lengths, each model
+    # synced as its run ends (the validation metrics come from the stack either way).
     features = 3
     X, y = make_data(n, features, classes, seed)
     val = make_data(17, features, classes, seed + 1)
     if drop_last and batch_size > n:
         drop_last = False
     momentum = 0.5 if optimizer in ("sgd_momentum", "rmsprop") else 0.0
-    configs = [TrainConfig(epochs=epochs, batch_size=batch_size, lr=0.05 if same_lr else 0.01 * (i + 1),
+    configs = [TrainConfig(epochs=epochs if watched else epochs + i % 2, batch_size=batch_size,
+                           lr=0.05 if same_lr else 0.01 * (i + 1),
                            optimizer=optimizer, momentum=momentum if i % 2 else 0.0 if optimizer == "rmsprop" else
                            momentum, drop_last=drop_last, shuffle=shuffle, seed=seed + i,
                            loss="cross_entropy" if classes else "mse",
-                           patience=1 if i == 1 else None, restore_best_weights=i == 1)
+                           patience=1 if i == 1 and watched else None, restore_best_weights=i == 1 and watched)
                for i in range(runs)]
     model_list = [make_model(kind, features, classes or 1, width, seed + i) for i in range(runs)]
     alone, expected, got = train_both(model_list, X, y, configs, validation_data=val,
-                                      record_predictions=True, record_bn_stats=True, snapshot_inputs=val[0][:5])
+                                      record_predictions=True, record_bn_stats=True,
+                                      snapshot_inputs=val[0][:5] if watched else None)
     for a, b in zip(expected, got, strict=True):
         assert type(a) is type(b)
         if isinstance(a, train.TrainingError):

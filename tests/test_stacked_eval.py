@@ -1,0 +1,78 @@
+"""The stacked eval forward and validation metrics against each run's own model (``fit``'s evaluation)."""
+
+import pytest
+import torch
+from conftest import one_ulp_up
+
+from ebcore import models, stacked_eval
+from ebcore.stacked_net import StackedNet
+from ebcore.train import _cross_entropy, _mse_loss, _predict
+
+
+def trained_models(kind: str, k: int, out: int):
+    # BatchNorm's running statistics away from their initial 0/1, so eval mode reads real values
+    built = []
+    for seed in range(k):
+        model = models.mlp(3, (16, 16), out, norm=kind, seed=seed)
+        g = torch.Generator().manual_seed(seed)
+        with torch.no_grad():
+            for _ in range(3):
+                model(torch.randn(20, 3, generator=g) * (seed + 1) + seed)
+        built.append(model)
+    return built
+
+
+@pytest.mark.parametrize("kind", [None, "batch", "layer", "group"])
+@pytest.mark.parametrize("k,n", [(8, 1000), (3, 17), (2, 1)])
+def test_predict_and_metrics_equal_each_model_alone(kind, k, n):
+    g = torch.Generator().manual_seed(k * n)
+    for out, loss in ((2, "cross_entropy"), (1, "mse")):
+        runs = trained_models(kind, k, out)
+        x = torch.randn(k, n, 3, generator=g) * 3
+        y = torch.randint(out, (k, n), generator=g) if loss == "cross_entropy" else torch.randn(k, n, 1, generator=g)
+        net = StackedNet(runs)
+        got = stacked_eval.predict(net, x)
+        losses, accuracies = stacked_eval.validation_metrics(net, x, y, loss)
+        loss_fn = _cross_entropy if loss == "cross_entropy" else _mse_loss
+        for i, model in enumerate(runs):
+            alone = _predict(model, x[i].clone())
+            assert torch.equal(got[i], alone)
+            assert losses[i] == loss_fn(alone, y[i]).item()
+            if loss == "cross_entropy":
+                assert accuracies[i] == (alone.argmax(1) == y[i]).sum().item() / n
+            else:
+                assert accuracies is None
+            assert model.training  # nothing was switched
+
+
+def test_predict_changes_no_running_statistics():
+    runs = trained_models("batch", 3, 2)
+    net = StackedNet(runs)
+    before = [layer.running_mean.clone() for layer in net.batch_norms()]
+    stacked_eval.predict(net, torch.randn(3, 40, 3))
+    assert all(torch.equal(a, layer.running_mean) for a, layer in zip(before, net.batch_norms(), strict=True))
+
+
+def test_the_eval_probe_refuses_a_batched_batchnorm_that_rounds_differently(monkeypatch):
+    stacked_eval.bn_eval_exact.cache_clear()
+    # the batched call sees K·C channels side by side; nudge exactly that call by one ulp
+    real = torch.native_batch_norm
+    nudge = one_ulp_up(lambda x: x, lambda x: True)
+
+    def nudged(x, *args):
+        out, mean, invstd = real(x, *args)
+        return (nudge(out) if x.shape[1] == 4 * 16 else out), mean, invstd
+
+    monkeypatch.setattr(torch, "native_batch_norm", nudged)
+    try:
+        assert not stacked_eval.bn_eval_exact(4, 30, 16)
+        runs = trained_models("batch", 4, 2)
+        x = torch.randn(4, 30, 3)
+        got = stacked_eval.predict(StackedNet(runs), x)  # refused: run by run, still each model's bits
+        for i, model in enumerate(runs):
+            model.eval()
+            with torch.no_grad():
+                assert torch.equal(got[i], model(x[i].clone()))
+            model.train()
+    finally:
+        stacked_eval.bn_eval_exact.cache_clear()
