@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ebcore import stacked_net
@@ -30,7 +31,7 @@ from ebcore.calc import loader_length
 from ebcore.direct_backprop import supports
 from ebcore.flat_params import FlatParams
 from ebcore.lean_optim import LeanOptimizer
-from ebcore.stacked_eval import validation_metrics
+from ebcore.stacked_eval import all_batched, validation_metrics
 from ebcore.stacked_loss import StackedLoss
 from ebcore.stacked_net import StackedNet, lr_blocks
 from ebcore.step_norms import StepNorms, each_step
@@ -45,6 +46,8 @@ from ebcore.train import (
     _check_data,
     _EarlyStopping,
     _epoch_orders,
+    _evaluate,
+    _mse_loss,
     _predict,
     _split,
     check_budget,
@@ -233,8 +236,13 @@ class _Group:
         # stopping (it keeps the best weights) and snapshots. Otherwise a run is synced when it ends.
         self.val = None
         if all(v is not None for v in vals):
-            self.val = (torch.stack([v[0] for v in vals]), torch.stack([v[1] for v in vals]))
-        self.sync_each_epoch = any(r.stopper is not None or r.snapshot is not None for r in self.runs)
+            val_x = torch.stack([v[0] for v in vals])
+            val_y = torch.stack([v[1] for v in vals])
+            if all_batched(self.net, tuple(val_x.shape), val_y, first.loss):
+                self.val = (val_x, val_y)
+        per_model_val = self.val is None and vals[0] is not None
+        self.sync_each_epoch = per_model_val or any(r.stopper is not None or r.snapshot is not None for r in self.runs)
+        self.loss_fn = _mse_loss if first.loss == "mse" else F.cross_entropy
 
     # --- per epoch ------------------------------------------------------------------------------------
 
@@ -368,6 +376,8 @@ class _Group:
         history.epoch_loss.append(running / len(values))
         if correct is not None:
             history.epoch_accuracy.append(correct / sum(t.shape[1] for t in ys))
+        if val is None and run.val is not None:  # each model on its own (synced after every epoch)
+            val = _evaluate(run.model, self.loss_fn, *run.val, self.classify)
         if val is not None:
             history.val_loss.append(val[0])
             if self.classify:

@@ -64,6 +64,24 @@ def bn_eval_exact(k: int, batch: int, channels: int) -> bool:
     return True
 
 
+def all_batched(net: StackedNet, x_shape: tuple[int, ...], y: Tensor, loss: str) -> bool:
+    """Whether every layer and the loss go batched for validation inputs of ``x_shape`` ``(K, N, in)``
+    and targets ``y``. Where some layer goes run by run, its per-run copies cost more than the models'
+    own forward passes, so ``fit``'s evaluation of each run is the cheaper way."""
+    k, n, width = x_shape
+    for layer in net.layers:
+        if isinstance(layer, _BatchNorm):
+            ok = bn_eval_exact(k, n, width)
+        elif isinstance(layer, _Linear):
+            ok = _linear_parts(k, n, layer.weight.shape[2], layer.weight.shape[1]).output
+            width = layer.weight.shape[1]
+        else:
+            ok = not (isinstance(layer, _GroupNorm) and n == 1) and exact_batched(layer, torch.empty(k, n, width))
+        if not ok:
+            return False
+    return batched_loss_values(loss, torch.zeros(k, n, width), torch.zeros_like(y)) is not None
+
+
 def predict(net: StackedNet, x: Tensor) -> Tensor:
     """Every run's eval-mode outputs ``(K, N, out)`` for its inputs ``x`` ``(K, N, in)``: run ``i``'s are
     the bits its own model gives in eval mode (``ebcore.train._predict``). Changes no state."""

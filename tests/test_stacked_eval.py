@@ -76,3 +76,26 @@ def test_the_eval_probe_refuses_a_batched_batchnorm_that_rounds_differently(monk
             model.train()
     finally:
         stacked_eval.bn_eval_exact.cache_clear()
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_fit_many_validation_either_way_equals_fit(batched, monkeypatch):
+    # Where some layer would go run by run at the validation shape, each model evaluates itself, synced
+    # after every epoch; either way the histories and final models are fit's.
+    import copy
+
+    from ebcore import stacked, train
+
+    monkeypatch.setattr(stacked, "all_batched", lambda *args: batched)
+    g = torch.Generator().manual_seed(3)
+    X, y = torch.randn(45, 3, generator=g), torch.randint(2, (45,), generator=g)
+    val = (torch.randn(30, 3, generator=g), torch.randint(2, (30,), generator=g))
+    configs = [train.TrainConfig(epochs=2 + i % 2, batch_size=8, loss="cross_entropy", optimizer="adam", seed=i)
+               for i in range(3)]
+    runs = trained_models("batch", 3, 2)
+    alone = [copy.deepcopy(m) for m in runs]
+    expected = [train.fit(m, X, y, c, validation_data=val) for m, c in zip(alone, configs, strict=True)]
+    got = stacked.fit_many(runs, X, y, configs, validation_data=val)
+    for a, b, ma, mb in zip(expected, got, alone, runs, strict=True):
+        assert a.val_loss == b.val_loss and a.val_accuracy == b.val_accuracy and a.step_loss == b.step_loss
+        assert all(torch.equal(p, q) for p, q in zip(ma.state_dict().values(), mb.state_dict().values(), strict=True))
