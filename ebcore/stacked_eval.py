@@ -24,10 +24,9 @@ from ebcore.stacked_net import (
     _channels_side_by_side,
     _fresh,
     _GroupNorm,
+    _LayerNorm,
     _Linear,
-    _linear_parts,
     _spread_randn,
-    exact_batched,
 )
 from ebcore.train import _cross_entropy, _mse_loss
 
@@ -50,18 +49,49 @@ def _bn_eval(layer: _BatchNorm, x: Tensor, batched: bool) -> Tensor:
 
 
 @functools.lru_cache(maxsize=1024)
-def bn_eval_exact(k: int, batch: int, channels: int) -> bool:
-    """Whether eval-mode BatchNorm over K runs' channels side by side gives each run's own bits, for
-    inputs ``(k, batch, channels)`` (random draws over many magnitudes)."""
+def eval_exact(kind: str, k: int, batch: int, dims: tuple[int, ...]) -> bool:
+    """Whether a layer's batched eval-mode output (``kind``: ``"linear"`` with ``dims = (in, out)``,
+    ``"batch"``/``"layer"`` with ``(channels,)``, ``"group"`` with ``(channels, groups)``) gives each run's
+    own bits for inputs ``(k, batch, in)``, over random draws of many magnitudes. Only the forward is
+    compared: evaluation takes no gradients, so this costs a fraction of the training probes."""
     g = torch.Generator().manual_seed(77)
     for _ in range(PROBE_TRIALS):
-        layer = _BatchNorm(1 + 0.1 * _spread_randn(g, k, channels), 0.1 * _spread_randn(g, k, channels),
-                           0.1 * _spread_randn(g, k * channels), 1 + 0.1 * _spread_randn(g, k * channels).abs(),
-                           0.1, 1e-5)
-        x = _spread_randn(g, k, batch, channels)
-        if not torch.equal(_bn_eval(layer, x.clone(), True), _bn_eval(layer, x.clone(), False)):
+        width = dims[0]
+        if kind == "linear":
+            layer = _Linear(_spread_randn(g, k, dims[1], width), _spread_randn(g, k, dims[1]))
+        elif kind == "batch":
+            layer = _BatchNorm(1 + 0.1 * _spread_randn(g, k, width), 0.1 * _spread_randn(g, k, width),
+                               0.1 * _spread_randn(g, k * width), 1 + 0.1 * _spread_randn(g, k * width).abs(),
+                               0.1, 1e-5)
+        elif kind == "layer":
+            layer = _LayerNorm(1 + 0.1 * _spread_randn(g, k, width), 0.1 * _spread_randn(g, k, width), 1e-5)
+        elif kind == "group":
+            layer = _GroupNorm(1 + 0.1 * _spread_randn(g, k, width), 0.1 * _spread_randn(g, k, width), dims[1], 1e-5)
+        else:
+            raise ValueError(kind)
+        x = _spread_randn(g, k, batch, width)
+        if not torch.equal(_eval_layer(layer, x.clone(), True), _eval_layer(layer, x.clone(), False)):
             return False
     return True
+
+
+def _eval_layer(layer, x: Tensor, batched: bool) -> Tensor:
+    if isinstance(layer, _BatchNorm):
+        return _bn_eval(layer, x, batched)
+    return layer.forward(x, batched)[0]  # the others compute the same in eval mode, and keep no state
+
+
+def _eval_way(layer, k: int, n: int, width: int) -> bool:
+    """Whether ``layer`` goes batched in eval mode for ``(k, n, width)`` inputs."""
+    if isinstance(layer, _Linear):
+        return eval_exact("linear", k, n, (layer.weight.shape[2], layer.weight.shape[1]))
+    if isinstance(layer, _BatchNorm):
+        return eval_exact("batch", k, n, (width,))
+    if isinstance(layer, _LayerNorm):
+        return eval_exact("layer", k, n, (width,))
+    if isinstance(layer, _GroupNorm):  # a batch of one: the per-run call raises torch's own error
+        return n > 1 and eval_exact("group", k, n, (width, layer.groups))
+    return True  # ReLU: element-wise
 
 
 def all_batched(net: StackedNet, x_shape: tuple[int, ...], y: Tensor, loss: str) -> bool:
@@ -70,15 +100,10 @@ def all_batched(net: StackedNet, x_shape: tuple[int, ...], y: Tensor, loss: str)
     own forward passes, so ``fit``'s evaluation of each run is the cheaper way."""
     k, n, width = x_shape
     for layer in net.layers:
-        if isinstance(layer, _BatchNorm):
-            ok = bn_eval_exact(k, n, width)
-        elif isinstance(layer, _Linear):
-            ok = _linear_parts(k, n, layer.weight.shape[2], layer.weight.shape[1]).output
-            width = layer.weight.shape[1]
-        else:
-            ok = not (isinstance(layer, _GroupNorm) and n == 1) and exact_batched(layer, torch.empty(k, n, width))
-        if not ok:
+        if not _eval_way(layer, k, n, width):
             return False
+        if isinstance(layer, _Linear):
+            width = layer.weight.shape[1]
     return batched_loss_values(loss, torch.zeros(k, n, width), torch.zeros_like(y)) is not None
 
 
@@ -88,14 +113,7 @@ def predict(net: StackedNet, x: Tensor) -> Tensor:
     x = x.contiguous()
     with torch.no_grad():
         for layer in net.layers:
-            k, n = x.shape[0], x.shape[1]
-            if isinstance(layer, _BatchNorm):
-                x = _bn_eval(layer, x, bn_eval_exact(k, n, x.shape[2]))
-            elif isinstance(layer, _Linear):  # only the output matters here, not the gradients
-                x, _ = layer.forward(x, _linear_parts(k, n, layer.weight.shape[2], layer.weight.shape[1]).output)
-            else:  # ReLU, LayerNorm, GroupNorm: the same in eval mode as in training, and stateless
-                batched = not (isinstance(layer, _GroupNorm) and n == 1) and exact_batched(layer, x)
-                x, _ = layer.forward(x, batched)
+            x = _eval_layer(layer, x, _eval_way(layer, x.shape[0], x.shape[1], x.shape[2]))
     return x
 
 

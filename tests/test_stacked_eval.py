@@ -54,7 +54,7 @@ def test_predict_changes_no_running_statistics():
 
 
 def test_the_eval_probe_refuses_a_batched_batchnorm_that_rounds_differently(monkeypatch):
-    stacked_eval.bn_eval_exact.cache_clear()
+    stacked_eval.eval_exact.cache_clear()
     # the batched call sees K·C channels side by side; nudge exactly that call by one ulp
     real = torch.native_batch_norm
     nudge = one_ulp_up(lambda x: x, lambda x: True)
@@ -65,7 +65,7 @@ def test_the_eval_probe_refuses_a_batched_batchnorm_that_rounds_differently(monk
 
     monkeypatch.setattr(torch, "native_batch_norm", nudged)
     try:
-        assert not stacked_eval.bn_eval_exact(4, 30, 16)
+        assert not stacked_eval.eval_exact("batch", 4, 30, (16,))
         runs = trained_models("batch", 4, 2)
         x = torch.randn(4, 30, 3)
         got = stacked_eval.predict(StackedNet(runs), x)  # refused: run by run, still each model's bits
@@ -75,7 +75,7 @@ def test_the_eval_probe_refuses_a_batched_batchnorm_that_rounds_differently(monk
                 assert torch.equal(got[i], model(x[i].clone()))
             model.train()
     finally:
-        stacked_eval.bn_eval_exact.cache_clear()
+        stacked_eval.eval_exact.cache_clear()
 
 
 @pytest.mark.parametrize("batched", [True, False])
