@@ -11,8 +11,10 @@ warm-up, momentum, early stopping, validation data and records; result ``i`` equ
 The optimizer is ``fit``'s (``ebcore.lean_optim``: ``torch.optim``'s update, bit for bit), run on the
 stacked parameters: its updates are element-wise, so each run's slice gets the bits a run alone would.
 Runs whose learning-rate settings differ get their own optimizer over their stretch of the run axis
-(a view), which applies their own rate. Evaluation, snapshots and early stopping work on the runs'
-own models, synced from the stack after every epoch, through the very code ``fit`` uses.
+(a view), which applies their own rate. Validation takes one eval forward over
+the stack (``ebcore.stacked_eval``, probed per shape like the training forward); snapshots and early
+stopping work on the runs' own models, synced from the stack after every epoch where they are used,
+through the very code ``fit`` uses; otherwise a model takes the stack's state when its run ends.
 """
 
 from __future__ import annotations
@@ -238,7 +240,7 @@ class _Group:
         if all(v is not None for v in vals):
             val_x = torch.stack([v[0] for v in vals])
             val_y = torch.stack([v[1] for v in vals])
-            if all_batched(self.net, tuple(val_x.shape), val_y, first.loss):
+            if val_x.dim() == 3 and all_batched(self.net, tuple(val_x.shape), val_y, first.loss):
                 self.val = (val_x, val_y)
         per_model_val = self.val is None and vals[0] is not None
         self.sync_each_epoch = per_model_val or any(r.stopper is not None or r.snapshot is not None for r in self.runs)
