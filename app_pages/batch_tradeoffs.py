@@ -7,6 +7,7 @@ import streamlit as st
 
 from ebcore import tables
 from ebcore import tradeoffs as tr
+from ebcore import tradeoffs_claims as tc
 from ebcore.tradeoffs_guides import GUIDES, dataset_guide
 from ui import critical_note, layout, present, runs, urlstate
 from ui.charts.draw import draw
@@ -56,7 +57,7 @@ else:
         "generalise": lambda v: f"{v:.3f}" if math.isfinite(v) else t("trade.diverged"),
         "batchnorm": lambda v: f"{v:.2f}" if math.isfinite(v) else t("trade.bn_error"),
     }
-    rows = tr.claims(sweep)
+    rows = tc.claims(sweep)
     table = pd.DataFrame({
         t("trade.col.claim"): [t(f"trade.claim.{c.key}") for c in rows],
         t("trade.col.measure"): [t(f"trade.measure.{c.key}") for c in rows],

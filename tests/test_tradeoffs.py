@@ -11,6 +11,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from ebcore import tradeoffs as tr
+from ebcore import tradeoffs_claims as tc
 from ebcore.data import seed_regression
 from ebcore.models import linear
 from ebcore.tradeoffs_guides import GUIDES, dataset_guide
@@ -147,23 +148,23 @@ def test_sweep_measures_what_the_claims_need(runs):
     noise = [r.noise for r in runs]
     assert all(a > b for a, b in zip(noise, noise[1:], strict=False))
     bn = [r.bn_mean_error for r in runs]
-    assert bn[0] > tr.BN_RELIABLE > bn[4] and bn[-1] < 1e-6
+    assert bn[0] > tc.BN_RELIABLE > bn[4] and bn[-1] < 1e-6
 
 
 def test_claims_verdicts_follow_the_numbers(runs):
-    verdicts = {c.key: c.verdict for c in tr.claims(runs)}
+    verdicts = {c.key: c.verdict for c in tc.claims(runs)}
     for key in ("more_updates", "noisier", "memory", "batchnorm"):
-        assert verdicts[key] is tr.Verdict.HOLDS
+        assert verdicts[key] is tc.Verdict.HOLDS
     # Flip the timing and the validation losses: the verdicts must flip too.
     small, large = runs[0], runs[-1]
     from dataclasses import replace
     slow_large = replace(large, seconds_per_epoch=small.seconds_per_epoch * 2, final_val=small.final_val + 0.1)
-    flipped = {c.key: c.verdict for c in tr.claims([small, slow_large])}
-    assert flipped["faster_epochs"] is tr.Verdict.FAILS and flipped["generalise"] is tr.Verdict.HOLDS
-    close = replace(large, final_val=small.final_val + tr.GAP_TOLERANCE / 2)
-    assert {c.key: c.verdict for c in tr.claims([small, close])}["generalise"] is tr.Verdict.DEPENDS
+    flipped = {c.key: c.verdict for c in tc.claims([small, slow_large])}
+    assert flipped["faster_epochs"] is tc.Verdict.FAILS and flipped["generalise"] is tc.Verdict.HOLDS
+    close = replace(large, final_val=small.final_val + tc.GAP_TOLERANCE / 2)
+    assert {c.key: c.verdict for c in tc.claims([small, close])}["generalise"] is tc.Verdict.DEPENDS
     with pytest.raises(ValueError):
-        tr.claims(runs[:1])
+        tc.claims(runs[:1])
 
 
 def test_batch_of_one_is_fatal_for_batchnorm():

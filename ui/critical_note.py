@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ebcore import critical_batch as cb
-from ebcore import tradeoffs as tr
+from ebcore import tradeoffs_claims as tc
 from ui import nav, runs
 from ui.i18n import t
 from ui.params import CriticalBatch as P
@@ -22,7 +22,7 @@ def show() -> None:
         cb.LR_GRID), steps=f"{cb.total_steps(cb.Settings()):,}")), target, lr)
     lines = [t("crit.claims.faster", target=f"{target:g}", high=f"{c.high:,.0f}", b_crit=f"{c.b_crit:,.0f}",
                n=f"{cb.N_TRAIN:,}") if c.b_crit is not None else t("crit.claims.faster_none"),
-             t("crit.claims.generalise" if c.best_large <= c.best_small + tr.GAP_TOLERANCE else
+             t("crit.claims.generalise" if c.best_large <= c.best_small + tc.GAP_TOLERANCE else
                "crit.claims.generalise_holds", small=f"{c.best_small:.3f}", b0=c.small, large=f"{c.best_large:.3f}",
                b1=c.large, lr=f"{lr:g}", large_fixed=f"{c.large_fixed:.3f}")]
     with st.container(border=True):
