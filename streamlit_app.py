@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import i18n, layout, nav, present, urlstate, warmup
+from ui import activity, i18n, layout, nav, present, urlstate, warmup
 from ui.params import BY_PAGE, PAGE_KEYS, Shell
 
 st.set_page_config(page_title="Epoch & Batch Lab", page_icon=":material/school:", layout="wide",
@@ -19,4 +19,6 @@ present.switch()
 page = st.navigation(nav.build())
 urlstate.fresh_on_arrival(page.url_path, PAGE_KEYS, (p.key for p in BY_PAGE.get(page.url_path, ())))
 st.sidebar.caption(i18n.t("shell.about"))
-page.run()
+# Counted, so an experiment may use the second core while this is the only page the server runs.
+with activity.page_run():
+    page.run()

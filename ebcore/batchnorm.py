@@ -235,6 +235,10 @@ def train_run(
     return _as_run(variant, seed, result)
 
 
+VARIANT_ORDER = ("keep", "drop_last", "safer_batch", "other_norm")
+"""The variants' keys in the order ``variants`` lists them (and the page's charts show them)."""
+
+
 def variants(n: int, batch_size: int, other_norm: str = "layer") -> list[Variant]:
     """The runs to compare: BatchNorm keeping the last batch (``"keep"``), BatchNorm with
     ``drop_last`` (``"drop_last"``), BatchNorm at the nearest safer batch size from
@@ -272,21 +276,26 @@ class Comparison:
 def compare(
     n: int, batch_size: int, optimizer: str, lr: float, epochs: int, seeds: int,
     other_norm: str = "layer", progress: Callable[[float], None] | None = None,
+    keys: Sequence[str] | None = None,
 ) -> Comparison:
-    """Train every variant (see ``variants``) for seeds 0 … ``seeds``−1 and collect the runs.
+    """Train every variant (see ``variants``; only those named in ``keys``, if given) for seeds
+    0 … ``seeds``−1 and collect the runs.
 
     All runs go to ``fit_many`` at once: the seeds of one variant step in lockstep as one stacked
     program (each with its own weights and sample order), and every run equals ``train_run``'s (when N is a
-    multiple of the batch size, the drop_last runs are the keep runs, which they equal). BatchNorm
-    traces are kept for seed 0 only. ``progress(fraction)`` follows the finished steps of all runs.
+    multiple of the batch size, the drop_last runs are the keep runs, which they equal, so ``keys``
+    must then name both or neither). BatchNorm traces are kept for seed 0 only. ``progress(fraction)``
+    follows the finished steps of all runs. ``merge`` joins comparisons of disjoint ``keys``.
     """
     if seeds < 1:
         raise ValueError(f"seeds must be at least 1, got {seeds}")
-    runs_to_do = variants(n, batch_size, other_norm)
+    runs_to_do = [v for v in variants(n, batch_size, other_norm) if keys is None or v.key in keys]
     (X, y), val = demo_data(n)
     # With no partial last batch, drop_last drops nothing: its DataLoader yields the same batches from
     # the same shuffle, so its runs are the "keep" runs (the test trains both and compares).
     same_as_keep = [v for v in runs_to_do if v.drop_last and n % v.batch_size == 0]
+    if same_as_keep and not any(v.key == "keep" for v in runs_to_do):
+        raise ValueError("with no partial last batch the drop_last runs are the keep runs: ask for both")
     jobs = [(v, seed) for v in runs_to_do if v not in same_as_keep for seed in range(seeds)]
     configs = [_config(v, optimizer, lr, epochs, seed) for v, seed in jobs]
     models = [mlp(2, HIDDEN, 2, norm=v.norm, seed=seed) for v, seed in jobs]
@@ -307,6 +316,33 @@ def compare(
     for variant in same_as_keep:
         out[variant.key] = [replace(run, variant=variant) for run in out["keep"]]
     return Comparison(n, batch_size, optimizer, lr, epochs, seeds, out)
+
+
+def variant_parts(n: int, batch_size: int, epochs: int, other_norm: str = "layer") -> list[tuple[list[str], int]]:
+    """``compare``'s variants as separate pieces of work: (keys, training steps per seed) for each
+    variant that trains, in ``variants`` order; a drop_last that drops nothing goes with "keep", whose
+    runs it is. ``compare(..., keys=k)`` trains one piece; ``merge`` joins them."""
+    parts: list[tuple[list[str], int]] = []
+    for v in variants(n, batch_size, other_norm):
+        if v.drop_last and n % v.batch_size == 0:
+            parts[0][0].append(v.key)  # "keep" comes first
+        else:
+            parts.append(([v.key], epochs * calc.loader_length(n, v.batch_size, v.drop_last)))
+    return parts
+
+
+def merge(parts: Sequence[Comparison]) -> Comparison:
+    """One ``Comparison`` from comparisons of the same settings over disjoint variants, the variants
+    in ``variants`` order."""
+    first = parts[0]
+    if any((p.n, p.batch_size, p.optimizer, p.lr, p.epochs, p.seeds) !=
+           (first.n, first.batch_size, first.optimizer, first.lr, first.epochs, first.seeds) for p in parts):
+        raise ValueError("only comparisons of the same settings merge")
+    runs = {key: seeded for p in parts for key, seeded in p.runs.items()}
+    ordered = {key: runs[key] for key in VARIANT_ORDER if key in runs}
+    if len(ordered) != sum(len(p.runs) for p in parts):
+        raise ValueError("the comparisons to merge share a variant, or have one merge does not know")
+    return replace(first, runs=ordered)
 
 
 @dataclass(frozen=True)

@@ -144,9 +144,14 @@ def run_batch(settings: Settings, batch: int, on_progress: Progress | None = Non
     ]
 
 
+def batch_steps(settings: Settings, batch: int) -> int:
+    """Training steps of ``run_batch`` at ``batch``: every learning rate of the grid, all its epochs."""
+    return len(settings.lrs) * epochs_for(batch) * loader_length(N_TRAIN, batch, False)
+
+
 def plan(settings: Settings) -> list[tuple[int, float, float]]:
     """Per batch size: (batch, start, share) of its steps within the whole experiment, for one progress bar."""
-    steps = [len(settings.lrs) * epochs_for(b) * loader_length(N_TRAIN, b, False) for b in BATCHES]
+    steps = [batch_steps(settings, b) for b in BATCHES]
     total, done, out = sum(steps), 0, []
     for b, n in zip(BATCHES, steps, strict=True):
         out.append((b, done / total, n / total))

@@ -47,9 +47,10 @@ def seed_runs(seeds: int, progress: Progress) -> list[tr.Curve]:
 
 
 def bn_comparison(n: int, batch: int, opt: str, lr: float, epochs: int, seeds: int, norm: str,
-                  progress: Progress) -> bn.Comparison:
-    """Keep vs drop the last batch (and the other normalisation), over ``seeds`` seeds."""
-    return bn.compare(n, batch, opt, lr, epochs, seeds, other_norm=norm, progress=progress)
+                  keys: list[str] | None = None, *, progress: Progress) -> bn.Comparison:
+    """Keep vs drop the last batch (and the other normalisation), over ``seeds`` seeds; only the
+    variants named in ``keys``, if given (``bn.merge`` joins the pieces)."""
+    return bn.compare(n, batch, opt, lr, epochs, seeds, other_norm=norm, progress=progress, keys=keys)
 
 
 def curve_run(points: int, seed: int, progress: Progress) -> overfit.CurveRun:

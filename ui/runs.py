@@ -21,8 +21,28 @@ from ebcore import critical_batch as cb
 from ebcore import exam, overfit
 from ebcore import tradeoffs as tr
 from ebcore.overfit import log_lines
-from ui import worker
+from ui import activity, lanes, worker
+from ui.lanes import Call
 from ui.progress import on_page, progress_bar
+
+
+def _here() -> bool:
+    """Whether a cache miss may train part of its work in this thread too (``ui.lanes``): only in a page
+    run that is the server's only one (never in the warm-up), so no other student waits for the GIL."""
+    return on_page() and activity.alone()
+
+
+class _NotCached(Exception):
+    """Raised by a cached function asked to ``_peek``: nothing is computed, and nothing is cached."""
+
+
+def _peek(cached_fn, *args):
+    """``cached_fn(*args)`` if its cache holds it, else None, computing nothing (``st.cache_data`` caches
+    no exception, so a miss stores nothing)."""
+    try:
+        return cached_fn(*args, _peek=True)
+    except _NotCached:
+        return None
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
@@ -44,20 +64,33 @@ def sweep(settings: tr.SweepSettings, label: str = "") -> list[tr.SweepRun]:
     """The trade-offs sweep: one run per batch size in the settings' range, each cached on its own.
 
     Moving the range's ends adds or drops batch sizes; the sizes the new range shares with one anyone
-    swept before come from the cache. One progress bar, in steps, across the sizes that train.
+    swept before come from the cache. The others train together (``sweep_batches``), under one bar.
     """
-    return [sweep_batch(settings.training(b), label, (start, share)).prefix(settings.epochs)
-            for b, start, share in tr.sweep_plan(settings)]
+    trainings = [settings.training(b) for b, _, _ in tr.sweep_plan(settings)]
+    found = [_peek(sweep_batch, t) for t in trainings]
+    missing = tuple(t for t, run in zip(trainings, found, strict=True) if run is None)
+    trained = dict(zip(missing, sweep_batches(missing, label), strict=True)) if missing else {}
+    # each new run filed under its own batch size, for any later range that includes it
+    return [(run if run is not None else sweep_batch(t, _ready=trained[t])).prefix(settings.epochs)
+            for t, run in zip(trainings, found, strict=True)]
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def sweep_batch(settings: tr.SweepSettings, _label: str = "", _span: tuple[float, float] = (0.0, 1.0)) -> tr.SweepRun:
+def sweep_batch(settings: tr.SweepSettings, _ready: tr.SweepRun | None = None, _peek: bool = False) -> tr.SweepRun:
     """The run serving one batch size of the sweep (``settings.training(batch)``: every epoch the
-    slider offers); its bar fills ``_span`` = (start, share)."""
-    start, share = _span
+    slider offers), as ``sweep_batches`` trained it (``_ready``)."""
+    if _peek or _ready is None:
+        raise _NotCached
+    return _ready
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def sweep_batches(trainings: tuple[tr.SweepSettings, ...], _label: str = "") -> list[tr.SweepRun]:
+    """The runs of several batch sizes of the sweep (each ``settings.training(batch)``), trained at once
+    (``ui.lanes``); one progress bar, in steps. Cached too, so students asking at once share one training."""
+    calls = [Call("ui.jobs:sweep_run", (t,), weight=tr.sweep_steps(t)) for t in trainings]
     with progress_bar(_label) as update:
-        return worker.run("ui.jobs:sweep_run", settings, progress=lambda f: update(start + share * f),
-                          progress_kw="progress")
+        return lanes.run_all(calls, progress=update, here=_here())
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -85,9 +118,11 @@ def bn_spreads(n: int, batch: int) -> list[bn.StatSpread]:
 def bn_comparison(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str,
                   _label: str = "") -> bn.Comparison:
     """Keep vs drop the last batch (and the other normalisation), over ``seeds`` seeds."""
+    # one job a variant (the seeds of one variant train stacked), so two cores can share them
+    calls = [Call("ui.jobs:bn_comparison", (n, batch, opt, float(lr), epochs, seeds, norm, keys), weight=steps)
+             for keys, steps in bn.variant_parts(n, batch, epochs, norm)]
     with progress_bar(_label) as update:
-        return worker.run("ui.jobs:bn_comparison", n, batch, opt, float(lr), epochs, seeds, norm,
-                          progress=update, progress_kw="progress")
+        return bn.merge(lanes.run_all(calls, progress=update, here=_here()))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -130,18 +165,31 @@ def log_run_full(n: int, batch: int, _label: str = "") -> overfit.KerasLogRun:
 
 def critical_trials(seed: int, label: str = "") -> list[cb.Trial]:
     """The critical-batch experiment: every learning rate of the grid at every batch size, one cached
-    ``fit_many`` per batch size; one progress bar, in steps, across the sizes that train."""
-    settings = cb.Settings(seed=seed)
-    return [t for b, start, share in cb.plan(settings) for t in critical_batch(seed, b, label, (start, share))]
+    ``fit_many`` per batch size; the sizes not cached train together (``critical_batches``), under one bar."""
+    sizes = [b for b, _, _ in cb.plan(cb.Settings(seed=seed))]
+    found = [_peek(critical_batch, seed, b) for b in sizes]
+    missing = tuple(b for b, trials in zip(sizes, found, strict=True) if trials is None)
+    trained = dict(zip(missing, critical_batches(seed, missing, label), strict=True)) if missing else {}
+    return [t for b, trials in zip(sizes, found, strict=True)
+            for t in (trials if trials is not None else critical_batch(seed, b, _ready=trained[b]))]
 
 
 @st.cache_data(max_entries=96, show_spinner=False)
-def critical_batch(seed: int, batch: int, _label: str = "", _span: tuple[float, float] = (0.0, 1.0)) -> list[cb.Trial]:
-    """The learning-rate grid at one batch size of the critical-batch experiment; its bar fills ``_span``."""
-    start, share = _span
+def critical_batch(seed: int, batch: int, _ready: list[cb.Trial] | None = None, _peek: bool = False) -> list[cb.Trial]:
+    """The learning-rate grid at one batch size of the critical-batch experiment, as ``critical_batches``
+    trained it (``_ready``)."""
+    if _peek or _ready is None:
+        raise _NotCached
+    return _ready
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def critical_batches(seed: int, sizes: tuple[int, ...], _label: str = "") -> list[list[cb.Trial]]:
+    """The learning-rate grids at several batch sizes, trained at once (``ui.lanes``); one bar, in steps."""
+    settings = cb.Settings(seed=seed)
+    calls = [Call("ui.jobs:critical_batch", (seed, b), weight=cb.batch_steps(settings, b)) for b in sizes]
     with progress_bar(_label) as update:
-        return worker.run("ui.jobs:critical_batch", seed, batch, progress=lambda f: update(start + share * f),
-                          progress_kw="progress")
+        return lanes.run_all(calls, progress=update, here=_here())
 
 
 @st.cache_data(max_entries=10, show_spinner=False)

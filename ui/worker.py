@@ -193,26 +193,27 @@ def _discard_broken_pool() -> None:
             _pool = None
 
 
-def _run(target: str, *args, progress: Progress | None = None, progress_kw: str | None = None,
-         on_row: Callable[[list[float]], None] | None = None, **kwargs):
-    """``module:function(*args, **kwargs)`` in a worker; return its result.
+class Job:
+    """A job sent to a worker (``submit``): its result, how far it got, and a way to stop it."""
 
-    ``progress_kw`` names the function's progress argument; the function is handed a callback
-    ``cb(fraction, row=None)`` there, and the caller's ``progress(fraction)`` is called with what the
-    worker reported, ``on_row(row)`` with each reported row. If ``progress`` or ``on_row`` raises (a
-    rerun interrupting the page), the job is cancelled and the exception goes on up: nothing is returned.
-    """
-    if workers() == 0:
-        if progress_kw is not None:
-            def local(value: float, row: Sequence[float] | None = None) -> None:
-                if row is not None and on_row is not None:
-                    on_row(list(row))
-                if progress is not None:
-                    progress(value)
+    def __init__(self, pool: _Pool, slot: int, future: cf.Future) -> None:
+        self.pool, self.slot, self.future = pool, slot, future
 
-            kwargs = {**kwargs, progress_kw: local}
-        module, name = target.split(":")
-        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+    def fraction(self) -> float:
+        """The fraction the job last reported (1.0 once it is done)."""
+        return 1.0 if self.future.done() else self.pool.fraction[self.slot]
+
+    def cancel(self) -> None:
+        """Ask the worker to stop the job at its next progress update (its result is then never read)."""
+        if not self.future.done():
+            self.pool.cancel[self.slot] = 1
+
+
+def submit(target: str, *args, progress_kw: str | None = None, **kwargs) -> Job:
+    """Send ``module:function(*args, **kwargs)`` to a worker and return at once (workers must be on).
+
+    Jobs queue in the order sent and run one at a time per worker. ``progress_kw`` names the function's
+    progress argument, as for ``run``; read it with ``Job.fraction``."""
     pool = _get_pool()
     slot = pool.take_slot()
     pool.fraction[slot], pool.cancel[slot], pool.row_count[slot] = 0.0, 0, 0
@@ -223,6 +224,37 @@ def _run(target: str, *args, progress: Progress | None = None, progress_kw: str 
         raise
     # The slot is free again only when the worker is done with it, even if this caller left early.
     future.add_done_callback(lambda _f: pool.give_back(slot))
+    return Job(pool, slot, future)
+
+
+def call_here(target: str, *args, progress: Progress | None = None, progress_kw: str | None = None,
+              on_row: Callable[[list[float]], None] | None = None, **kwargs):
+    """``module:function(*args, **kwargs)`` in this thread, with ``run``'s progress and row callbacks."""
+    if progress_kw is not None:
+        def local(value: float, row: Sequence[float] | None = None) -> None:
+            if row is not None and on_row is not None:
+                on_row(list(row))
+            if progress is not None:
+                progress(value)
+
+        kwargs = {**kwargs, progress_kw: local}
+    module, name = target.split(":")
+    return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+
+def _run(target: str, *args, progress: Progress | None = None, progress_kw: str | None = None,
+         on_row: Callable[[list[float]], None] | None = None, **kwargs):
+    """``module:function(*args, **kwargs)`` in a worker; return its result.
+
+    ``progress_kw`` names the function's progress argument; the function is handed a callback
+    ``cb(fraction, row=None)`` there, and the caller's ``progress(fraction)`` is called with what the
+    worker reported, ``on_row(row)`` with each reported row. If ``progress`` or ``on_row`` raises (a
+    rerun interrupting the page), the job is cancelled and the exception goes on up: nothing is returned.
+    """
+    if workers() == 0:
+        return call_here(target, *args, progress=progress, progress_kw=progress_kw, on_row=on_row, **kwargs)
+    job = submit(target, *args, progress_kw=progress_kw, **kwargs)
+    pool, slot, future = job.pool, job.slot, job.future
     seen = 0
     try:
         while True:
@@ -240,5 +272,5 @@ def _run(target: str, *args, progress: Progress | None = None, progress_kw: str 
                 if progress is not None:
                     progress(pool.fraction[slot])
     except BaseException:
-        pool.cancel[slot] = 1
+        job.cancel()
         raise

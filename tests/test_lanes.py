@@ -1,0 +1,125 @@
+"""ui.lanes and ui.activity: independent jobs on both cores when the page is alone, the solo results either way."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ebcore import batchnorm as bn
+from ebcore import exam
+from ui import activity, lanes, worker
+from ui.lanes import Call
+
+
+@pytest.fixture()
+def one_worker(monkeypatch):
+    monkeypatch.setenv("EBLAB_WORKERS", "1")
+    yield
+    worker.shutdown()
+
+
+class Interrupted(Exception):
+    pass
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), max_size=12))
+@settings(max_examples=200, deadline=None)
+def test_split_puts_each_job_in_one_lane_and_balances_them(weights):
+    remote, mine = lanes.split(weights)
+    assert sorted(remote + mine) == list(range(len(weights)))
+    assert remote == sorted(remote) and mine == sorted(mine)
+    loads = [sum(weights[i] for i in lane) for lane in (remote, mine)]
+    # greedy, heaviest first: the lanes never differ by more than the heaviest job
+    assert abs(loads[0] - loads[1]) <= max(weights, default=0) + 1e-6
+    if len(weights) >= 2:
+        assert remote and mine or max(weights) == 0 or sorted(weights)[-2] == 0
+
+
+def test_without_workers_the_calls_run_here_in_order(monkeypatch):
+    monkeypatch.setenv("EBLAB_WORKERS", "0")
+    seen: list[float] = []
+    calls = [Call("ui.jobs:exam_sit", (b, 3), weight=w) for b, w in ((20, 1), (50, 3))]
+    assert lanes.run_all(calls, progress=seen.append, here=True) == [exam.sit(b, exam.MAX_EPOCHS, 3) for b in (20, 50)]
+    assert seen == sorted(seen) and seen[-1] == pytest.approx(1.0)
+
+
+def test_alone_a_page_trains_a_share_here_and_the_rest_in_the_worker(one_worker):
+    pids = lanes.run_all([Call("os:getpid", ()), Call("os:getpid", ())], progress_kw=None, here=True)
+    assert os.getpid() in pids and len(set(pids)) == 2
+    # not alone: every job goes to the worker
+    assert os.getpid() not in lanes.run_all([Call("os:getpid", ()), Call("os:getpid", ())], progress_kw=None)
+
+
+def test_both_lanes_give_the_solo_results(one_worker):
+    seen: list[float] = []
+    calls = [Call("ui.jobs:exam_sit", (b, 7), weight=b) for b in (40, 20, 100, 10)]
+    results = lanes.run_all(calls, progress=seen.append, here=True)
+    assert results == [exam.sit(b, exam.MAX_EPOCHS, 7) for b in (40, 20, 100, 10)]
+    assert seen and seen[-1] == pytest.approx(1.0)
+
+
+def test_an_interruption_here_cancels_the_worker_jobs_and_the_pool_goes_on(one_worker):
+    def interrupt(fraction: float) -> None:
+        if fraction > 0:
+            raise Interrupted
+
+    calls = [Call("ui.jobs:exam_sit", (1, 0), weight=1), Call("ui.jobs:exam_sit", (1, 1), weight=1)]
+    with pytest.raises(Interrupted):
+        lanes.run_all(calls, progress=interrupt, here=True)
+    assert lanes.run_all([Call("ui.jobs:exam_sit", (50, 1))]) == [exam.sit(50, exam.MAX_EPOCHS, 1)]
+
+
+def test_an_error_in_a_job_reaches_the_caller(one_worker):
+    with pytest.raises(ValueError):
+        lanes.run_all([Call("ui.jobs:exam_sit", (0, 0)), Call("ui.jobs:exam_sit", (10, 0))], here=True)
+    with pytest.raises(ValueError):
+        lanes.run_all([Call("ui.jobs:exam_sit", (10, 0)), Call("ui.jobs:exam_sit", (0, 0))])
+
+
+def test_activity_counts_page_runs_however_they_end():
+    assert activity.running() == 0 and activity.alone()
+    with activity.page_run():
+        assert activity.alone()
+        with pytest.raises(RuntimeError), activity.page_run():
+            assert activity.running() == 2 and not activity.alone()
+            raise RuntimeError
+        assert activity.running() == 1
+    started, release = threading.Event(), threading.Event()
+
+    def other_page() -> None:
+        with activity.page_run():
+            started.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other_page)
+    thread.start()
+    started.wait(10)
+    with activity.page_run():
+        assert not activity.alone()
+    release.set()
+    thread.join()
+    assert activity.running() == 0
+
+
+@pytest.mark.parametrize("n", [190, 200])  # a last batch of 40 (every variant), and none (drop_last is keep)
+def test_the_comparison_in_pieces_merges_to_the_whole(n):
+    whole = bn.compare(n, 50, "adam", 0.03, 2, 2, other_norm="group")
+    parts = bn.variant_parts(n, 50, 2, other_norm="group")
+    assert [k for keys, _ in parts for k in keys] == list(whole.runs)
+    pieces = [bn.compare(n, 50, "adam", 0.03, 2, 2, other_norm="group", keys=keys) for keys, _ in reversed(parts)]
+    assert bn.merge(pieces) == whole
+    assert all(steps == len(whole.runs[keys[0]][0].step_loss) for keys, steps in parts)
+
+
+def test_merge_refuses_pieces_of_other_settings_or_shared_variants():
+    a = bn.compare(190, 50, "sgd", 0.03, 1, 1, keys=["keep"])
+    with pytest.raises(ValueError):
+        bn.merge([a, bn.compare(190, 50, "sgd", 0.03, 1, 2, keys=["drop_last"])])
+    with pytest.raises(ValueError):
+        bn.merge([a, a])
+    with pytest.raises(ValueError):  # with no partial last batch, drop_last's runs are keep's
+        bn.compare(200, 50, "sgd", 0.03, 1, 1, keys=["drop_last"])

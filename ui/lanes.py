@@ -1,0 +1,103 @@
+"""Several independent jobs of one page run at once, on both cores when the server has nothing else to do.
+
+A training page's experiment often splits into independent jobs: the BatchNorm comparison's variants,
+the trade-offs sweep's batch sizes, the critical-batch grid's sizes. One worker process trains them one
+after the other while the server's core waits. ``run_all`` sends them to the worker and, when this page
+run is the only one in the server (``ui.activity``) and there are two or more, trains a share of about half
+their weight in this thread at the same time: the machine's second core, for the student or teacher
+who is alone with the app. With a class on the server every job goes to the worker, so no student's
+cached rerun waits for the GIL behind another's training.
+
+A job's result is the same function of its arguments in any process (every random draw comes from
+explicit generators), so which lane computed it never shows in the numbers. A progress update that
+raises (a rerun interrupting the page) stops the local share there and cancels the worker's jobs:
+nothing partial is returned, so nothing partial is cached.
+
+This module does not import Streamlit.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+from ui import worker
+
+
+class Call(NamedTuple):
+    """One job of ``run_all``: ``target`` (``module:function``), its positional ``args``, and its
+    ``weight``: its share of the work (e.g. training steps), which splits the jobs between the lanes
+    and the progress bar between the jobs."""
+
+    target: str
+    args: tuple
+    weight: float = 1.0
+
+
+def split(weights: Sequence[float]) -> tuple[list[int], list[int]]:
+    """Indices of ``weights`` in two lanes of about equal total weight: (worker's, this thread's).
+
+    Heaviest first, each to the lane with less so far (the worker on a tie); each lane in index order."""
+    lanes: tuple[list[int], list[int]] = ([], [])
+    loads = [0.0, 0.0]
+    for i in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
+        lane = 0 if loads[0] <= loads[1] else 1
+        lanes[lane].append(i)
+        loads[lane] += weights[i]
+    return sorted(lanes[0]), sorted(lanes[1])
+
+
+def run_all(calls: Sequence[Call], progress: Callable[[float], None] | None = None,
+            progress_kw: str | None = "progress", here: bool = False) -> list[Any]:
+    """Every call's result, in ``calls`` order; each target takes its progress callback as ``progress_kw``
+    (None: it takes none, and counts as done when it returns).
+
+    Without workers (``EBLAB_WORKERS=0``) the calls run here, one after the other. With workers they
+    go to the worker pool, and with ``here`` (and at least two calls) this thread trains a share of
+    about half the weight meanwhile. ``progress(fraction)`` follows all calls, weighted. Errors of a
+    call reach the caller; an error or interruption here cancels the worker's jobs."""
+    weights = [max(float(c.weight), 0.0) for c in calls]
+    total = sum(weights) or 1.0
+    done = [0.0] * len(calls)  # fraction of each call done, as last seen
+    jobs: dict[int, worker.Job] = {}
+
+    def report() -> None:
+        if progress is not None:
+            for i, job in jobs.items():
+                done[i] = job.fraction()
+            progress(sum(w * f for w, f in zip(weights, done, strict=True)) / total)
+
+    def local(i: int) -> Any:
+        def step(fraction: float) -> None:
+            done[i] = fraction
+            report()
+
+        result = worker.call_here(calls[i].target, *calls[i].args, progress=step, progress_kw=progress_kw)
+        step(1.0)
+        return result
+
+    results: list[Any] = [None] * len(calls)
+    if worker.workers() == 0:
+        for i in range(len(calls)):
+            results[i] = local(i)
+        return results
+    remote, mine = split(weights) if here and len(calls) > 1 else (list(range(len(calls))), [])
+    try:
+        for i in remote:
+            jobs[i] = worker.submit(calls[i].target, *calls[i].args, progress_kw=progress_kw)
+        for i in mine:
+            results[i] = local(i)
+        for i in remote:
+            while True:
+                try:
+                    results[i] = jobs[i].future.result(timeout=worker.POLL_S)
+                    break
+                except cf.TimeoutError:
+                    report()
+        report()
+        return results
+    except BaseException:
+        for job in jobs.values():
+            job.cancel()
+        raise
