@@ -54,6 +54,12 @@ def test_alone_a_page_trains_a_share_here_and_the_rest_in_the_worker(one_worker)
     assert os.getpid() not in lanes.run_all([Call("os:getpid", ()), Call("os:getpid", ())], progress_kw=None)
 
 
+def test_once_not_alone_the_rest_of_the_share_goes_to_the_worker(one_worker):
+    answers = iter([True, True, False])  # alone when splitting and for the first call here, then not
+    pids = lanes.run_all([Call("os:getpid", ())] * 4, progress_kw=None, here=lambda: next(answers, False))
+    assert pids.count(os.getpid()) == 1
+
+
 def test_both_lanes_give_the_solo_results(one_worker):
     seen: list[float] = []
     calls = [Call("ui.jobs:exam_sit", (b, 7), weight=b) for b in (40, 20, 100, 10)]

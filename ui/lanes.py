@@ -49,14 +49,17 @@ def split(weights: Sequence[float]) -> tuple[list[int], list[int]]:
 
 
 def run_all(calls: Sequence[Call], progress: Callable[[float], None] | None = None,
-            progress_kw: str | None = "progress", here: bool = False) -> list[Any]:
+            progress_kw: str | None = "progress", here: Callable[[], bool] | bool = False) -> list[Any]:
     """Every call's result, in ``calls`` order; each target takes its progress callback as ``progress_kw``
     (None: it takes none, and counts as done when it returns).
 
     Without workers (``EBLAB_WORKERS=0``) the calls run here, one after the other. With workers they
     go to the worker pool, and with ``here`` (and at least two calls) this thread trains a share of
-    about half the weight meanwhile. ``progress(fraction)`` follows all calls, weighted. Errors of a
-    call reach the caller; an error or interruption here cancels the worker's jobs."""
+    about half the weight meanwhile. ``here`` may be a function: it is asked again before each call of
+    this thread's share, and once it says no, the rest of the share goes to the worker too (another
+    page run started: it gets the GIL back within one call). ``progress(fraction)`` follows all calls,
+    weighted. Errors of a call reach the caller; an error or interruption here cancels the worker's jobs."""
+    still_here = here if callable(here) else (lambda: here)
     weights = [max(float(c.weight), 0.0) for c in calls]
     total = sum(weights) or 1.0
     done = [0.0] * len(calls)  # fraction of each call done, as last seen
@@ -82,11 +85,16 @@ def run_all(calls: Sequence[Call], progress: Callable[[float], None] | None = No
         for i in range(len(calls)):
             results[i] = local(i)
         return results
-    remote, mine = split(weights) if here and len(calls) > 1 else (list(range(len(calls))), [])
+    remote, mine = split(weights) if len(calls) > 1 and still_here() else (list(range(len(calls))), [])
     try:
         for i in remote:
             jobs[i] = worker.submit(calls[i].target, *calls[i].args, progress_kw=progress_kw)
-        for i in mine:
+        for n, i in enumerate(mine):
+            if not still_here():  # no longer alone: the worker takes the rest
+                for j in mine[n:]:
+                    jobs[j] = worker.submit(calls[j].target, *calls[j].args, progress_kw=progress_kw)
+                remote = remote + mine[n:]
+                break
             results[i] = local(i)
         for i in remote:
             while True:

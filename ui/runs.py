@@ -7,9 +7,11 @@ result (and the same numbers). The progress label is not part of the cache key (
 interrupts a run stops it inside a progress update, before anything is stored (``ui.progress``).
 
 Training runs in a worker process (``ui.worker``) while the session's thread only waits, so cached
-reruns of other students keep the GIL. The warm-up (``ui.warmup``) computes the page defaults and the
-lesson plan's settings in the background at start-up, so the first student to open a page after a
-restart does not wait for its first training run.
+reruns of other students keep the GIL; an experiment made of independent jobs goes through
+``ui.lanes``, which also trains a share in the session's thread when its page run is the server's only
+one. The warm-up (``ui.warmup``) computes the page defaults and the lesson plan's settings in the
+background at start-up, so the first student to open a page after a restart does not wait for its
+first training run.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def sweep_batches(trainings: tuple[tr.SweepSettings, ...], _label: str = "") -> 
     (``ui.lanes``); one progress bar, in steps. Cached too, so students asking at once share one training."""
     calls = [Call("ui.jobs:sweep_run", (t,), weight=tr.sweep_steps(t)) for t in trainings]
     with progress_bar(_label) as update:
-        return lanes.run_all(calls, progress=update, here=_here())
+        return lanes.run_all(calls, progress=update, here=_here)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -122,7 +124,7 @@ def bn_comparison(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int
     calls = [Call("ui.jobs:bn_comparison", (n, batch, opt, float(lr), epochs, seeds, norm, keys), weight=steps)
              for keys, steps in bn.variant_parts(n, batch, epochs, norm)]
     with progress_bar(_label) as update:
-        return bn.merge(lanes.run_all(calls, progress=update, here=_here()))
+        return bn.merge(lanes.run_all(calls, progress=update, here=_here))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -189,7 +191,7 @@ def critical_batches(seed: int, sizes: tuple[int, ...], _label: str = "") -> lis
     settings = cb.Settings(seed=seed)
     calls = [Call("ui.jobs:critical_batch", (seed, b), weight=cb.batch_steps(settings, b)) for b in sizes]
     with progress_bar(_label) as update:
-        return lanes.run_all(calls, progress=update, here=_here())
+        return lanes.run_all(calls, progress=update, here=_here)
 
 
 @st.cache_data(max_entries=10, show_spinner=False)
