@@ -26,17 +26,25 @@ class Interrupted(Exception):
     pass
 
 
-@given(st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), max_size=12))
-@settings(max_examples=200, deadline=None)
-def test_split_puts_each_job_in_one_lane_and_balances_them(weights):
-    remote, mine = lanes.split(weights)
-    assert sorted(remote + mine) == list(range(len(weights)))
-    assert remote == sorted(remote) and mine == sorted(mine)
-    loads = [sum(weights[i] for i in lane) for lane in (remote, mine)]
-    # greedy, heaviest first: the lanes never differ by more than the heaviest job
-    assert abs(loads[0] - loads[1]) <= max(weights, default=0) + 1e-6
-    if len(weights) >= 2:
-        assert remote and mine or max(weights) == 0 or sorted(weights)[-2] == 0
+def test_the_worker_takes_the_heaviest_job_first_and_this_thread_the_next(one_worker):
+    pids = lanes.run_all([Call("os:getpid", (), weight=1), Call("os:getpid", (), weight=5)], progress_kw=None,
+                         here=True)
+    assert pids[0] == os.getpid() != pids[1]
+
+
+def test_any_weights_give_every_result_in_order(monkeypatch):
+    monkeypatch.setenv("EBLAB_WORKERS", "1")  # one worker for every example: a pool each would start a process
+
+    @given(st.lists(st.integers(min_value=0, max_value=9), min_size=1, max_size=6))
+    @settings(max_examples=10, deadline=None)
+    def check(weights):
+        calls = [Call("ui.jobs:exam_sit", (10 + i, 0), weight=w) for i, w in enumerate(weights)]
+        assert lanes.run_all(calls, here=True) == [exam.sit(10 + i, exam.MAX_EPOCHS, 0) for i in range(len(weights))]
+
+    try:
+        check()
+    finally:
+        worker.shutdown()
 
 
 def test_without_workers_the_calls_run_here_in_order(monkeypatch):

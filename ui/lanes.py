@@ -3,10 +3,11 @@
 A training page's experiment often splits into independent jobs: the BatchNorm comparison's variants,
 the trade-offs sweep's batch sizes, the critical-batch grid's sizes. One worker process trains them one
 after the other while the server's core waits. ``run_all`` sends them to the worker and, when this page
-run is the only one in the server (``ui.activity``) and there are two or more, trains a share of about half
-their weight in this thread at the same time: the machine's second core, for the student or teacher
-who is alone with the app. With a class on the server every job goes to the worker, so no student's
-cached rerun waits for the GIL behind another's training.
+run is the only one in the server (``ui.activity``) and there are two or more, trains some of them in
+this thread at the same time, each lane taking the next job, heaviest first, when it is free: the
+machine's second core, for the student or teacher who is alone with the app. With a class on the
+server every job goes to the worker, so no student's cached rerun waits for the GIL behind another's
+training.
 
 A job's result is the same function of its arguments in any process (every random draw comes from
 explicit generators), so which lane computed it never shows in the numbers. A progress update that
@@ -19,6 +20,7 @@ This module does not import Streamlit.
 from __future__ import annotations
 
 import concurrent.futures as cf
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -35,31 +37,20 @@ class Call(NamedTuple):
     weight: float = 1.0
 
 
-def split(weights: Sequence[float]) -> tuple[list[int], list[int]]:
-    """Indices of ``weights`` in two lanes of about equal total weight: (worker's, this thread's).
-
-    Heaviest first, each to the lane with less so far (the worker on a tie); each lane in index order."""
-    lanes: tuple[list[int], list[int]] = ([], [])
-    loads = [0.0, 0.0]
-    for i in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
-        lane = 0 if loads[0] <= loads[1] else 1
-        lanes[lane].append(i)
-        loads[lane] += weights[i]
-    return sorted(lanes[0]), sorted(lanes[1])
-
-
 def run_all(calls: Sequence[Call], progress: Callable[[float], None] | None = None,
             progress_kw: str | None = "progress", here: Callable[[], bool] | bool = False) -> list[Any]:
     """Every call's result, in ``calls`` order; each target takes its progress callback as ``progress_kw``
     (None: it takes none, and counts as done when it returns).
 
     Without workers (``EBLAB_WORKERS=0``) the calls run here, one after the other. With workers they
-    go to the worker pool, and with ``here`` (and at least two calls) this thread trains a share of
-    about half the weight meanwhile. ``here`` may be a function: it is asked again before each call of
-    this thread's share, and once it says no, the rest of the share goes to the worker too (another
-    page run started: it gets the GIL back within one call). ``progress(fraction)`` follows all calls,
+    go to the worker pool, and with ``here`` (and at least two calls) this thread trains some of them
+    meanwhile: heaviest first, each lane takes the next job when it is free. ``here`` may be a function:
+    it is asked again before each job this thread takes, and once it says no, the rest goes to the
+    worker (another page run started: it gets the GIL back within one job). ``progress(fraction)`` follows all calls,
     weighted. Errors of a call reach the caller; an error or interruption here cancels the worker's jobs."""
     still_here = here if callable(here) else (lambda: here)
+    sharing = False  # whether this thread takes jobs too (decided below, with workers)
+    queue: deque[int] = deque()  # the jobs no lane has taken yet
     weights = [max(float(c.weight), 0.0) for c in calls]
     total = sum(weights) or 1.0
     done = [0.0] * len(calls)  # fraction of each call done, as last seen
@@ -74,6 +65,8 @@ def run_all(calls: Sequence[Call], progress: Callable[[float], None] | None = No
     def local(i: int) -> Any:
         def step(fraction: float) -> None:
             done[i] = fraction
+            if sharing:
+                feed()
             report()
 
         result = worker.call_here(calls[i].target, *calls[i].args, progress=step, progress_kw=progress_kw)
@@ -85,18 +78,29 @@ def run_all(calls: Sequence[Call], progress: Callable[[float], None] | None = No
         for i in range(len(calls)):
             results[i] = local(i)
         return results
-    remote, mine = split(weights) if len(calls) > 1 and still_here() else (list(range(len(calls))), [])
-    try:
-        for i in remote:
+    # Heaviest first, each lane taking the next job when it is free (list scheduling): the lanes end
+    # within about one job of each other, however far the weights are from the real costs.
+    queue.extend(sorted(range(len(calls)), key=lambda i: (-weights[i], i)))
+    sharing = len(calls) > 1 and still_here()
+
+    def feed() -> None:
+        # the worker gets the next job as soon as it has none (every job at once when not sharing)
+        busy = sum(1 for job in jobs.values() if not job.future.done())
+        while queue and (busy == 0 or not sharing):
+            i = queue.popleft()
             jobs[i] = worker.submit(calls[i].target, *calls[i].args, progress_kw=progress_kw)
-        for n, i in enumerate(mine):
+            busy += 1
+
+    try:
+        feed()
+        while sharing and queue:
             if not still_here():  # no longer alone: the worker takes the rest
-                for j in mine[n:]:
-                    jobs[j] = worker.submit(calls[j].target, *calls[j].args, progress_kw=progress_kw)
-                remote = remote + mine[n:]
+                sharing = False
+                feed()
                 break
+            i = queue.popleft()
             results[i] = local(i)
-        for i in remote:
+        for i in list(jobs):
             while True:
                 try:
                     results[i] = jobs[i].future.result(timeout=worker.POLL_S)
