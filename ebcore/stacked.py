@@ -33,7 +33,7 @@ from ebcore.calc import loader_length
 from ebcore.direct_backprop import supports
 from ebcore.flat_params import FlatParams
 from ebcore.lean_optim import LeanOptimizer
-from ebcore.stacked_eval import all_batched, validation_metrics
+from ebcore.stacked_eval import all_batched, pays_off, validation_metrics
 from ebcore.stacked_loss import StackedLoss
 from ebcore.stacked_net import StackedNet, lr_blocks
 from ebcore.step_norms import StepNorms, each_step
@@ -240,7 +240,8 @@ class _Group:
         if all(v is not None for v in vals):
             val_x = torch.stack([v[0] for v in vals])
             val_y = torch.stack([v[1] for v in vals])
-            if val_x.dim() == 3 and all_batched(self.net, tuple(val_x.shape), val_y, first.loss):
+            if val_x.dim() == 3 and pays_off(self.net) and all_batched(self.net, tuple(val_x.shape), val_y,
+                                                                       first.loss):
                 self.val = (val_x, val_y)
         per_model_val = self.val is None and vals[0] is not None
         self.sync_each_epoch = per_model_val or any(r.stopper is not None or r.snapshot is not None for r in self.runs)

@@ -99,3 +99,14 @@ def test_fit_many_validation_either_way_equals_fit(batched, monkeypatch):
     for a, b, ma, mb in zip(expected, got, alone, runs, strict=True):
         assert a.val_loss == b.val_loss and a.val_accuracy == b.val_accuracy and a.step_loss == b.step_loss
         assert all(torch.equal(p, q) for p, q in zip(ma.state_dict().values(), mb.state_dict().values(), strict=True))
+
+
+def test_the_stacked_evaluation_is_kept_for_networks_where_it_pays():
+    # LayerNorm and GroupNorm cost the same per row either way: their runs evaluate model by model
+    from ebcore import models
+
+    def net(norm):
+        return StackedNet([models.mlp(2, (8,), 2, norm=norm, seed=s) for s in range(2)])
+
+    assert stacked_eval.pays_off(net(None)) and stacked_eval.pays_off(net("batch"))
+    assert not stacked_eval.pays_off(net("layer")) and not stacked_eval.pays_off(net("group"))
