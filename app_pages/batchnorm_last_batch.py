@@ -42,6 +42,8 @@ lr = urlstate.choice(P.LR, t("bn.lr"), t("bn.lr.help"), c2)
 norm = urlstate.choice(P.NORM, t("bn.norm"), t("bn.norm.help"), c3,
                        labels={o: t(f"bn.norm.{o}") for o in P.NORM.options})
 layout.share_button(share)
+# The comparison (section 3) is the long part: the worker starts on it while sections 1 and 2 are drawn.
+runs.bn_comparison_early(n, b, opt, lr, epochs, seeds, norm)
 
 # --- 1. where the tiny batch comes from ---
 st.header(t("bn.s1.title"), divider="gray")

@@ -137,3 +137,27 @@ def test_merge_refuses_pieces_of_other_settings_or_shared_variants():
         bn.merge([a, a])
     with pytest.raises(ValueError):  # with no partial last batch, drop_last's runs are keep's
         bn.compare(200, 50, "sgd", 0.03, 1, 1, keys=["drop_last"])
+
+
+def test_a_job_sent_early_is_taken_up_by_its_run(one_worker):
+    calls = [Call("ui.jobs:bn_comparison", (120, 50, "sgd", 0.03, 1, 2, "layer", keys), weight=steps)
+             for keys, steps in bn.variant_parts(120, 50, 1, "layer")]  # keys are lists: keyed pickled
+    early = calls[-1]
+    lanes.start_early(early)
+    lanes.start_early(early)  # sent once
+    assert list(lanes._early) == [lanes._key(early)]
+    job = lanes._early[lanes._key(early)]
+    seen: list[float] = []
+    results = lanes.run_all(calls, progress=seen.append, here=True)
+    assert bn.merge(results) == bn.compare(120, 50, "sgd", 0.03, 1, 2, other_norm="layer")
+    assert not lanes._early and job.future.done() and seen[-1] == pytest.approx(1.0)
+
+
+def test_jobs_nobody_takes_up_are_dropped_once_finished(one_worker, monkeypatch):
+    monkeypatch.setattr(lanes, "EARLY_MAX", 2)
+    sent = [Call("ui.jobs:exam_sit", (b, 0)) for b in (10, 11, 12, 13)]
+    for call in sent:
+        lanes.start_early(call)
+        lanes._early[lanes._key(call)].future.result(timeout=60)
+    assert len(lanes._early) <= 3  # the oldest finished went; at most one over while the newest runs
+    lanes._early.clear()

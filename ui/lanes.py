@@ -20,11 +20,18 @@ This module does not import Streamlit.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import pickle
+import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from ui import worker
+
+EARLY_MAX = 16
+"""Jobs sent ahead (``start_early``) kept for a ``run_all`` to take up; beyond it the oldest finished go."""
+_early: dict[tuple, worker.Job] = {}
+_early_lock = threading.Lock()
 
 
 class Call(NamedTuple):
@@ -35,6 +42,29 @@ class Call(NamedTuple):
     target: str
     args: tuple
     weight: float = 1.0
+
+
+def _key(call: Call) -> tuple[str, bytes]:
+    # the arguments as sent to the worker (pickled), so lists among them key a job too
+    return call.target, pickle.dumps(call.args, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def start_early(call: Call) -> None:
+    """Send ``call`` to the worker now (workers must be on), for a ``run_all`` of the same call to take
+    up: a page starts its experiment's heaviest job before it draws what comes above the results, so
+    the worker trains while the page's thread draws. A job nobody takes up finishes and is dropped."""
+    with _early_lock:
+        if _key(call) in _early:
+            return
+        _early[_key(call)] = worker.submit(call.target, *call.args, progress_kw="progress")
+        finished = [k for k, job in _early.items() if job.future.done()]
+        for k in finished[:max(0, len(_early) - EARLY_MAX)]:
+            del _early[k]
+
+
+def _take_early(call: Call) -> worker.Job | None:
+    with _early_lock:
+        return _early.pop(_key(call), None)
 
 
 def run_all(calls: Sequence[Call], progress: Callable[[float], None] | None = None,
@@ -80,7 +110,11 @@ def run_all(calls: Sequence[Call], progress: Callable[[float], None] | None = No
         return results
     # Heaviest first, each lane taking the next job when it is free (list scheduling): the lanes end
     # within about one job of each other, however far the weights are from the real costs.
-    queue.extend(sorted(range(len(calls)), key=lambda i: (-weights[i], i)))
+    for i, call in enumerate(calls):  # jobs a page sent ahead are the worker's already
+        job = _take_early(call) if progress_kw == "progress" else None
+        if job is not None:
+            jobs[i] = job
+    queue.extend(sorted((i for i in range(len(calls)) if i not in jobs), key=lambda i: (-weights[i], i)))
     sharing = len(calls) > 1 and still_here()
 
     def feed() -> None:

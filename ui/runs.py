@@ -116,15 +116,29 @@ def bn_spreads(n: int, batch: int) -> list[bn.StatSpread]:
     return bn.batch_stat_spread(bn.bn_input_features(n)[:, 0], bn.spread_sizes(n, batch))
 
 
+def _bn_calls(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str) -> list[Call]:
+    # one job a variant (the seeds of one variant train stacked), so two cores can share them
+    return [Call("ui.jobs:bn_comparison", (n, batch, opt, float(lr), epochs, seeds, norm, keys), weight=steps)
+            for keys, steps in bn.variant_parts(n, batch, epochs, norm)]
+
+
+def bn_comparison_early(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str) -> None:
+    """Start ``bn_comparison``'s heaviest job in the worker now, if it is not cached and the page run is
+    alone: the worker trains while the page draws its first sections (``lanes.start_early``)."""
+    if worker.workers() and _here() and _peek(bn_comparison, n, batch, opt, lr, epochs, seeds, norm) is None:
+        calls = _bn_calls(n, batch, opt, lr, epochs, seeds, norm)
+        lanes.start_early(max(calls, key=lambda c: c.weight))
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def bn_comparison(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str,
-                  _label: str = "") -> bn.Comparison:
+                  _label: str = "", _peek: bool = False) -> bn.Comparison:
     """Keep vs drop the last batch (and the other normalisation), over ``seeds`` seeds."""
-    # one job a variant (the seeds of one variant train stacked), so two cores can share them
-    calls = [Call("ui.jobs:bn_comparison", (n, batch, opt, float(lr), epochs, seeds, norm, keys), weight=steps)
-             for keys, steps in bn.variant_parts(n, batch, epochs, norm)]
+    if _peek:
+        raise _NotCached
     with progress_bar(_label) as update:
-        return bn.merge(lanes.run_all(calls, progress=update, here=_here))
+        return bn.merge(lanes.run_all(_bn_calls(n, batch, opt, lr, epochs, seeds, norm), progress=update,
+                                      here=_here))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
