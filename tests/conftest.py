@@ -63,3 +63,17 @@ def one_ulp_up(real, when):
         return torch.nextafter(out, torch.full_like(out, float("inf"))) if when(first) else out
 
     return nudged
+
+
+@pytest.fixture()
+def one_worker(monkeypatch):
+    """Training in one worker process (``ui.worker``), shut down after the test."""
+    from ui import worker
+
+    monkeypatch.setenv("EBLAB_WORKERS", "1")
+    yield
+    worker.shutdown()
+
+
+class Interrupted(Exception):
+    """What a page's rerun raises inside a progress update, for tests of interruption."""

@@ -6,6 +6,7 @@ import os
 import threading
 
 import pytest
+from conftest import Interrupted
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,17 +14,6 @@ from ebcore import batchnorm as bn
 from ebcore import exam
 from ui import activity, lanes, worker
 from ui.lanes import Call
-
-
-@pytest.fixture()
-def one_worker(monkeypatch):
-    monkeypatch.setenv("EBLAB_WORKERS", "1")
-    yield
-    worker.shutdown()
-
-
-class Interrupted(Exception):
-    pass
 
 
 def test_the_worker_takes_the_heaviest_job_first_and_this_thread_the_next(one_worker):

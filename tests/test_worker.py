@@ -11,20 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import Interrupted
 
 from ebcore import exam, overfit
 from ui import worker
-
-
-@pytest.fixture()
-def one_worker(monkeypatch):
-    monkeypatch.setenv("EBLAB_WORKERS", "1")
-    yield
-    worker.shutdown()
-
-
-class Interrupted(Exception):
-    pass
 
 
 def test_a_worker_job_equals_the_solo_run_and_reports_progress(one_worker):

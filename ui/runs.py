@@ -62,19 +62,26 @@ def exam_sit(batch: int, seed: int, _label: str = "") -> exam.ExamRun:
         return worker.run("ui.jobs:exam_sit", batch, seed, progress=update, progress_kw="progress")
 
 
+def _pieces(piece, keys: list[tuple], train_together) -> list:
+    """Each key's value from its own cache (``piece(*key)``, an ``st.cache_data`` function taking
+    ``_ready`` and ``_peek``); the keys not cached trained at once by ``train_together(missing keys)``
+    and each filed under its own key, for any later call that shares it."""
+    found = [_peek(piece, *key) for key in keys]
+    missing = [key for key, value in zip(keys, found, strict=True) if value is None]
+    trained = dict(zip(missing, train_together(missing), strict=True)) if missing else {}
+    return [value if value is not None else piece(*key, _ready=trained[key])
+            for key, value in zip(keys, found, strict=True)]
+
+
 def sweep(settings: tr.SweepSettings, label: str = "") -> list[tr.SweepRun]:
     """The trade-offs sweep: one run per batch size in the settings' range, each cached on its own.
 
     Moving the range's ends adds or drops batch sizes; the sizes the new range shares with one anyone
     swept before come from the cache. The others train together (``sweep_batches``), under one bar.
     """
-    trainings = [settings.training(b) for b, _, _ in tr.sweep_plan(settings)]
-    found = [_peek(sweep_batch, t) for t in trainings]
-    missing = tuple(t for t, run in zip(trainings, found, strict=True) if run is None)
-    trained = dict(zip(missing, sweep_batches(missing, label), strict=True)) if missing else {}
-    # each new run filed under its own batch size, for any later range that includes it
-    return [(run if run is not None else sweep_batch(t, _ready=trained[t])).prefix(settings.epochs)
-            for t, run in zip(trainings, found, strict=True)]
+    keys = [(settings.training(b),) for b in settings.batch_sizes()]
+    runs = _pieces(sweep_batch, keys, lambda missing: sweep_batches(tuple(t for (t,) in missing), label))
+    return [run.prefix(settings.epochs) for run in runs]
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -182,12 +189,9 @@ def log_run_full(n: int, batch: int, _label: str = "") -> overfit.KerasLogRun:
 def critical_trials(seed: int, label: str = "") -> list[cb.Trial]:
     """The critical-batch experiment: every learning rate of the grid at every batch size, one cached
     ``fit_many`` per batch size; the sizes not cached train together (``critical_batches``), under one bar."""
-    sizes = [b for b, _, _ in cb.plan(cb.Settings(seed=seed))]
-    found = [_peek(critical_batch, seed, b) for b in sizes]
-    missing = tuple(b for b, trials in zip(sizes, found, strict=True) if trials is None)
-    trained = dict(zip(missing, critical_batches(seed, missing, label), strict=True)) if missing else {}
-    return [t for b, trials in zip(sizes, found, strict=True)
-            for t in (trials if trials is not None else critical_batch(seed, b, _ready=trained[b]))]
+    grids = _pieces(critical_batch, [(seed, b) for b in cb.BATCHES],
+                    lambda missing: critical_batches(seed, tuple(b for _, b in missing), label))
+    return [t for grid in grids for t in grid]
 
 
 @st.cache_data(max_entries=96, show_spinner=False)
