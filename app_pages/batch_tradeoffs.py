@@ -40,6 +40,8 @@ lr = urlstate.choice(P.LR, t("trade.lr"), t("trade.lr.help"), c1)
 scale = urlstate.toggle(P.SCALE, t("trade.scale"), t("trade.scale.help"), c2)
 warmup = urlstate.toggle(P.WARMUP, t("trade.warmup"), t("trade.warmup.help"), c3)
 settings = tr.SweepSettings(b_min, b_max, epochs, float(lr), scale, warmup)
+# The seed experiment (section 2, drawn last) trains in the worker while the sweep trains here.
+runs.seed_runs_early(urlstate.current(P.SEEDS))
 sweep = runs.sweep(settings, t("trade.running", steps=f"{tr.sweep_steps(settings):,}"))
 layout.share_button(share)
 

@@ -149,6 +149,18 @@ def batch_steps(settings: Settings, batch: int) -> int:
     return len(settings.lrs) * epochs_for(batch) * loader_length(N_TRAIN, batch, False)
 
 
+STEP_OVERHEAD_ROWS = 320
+"""A stacked step's fixed cost (Python and kernel calls), in rows of batch it is worth: a step of the
+grid at batch ``b`` cost about 190 ns × (320 + b) per run here, for every batch size from 8 to 1,024."""
+
+
+def batch_work(settings: Settings, batch: int) -> float:
+    """``run_batch``'s cost at ``batch``, in row-steps (``batch_steps`` × (``STEP_OVERHEAD_ROWS`` + batch)):
+    to order the batch sizes' jobs heaviest first and weight one progress bar over them. Batch 8 has the
+    most steps, batch 1,024 the widest ones: by steps alone it looked the third lightest of eight."""
+    return batch_steps(settings, batch) * (STEP_OVERHEAD_ROWS + batch)
+
+
 def plan(settings: Settings) -> list[tuple[int, float, float]]:
     """Per batch size: (batch, start, share) of its steps within the whole experiment, for one progress bar."""
     steps = [batch_steps(settings, b) for b in BATCHES]

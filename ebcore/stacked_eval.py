@@ -17,7 +17,6 @@ from torch import Tensor
 
 from ebcore.stacked_loss import batched_loss_values
 from ebcore.stacked_net import (
-    PROBE_TRIALS,
     StackedNet,
     _back_to_runs,
     _BatchNorm,
@@ -27,6 +26,7 @@ from ebcore.stacked_net import (
     _LayerNorm,
     _Linear,
     _spread_randn,
+    probe_trials,
 )
 from ebcore.train import _cross_entropy, _mse_loss
 
@@ -53,9 +53,11 @@ def eval_exact(kind: str, k: int, batch: int, dims: tuple[int, ...]) -> bool:
     """Whether a layer's batched eval-mode output (``kind``: ``"linear"`` with ``dims = (in, out)``,
     ``"batch"``/``"layer"`` with ``(channels,)``, ``"group"`` with ``(channels, groups)``) gives each run's
     own bits for inputs ``(k, batch, in)``, over random draws of many magnitudes. Only the forward is
-    compared: evaluation takes no gradients, so this costs a fraction of the training probes."""
+    compared: evaluation takes no gradients, so this costs a fraction of the training probes. The
+    draws are as many as ``probe_trials`` asks for the outputs compared: one for most validation sets."""
     g = torch.Generator().manual_seed(77)
-    for _ in range(PROBE_TRIALS):
+    out_width = dims[1] if kind == "linear" else dims[0]
+    for _ in range(probe_trials(k * batch * out_width)):
         width = dims[0]
         if kind == "linear":
             layer = _Linear(_spread_randn(g, k, dims[1], width), _spread_randn(g, k, dims[1]))

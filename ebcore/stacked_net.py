@@ -277,6 +277,20 @@ PROBE_TRIALS = 8
 problem, so one draw could pass by luck; values spread over many magnitudes make rounding differ often."""
 
 
+PROBE_OUTPUTS = 8 * 4096
+"""Outputs a probe that compares one output tensor draws in all (``probe_trials``): ``PROBE_TRIALS``
+draws of a 4,096-output problem. A summation order that differs shows in a large share of a layer's
+outputs, each a sum of several terms of many magnitudes, so what makes a verdict safe is how many
+outputs were compared, not how many draws made them."""
+
+
+def probe_trials(outputs: int) -> int:
+    """Random draws for a probe comparing ``outputs`` values per draw: enough for ``PROBE_OUTPUTS`` in
+    all, between 1 and ``PROBE_TRIALS``. An evaluation probe over 1,000 rows of 32 units for 8 runs
+    compares 256,000 outputs in one draw, which small probes reach only in 63 draws."""
+    return min(PROBE_TRIALS, max(1, -(-PROBE_OUTPUTS // max(outputs, 1))))
+
+
 def _spread_randn(g: torch.Generator, *shape: int) -> Tensor:
     return torch.randn(*shape, generator=g) * torch.exp(2 * torch.randn(*shape, generator=g))
 

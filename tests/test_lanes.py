@@ -113,10 +113,12 @@ def test_activity_counts_page_runs_however_they_end():
 def test_the_comparison_in_pieces_merges_to_the_whole(n):
     whole = bn.compare(n, 50, "adam", 0.03, 2, 2, other_norm="group")
     parts = bn.variant_parts(n, 50, 2, other_norm="group")
-    assert [k for keys, _ in parts for k in keys] == list(whole.runs)
-    pieces = [bn.compare(n, 50, "adam", 0.03, 2, 2, other_norm="group", keys=keys) for keys, _ in reversed(parts)]
+    assert [k for part in parts for k in part.keys] == list(whole.runs)
+    pieces = [bn.compare(n, 50, "adam", 0.03, 2, 2, other_norm="group", keys=part.keys) for part in reversed(parts)]
     assert bn.merge(pieces) == whole
-    assert all(steps == len(whole.runs[keys[0]][0].step_loss) for keys, steps in parts)
+    assert all(part.steps == len(whole.runs[part.keys[0]][0].step_loss) for part in parts)
+    # GroupNorm's piece is the heaviest: it goes first (and is the one a page starts early)
+    assert max(parts, key=lambda part: part.work).keys == ["other_norm"]
 
 
 def test_merge_refuses_pieces_of_other_settings_or_shared_variants():
@@ -130,8 +132,8 @@ def test_merge_refuses_pieces_of_other_settings_or_shared_variants():
 
 
 def test_a_job_sent_early_is_taken_up_by_its_run(one_worker):
-    calls = [Call("ui.jobs:bn_comparison", (120, 50, "sgd", 0.03, 1, 2, "layer", keys), weight=steps)
-             for keys, steps in bn.variant_parts(120, 50, 1, "layer")]  # keys are lists: keyed pickled
+    calls = [Call("ui.jobs:bn_comparison", (120, 50, "sgd", 0.03, 1, 2, "layer", part.keys), weight=part.work)
+             for part in bn.variant_parts(120, 50, 1, "layer")]  # keys are lists: keyed pickled
     early = calls[-1]
     lanes.start_early(early)
     lanes.start_early(early)  # sent once

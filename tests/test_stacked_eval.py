@@ -5,7 +5,7 @@ import torch
 from conftest import one_ulp_up
 
 from ebcore import models, stacked_eval
-from ebcore.stacked_net import StackedNet
+from ebcore.stacked_net import PROBE_OUTPUTS, PROBE_TRIALS, StackedNet, _Linear, probe_trials
 from ebcore.train import _cross_entropy, _mse_loss, _predict
 
 
@@ -74,6 +74,36 @@ def test_the_eval_probe_refuses_a_batched_batchnorm_that_rounds_differently(monk
             with torch.no_grad():
                 assert torch.equal(got[i], model(x[i].clone()))
             model.train()
+    finally:
+        stacked_eval.eval_exact.cache_clear()
+
+
+def test_probe_draws_shrink_with_the_outputs_compared_never_below_one():
+    assert probe_trials(1) == probe_trials(PROBE_OUTPUTS // PROBE_TRIALS) == PROBE_TRIALS
+    assert probe_trials(PROBE_OUTPUTS) == probe_trials(8 * 1000 * 32) == 1
+    draws = [probe_trials(n) for n in range(1, 3 * PROBE_OUTPUTS, 997)]
+    assert draws == sorted(draws, reverse=True)
+    assert all(n * probe_trials(n) >= min(PROBE_OUTPUTS, n * PROBE_TRIALS) for n in range(1, 3 * PROBE_OUTPUTS, 997))
+
+
+@pytest.mark.parametrize("k,n,width,out", [(8, 1000, 32, 32), (8, 1000, 32, 2), (2, 1000, 3, 2), (3, 7, 3, 2)])
+def test_the_eval_probe_refuses_a_batched_linear_that_sums_in_another_order(monkeypatch, k, n, width, out):
+    # The batched product with its terms summed in reverse order (three or more terms: a + b is b + a):
+    # the same maths, other roundings.
+    # The probe's draws (``probe_trials``) must see it; at a validation set's size the first draw alone does.
+    stacked_eval.eval_exact.cache_clear()
+    if k * n * out >= PROBE_OUTPUTS:
+        monkeypatch.setattr(stacked_eval, "probe_trials", lambda outputs: 1)
+    real = stacked_eval._eval_layer
+
+    def reordered(layer, x, batched):
+        if batched and isinstance(layer, _Linear):
+            return torch.baddbmm(layer.bias.unsqueeze(1), x.flip(-1), layer.weight.flip(-1).transpose(1, 2))
+        return real(layer, x, batched)
+
+    monkeypatch.setattr(stacked_eval, "_eval_layer", reordered)
+    try:
+        assert not stacked_eval.eval_exact("linear", k, n, (width, out))
     finally:
         stacked_eval.eval_exact.cache_clear()
 

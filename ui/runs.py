@@ -110,11 +110,24 @@ def noise_curve(seed: int) -> list[tr.NoisePoint]:
     return tr.gradient_noise(tr.sweep_model(seed), X, y, sizes, loss="cross_entropy", draws=tr.NOISE_DRAWS, seed=seed)
 
 
+def _seed_call(seeds: int) -> Call:
+    return Call("ui.jobs:seed_runs", (seeds,))
+
+
+def seed_runs_early(seeds: int) -> None:
+    """Start ``seed_runs`` in the worker now, if it is not cached and the page run is alone: the
+    trade-offs page draws it last, and the worker trains it while the page trains the sweep beside it."""
+    if worker.workers() and _here() and _peek(seed_runs, seeds) is None:
+        lanes.start_early(_seed_call(seeds))
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
-def seed_runs(seeds: int, _label: str = "") -> list[tr.Curve]:
+def seed_runs(seeds: int, _label: str = "", _peek: bool = False) -> list[tr.Curve]:
     """The notes' four-run experiment repeated over seeds ``0..seeds-1``."""
+    if _peek:
+        raise _NotCached
     with progress_bar(_label) as update:
-        return worker.run("ui.jobs:seed_runs", seeds, progress=update, progress_kw="progress")
+        return lanes.run_all([_seed_call(seeds)], progress=update)[0]
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -125,8 +138,8 @@ def bn_spreads(n: int, batch: int) -> list[bn.StatSpread]:
 
 def _bn_calls(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str) -> list[Call]:
     # one job a variant (the seeds of one variant train stacked), so two cores can share them
-    return [Call("ui.jobs:bn_comparison", (n, batch, opt, float(lr), epochs, seeds, norm, keys), weight=steps)
-            for keys, steps in bn.variant_parts(n, batch, epochs, norm)]
+    return [Call("ui.jobs:bn_comparison", (n, batch, opt, float(lr), epochs, seeds, norm, part.keys),
+                 weight=part.work) for part in bn.variant_parts(n, batch, epochs, norm)]
 
 
 def bn_comparison_early(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str) -> None:
@@ -205,9 +218,9 @@ def critical_batch(seed: int, batch: int, _ready: list[cb.Trial] | None = None, 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def critical_batches(seed: int, sizes: tuple[int, ...], _label: str = "") -> list[list[cb.Trial]]:
-    """The learning-rate grids at several batch sizes, trained at once (``ui.lanes``); one bar, in steps."""
+    """The learning-rate grids at several batch sizes, trained at once (``ui.lanes``); one bar, by their cost."""
     settings = cb.Settings(seed=seed)
-    calls = [Call("ui.jobs:critical_batch", (seed, b), weight=cb.batch_steps(settings, b)) for b in sizes]
+    calls = [Call("ui.jobs:critical_batch", (seed, b), weight=cb.batch_work(settings, b)) for b in sizes]
     with progress_bar(_label) as update:
         return lanes.run_all(calls, progress=update, here=_here)
 
