@@ -273,21 +273,23 @@ class _LayerNorm(_Layer):
 
 
 PROBE_TRIALS = 8
-"""Random draws a probe compares. Two summation orders often round to the same float on a small
+"""Random draws a probe compares at most. Two summation orders often round to the same float on a small
 problem, so one draw could pass by luck; values spread over many magnitudes make rounding differ often."""
 
-
 PROBE_OUTPUTS = 8 * 4096
-"""Outputs a probe that compares one output tensor draws in all (``probe_trials``): ``PROBE_TRIALS``
-draws of a 4,096-output problem. A summation order that differs shows in a large share of a layer's
-outputs, each a sum of several terms of many magnitudes, so what makes a verdict safe is how many
-outputs were compared, not how many draws made them."""
+"""Values a probe compares in all (``probe_trials``): ``PROBE_TRIALS`` draws of a 4,096-value problem.
+A summation order that differs shows in a large share of a layer's outputs, each a sum of several
+terms of many magnitudes, so what makes a verdict safe is how many values were compared, not how many
+draws made them."""
 
 
 def probe_trials(outputs: int) -> int:
-    """Random draws for a probe comparing ``outputs`` values per draw: enough for ``PROBE_OUTPUTS`` in
-    all, between 1 and ``PROBE_TRIALS``. An evaluation probe over 1,000 rows of 32 units for 8 runs
-    compares 256,000 outputs in one draw, which small probes reach only in 63 draws."""
+    """Random draws for a probe comparing ``outputs`` values per draw (its smallest result of batch
+    size, K × batch × width): enough for ``PROBE_OUTPUTS`` in all, between 1 and ``PROBE_TRIALS``. An
+    evaluation probe over 1,000 rows of 32 units for 8 runs compares 256,000 outputs in one draw, which
+    small probes reach only in 63 draws. The gradients a training probe also compares (weights, biases,
+    running statistics) are sums over the batch, so a larger batch makes each a longer sum: a wrong
+    order shows in them more surely, not less."""
     return min(PROBE_TRIALS, max(1, -(-PROBE_OUTPUTS // max(outputs, 1))))
 
 
@@ -298,7 +300,7 @@ def _spread_randn(g: torch.Generator, *shape: int) -> Tensor:
 @functools.lru_cache(maxsize=4096)
 def _probe(kind: str, k: int, batch: int, dims: tuple) -> bool:
     g = torch.Generator().manual_seed(1234)
-    return all(_probe_once(kind, k, batch, dims, g) for _ in range(PROBE_TRIALS))
+    return all(_probe_once(kind, k, batch, dims, g) for _ in range(probe_trials(k * batch * dims[0])))
 
 
 def _probe_once(kind: str, k: int, batch: int, dims: tuple, g: torch.Generator) -> bool:
@@ -357,7 +359,8 @@ class LinearParts(NamedTuple):
 def _linear_parts(k: int, batch: int, n_in: int, n_out: int) -> LinearParts:
     g = torch.Generator().manual_seed(1234)
     same = [True] * 4
-    for _ in range(PROBE_TRIALS):
+    # the narrower side sets the smallest batch-sized result compared (the output or the input gradient)
+    for _ in range(probe_trials(k * batch * min(n_in, n_out))):
         weight, bias = _spread_randn(g, k, n_out, n_in), _spread_randn(g, k, n_out)
         x, upstream = _spread_randn(g, k, batch, n_in), _spread_randn(g, k, batch, n_out)
         results = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 from conftest import Interrupted
@@ -56,6 +57,17 @@ def test_once_not_alone_the_rest_of_the_share_goes_to_the_worker(one_worker):
     answers = iter([True, True, False])  # alone when splitting and for the first call here, then not
     pids = lanes.run_all([Call("os:getpid", ())] * 4, progress_kw=None, here=lambda: next(answers, False))
     assert pids.count(os.getpid()) == 1
+
+
+def test_the_worker_gets_its_next_job_when_free_not_at_this_threads_next_update(one_worker):
+    lanes.run_all([Call("os:getpid", ())], progress_kw=None)  # the worker up and warm
+    # heaviest first: getpid to the worker, the sleep here (no progress update for 1 s), then time:time
+    # to the worker the moment getpid is done, long before this thread is free again
+    calls = [Call("time:sleep", (1.0,), weight=3), Call("os:getpid", (), weight=5), Call("time:time", (), weight=1)]
+    start = time.time()
+    results = lanes.run_all(calls, progress_kw=None, here=True)
+    assert results[1] != os.getpid() and time.time() - start >= 1.0
+    assert results[2] - start < 0.5
 
 
 def test_both_lanes_give_the_solo_results(one_worker):

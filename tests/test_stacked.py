@@ -221,10 +221,29 @@ def test_layer_norm_batched_forward_equals_each_run_alone(k, batch, width):
     assert torch.equal(batched[0], torch.stack(alone))
 
 
-def test_layer_norm_probe_refuses_when_the_affine_step_rounds_differently(monkeypatch):
-    # Were the affine step a multiply then an add (two roundings), the batched path would differ: refused.
+@pytest.mark.parametrize("batch", [50, 600])
+def test_layer_norm_probe_refuses_when_the_affine_step_rounds_differently(monkeypatch, batch):
+    # Were the affine step a multiply then an add (two roundings), the batched path would differ: refused,
+    # at a large batch in the one draw ``probe_trials`` asks for there.
     stacked_net._probe.cache_clear()
     monkeypatch.setattr(torch, "addcmul", lambda b, t1, t2: t1 * t2 + b)
-    assert not stacked_net._probe("layer", 8, 50, (32,))
+    assert stacked_net.probe_trials(8 * batch * 32) == (3 if batch == 50 else 1)
+    assert not stacked_net._probe("layer", 8, batch, (32,))
     monkeypatch.undo()
     stacked_net._probe.cache_clear()
+
+
+@pytest.mark.parametrize("k,batch,n_in,n_out", [(8, 600, 32, 32), (8, 200, 32, 2), (3, 5, 4, 3)])
+def test_the_linear_probe_refuses_products_summed_in_another_order(monkeypatch, k, batch, n_in, n_out):
+    # Every batched product summed in reverse order (the same maths, other roundings): the input gradient
+    # (a sum over the outputs) and the weight gradient (a sum over the batch) must be refused in the draws
+    # the probe takes, one at the largest shape.
+    stacked_net._linear_parts.cache_clear()
+    real = torch.Tensor.bmm
+    monkeypatch.setattr(torch.Tensor, "bmm", lambda a, b: real(a.flip(-1), b.flip(-2)))
+    parts = stacked_net._linear_parts(k, batch, n_in, n_out)
+    monkeypatch.undo()
+    stacked_net._linear_parts.cache_clear()
+    assert not parts.input_grad and not parts.weight_grad
+    if batch == 600:
+        assert stacked_net.probe_trials(k * batch * min(n_in, n_out)) == 1

@@ -80,6 +80,8 @@ def run_all(calls: Sequence[Call], progress: Callable[[float], None] | None = No
     weighted. Errors of a call reach the caller; an error or interruption here cancels the worker's jobs."""
     still_here = here if callable(here) else (lambda: here)
     sharing = False  # whether this thread takes jobs too (decided below, with workers)
+    stopped = False  # set once the run ends, however: nothing more goes to the worker
+    lock = threading.Lock()  # the queue, ``jobs``, ``sharing`` and ``stopped``, shared with the feeder
     queue: deque[int] = deque()  # the jobs no lane has taken yet
     weights = [max(float(c.weight), 0.0) for c in calls]
     total = sum(weights) or 1.0
@@ -88,15 +90,15 @@ def run_all(calls: Sequence[Call], progress: Callable[[float], None] | None = No
 
     def report() -> None:
         if progress is not None:
-            for i, job in jobs.items():
+            with lock:
+                sent = list(jobs.items())
+            for i, job in sent:
                 done[i] = job.fraction()
             progress(sum(w * f for w, f in zip(weights, done, strict=True)) / total)
 
     def local(i: int) -> Any:
         def step(fraction: float) -> None:
             done[i] = fraction
-            if sharing:
-                feed()
             report()
 
         result = worker.call_here(calls[i].target, *calls[i].args, progress=step, progress_kw=progress_kw)
@@ -119,22 +121,56 @@ def run_all(calls: Sequence[Call], progress: Callable[[float], None] | None = No
 
     def feed() -> None:
         # the worker gets the next job as soon as it has none (every job at once when not sharing)
-        busy = sum(1 for job in jobs.values() if not job.future.done())
-        while queue and (busy == 0 or not sharing):
-            i = queue.popleft()
-            jobs[i] = worker.submit(calls[i].target, *calls[i].args, progress_kw=progress_kw)
-            busy += 1
+        with lock:
+            busy = sum(1 for job in jobs.values() if not job.future.done())
+            while queue and not stopped and (busy == 0 or not sharing):
+                i = queue.popleft()
+                try:
+                    jobs[i] = worker.submit(calls[i].target, *calls[i].args, progress_kw=progress_kw)
+                except BaseException:
+                    queue.appendleft(i)  # not sent: a lane still takes it
+                    raise
+                busy += 1
+
+    def take() -> int | None:
+        with lock:
+            return queue.popleft() if queue else None
+
+    def feeder() -> None:
+        # The worker's next job goes out the moment its last one ends, not at this thread's next
+        # progress update: a job here may report nothing for a while (its first-use probes at a new
+        # batch size took 0.2 s at batch 600). A send that fails leaves the job to this thread.
+        try:
+            while True:
+                with lock:
+                    if stopped or not sharing or not queue:
+                        return
+                    running = [job.future for job in jobs.values() if not job.future.done()]
+                if running:
+                    cf.wait(running, timeout=worker.POLL_S, return_when=cf.FIRST_COMPLETED)
+                feed()
+        except Exception:  # the page thread meets the same error if it sends, or trains the job itself
+            return
 
     try:
         feed()
-        while sharing and queue:
+        if sharing:
+            threading.Thread(target=feeder, name="lanes-feeder", daemon=True).start()
+        while sharing:
             if not still_here():  # no longer alone: the worker takes the rest
-                sharing = False
+                with lock:
+                    sharing = False
                 feed()
                 break
-            i = queue.popleft()
+            i = take()
+            if i is None:
+                break
             results[i] = local(i)
-        for i in list(jobs):
+        while (i := take()) is not None:  # one the feeder could not send
+            results[i] = local(i)
+        with lock:
+            sent = list(jobs)
+        for i in sent:
             while True:
                 try:
                     results[i] = jobs[i].future.result(timeout=worker.POLL_S)
@@ -144,6 +180,12 @@ def run_all(calls: Sequence[Call], progress: Callable[[float], None] | None = No
         report()
         return results
     except BaseException:
-        for job in jobs.values():
+        with lock:  # the feeder sends nothing more, and every job sent is cancelled
+            stopped = True
+            sent = list(jobs.values())
+        for job in sent:
             job.cancel()
         raise
+    finally:
+        with lock:
+            stopped = True
