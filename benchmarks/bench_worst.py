@@ -44,6 +44,9 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
      {"n": "1960", "batch": "50", "epochs": "15", "seeds": "8", "opt": "adam", "lr": "0.03"}),
     ("BatchNorm N 1960, B 50, 15 ep, 8 seeds, group", "batchnorm_last_batch",
      {"n": "1960", "batch": "50", "epochs": "15", "seeds": "8", "norm": "group", "opt": "sgd_momentum"}),
+    # The widest batches: GroupNorm's kernel costs most per row there, and every probe is at batch 600.
+    ("BatchNorm N 2000, B 600, 15 ep, 8 seeds, group, Adam", "batchnorm_last_batch",
+     {"n": "2000", "batch": "600", "epochs": "15", "seeds": "8", "norm": "group", "opt": "adam", "lr": "0.03"}),
     ("epochs 30 points, log 2000 @ 10, 20 ep", "epochs_early_stopping",
      {"points": "30", "log_n": "2000", "log_batch": "10", "log_epochs": "20", "seed": "5"}),
     ("critical batch, default view", "critical_batch", {}),
