@@ -123,3 +123,21 @@ def test_warm_up_leaves_every_default_lesson_and_preset_run_cached(monkeypatch):
             at = run_app(page)
             at.button(key=f"preset_{key}").click().run()
             assert_clean(at)
+
+
+def test_with_workers_the_warm_up_sends_torch_func_first_use_just_before_the_page_that_needs_it(monkeypatch):
+    # A worker the warm-up starts skips torch.func's first use (about 1 s) at its start, so it is ready
+    # sooner for the first pages; the warm-up sends it as a job right before the critical-batch page's runs.
+    from ui import warmup, worker
+
+    seen: list[str] = []
+    monkeypatch.setattr(worker, "workers", lambda: 1)
+    monkeypatch.setattr(worker, "run", lambda target, *args, **kwargs: seen.append(target))
+    monkeypatch.setattr(warmup, "page_runs", lambda page, values=None: seen.append(page))
+    warmup.default_runs()
+    expected = [x for p in BY_PAGE for x in (["ui.jobs:warm_transforms"] if p == "critical_batch" else []) + [p]]
+    assert seen == expected and expected.count("ui.jobs:warm_transforms") == 1
+    monkeypatch.setattr(worker, "workers", lambda: 0)  # training in-process: the warm-up paid it at its start
+    seen.clear()
+    warmup.default_runs()
+    assert seen == list(BY_PAGE)

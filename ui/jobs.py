@@ -26,6 +26,13 @@ def warm() -> None:
     train.fit(models.linear(), X, y, train.TrainConfig(epochs=1, batch_size=2, optimizer="adam"))
 
 
+def warm_transforms() -> None:
+    """``torch.func``'s first use in this worker (``ebcore.startup.warm_transforms``)."""
+    from ebcore import startup
+
+    startup.warm_transforms()
+
+
 def exam_study(progress: Progress) -> list[exam.BatchStudy]:
     """First-sitting mistakes for every batch size over the study seeds."""
     return exam.first_sitting_study(on_progress=progress)

@@ -67,9 +67,18 @@ def page_runs(page: str, values: Mapping[str, Any] | None = None) -> None:
         runs.critical_noise(v(CriticalBatch.SEED))
 
 
+TRANSFORMS_BEFORE = "critical_batch"
+"""The page whose defaults need ``torch.func`` (its noise scale): a worker started by the warm-up pays
+that first use (about 1 s) as a job just before them, not at its start, so a page opened in the
+server's first seconds, and every other page's defaults, do not wait for it."""
+
+
 def default_runs() -> None:
-    """Every training page's runs at its default settings."""
+    """Every training page's runs at its default settings; ``ui.jobs:warm_transforms`` in the worker
+    right before ``TRANSFORMS_BEFORE``'s."""
     for page in BY_PAGE:
+        if page == TRANSFORMS_BEFORE and worker.workers() > 0:
+            worker.run("ui.jobs:warm_transforms")
         page_runs(page)
 
 
@@ -114,8 +123,9 @@ def start() -> threading.Thread | None:
     ``EBLAB_WARMUP=0`` turns it off (the tests do, to keep each test's work its own). The training
     worker processes (``ui.worker``) start here either way.
     """
-    worker.start()
-    if os.environ.get("EBLAB_WARMUP", "1") == "0":
+    warming = os.environ.get("EBLAB_WARMUP", "1") != "0"
+    worker.start(transforms=not warming)  # the warm-up sends torch.func's first use as a job
+    if not warming:
         return None
     thread = threading.Thread(target=_warm, name="eblab-warmup", daemon=True)
     thread.start()

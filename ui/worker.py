@@ -51,7 +51,7 @@ ORPHAN_CHECK_S = 1.0
 """How often a worker checks that the server that started it is still there."""
 
 
-def _init(fraction, cancel, rows, row_count) -> None:  # runs once in each worker process
+def _init(fraction, cancel, rows, row_count, transforms: bool) -> None:  # runs once in each worker process
     import torch
 
     torch.set_num_threads(1)
@@ -62,7 +62,12 @@ def _init(fraction, cancel, rows, row_count) -> None:  # runs once in each worke
     threading.Thread(target=_leave_with, args=(parent,), daemon=True, name="orphan-check").start()
     from ebcore import startup
 
-    startup.warm()  # torch's first-use costs now, not in the first job
+    # torch's first-use costs now, not in the first job; torch.func's (about 1 s) later, as a job,
+    # when the server's warm-up sends it (``transforms`` False: see ``start``)
+    if transforms:
+        startup.warm()
+    else:
+        startup.warm_training()
 
 
 def _leave_with(parent: int) -> None:
@@ -95,7 +100,7 @@ def _call(slot: int, target: str, progress_kw: str | None, args: tuple, kwargs: 
 
 
 class _Pool:
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, transforms: bool = True) -> None:
         ctx = mp.get_context("spawn")  # never fork a threaded server
         self.fraction = ctx.Array("d", SLOTS, lock=False)
         self.cancel = ctx.Array("b", SLOTS, lock=False)
@@ -103,7 +108,7 @@ class _Pool:
         self.row_count = ctx.Array("i", SLOTS, lock=False)
         self.executor = cf.ProcessPoolExecutor(
             max_workers=workers, mp_context=ctx, initializer=_init,
-            initargs=(self.fraction, self.cancel, self.rows, self.row_count))
+            initargs=(self.fraction, self.cancel, self.rows, self.row_count, transforms))
         self.free = list(range(SLOTS))
         self.lock = threading.Condition()
         # Start every worker now, inside _plain_main: the executor starts processes only while it has
@@ -148,19 +153,23 @@ def workers() -> int:
         return 1
 
 
-def _get_pool() -> _Pool:
+def _get_pool(transforms: bool = True) -> _Pool:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = _Pool(workers())
+            _pool = _Pool(workers(), transforms)
             atexit.register(shutdown)
         return _pool
 
 
-def start() -> None:
-    """Start the worker processes now (they import torch), so the first training does not wait for them."""
+def start(transforms: bool = True) -> None:
+    """Start the worker processes now (they import torch), so the first training does not wait for them.
+
+    ``transforms=False``: a worker does not pay ``torch.func``'s first use (``startup.warm_transforms``,
+    about 1 s) at its start; the caller sends ``ui.jobs:warm_transforms`` when it suits (the warm-up
+    does, before the critical-batch page's defaults, the only ones that need it)."""
     if workers() > 0:
-        _get_pool()
+        _get_pool(transforms)
 
 
 def shutdown() -> None:
