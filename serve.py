@@ -15,7 +15,11 @@ import streamlit as st
 
 @asynccontextmanager
 async def lifespan(_app):
-    """Import what every page run needs and start the warm-up (once per process), then serve."""
+    """Start the training worker, import what every page run needs and start the warm-up (once per
+    process), then serve. The worker first: its imports run on the other core beside the server's."""
+    from ui import boot
+
+    boot.start_worker()
     import altair  # noqa: F401
     import pandas  # noqa: F401
     import torch  # noqa: F401

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import atexit
 import gc
-import os
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -23,7 +22,7 @@ import streamlit as st
 from ebcore import batchnorm as bn
 from ebcore import startup
 from ebcore import tradeoffs as tr
-from ui import lesson, progress, runs, worker
+from ui import boot, lesson, progress, runs, worker
 from ui.params import BY_PAGE, PRESETS_BY_PAGE, BatchNorm, CriticalBatch, Epochs, Exam, Tradeoffs
 from ui.urlstate import Param
 
@@ -123,9 +122,8 @@ def start() -> threading.Thread | None:
     ``EBLAB_WARMUP=0`` turns it off (the tests do, to keep each test's work its own). The training
     worker processes (``ui.worker``) start here either way.
     """
-    warming = os.environ.get("EBLAB_WARMUP", "1") != "0"
-    worker.start(transforms=not warming)  # the warm-up sends torch.func's first use as a job
-    if not warming:
+    boot.start_worker()  # (started already by serve.py's lifespan)
+    if not boot.warmup_enabled():
         return None
     thread = threading.Thread(target=_warm, name="eblab-warmup", daemon=True)
     thread.start()
