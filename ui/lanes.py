@@ -51,8 +51,9 @@ def _key(call: Call) -> tuple[str, bytes]:
 
 def start_early(call: Call) -> None:
     """Send ``call`` to the worker now (workers must be on), for a ``run_all`` of the same call to take
-    up: a page starts its experiment's heaviest job before it draws what comes above the results, so
-    the worker trains while the page's thread draws. A job nobody takes up finishes and is dropped."""
+    up: a page starts a job before it draws what comes above its results (the BatchNorm comparison's
+    heaviest piece; the trade-offs page's seed experiment, drawn last, before its sweep trains), so the
+    worker trains while the page's thread draws or trains. A job nobody takes up finishes and is dropped."""
     with _early_lock:
         if _key(call) in _early:
             return
