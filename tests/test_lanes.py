@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 
@@ -68,6 +69,17 @@ def test_the_worker_gets_its_next_job_when_free_not_at_this_threads_next_update(
     results = lanes.run_all(calls, progress_kw=None, here=True)
     assert results[1] != os.getpid() and time.time() - start >= 1.0
     assert results[2] - start < 0.5
+
+
+def test_a_worker_that_dies_is_replaced_and_the_calls_run_again(one_worker):
+    old = lanes.run_all([Call("os:getpid", ())], progress_kw=None)[0]
+    killer = threading.Timer(0.5, os.kill, (old, signal.SIGKILL))  # while the worker sleeps in the job
+    killer.start()
+    try:
+        assert lanes.run_all([Call("time:sleep", (2.0,)), Call("os:getpid", ())], progress_kw=None)[0] is None
+    finally:
+        killer.cancel()
+    assert lanes.run_all([Call("os:getpid", ())], progress_kw=None)[0] not in (old, os.getpid())
 
 
 def test_both_lanes_give_the_solo_results(one_worker):

@@ -70,6 +70,17 @@ def _take_early(call: Call) -> worker.Job | None:
 
 def run_all(calls: Sequence[Call], progress: Callable[[float], None] | None = None,
             progress_kw: str | None = "progress", here: Callable[[], bool] | bool = False) -> list[Any]:
+    """``_run_all``; a worker that died (the pool is broken) is replaced once and the calls run again,
+    as ``worker.run`` does for one job."""
+    try:
+        return _run_all(calls, progress, progress_kw, here)
+    except cf.process.BrokenProcessPool:
+        worker.discard_broken_pool()
+        return _run_all(calls, progress, progress_kw, here)
+
+
+def _run_all(calls: Sequence[Call], progress: Callable[[float], None] | None,
+             progress_kw: str | None, here: Callable[[], bool] | bool) -> list[Any]:
     """Every call's result, in ``calls`` order; each target takes its progress callback as ``progress_kw``
     (None: it takes none, and counts as done when it returns).
 

@@ -190,11 +190,12 @@ def run(target: str, *args, progress: Progress | None = None, progress_kw: str |
     try:
         return _run(target, *args, progress=progress, progress_kw=progress_kw, on_row=on_row, **kwargs)
     except cf.process.BrokenProcessPool:
-        _discard_broken_pool()
+        discard_broken_pool()
         return _run(target, *args, progress=progress, progress_kw=progress_kw, on_row=on_row, **kwargs)
 
 
-def _discard_broken_pool() -> None:
+def discard_broken_pool() -> None:
+    """Drop the pool if a worker of it died (``BrokenProcessPool``): the next job starts a new one."""
     global _pool
     with _pool_lock:
         if _pool is not None and _pool.executor._broken:
