@@ -39,6 +39,8 @@ c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
 fixed = urlstate.toggle(P.FIXED, t("crit.fixed"), t("crit.fixed.help"), c1)
 lr = float(urlstate.choice(P.LR, t("crit.lr"), t("crit.lr.help"), c2))
 settings = cb.Settings(seed=seed)
+# The noise scale (section 3) is measured in the worker while the grid trains here and in the worker.
+runs.critical_noise_early(seed)
 trials = runs.critical_trials(seed, t("crit.running", runs=len(cb.BATCHES) * len(settings.lrs),
                                       steps=num(cb.total_steps(settings))))
 layout.share_button(share)

@@ -169,6 +169,20 @@ def test_a_job_sent_early_is_taken_up_by_its_run(one_worker):
     assert not lanes._early and job.future.done() and seen[-1] == pytest.approx(1.0)
 
 
+def test_a_job_another_experiment_sent_early_keeps_this_run_here_until_it_ends(one_worker):
+    # The worker busy with the noise scale sent early: the grid's jobs do not queue behind it; this
+    # thread takes them (both, as the early job outlasts them), and the worker is fed once it is free.
+    lanes.run_all([Call("os:getpid", ())], progress_kw=None)  # the worker up and warm
+    early = Call("ui.jobs:exam_sit", (1, 0))  # about a second of training
+    lanes.start_early(early)
+    try:
+        pids = lanes.run_all([Call("os:getpid", (), weight=5), Call("os:getpid", (), weight=1)], progress_kw=None,
+                             here=True)
+        assert pids == [os.getpid()] * 2
+    finally:
+        lanes._take_early(early).future.result(timeout=60)
+
+
 def test_jobs_nobody_takes_up_are_dropped_once_finished(one_worker, monkeypatch):
     monkeypatch.setattr(lanes, "EARLY_MAX", 2)
     sent = [Call("ui.jobs:exam_sit", (b, 0)) for b in (10, 11, 12, 13)]

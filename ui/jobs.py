@@ -80,6 +80,10 @@ def critical_batch(seed: int, batch: int, progress: Progress) -> list[cb.Trial]:
     return cb.run_batch(cb.Settings(seed=seed), batch, on_progress=progress)
 
 
-def critical_noise(seed: int) -> list[cb.NoiseCheckpoint]:
-    """The gradient noise scale along one run of the critical-batch page."""
-    return cb.noise_run(seed)
+def critical_noise(seed: int, progress: Progress | None = None) -> list[cb.NoiseCheckpoint]:
+    """The gradient noise scale along one run of the critical-batch page. ``progress`` is taken, as
+    every job sent early takes one (``ui.lanes.start_early``), and called once, when the run ends."""
+    points = cb.noise_run(seed)
+    if progress is not None:
+        progress(1.0)
+    return points

@@ -68,6 +68,12 @@ def _take_early(call: Call) -> worker.Job | None:
         return _early.pop(_key(call), None)
 
 
+def _early_running() -> list[cf.Future]:
+    """The jobs sent early that are still queued or running in the worker (nobody has taken them up)."""
+    with _early_lock:
+        return [job.future for job in _early.values() if not job.future.done()]
+
+
 def run_all(calls: Sequence[Call], progress: Callable[[float], None] | None = None,
             progress_kw: str | None = "progress", here: Callable[[], bool] | bool = False) -> list[Any]:
     """``_run_all``; a worker that died (the pool is broken) is replaced once and the calls run again,
@@ -133,8 +139,10 @@ def _run_all(calls: Sequence[Call], progress: Callable[[float], None] | None,
 
     def feed() -> None:
         # the worker gets the next job as soon as it has none (every job at once when not sharing)
+        # a job another experiment of the page sent early counts too: ours would queue behind it
+        early = len(_early_running()) if sharing else 0
         with lock:
-            busy = sum(1 for job in jobs.values() if not job.future.done())
+            busy = early + sum(1 for job in jobs.values() if not job.future.done())
             while queue and not stopped and (busy == 0 or not sharing):
                 i = queue.popleft()
                 try:
@@ -158,6 +166,7 @@ def _run_all(calls: Sequence[Call], progress: Callable[[float], None] | None,
                     if stopped or not sharing or not queue:
                         return
                     running = [job.future for job in jobs.values() if not job.future.done()]
+                running += _early_running()
                 if running:
                     cf.wait(running, timeout=worker.POLL_S, return_when=cf.FIRST_COMPLETED)
                 feed()

@@ -225,11 +225,22 @@ def critical_batches(seed: int, sizes: tuple[int, ...], _label: str = "") -> lis
         return lanes.run_all(calls, progress=update, here=_here)
 
 
+def _noise_call(seed: int) -> Call:
+    return Call("ui.jobs:critical_noise", (seed,))
+
+
+def critical_noise_early(seed: int) -> None:
+    """Start ``critical_noise`` in the worker now, if it is not cached and the page run is alone: the
+    critical-batch page draws it third, and the worker measures it while the page trains the grid."""
+    if worker.workers() and _here() and _peek(critical_noise, seed) is None:
+        lanes.start_early(_noise_call(seed))
+
+
 @st.cache_data(max_entries=10, show_spinner=False)
-def critical_noise(seed: int, _label: str = "") -> list[cb.NoiseCheckpoint]:
+def critical_noise(seed: int, _label: str = "", _peek: bool = False) -> list[cb.NoiseCheckpoint]:
     """The gradient noise scale along one run (exact and two-batch), at initialisation and every epoch."""
+    if _peek:
+        raise _NotCached
     with progress_bar(_label) as update:
         update(0.0)
-        points = worker.run("ui.jobs:critical_noise", seed)
-        update(1.0)
-        return points
+        return lanes.run_all([_noise_call(seed)], progress=update)[0]
