@@ -16,6 +16,8 @@ first training run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from ebcore import batchnorm as bn
@@ -45,6 +47,14 @@ def _peek(cached_fn, *args):
         return cached_fn(*args, _peek=True)
     except _NotCached:
         return None
+
+
+def _start_early(cached_fn, args: tuple, call: Callable[[], Call]) -> None:
+    """Send ``call()`` to the worker now (``lanes.start_early``) if ``cached_fn(*args)`` is not cached and
+    the page run is alone: the worker trains it while the page draws or trains what comes first, and
+    the cached function's own run takes the job up."""
+    if worker.workers() and _here() and _peek(cached_fn, *args) is None:
+        lanes.start_early(call())
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
@@ -117,8 +127,7 @@ def _seed_call(seeds: int) -> Call:
 def seed_runs_early(seeds: int) -> None:
     """Start ``seed_runs`` in the worker now, if it is not cached and the page run is alone: the
     trade-offs page draws it last, and the worker trains it while the page trains the sweep beside it."""
-    if worker.workers() and _here() and _peek(seed_runs, seeds) is None:
-        lanes.start_early(_seed_call(seeds))
+    _start_early(seed_runs, (seeds,), lambda: _seed_call(seeds))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -145,9 +154,8 @@ def _bn_calls(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, no
 def bn_comparison_early(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str) -> None:
     """Start ``bn_comparison``'s heaviest job in the worker now, if it is not cached and the page run is
     alone: the worker trains while the page draws its first sections (``lanes.start_early``)."""
-    if worker.workers() and _here() and _peek(bn_comparison, n, batch, opt, lr, epochs, seeds, norm) is None:
-        calls = _bn_calls(n, batch, opt, lr, epochs, seeds, norm)
-        lanes.start_early(max(calls, key=lambda c: c.weight))
+    _start_early(bn_comparison, (n, batch, opt, lr, epochs, seeds, norm),
+                 lambda: max(_bn_calls(n, batch, opt, lr, epochs, seeds, norm), key=lambda c: c.weight))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -232,8 +240,7 @@ def _noise_call(seed: int) -> Call:
 def critical_noise_early(seed: int) -> None:
     """Start ``critical_noise`` in the worker now, if it is not cached and the page run is alone: the
     critical-batch page draws it third, and the worker measures it while the page trains the grid."""
-    if worker.workers() and _here() and _peek(critical_noise, seed) is None:
-        lanes.start_early(_noise_call(seed))
+    _start_early(critical_noise, (seed,), lambda: _noise_call(seed))
 
 
 @st.cache_data(max_entries=10, show_spinner=False)
