@@ -6,11 +6,17 @@ warm-up starts behind them. Here the server's lifespan does both before it answe
 so the first student after a restart opens a page as fast as the next one, and the warm-up
 (``ui.warmup``: the defaults, the lesson plan's steps, the presets) is already running when they do.
 Every page, link and cache is the same either way; ``streamlit_app.py`` stays the script that runs.
+
+It also puts ``ui.downloads.ServeKept`` in front: a CSV download answers however late its GET comes
+(Streamlit alone drops a clicked file after any two script runs on the server: a 404 under a class).
 """
 
 from contextlib import asynccontextmanager
 
 import streamlit as st
+from starlette.middleware import Middleware
+
+from ui import downloads
 
 
 @asynccontextmanager
@@ -31,4 +37,4 @@ async def lifespan(_app):
     yield
 
 
-app = st.App("streamlit_app.py", lifespan=lifespan)
+app = st.App("streamlit_app.py", lifespan=lifespan, middleware=[Middleware(downloads.ServeKept)])

@@ -11,14 +11,16 @@ slider moved mid-training must leave nothing partial in the cache. Targets: no e
 
 ``--replicas N`` runs the class through HAProxy on N fresh replicas (``devtools.replicas``; server
 figures summed over them and HAProxy); ``--url URL`` sends it to a server or proxy already running
-(no server figures). ``benchmarks/replicas.py`` puts 1 and 2 replicas side by side.
+(no server figures); ``--root DIR`` to one fresh server of another checkout (before/after a change,
+the same client). ``--downloads``: each student downloads a CSV on each page, with one click (a file
+gone before its GET is an error). ``benchmarks/replicas.py`` puts 1 and 2 replicas side by side.
 
 Memory mode (``--memory``): a warm-up, then 1,000 random interactions (random pages, widget values
 across their full ranges, 4 sessions at once, each replaced after 50 requests); prints the RSS
 growth after the warm-up against the bound.
 
-Run: ``python benchmarks/load.py [--sessions 30] [--links] [--think 5,15] [--replicas N | --url URL]
-[--memory [--interactions 1000]]``.
+Run: ``python benchmarks/load.py [--sessions 30] [--links] [--think 5,15] [--downloads]
+[--replicas N | --url URL | --root DIR] [--memory [--interactions 1000]]``.
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ def target(args: argparse.Namespace):
     """Where the class goes: ``--url``, else ``--replicas`` fresh servers (1: no proxy); (URL, pids to measure)."""
     if args.url:
         yield args.url.rstrip("/"), []
+    elif args.root:  # another checkout's server (e.g. the code before a change), driven by this client
+        with live.serve(root=Path(args.root).resolve()) as (url, proc):
+            yield url, [proc.pid]
     else:
         with replicas.serving(args.replicas, warm=False) as (url, procs):
             yield url, [p.pid for p in procs]
@@ -77,7 +82,8 @@ def class_mode(args: argparse.Namespace) -> None:
         took = time.perf_counter() - began
         end = stats(pids)
         check = asyncio.run(load.interruption(url))
-    where = args.url or (f"{args.replicas} replicas behind HAProxy" if args.replicas > 1 else "one server")
+    where = args.url or (f"{args.replicas} replicas behind HAProxy" if args.replicas > 1
+                         else f"one server of {args.root}" if args.root else "one server")
     print(f"{where}: {args.sessions} sessions joining within {args.join:.0f} s, "
           f"thinking {args.think[0]:g}-{args.think[1]:g} s "
           f"between moves, {'links, one tab per page' if args.links else 'sidebar navigation'}: {len(samples)} "
@@ -97,7 +103,7 @@ def class_mode(args: argparse.Namespace) -> None:
         other = next(r for r in runs if load.app_fingerprint(r) != load.app_fingerprint(runs[0]))
         print(f"  {load.group_link(group)}\n" + "\n".join(f"      {d}" for d in load.differences(runs[0], other)[:4]))
     wanted = sorted(seen)[: args.solo] + [(load.INTERRUPT_PAGE, check.settings)]
-    with live.serve() as (url, _):
+    with live.serve(root=Path(args.root).resolve() if args.root else live.ROOT) as (url, _):
         reference = asyncio.run(load.solo(url, wanted))
     differ = load.mismatches(seen, reference)
     print(f"solo on a fresh server: {len(wanted) - 1} groups recomputed one at a time, {len(differ)} differ")
@@ -151,6 +157,8 @@ def main() -> None:
     parser.add_argument("--solo", type=int, default=1000, help="at most this many groups recomputed solo")
     parser.add_argument("--replicas", type=int, default=1, help="class mode on N replicas behind HAProxy")
     parser.add_argument("--url", default="", help="class mode against this running server or proxy")
+    parser.add_argument("--root", default="", help="class mode on one fresh server of the checkout at ROOT "
+                        "(e.g. a worktree of the code before a change), driven by this checkout's client")
     parser.add_argument("--downloads", action="store_true", help="each student downloads a CSV on each page")
     parser.add_argument("--memory", action="store_true", help="memory mode instead of class mode")
     parser.add_argument("--interactions", type=int, default=1000)

@@ -75,7 +75,7 @@ class Sample:
     run: Run | None = None  # None when the request failed outright (timeout, connection), and for downloads
     replica: str = ""  # which replica answered (HAProxy's X-Replica; '' without a proxy)
     reconnected: bool = False  # the connection was lost and the request finished on a new one
-    clicks: int = 1  # a download's clicks (2: Streamlit dropped the first file before its GET)
+    clicks: int = 1  # a download's clicks (always 1: a file gone before its GET is an error, not retried)
 
     @property
     def group(self) -> tuple:

@@ -22,7 +22,8 @@ The protocol (Streamlit 1.67, read from its server code; messages are the protob
   frontend's widget manager does, and sends all of them with each request.
 - A CSV download (``st.download_button`` with a callable) is a ``BackendOperationRequest`` over the
   websocket naming the button's ``deferred_file_id`` and the session's id (from ``new_session``);
-  the answer is a ``/media/...`` URL that the browser then fetches over plain HTTP.
+  the answer is a ``/media/...`` URL that the browser then fetches over plain HTTP (twice, in fact:
+  Streamlit's frontend checks the URL with a GET, then downloads it).
 - Cookies: like a browser, a session sends the cookies it was given (``connect(cookies=)``, one
   dict shared by a student's tabs) and keeps what the server sets, on the websocket upgrade and on
   downloads; behind HAProxy that is the ``SERVERID`` cookie that keeps a browser on its replica.
@@ -303,27 +304,29 @@ class Session:
 
     async def download(self, key: str) -> Download:
         """Click the CSV button ``key`` and fetch its file as the browser does: ask the server for the
-        file over the websocket, then GET the URL it answers with (cookies sent and kept).
-
-        Streamlit keeps a made file only until two script runs of any session have finished on its
-        server (``MediaFileManager.remove_orphaned_files``); under load that can come before the GET,
-        a 404 from the session's own replica. Then the student clicks once more (``clicks`` says so);
-        a 404 from another replica is not retried: that is a file on the wrong replica.
+        file over the websocket (``file_url``), then GET the URL it answers with (``get_file``). One click:
+        a file gone before its GET is an error, not a second try.
         """
         began = time.perf_counter()
-        for clicks in (1, 2):
-            url, error = await self._ask_file(key)
-            if not url:
-                return Download(key, 0, self.replica, time.perf_counter() - began, error=error, clicks=clicks)
-            status, replica, body, error = await asyncio.to_thread(fetch, self.base_url + url, self.cookies,
-                                                                   self.timeout)
-            if not (status == 404 and replica == self.replica):
-                break
-        return Download(key, status, replica, time.perf_counter() - began, len(body),
-                        body.split(b"\n", 1)[0].decode(errors="replace"), error, clicks)
+        url, error = await self.file_url(key)
+        if not url:
+            return Download(key, 0, self.replica, time.perf_counter() - began, error=error)
+        got = await self.get_file(url, key)
+        got.seconds = time.perf_counter() - began
+        return got
 
-    async def _ask_file(self, key: str) -> tuple[str, str]:
-        # The button's click: the server runs its callable and answers with the file's URL; (URL, error).
+    async def get_file(self, url: str, key: str = "") -> Download:
+        """GET ``url`` (a path the server gave) over plain HTTP as the browser does (cookies sent and
+        kept): status, replica, size and first line, as a ``Download`` of button ``key``."""
+        began = time.perf_counter()
+        status, replica, body, error = await asyncio.to_thread(fetch, self.base_url + url, self.cookies,
+                                                               self.timeout)
+        return Download(key, status, replica, time.perf_counter() - began, len(body),
+                        body.split(b"\n", 1)[0].decode(errors="replace"), error)
+
+    async def file_url(self, key: str) -> tuple[str, str]:
+        """Click the CSV button ``key``: the server makes the file and answers with its URL (a path,
+        ``/media/...``); (URL, '') or ('', what went wrong)."""
         request_id = str(uuid.uuid4())
         msg = BackMsg()
         op = msg.backend_operation_request

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 import pandas as pd
 import streamlit as st
 
-from ui import present, urlstate
+from ui import downloads, present, urlstate
 from ui.i18n import t
 
 PHONE_MAX_PX = 640  # below this width tables turn into one card per row
@@ -110,10 +110,16 @@ def download(name: str, make_rows: Callable[..., Sequence[Mapping[str, object]]]
 
     The rows and the file are made only when clicked (Streamlit calls ``data`` then): a page run does not
     pay for tables nobody downloads (the BatchNorm page's steps are 19,200 rows). The click does not rerun
-    the page.
+    the page. The file is kept (``ui.downloads``): Streamlit alone drops it after any two script runs.
     """
+    file_name = f"{name}.csv"
+
+    def csv() -> bytes:
+        data = pd.DataFrame(make_rows(*args)).to_csv(index=False).encode()
+        downloads.keep(data, file_name)
+        return data
+
     container.download_button(
-        t("csv.download"), data=lambda: pd.DataFrame(make_rows(*args)).to_csv(index=False), file_name=f"{name}.csv",
-        mime="text/csv", key=f"csv_{name}", on_click="ignore", icon=":material/download:", type="tertiary",
-        help=t("csv.download.help"),
+        t("csv.download"), data=csv, file_name=file_name, mime=downloads.MIME, key=f"csv_{name}", on_click="ignore",
+        icon=":material/download:", type="tertiary", help=t("csv.download.help"),
     )
