@@ -3,17 +3,17 @@
 STRINGS: dict[str, str] = {
     "nav.critical": "배치는 얼마나 커질 수 있을까?",
     "crit.title": "배치는 얼마나 커질 수 있을까?",
-    "crit.intro": "배치가 크면 한 번의 가중치 업데이트에 더 많은 샘플이 들어가니 **업데이트 횟수가 줄어야** "
-    "합니다. 정말 그럴까요, 그리고 어디까지 그럴까요? 여기서는 배치 8부터 훈련 데이터 전체까지 모든 배치 크기를 "
-    "여러 학습률로 학습시키고, **검증 손실이 목표에 닿을 때까지의 업데이트(스텝) 수**를 셉니다. 연구자들은 세 "
-    "구간을 찾았습니다(Shallue 외, 2018): *완벽한 스케일링*(배치 두 배, 스텝 절반), *수확 체감*, *최대 데이터 "
+    "crit.intro": "배치가 크면 가중치 업데이트 한 번에 더 많은 샘플이 들어가니 **업데이트 횟수가 줄어야** 합니다. "
+    "정말 그런지, 그렇다면 어디까지인지 확인해 봅시다. 여기서는 배치 크기 8부터 훈련 데이터 전체까지 모든 배치 "
+    "크기를 여러 학습률로 학습시키고, **검증 손실이 목표에 닿을 때까지의 업데이트(스텝) 수**를 셉니다. 연구자들은 "
+    "세 구간을 찾았습니다(Shallue 외, 2018): *완벽한 스케일링*(배치 두 배, 스텝 절반), *수확 체감*, *최대 데이터 "
     "병렬성*(배치를 더 키워도 스텝이 줄지 않음). 꺾이는 지점은 **임계 배치 크기** 근처이고, 그래디언트 잡음으로 "
     "미리 짐작할 수 있습니다(McCandlish 외, 2018).",
     "crit.presets": "바로 해 보는 실험",
     "crit.preset.tuned": "공정하게: 크기마다 튜닝",
     "crit.preset.tuned.help": "배치 크기마다 후보 학습률 중 가장 좋은 것을 씁니다.",
     "crit.preset.untuned": "불공정하게: 학습률 하나",
-    "crit.preset.untuned.help": "모든 배치 크기가 학습률 0.05를 씁니다. 작은 배치에만 맞춰 튜닝한 실험과 같아요.",
+    "crit.preset.untuned.help": "모든 배치 크기가 학습률 0.05를 씁니다. 작은 배치에만 맞춰 튜닝한 실험과 같습니다.",
     "crit.preset.close": "최선에 가까운 목표",
     "crit.preset.close.help": "검증 손실 0.32. 목표가 어려울수록 임계 배치가 커집니다.",
     "crit.preset.loose": "느슨한 목표",
@@ -37,7 +37,7 @@ STRINGS: dict[str, str] = {
     "crit.series.tuned": "크기마다 가장 좋은 학습률",
     "crit.series.fixed": "모든 크기에 학습률 {lr}",
     "crit.series.tuned_ghost": "크기마다 튜닝한 결과 (비교용)",
-    "crit.series.fit": "맞춘 곡선: S_min + E_min/B",
+    "crit.series.fit": "피팅 곡선: S_min + E_min/B",
     "crit.series.perfect": "B = {b}에서 시작한 완벽한 스케일링",
     "crit.series.predicted": "예측: S_min(1 + B_noise/B), B_noise = {b}",
     "crit.region.perfect": "완벽한 스케일링",
@@ -47,14 +47,14 @@ STRINGS: dict[str, str] = {
     "crit.metric.smin": "S_min (가장 적은 스텝)",
     "crit.metric.emin": "E_min (가장 적은 샘플)",
     "crit.steps.caption": "점 하나는 그 배치 크기에서 학습률 {lrs}개({grid}) 중 가장 빨리 목표에 닿은 실행입니다. "
-    "검증 손실은 에포크마다 재고, 두 측정 사이의 스텝은 보간했습니다. B = {b0}에서 B = {b1}로 배치가 {bratio:,}배 "
-    "커지는 동안 스텝은 {sratio}배 줄었습니다({s0} → {s1}). 맞춘 곡선에서 배치를 두 배로 늘리면, B ≈ {low}보다 "
-    "작을 때는 이상적인 절반 감소의 80 % 이상을 얻고, B ≈ {high}보다 클 때는 20 % 이하만 얻습니다.",
-    "crit.steps.caption_fixed": "모든 크기에 학습률 {lr}을 쓰면 B = {b1}은 {s1} 스텝이 걸립니다. 가장 좋은 "
-    "학습률로는 {t1} 스텝이니 {ratio}배입니다. 회색 점은 튜닝한 결과예요. 튜닝하지 않은 비교는 큰 배치를 실제보다 "
-    "훨씬 나빠 보이게 만듭니다.",
+    "검증 손실은 에포크마다 재고, 두 측정 사이의 스텝은 보간했습니다. B = {b0}에서 B = {b1}까지 배치가 {bratio:,}배 "
+    "커지는 동안 스텝은 {sratio}배 줄었습니다({s0} → {s1}). 피팅 곡선에서 배치를 두 배로 늘리면, B ≈ {low}보다 작을 "
+    "때는 이상적인 절반 감소의 80% 이상을 얻고, B ≈ {high}보다 클 때는 20% 이하만 얻습니다.",
+    "crit.steps.caption_fixed": "모든 크기에 같은 학습률({lr})을 쓰면 B = {b1}에서는 {s1} 스텝이 걸립니다. 가장 "
+    "좋은 학습률로는 {t1} 스텝이니 {ratio}배입니다. 회색 점은 튜닝한 결과입니다. 튜닝하지 않은 비교는 큰 배치를 "
+    "실제보다 훨씬 나빠 보이게 만듭니다.",
     "crit.steps.not_reached": "학습하는 동안 목표에 닿지 못한 크기: B = {batches}. 이 크기들은 빼고 그렸습니다.",
-    "crit.fit.none": "목표에 닿은 배치 크기가 둘보다 적거나, 배치가 커져도 스텝이 줄지 않아 곡선을 맞출 수 "
+    "crit.fit.none": "목표에 닿은 배치 크기가 둘보다 적거나, 배치가 커져도 스텝이 줄지 않아 곡선을 피팅할 수 "
     "없습니다. 더 느슨한 목표를 골라 보세요.",
     "crit.table.batch": "배치 크기",
     "crit.table.lr": "학습률",
@@ -68,43 +68,42 @@ STRINGS: dict[str, str] = {
     "crit.tradeoff.batch": "배치 크기",
     "crit.tradeoff.fit": "(S/S_min − 1)(E/E_min − 1) = 1",
     "crit.tradeoff.caption": "작은 배치는 샘플은 적게 쓰지만 스텝이 많고, 큰 배치는 스텝은 적지만 샘플을 많이 "
-    "씁니다. 맞춘 쌍곡선에서 S_min = {s_min} 스텝(어떤 배치도 이보다 적게는 안 됨), E_min = {e_min} 샘플(역시 "
+    "씁니다. 피팅한 쌍곡선에서 S_min = {s_min} 스텝(어떤 배치도 이보다 적게는 안 됨), E_min = {e_min} 샘플(역시 "
     "최소)이고, 따라서 B_crit = E_min/S_min = {b_crit}입니다. B_crit에서는 최소 스텝의 두 배, 최소 샘플의 두 배가 "
     "듭니다(마름모). 훈련 샘플은 {n}개입니다.",
     "crit.mark.smin": "S_min",
     "crit.mark.emin": "E_min",
     "crit.mark.bcrit": "B_crit ≈ {b}",
     "crit.noise.title": "3. 그래디언트 잡음 척도가 꺾이는 곳을 알려 준다",
-    "crit.noise.intro": "가중치를 고정했을 때 배치 그래디언트는 얼마나 흔들릴까요? 단순 잡음 척도 "
-    "B_simple = tr(Σ)/|G|²는 샘플별 그래디언트가 퍼진 정도 tr(Σ)를 진짜 그래디언트의 크기 |G|²와 비교합니다. "
-    "샘플 B_simple개짜리 배치는 담긴 정보만큼 잡음도 큽니다. 여기서는 모든 샘플의 그래디언트를 정확히 계산하고, "
-    "데이터 병렬 학습처럼 두 크기({small}, {big})의 배치 그래디언트만으로도 같은 값을 추정합니다.",
+    "crit.noise.intro": "가중치를 고정해 두고 배치 그래디언트가 얼마나 흔들리는지 재 봅니다. 단순 잡음 척도 "
+    "B_simple = tr(Σ)/|G|²는 샘플별 그래디언트가 퍼진 정도 tr(Σ)를 진짜 그래디언트의 크기 |G|²와 비교합니다. 샘플 "
+    "B_simple개짜리 배치는 담긴 정보만큼 잡음도 큽니다. 여기서는 모든 샘플의 그래디언트를 정확히 계산하고, 데이터 "
+    "병렬 학습처럼 두 크기({small}, {big})의 배치 그래디언트만으로도 같은 값을 추정합니다.",
     "crit.noise.x": "측정용 실행의 스텝 (배치 {b}, 학습률 {lr})",
     "crit.noise.y": "잡음 척도 B_simple (샘플)",
     "crit.noise.exact": "정확한 값 (모든 샘플의 그래디언트)",
     "crit.noise.two_batch": "두 배치 추정 ({draws}쌍)",
-    "crit.noise.bcrit": "맞춘 B_crit = {b}",
-    "crit.noise.caption": "초기화 직후 B_simple = {init}(두 배치 추정: {init_est})입니다. 손실이 줄수록 잡음 "
-    "척도는 커집니다. 측정용 실행이 처음으로 검증 손실 {target}에 닿은 곳(스텝 {step})에서 B_simple = {at}"
-    "(추정: {at_est})이고, 위의 스텝 수로 맞춘 B_crit는 {b_crit}입니다.",
+    "crit.noise.bcrit": "피팅한 B_crit = {b}",
+    "crit.noise.caption": "초기화 직후 B_simple = {init}(두 배치 추정: {init_est})입니다. 손실이 줄수록 잡음 척도는 "
+    "커집니다. 측정용 실행이 처음으로 검증 손실 {target}에 닿은 곳(스텝 {step})에서 B_simple = {at}(추정: "
+    "{at_est})이고, 위의 스텝 수로 피팅한 B_crit는 {b_crit}입니다.",
     "crit.noise.caption_missed": "초기화 직후 B_simple = {init}(두 배치 추정: {init_est})입니다. 측정용 실행은 "
     "검증 손실 {target}에 닿지 못했고, 마지막 측정에서 B_simple = {at}(추정: {at_est})입니다.",
-    "crit.predict.caption": "검은 점선('예측')은 S_min(1 + B_noise/B)입니다. S_min = {s_min}은 맞춘 값이고 "
-    "B_noise = {b_noise}는 위에서 잰 값(맞추지 않음)입니다. 잰 스텝 수와 평균 {error} % 차이가 납니다.",
+    "crit.predict.caption": "검은 점선('예측')은 S_min(1 + B_noise/B)입니다. 여기서 S_min(= {s_min})은 피팅한 "
+    "값이고, B_noise(= {b_noise})는 위에서 잰 값입니다(피팅하지 않음). 잰 스텝 수와 평균 {error}% 차이가 납니다.",
     "crit.budget.title": "4. 에포크 예산은 목표가 아니다",
-    "crit.budget.intro": "노트(그리고 트레이드오프 페이지)는 배치 크기를 **같은 에포크 수**로 비교합니다. 그러면 "
-    "배치가 두 배면 가중치 업데이트가 절반이니, 큰 배치는 처음부터 질 수밖에 없습니다. 이런 비교는 완벽한 스케일링 "
-    "구간만 들여다봅니다(Google의 Deep Learning Tuning Playbook).",
+    "crit.budget.intro": "노트(그리고 *배치 크기의 장단점* 페이지)는 배치 크기를 **같은 에포크 수**로 비교합니다. "
+    "그러면 배치가 두 배면 가중치 업데이트가 절반이니, 큰 배치는 처음부터 질 수밖에 없습니다. 이런 비교는 완벽한 "
+    "스케일링 구간만 들여다봅니다(Google의 Deep Learning Tuning Playbook).",
     "crit.budget": "에포크 예산",
-    "crit.budget.help": "모든 배치 크기가 훈련 샘플 {n}개를 이만큼 반복해서 봅니다.",
+    "crit.budget.help": "모든 배치 크기가 훈련 샘플 {n}개를 이 횟수만큼 처음부터 끝까지 봅니다.",
     "crit.budget.x": "배치 크기 B",
     "crit.budget.y": "예산을 다 쓴 뒤의 검증 손실",
     "crit.budget.target": "목표 {target}",
-    "crit.budget.caption": "{epochs} 뒤 B = {b0}는 {u0}으로 검증 손실 {l0}에 닿고, B = {b1}는 "
-    "{u1}으로 {l1}에 그칩니다. 목표까지의 스텝으로 세면 B = {b1}는 {s1} 스텝, B = {b0}는 {s0} "
-    "스텝입니다.",
-    "crit.budget.caption_missed": "{epochs} 뒤 B = {b0}는 {u0}으로 검증 손실 {l0}에 닿고, "
-    "B = {b1}는 {u1}으로 {l1}에 그칩니다.",
+    "crit.budget.caption": "{epochs} 뒤, B = {b0}에서는 {u0} 만에 검증 손실 {l0}에 닿고, B = {b1}에서는 {u1} 뒤에도 "
+    "{l1}에 그칩니다. 목표까지의 스텝으로 세면 B = {b1}에서는 {s1} 스텝, B = {b0}에서는 {s0} 스텝입니다.",
+    "crit.budget.caption_missed": "{epochs} 뒤, B = {b0}에서는 {u0} 만에 검증 손실 {l0}에 닿고, B = {b1}에서는 {u1} "
+    "뒤에도 {l1}에 그칩니다.",
     "crit.count.epochs.one": "{count} 에포크",
     "crit.count.epochs.other": "{count} 에포크",
     "crit.count.updates.one": "업데이트 {count}번",
@@ -116,15 +115,15 @@ STRINGS: dict[str, str] = {
     "crit.claims.faster_none": "**큰 배치가 더 빨리 학습한다**: 배치를 두 배로 늘려도 업데이트가 더는 줄지 않는 "
     "곳을 재 보세요.",
     "crit.claims.generalise": "**작은 배치가 일반화에 더 좋다**는 비교가 불공정할 때만 맞습니다. 크기마다 학습률을 "
-    "튜닝하면 가장 낮은 검증 손실이 B = {b0}에서 {small}, B = {b1}에서 {large}였고, 모든 크기에 학습률 하나({lr})를 "
-    "쓰면 B = {b1}는 {large_fixed}에 그쳤습니다.",
-    "crit.claims.generalise_holds": "**작은 배치가 일반화에 더 좋다**는 크기마다 학습률을 튜닝해도 여기서 맞았습니다. "
-    "가장 낮은 검증 손실이 B = {b0}에서 {small}, B = {b1}에서 {large}였습니다(학습률 하나({lr})를 쓰면 B = {b1}는 "
-    "{large_fixed}).",
+    "튜닝하면 가장 낮은 검증 손실은 B = {b0}에서 {small}, B = {b1}에서 {large}입니다. 모든 크기에 학습률 "
+    "하나({lr})를 쓰면 B = {b1}에서는 {large_fixed}에 그칩니다.",
+    "crit.claims.generalise_holds": "**작은 배치가 일반화에 더 좋다**는 크기마다 학습률을 튜닝해도 여기서 "
+    "맞았습니다. 가장 낮은 검증 손실은 B = {b0}에서 {small}, B = {b1}에서 {large}입니다(모든 크기에 학습률 {lr} "
+    "하나를 쓰면 B = {b1}에서는 {large_fixed}).",
     "crit.claims.link": "측정 결과 열기",
     "lesson.critical.title": "배치는 얼마나 커질 수 있을까?",
-    "lesson.critical.show": "배치 8부터 1,024까지, 크기마다 가장 좋은 학습률로 검증 목표에 닿는 스텝 수를 봅니다. "
-    "처음에는 스텝이 절반씩 줄다가 어느 순간 멈춥니다. 학습률 하나를 모든 크기에 쓰도록 켜고 큰 배치가 뒤처지는 "
-    "모습을 보여 주세요.",
-    "lesson.critical.ask": "배치를 두 배로 늘려도 스텝이 더는 줄지 않는 건 어느 크기부터인가요?",
+    "lesson.critical.show": "배치 크기 8부터 1,024까지, 크기마다 가장 좋은 학습률로 검증 목표에 닿는 스텝 수를 "
+    "봅니다. 처음에는 스텝이 절반씩 줄다가 어느 순간 멈춥니다. 학습률 하나를 모든 크기에 쓰도록 켜고, 큰 배치가 "
+    "뒤처지는 모습을 함께 확인해 보세요.",
+    "lesson.critical.ask": "배치를 두 배로 늘려도 스텝이 더는 줄지 않는 것은 어느 크기부터일까?",
 }

@@ -1,7 +1,7 @@
 """배치 크기 트레이드오프 페이지."""
 
 STRINGS: dict[str, str] = {
-    "trade.title": "배치 크기 트레이드오프",
+    "trade.title": "배치 크기의 장단점",
     "trade.intro": "노트나 블로그에는 **작은 배치**와 **큰 배치**의 장단점이 정리되어 있습니다. 이 페이지에서는 "
     "각 주장 옆에 **이 컴퓨터에서 방금 잰 값**을 나란히 두고, 그 숫자로 판정을 내립니다. 아래에서 배치 크기를 "
     "바꿔 보며 어떤 주장이 여전히 맞는지 확인해 보세요.",
@@ -16,23 +16,24 @@ STRINGS: dict[str, str] = {
     "trade.bmin": "가장 작은 배치",
     "trade.bmin.help": "여기서 시작해 가장 큰 배치에 이를 때까지 배치 크기를 두 배씩 늘립니다.",
     "trade.bmax": "가장 큰 배치",
-    "trade.bmax.help": "256은 훈련 데이터 전체입니다. 에포크마다 업데이트가 한 번뿐이에요.",
+    "trade.bmax.help": "256은 훈련 데이터 전체입니다. 에포크마다 업데이트가 한 번뿐입니다.",
     "trade.epochs": "에포크 수",
-    "trade.epochs.help": "배치 크기마다 훈련 샘플 256개를 몇 번 반복해서 볼지 정합니다.",
+    "trade.epochs.help": "배치 크기마다 훈련 샘플 256개를 처음부터 끝까지 몇 번 볼지 정합니다.",
     "trade.lr": "학습률 (SGD)",
     "trade.lr.help": "가중치를 한 번 업데이트할 때 움직이는 보폭입니다.",
     "trade.scale": "선형 스케일링 규칙",
     "trade.scale.help": "학습률에 B/32를 곱합니다. 배치가 두 배면 보폭도 두 배가 됩니다.",
     "trade.warmup": "워밍업 (3 에포크)",
-    "trade.warmup.help": "학습률의 10 %에서 시작해 처음 3 에포크 동안 원래 값까지 올립니다.",
+    "trade.warmup.help": "학습률의 10%에서 시작해 처음 3 에포크 동안 원래 값까지 올립니다.",
     "trade.running": "배치 크기마다 모델을 하나씩 학습하는 중… (가중치 업데이트 총 {steps}번)",
     "trade.diverged": "발산",
-    "trade.bn_error": "오류 (배치 1개)",
+    "trade.bn_error": "오류 (샘플 1개짜리 배치)",
     "trade.table.title": "주장을 직접 확인하기",
-    "trade.table.one": "비교하려면 서로 다른 배치 크기 두 개를 골라 주세요.",
-    "trade.table.caption": "가장 작은 배치 B = {small}과 가장 큰 배치 B = {large}를 비교했습니다. 모델, 데이터"
-    "(훈련 {n}개, 검증 {val}개), 시작 가중치는 모두 같습니다. 시간 측정 환경: {machine}. "
-    "판정은 모두 그 줄의 두 숫자로 계산한 결과입니다.",
+    "trade.table.one": "비교하려면 서로 다른 배치 크기 두 개를 골라 보세요.",
+    "trade.table.caption": "가장 작은 배치(B = {small})와 가장 큰 배치(B = {large})를 비교했습니다. 모델, "
+    "데이터(훈련 샘플 {n}개, 검증 샘플 {val}개), 시작 가중치는 모두 같습니다. 시간 측정 환경: {machine}. 판정은 "
+    "모두 그 줄의 판정 기준을 표에 보이는 숫자 그대로에 적용한 결과입니다. 기준의 두 경계 사이에 있으면 판단하기 "
+    "어렵다고 봅니다.",
     "trade.col.claim": "노트의 주장",
     "trade.col.measure": "여기서 잰 값",
     "trade.col.small": "B = {b}",
@@ -43,7 +44,7 @@ STRINGS: dict[str, str] = {
     "trade.claim.noisier": "작은 배치는 그래디언트가 더 흔들린다",
     "trade.claim.memory": "큰 배치는 메모리를 더 쓴다",
     "trade.claim.generalise": "작은 배치가 일반화에 더 좋다",
-    "trade.claim.batchnorm": "작은 배치는 BatchNorm을 불안하게 만든다",
+    "trade.claim.batchnorm": "작은 배치는 BatchNorm의 통계를 흔든다",
     "trade.measure.faster_epochs": "에포크 한 번의 실제 시간",
     "trade.measure.more_updates": "에포크당 가중치 업데이트 수",
     "trade.measure.noisier": "그래디언트 잡음 (상대값)",
@@ -67,9 +68,9 @@ STRINGS: dict[str, str] = {
     "trade.memory.ours": "우리 작은 신경망 (계산값)",
     "trade.memory.gpt2": "GPT-2 small, 토큰 1,024개 (추정)",
     "trade.memory.caption": "우리 모델의 값은 역전파를 위해 한 스텝 동안 보관하는 텐서의 크기로 계산했습니다. "
-    "가중치와 그래디언트는 배치와 상관없이 {params}가 더 듭니다. GPT-2 값은 논문 공식(Korthikanti 외, 2022; "
-    "16비트, 재계산 없음)으로 낸 **추정치**일 뿐이지만, 큰 모델이 큰 배치에서 왜 GPU 메모리가 부족해지는지 "
-    "보여 줍니다.",
+    "가중치와 그래디언트에는 배치와 상관없이 {params}만큼이 더 듭니다. GPT-2 값은 논문 공식(Korthikanti 외, 2022; "
+    "16비트, 재계산 없음)으로 낸 **추정치**일 뿐이지만, 큰 모델이 큰 배치에서 왜 GPU 메모리가 부족해지는지 보여 "
+    "줍니다.",
     "trade.sweep.title": "나만의 실험",
     "trade.sweep.x": "에포크",
     "trade.sweep.y": "검증 손실",
@@ -82,8 +83,8 @@ STRINGS: dict[str, str] = {
     "trade.sweep.train": "훈련 손실",
     "trade.sweep.val": "검증 손실",
     "trade.sweep.gap": "차이 (검증 − 훈련)",
-    "trade.sweep.caption": "작은 신경망이 서로 겹친 두 점 구름을 구분하도록 학습합니다. 회색 선은 이전 실험"
-    "({ghosts}개)이라서 설정을 바꾸기 전과 후를 비교할 수 있습니다.",
+    "trade.sweep.caption": "작은 신경망이 서로 겹친 두 점 구름을 구분하도록 학습합니다. 회색 선은 이전 "
+    "실험({ghosts}개)입니다. 설정을 바꾸기 전과 후를 비교할 수 있습니다.",
     "trade.sweep.clear": "회색 선 지우기",
     "trade.seed.title": "노트의 실험 다시 돌려 보기",
     "trade.seed.intro": "데이터 `y = 3x + 0.3·noise`(점 1,000개), 모델 `Linear(1,1)`, 학습률 0.1의 SGD로 "
@@ -97,9 +98,9 @@ STRINGS: dict[str, str] = {
     "배치마다 = 배치 하나하나의 손실(들쭉날쭉함).",
     "trade.seed.view.epoch": "에포크마다",
     "trade.seed.view.step": "배치마다",
-    "trade.seed.seeds": "반복 횟수 (시드)",
-    "trade.seed.seeds.help": "반복할 때마다 시작 가중치와 섞는 순서가 달라집니다. 색칠한 띠는 모든 반복의 범위, "
-    "선은 중앙값입니다.",
+    "trade.seed.seeds": "반복 실행 횟수 (시드)",
+    "trade.seed.seeds.help": "반복 실행마다 시작 가중치와 섞는 순서가 달라집니다. 색칠한 띠는 모든 반복 실행의 "
+    "범위, 선은 중앙값입니다.",
     "trade.seed.running": "노트의 실험을 다시 돌리는 중…",
     "trade.seed.y": "손실 (MSE)",
     "trade.seed.run": "에포크 · 배치",
@@ -122,6 +123,6 @@ STRINGS: dict[str, str] = {
     "trade.guides.swept": "내 실험",
     "trade.guides.current": "우리 샘플 {n}개에 해당",
     "trade.guides.other": "다른 상황",
-    "trade.guides.caption": "노트에서 모은 범위입니다. 법칙이 아니라 출발점일 뿐이에요. 결국은 메모리, 학습률, "
+    "trade.guides.caption": "노트에서 모은 범위입니다. 법칙이 아니라 출발점일 뿐입니다. 결국은 메모리, 학습률, "
     "데이터가 결정합니다. 빨간 점선은 내가 실험한 배치 크기입니다.",
 }
