@@ -27,6 +27,25 @@ def fmt_bytes(n: float) -> str:
     return f"{n:,.0f} B"
 
 
+def claim_value(key: str, v: float) -> str:
+    """A claim's value as the claims table shows it: at the decimals its verdict is judged at."""
+    if not math.isfinite(v):
+        return t("trade.diverged" if key == "generalise" else "trade.bn_error")
+    return fmt_bytes(v) if key == "memory" else f"{v:,.{tc.DECIMALS[key]}f}" + " ms" * (key == "faster_epochs")
+
+
+def claim_rule(c: tc.Claim, small: int, large: int) -> str:
+    """The rule behind a claim's verdict, its limits written out (B = ``small`` against B = ``large``)."""
+    def limit(v) -> str:
+        return fmt_bytes(v) if c.key == "memory" else tc.decimal_text(v, tc.DECIMALS[c.key])
+
+    diverged = c.key == "generalise" and not (math.isfinite(c.small) and math.isfinite(c.large))
+    text = t(f"trade.rule.{c.key}{'.diverged' * diverged}", small=small, large=large, hold=limit(c.hold),
+             fail=limit(c.fail), under=tc.BN_UNRELIABLE_BELOW, reliable=tc.BN_RELIABLE_FROM)
+    one = c.key == "batchnorm" and not math.isfinite(c.small)  # a batch of 1: BatchNorm refuses it
+    return text + (" " + t("trade.rule.batchnorm.one", hold=limit(c.hold)) if one else "")
+
+
 share = layout.header("trade")
 
 # --- the sweep's settings (they feed the table, the noise chart and the sweep chart) ---
@@ -51,23 +70,21 @@ small, large = sweep[0], sweep[-1]
 if len(sweep) < 2:
     st.warning(t("trade.table.one"))
 else:
-    shown = {
-        "faster_epochs": lambda v: f"{v * 1000:,.1f} ms",
-        "more_updates": lambda v: f"{v:,.0f}",
-        "noisier": lambda v: f"{v:.2f}",
-        "memory": fmt_bytes,
-        "generalise": lambda v: f"{v:.3f}" if math.isfinite(v) else t("trade.diverged"),
-        "batchnorm": lambda v: f"{v:.2f}" if math.isfinite(v) else t("trade.bn_error"),
-    }
     rows = tc.claims(sweep)
     table = pd.DataFrame({
         t("trade.col.claim"): [t(f"trade.claim.{c.key}") for c in rows],
         t("trade.col.measure"): [t(f"trade.measure.{c.key}") for c in rows],
-        t("trade.col.small", b=small.batch): [shown[c.key](c.small) for c in rows],
-        t("trade.col.large", b=large.batch): [shown[c.key](c.large) for c in rows],
+        t("trade.col.small", b=small.batch): [claim_value(c.key, c.small) for c in rows],
+        t("trade.col.large", b=large.batch): [claim_value(c.key, c.large) for c in rows],
         t("trade.col.verdict"): [t(f"trade.verdict.{c.verdict.value}") for c in rows],
+        t("trade.col.rule"): [claim_rule(c, small.batch, large.batch) for c in rows],
     })
-    layout.table(table, "claims", t("trade.table.title"))
+    # Lesson steps 5 and 7 ask which claims held: projected, the verdicts wait in the answer fold.
+    verdict, asking = t("trade.col.verdict"), present.active()
+    layout.table(table.drop(columns=verdict) if asking else table, "claims", t("trade.table.title"))
+    if asking:
+        with present.answer():
+            layout.table(table[[t("trade.col.claim"), verdict]], "verdicts", verdict)
     st.caption(t("trade.table.caption", small=small.batch, large=large.batch, n=tr.SWEEP_TRAIN,
                  val=f"{tr.SWEEP_VAL:,}", machine=tr.machine()))
     critical_note.show()  # when "large batches train faster" and "small batches generalise better" hold

@@ -1,9 +1,15 @@
 """The batch-size trade-offs page through Streamlit's AppTest, in both languages."""
 
+import re
+from decimal import Decimal
+
 import pytest
 from conftest import assert_clean, run_app
 from streamlit.testing.v1 import AppTest
 
+from test_tradeoffs_claims import oracle
+
+from ebcore import tradeoffs_claims as tc
 from ui.locales import STRINGS
 
 PAGE = "app_pages/batch_tradeoffs.py"
@@ -24,7 +30,7 @@ def test_defaults(lang):
     assert at.title[0].value == s["trade.title"]
     table = claims_table(at)
     assert list(table.columns) == [s["trade.col.claim"], s["trade.col.measure"], "B = 4", "B = 256",
-                                   s["trade.col.verdict"]]
+                                   s["trade.col.verdict"], s["trade.col.rule"]]
     assert len(table) == 6
     verdicts = set(table[s["trade.col.verdict"]])
     assert verdicts <= {s[f"trade.verdict.{v}"] for v in ("holds", "depends", "fails")}
@@ -110,3 +116,30 @@ def test_phone_cards_name_a_number_that_titles_them(lang):
     assert not any(t in ("**4**", "**256**") for t in titles)
     claim = claims_table(at).iloc[0, 0]
     assert any(t.startswith("**") and claim[:20] in t and ":" not in t[:3] for t in titles)
+
+
+@pytest.mark.parametrize("query", [{"bmin": "16", "bmax": "128", "epochs": "15"},  # lesson step 5
+                                   {"bmin": "1", "bmax": "256", "epochs": "10", "lr": "1"},
+                                   {"bmin": "32", "bmax": "256", "epochs": "4", "lr": "0.3"}])
+def test_each_verdict_follows_the_rule_written_beside_it(lang, query):
+    # Issue 26, point 8: "0.24 vs 0.07, does not hold here" with no threshold in sight. Every row states its
+    # rule with its limits, and its verdict is that rule applied to the row's numbers as printed.
+    at = open_page(lang, **query)
+    s = STRINGS[lang]
+    table = claims_table(at)
+    small, large = table.columns[2], table.columns[3]
+    labels = {s[f"trade.verdict.{v}"]: v for v in ("holds", "depends", "fails")}
+    for key, (_, row) in zip(tc.CLAIMS, table.iterrows(), strict=True):
+        rule, verdict = row[s["trade.col.rule"]], labels[row[s["trade.col.verdict"]]]
+        if key == "memory":  # printed in KB / MB: more is more
+            assert verdict == "holds"
+            continue
+
+        def number(cell: str) -> Decimal:
+            return Decimal(cell.removesuffix(" ms").replace(",", "")) if cell[0].isdigit() else Decimal("Infinity")
+
+        expected, hold, fail = oracle(key, number(row[small]), number(row[large]))
+        assert verdict == expected.value, (key, row.to_dict())
+        if hold.is_finite():  # the limits are written out in the rule, in full
+            written = {Decimal(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", rule)}
+            assert {hold, fail} <= written, (key, hold, fail, rule)

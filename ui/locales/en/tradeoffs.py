@@ -32,12 +32,14 @@ STRINGS: dict[str, str] = {
     "trade.table.one": "Pick two different batch sizes to compare.",
     "trade.table.caption": "Smallest batch B = {small} against largest B = {large}, same model, same data "
     "({n} training and {val} validation samples), same starting weights. Times measured on: {machine}. "
-    "Every verdict is computed from the two numbers in its row.",
+    "Every verdict follows the rule in its row, applied to the numbers as the row shows them; between a rule's "
+    "two limits it is too close to call.",
     "trade.col.claim": "What the notes claim",
     "trade.col.measure": "Measured here",
     "trade.col.small": "B = {b}",
     "trade.col.large": "B = {b}",
     "trade.col.verdict": "Verdict",
+    "trade.col.rule": "The rule behind the verdict",
     "trade.claim.faster_epochs": "Large batches finish an epoch faster",
     "trade.claim.more_updates": "Small batches make more updates per epoch",
     "trade.claim.noisier": "Small batches give noisier gradients",
@@ -53,6 +55,19 @@ STRINGS: dict[str, str] = {
     "trade.verdict.holds": "Holds",
     "trade.verdict.depends": "Too close to call",
     "trade.verdict.fails": "Does not hold here",
+    "trade.rule.faster_epochs": "Holds if B = {large} takes under 80 % of B = {small}'s time: under {hold} ms. "
+    "Does not hold at {fail} ms or more.",
+    "trade.rule.more_updates": "Holds if B = {small} makes more than B = {large}'s {fail}.",
+    "trade.rule.noisier": "Holds if B = {small}'s noise is over 1.2 × B = {large}'s: over {hold}. "
+    "Does not hold at {fail} or less.",
+    "trade.rule.memory": "Holds if B = {large} needs more than B = {small}'s {fail}.",
+    "trade.rule.generalise": "Holds if B = {small}'s loss is lower than B = {large}'s by more than 0.020: "
+    "under {hold}. Does not hold at {fail} or more.",
+    "trade.rule.generalise.diverged": "A run that diverged counts as the worse one: holds if only B = {large} "
+    "diverged, does not hold if B = {small} did.",
+    "trade.rule.batchnorm": "Holds if B = {small}'s error is over {hold}, as for a batch under {under} samples. "
+    "Does not hold at {fail} or less, as for {reliable} samples or more (reliable, the notes say).",
+    "trade.rule.batchnorm.one": "A batch of 1, which BatchNorm cannot train on, counts as over {hold}.",
     "trade.noise.title": "Gradient noise shrinks like 1/√B",
     "trade.noise.x": "Batch size B",
     "trade.noise.y": "Gradient noise (relative)",
