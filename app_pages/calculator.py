@@ -6,7 +6,7 @@ import streamlit as st
 from ebcore import calc, frameworks
 from ebcore.examples import WORKED_EXAMPLES
 from ebcore.keraslog import progress_line
-from ebcore.strip import BlockKind, epoch_strip
+from ebcore.strip import BlockKind, epoch_strip, folded
 from ui import layout, nav, urlstate
 from ui.charts.draw import draw
 from ui.charts.strip import epoch_strip_chart
@@ -16,7 +16,11 @@ from ui.params import Calculator
 P = Calculator
 urlstate.guard(P.ALL)
 
-share = layout.header("calc")
+# The intro's "one batch = one weight update" holds only without accumulation and on one GPU; with
+# either, it says what one update waits for (the link's values: the widgets come after the intro).
+k_now, r_now = urlstate.current(P.ACCUM), urlstate.current(P.GPUS)
+intro_key = "calc.intro" + (".both" if k_now > 1 and r_now > 1 else ".accum" if k_now > 1 else ".gpus" if r_now > 1 else "")
+share = layout.header("calc", t(intro_key, k=f"{k_now:,}", r=f"{r_now:,}"))
 
 # --- presets and inputs ---
 layout.presets("calc", {
@@ -38,22 +42,28 @@ p = calc.plan(n, b, epochs, drop_last=drop_last, accumulation_steps=k, world_siz
 layout.share_button(share)
 
 # --- the answer ---
-m = st.columns(4)
-m[0].metric(t("calc.m.updates_epoch"), f"{p.updates_per_epoch:,}", help=t("calc.m.updates_epoch.help"), border=True)
-m[1].metric(t("calc.m.total"), f"{p.total_updates:,}", help=t("calc.m.total.help"), border=True)
-m[2].metric(t("calc.m.last"), f"{p.last_batch_size:,}", help=t("calc.m.last.help"), border=True)
-m[3].metric(t("calc.m.skipped"), f"{p.dropped_per_epoch:,}", help=t("calc.m.skipped.help"), border=True)
+cards = {"updates_epoch": p.updates_per_epoch, "total": p.total_updates, "last": p.last_batch_size,
+         "skipped": p.dropped_per_epoch}
+layout.fit_metrics({f"calc_card_{key}": f"{value:,}" for key, value in cards.items()})
+for column, (key, value) in zip(st.columns(4), cards.items(), strict=True):
+    column.container(key=f"calc_card_{key}").metric(t(f"calc.m.{key}"), f"{value:,}", help=t(f"calc.m.{key}.help"),
+                                                    border=True)
 
 if p.iterations_per_epoch == 0:
     st.error(t("calc.none", b=f"{b:,}", n=f"{n:,}"))
 else:
     # Iterations (batches a loader yields), weight updates (optimizer steps) and samples per update are
     # counted apart: they are equal only without accumulation, and the cards above count updates.
-    partial = t("calc.sentence.partial", last=f"{p.last_batch_size:,}") if p.has_partial_last_batch else ""
-    full = p.iterations_per_epoch - int(p.has_partial_last_batch)
     iters = tn("calc.count.iters", p.iterations_per_epoch)
-    st.markdown(t("calc.sentence", samples=tn("calc.count.samples", p.samples_per_replica), b=f"{b:,}",
-                  full=tn("calc.count.full", full), partial=partial, iters=iters))
+    samples = tn("calc.count.samples", p.samples_per_replica)
+    if p.one_batch_holds_all:  # no full batch and no "last" one: the only batch is the whole data
+        st.markdown(t("calc.sentence.whole", samples=samples, b=f"{b:,}", n=f"{p.samples_per_replica:,}",
+                      iters=iters))
+    else:
+        partial = t("calc.sentence.partial", last=f"{p.last_batch_size:,}") if p.has_partial_last_batch else ""
+        full = p.iterations_per_epoch - int(p.has_partial_last_batch)
+        st.markdown(t("calc.sentence", samples=samples, b=f"{b:,}", full=tn("calc.count.full", full),
+                      partial=partial, iters=iters))
     if r > 1:
         st.markdown(t("calc.sentence.gpus", r=r, share=f"{p.samples_per_replica:,}", iters=iters,
                       processed=f"{p.samples_per_epoch:,}"))
@@ -64,13 +74,20 @@ else:
         st.markdown(t("calc.sentence.plain", per_epoch=per_epoch, epochs=tn("calc.count.epochs", epochs), total=total))
     else:
         st.markdown(t("calc.sentence.total", per_epoch=per_epoch, epochs=tn("calc.count.epochs", epochs), total=total,
-                      eff=f"{p.effective_batch:,}"))
+                      eff=f"{p.largest_update:,}"))
     st.markdown(f"{t('calc.m.regime')}: :blue-badge[{t(f'calc.regime.{p.regime.value}')}] "
                 f"{t(f'calc.regime.explain.{p.regime.value}')}")
 
 # --- the tiny-last-batch warning ---
 severity = p.last_batch_severity
-if severity in (calc.LastBatchSeverity.TINY, calc.LastBatchSeverity.SINGLE, calc.LastBatchSeverity.SMALL):
+if p.one_batch_holds_all:
+    # Full-batch training: there is no "tiny last batch" to avoid (every batch size from the share up gives
+    # the same single batch, and drop_last would leave no batch at all); what matters is the batch's own size.
+    whole = "calc.whole.single" if p.last_batch_size == 1 else (
+        "calc.whole.small" if p.last_batch_size < calc.BN_RELIABLE_BATCH else "calc.whole")
+    st.info(t(whole, b=f"{b:,}", n=f"{p.samples_per_replica:,}", reliable=calc.BN_RELIABLE_BATCH),
+            icon=":material/info:")
+elif severity in (calc.LastBatchSeverity.TINY, calc.LastBatchSeverity.SINGLE, calc.LastBatchSeverity.SMALL):
     alert = st.warning if severity is not calc.LastBatchSeverity.SMALL else st.info
     alert(t(f"calc.warn.{severity.value}", last=p.last_batch_size, b=f"{b:,}"), icon=":material/warning:")
     suggestions = calc.safer_batch_sizes(p.samples_per_replica, b)
@@ -90,10 +107,11 @@ if severity in (calc.LastBatchSeverity.TINY, calc.LastBatchSeverity.SINGLE, calc
 st.subheader(t("calc.strip.title"))
 if r > 1:
     st.caption(t("calc.strip.caption.replica", share=f"{p.samples_per_replica:,}"))
+blocks = epoch_strip(p)
 strip_labels = {kind.value: t(f"calc.strip.{kind.value}") for kind in BlockKind} | {
     key: t(f"calc.strip.{key}") for key in ("batch", "samples", "size", "gap")
-} | {"x_title": t("calc.strip.x")}
-draw(epoch_strip_chart, epoch_strip(p), strip_labels)
+} | {"x_title": t("calc.strip.x.folded" if folded(blocks) else "calc.strip.x")}  # explain ⋯ only when drawn
+draw(epoch_strip_chart, blocks, strip_labels)
 
 # --- Keras's view ---
 st.subheader(t("calc.keras.title"))
@@ -109,12 +127,23 @@ st.caption(t("calc.keras.caption"))
 # --- framework translator ---
 st.subheader(t("calc.table.title"))
 st.caption(t("calc.table.caption", n=f"{n:,}", b=f"{b:,}"))
-rows = frameworks.translate(n, b, k, r)
+rows = frameworks.translate(n, b, k, r, drop_last)
+
+
+def row_label(row: frameworks.FrameworkRow) -> str:
+    """The row's name with every option it was counted with; ★ where those are the cards' settings."""
+    label = t(f"calc.table.row.{row.key}", b=f"{b:,}", k=f"{row.accumulation_steps:,}", r=f"{row.world_size:,}",
+              train=f"{row.train_samples:,}")
+    if row.key == "ddp" and row.accumulation_steps > 1:
+        label += t("calc.table.opt.k", k=f"{row.accumulation_steps:,}")
+    if row.key in ("accum", "ddp") and row.drop_last:
+        label += t("calc.table.opt.drop")
+    return t("calc.table.yours.mark", label=label) if row.yours else label
+
+
 table = pd.DataFrame(
     {
-        t("calc.table.framework"): [
-            t(f"calc.table.row.{row.key}", b=f"{b:,}", k=k, r=r, train=f"{row.train_samples:,}") for row in rows
-        ],
+        t("calc.table.framework"): [row_label(row) for row in rows],
         t("calc.table.formula"): [row.rule for row in rows],
         t("calc.table.batches"): [row.batches for row in rows],
         t("calc.table.updates"): [row.updates for row in rows],
@@ -129,6 +158,7 @@ table = pd.DataFrame(
     }
 )
 layout.table(table, "translator", t("calc.table.title"))
+st.caption(t("calc.table.yours"))
 
 with st.expander(t("calc.definitions")):
     st.markdown(t("calc.definitions.body"))

@@ -105,6 +105,27 @@ class EpochPlan:
         """True when the loader's final batch holds fewer than ``batch_size`` samples."""
         return 0 < self.last_batch_size < self.batch_size
 
+    @property
+    def one_batch_holds_all(self) -> bool:
+        """True when the batch size is larger than a replica's share, so its loader yields exactly one
+        batch holding the whole share: full-batch training, where "the last batch" is the only one
+        (its size is the data's, not a leftover). Never with drop_last, which then yields no batch."""
+        return self.iterations_per_epoch == 1 and self.batch_size > self.samples_per_replica
+
+    @property
+    def largest_update(self) -> int:
+        """The most samples (all replicas, padded duplicates included) any one weight update of the
+        epoch is computed from: ``effective_batch`` (K x B x R) when a whole window of full batches
+        exists, fewer when the epoch holds fewer samples than that (a batch larger than the data, or
+        fewer than K batches). 0 when there is no update."""
+        if self.updates_per_epoch == 0:
+            return 0
+        if self.iterations_per_epoch > self.accumulation_steps:
+            return self.effective_batch
+        # One window holds the whole epoch: every batch the loader yields, the last one as it is.
+        used = (self.iterations_per_epoch - 1) * self.batch_size + self.last_batch_size
+        return used * self.world_size
+
 
 def _check_int(name: str, value: object, low: int, high: int) -> int:
     """Return ``value`` if it is a true int in ``[low, high]``; else raise a ValueError naming it."""

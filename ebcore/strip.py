@@ -51,7 +51,8 @@ def epoch_strip(plan: EpochPlan, max_blocks: int = 16) -> list[Block]:
     """Blocks of one replica's epoch, in order, folding the middle when there are > ``max_blocks``.
 
     Shown when folded: the first ``max_blocks - 4`` batches, a gap, then the last 3 batches.
-    Samples are counted within the replica's share (``plan.samples_per_replica``).
+    Samples are counted within the replica's share (``plan.samples_per_replica``). The one batch of a
+    batch size larger than the data (``plan.one_batch_holds_all``) is a full block of the data's size.
     """
     if max_blocks < 6:
         raise ValueError(f"max_blocks must be at least 6; got {max_blocks}")
@@ -63,7 +64,8 @@ def epoch_strip(plan: EpochPlan, max_blocks: int = 16) -> list[Block]:
     def add_batch(index: int) -> None:
         nonlocal x
         size = plan.last_batch_size if index == n_batches - 1 else b
-        kind = BlockKind.FULL if size == b else BlockKind.PARTIAL
+        # A batch larger than the data yields one batch of all of it: the whole epoch, not a leftover.
+        kind = BlockKind.FULL if size == b or plan.one_batch_holds_all else BlockKind.PARTIAL
         width = 1.0 if kind is BlockKind.FULL else max(size / b, MIN_PARTIAL_WIDTH)
         blocks.append(Block(kind, index + 1, index * b, size, x, x + width))
         x += width
@@ -88,3 +90,9 @@ def epoch_strip(plan: EpochPlan, max_blocks: int = 16) -> list[Block]:
         width = max(leftover / b, MIN_PARTIAL_WIDTH)
         blocks.append(Block(BlockKind.DROPPED, n_batches + 1, used, leftover, x, x + width))
     return blocks
+
+
+def folded(blocks: list[Block]) -> bool:
+    """Whether ``blocks`` (from ``epoch_strip``) fold batches away into a gap block: only then does the
+    strip need to say what a gap's number means."""
+    return any(block.kind is BlockKind.GAP for block in blocks)

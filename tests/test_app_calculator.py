@@ -5,6 +5,7 @@ from conftest import assert_clean, metrics, run_app
 
 from ebcore import calc
 from ebcore.examples import WORKED_EXAMPLES
+from ui.i18n import fill
 from ui.locales import STRINGS
 
 
@@ -116,3 +117,82 @@ def test_language_switch():
     at.segmented_control(key="lang").set_value("ko").run()
     assert at.title[0].value == STRINGS["ko"]["calc.title"]
     assert set(metrics(at)) == set(expected_metrics("ko", calc.plan(320, 32, 10)))
+
+
+# --- issue 26, 10 and 15: every sentence and row follows the settings the cards count ------------------------
+
+OPTION_CASES = [  # (n, batch, accumulation, GPUs, drop_last): the issue's case first
+    (1000, 32, 2, 4, True),
+    (1000, 32, 2, 1, False),
+    (1000, 32, 1, 4, False),
+    (1000, 32, 3, 2, False),
+    (777, 50, 4, 3, True),
+    (320, 32, 1, 1, True),
+    (320, 32, 1, 1, False),
+]
+
+
+def intro(at, lang: str) -> str:
+    """The intro paragraph: every variant opens with the same definition of an epoch."""
+    opening = STRINGS[lang]["calc.intro"][:20]
+    return next(md.value for md in at.markdown if md.value.startswith(opening))
+
+
+@pytest.mark.parametrize(("n", "b", "k", "r", "drop_last"), OPTION_CASES)
+def test_intro_and_translator_agree_with_the_cards(lang, n, b, k, r, drop_last):
+    at = run_app(lang=lang, n=str(n), batch=str(b), accum=str(k), gpus=str(r), drop_last=str(drop_last).lower())
+    assert_clean(at)
+    p = calc.plan(n, b, drop_last=drop_last, accumulation_steps=k, world_size=r)
+    s = STRINGS[lang]
+    text = intro(at, lang)
+    # "One batch = one weight update" only where it is true: no accumulation, one GPU.
+    plain = s["calc.intro"]
+    assert (text == plain) == (k == 1 and r == 1)
+    if k > 1:
+        assert f"{k}" in text and (f"every {k} iterations" in text if lang == "en" else f"이터레이션 {k}번마다" in text)
+    if r > 1:
+        assert (f"{r} GPUs" if lang == "en" else f"GPU {r}개") in text
+    # Every ★ row of the translator is counted with the cards' settings: its numbers are the cards'.
+    table = at.table[0].value
+    name, updates, last = s["calc.table.framework"], s["calc.table.updates"], s["calc.table.last"]
+    starred = table[table[name].str.startswith("★")]
+    assert len(starred) >= 1
+    assert set(starred[updates].astype(int)) == {p.updates_per_epoch}
+    assert set(starred[last].astype(int)) == {p.last_batch_size}
+    assert metrics(at)[s["calc.m.updates_epoch"]] == f"{p.updates_per_epoch:,}"
+    # A row that names accumulation or GPUs says drop_last when it was counted with it.
+    for label in table[name]:
+        if "K = " in label or "R = " in label:
+            assert ("drop_last=True" in label) == drop_last, label
+
+
+@pytest.mark.parametrize(("n", "b", "r", "kind"), [
+    (10, 32, 1, "small"), (100, 1000, 4, "whole"), (40, 41, 1, "whole"), (1, 5, 1, "single"), (12, 64, 2, "small"),
+])
+def test_a_batch_larger_than_the_data_is_full_batch_training_not_a_tiny_last_batch(lang, n, b, r, kind):
+    """`/?n=10&batch=32` warned about a tiny last batch; there is one batch, all of the data."""
+    at = run_app(lang=lang, n=str(n), batch=str(b), gpus=str(r))
+    assert_clean(at)
+    s = STRINGS[lang]
+    p = calc.plan(n, b, world_size=r)
+    share = f"{p.samples_per_replica:,}"
+    notes = [x.value for x in at.info] + [x.value for x in at.warning]
+    assert len(notes) == 1
+    assert notes[0] == fill(STRINGS[lang][f"calc.whole.{kind}" if kind != "whole" else "calc.whole"],
+                            {"b": f"{b:,}", "n": share, "reliable": calc.BN_RELIABLE_BATCH})
+    assert not [x for x in at.button if x.label.startswith("B = ")]  # no "nearby batch size" to pick
+    samples = s[f"calc.count.samples.{'one' if p.samples_per_replica == 1 else 'other'}"].format(count=share)
+    sentence = next(md.value for md in at.markdown if md.value.startswith(samples))
+    assert s["calc.sentence.partial"].split("{")[0].strip() not in sentence  # no "1 last batch of"
+    assert s["calc.count.full.other"].format(count="0") not in sentence  # no "0 full batches"
+    assert sentence == fill(s["calc.sentence.whole"], {"samples": samples, "b": f"{b:,}", "n": share,
+                                                       "iters": s["calc.count.iters.one"].format(count="1")})
+
+
+@pytest.mark.parametrize(("n", "b"), [(11, 10), (1206, 300), (1201, 300), (40, 40)])
+def test_a_real_last_batch_still_warns(lang, n, b):
+    at = run_app(lang=lang, n=str(n), batch=str(b))
+    p = calc.plan(n, b)
+    warned = bool(at.warning) or any(s in x.value for x in at.info for s in (str(p.last_batch_size),))
+    assert warned == (p.last_batch_severity in (calc.LastBatchSeverity.TINY, calc.LastBatchSeverity.SINGLE,
+                                                calc.LastBatchSeverity.SMALL))

@@ -234,3 +234,91 @@ def test_safer_batch_sizes_scan_is_bounded_for_huge_values(n, b, monkeypatch):
     finally:
         signal.alarm(0)
     assert all(1 <= s <= n and abs(s - b) <= calc.SAFER_SCAN for s in suggestions)
+
+
+# --- the framework translator (issue 26, 10): every row is calc.plan for the settings it names -------------
+
+
+def _evaluate_rule(formula: str, n: int, b: int, k: int, r: int) -> int:
+    """The row's formula text worked out with integer ceil/floor: what a student reading it would compute."""
+    expr = formula.replace("·0.8", "*4//5").replace("N", str(n)).replace("B", str(b)).replace("K", str(k))
+    return _exact(expr.replace("R", str(r)))
+
+
+def _exact(expr: str) -> int:
+    """Evaluate ``ceil(a/b)``/``floor(a/b)`` nests exactly with fractions (no float rounding)."""
+    from fractions import Fraction
+
+    class Q(Fraction):
+        def __truediv__(self, other):  # noqa: D105
+            return Q(Fraction(self) / Fraction(other))
+
+        def __floordiv__(self, other):  # noqa: D105
+            return Q(Fraction(self) // Fraction(other))
+
+        def __mul__(self, other):  # noqa: D105
+            return Q(Fraction(self) * Fraction(other))
+
+    import re
+
+    wrapped = re.sub(r"\d+", lambda m: f"Q({m[0]})", expr)
+    env = {"Q": Q, "ceil": lambda x: Q(math.ceil(x)), "floor": lambda x: Q(math.floor(x)), "__builtins__": {}}
+    return int(eval(wrapped, env, {}))  # noqa: S307 - our own formula text, digits and ceil/floor only
+
+
+@settings(max_examples=400, deadline=None)
+@given(n=st.integers(1, 3000), b=st.integers(1, 600), k=st.integers(1, 9), r=st.integers(1, 9), drop_last=flags)
+def test_translator_rows_are_calc_plan_and_the_cards_row_is_the_cards(n, b, k, r, drop_last):
+    from ebcore import frameworks
+
+    rows = frameworks.translate(n, b, k, r, drop_last)
+    cards = calc.plan(n, b, drop_last=drop_last, accumulation_steps=k, world_size=r)
+    for row in rows:
+        p = calc.plan(row.train_samples, b, drop_last=row.drop_last, accumulation_steps=row.accumulation_steps,
+                      world_size=row.world_size)
+        assert (row.batches, row.updates, row.last_batch, row.skipped, row.padded, row.samples_per_update) == (
+            p.iterations_per_epoch, p.updates_per_epoch, p.last_batch_size, p.dropped_per_epoch,
+            p.padded_per_epoch, p.largest_update), row
+        # The rule column, worked out by hand, gives the row's updates.
+        assert _evaluate_rule(row.rule, n, b, row.accumulation_steps, row.world_size) == row.updates, row
+        # Only Keras's split trains on fewer samples; every option a row names is an option it was counted with.
+        assert row.train_samples == (calc.keras_train_samples(n, 0.2) if row.key == "keras_split" else n)
+        assert row.yours == ((row.train_samples, row.drop_last, row.accumulation_steps, row.world_size)
+                             == (n, drop_last, k, r))
+    keys = [row.key for row in rows]
+    assert ("accum" in keys) == (k > 1) and ("ddp" in keys) == (r > 1)
+    # The page's own settings always have a row (the last one once accumulation or GPUs are on), and its
+    # numbers are the cards'.
+    mine = [row for row in rows if row.yours]
+    assert mine and (rows[-1].yours or k == r == 1)
+    for row in mine:
+        assert (row.updates, row.last_batch, row.skipped) == (
+            cards.updates_per_epoch, cards.last_batch_size, cards.dropped_per_epoch)
+    # The rows with options carry the page's other options (accumulation with its drop_last, several GPUs
+    # with its K and drop_last), so no row mixes the page's settings with defaults it did not choose.
+    for row in rows:
+        if row.key == "accum":
+            assert (row.drop_last, row.accumulation_steps, row.world_size) == (drop_last, k, 1)
+        if row.key == "ddp":
+            assert (row.drop_last, row.accumulation_steps, row.world_size) == (drop_last, k, r)
+
+
+def test_translator_for_the_issue_case():
+    """4 GPUs, K = 2, drop_last, N = 1,000, B = 32: the cards say 4 updates; the accumulation row said 16."""
+    from ebcore import frameworks
+
+    rows = {row.key: row for row in frameworks.translate(1000, 32, 2, 4, True)}
+    assert calc.plan(1000, 32, drop_last=True, accumulation_steps=2, world_size=4).updates_per_epoch == 4
+    assert rows["ddp"].updates == 4 and rows["ddp"].yours
+    assert rows["accum"].updates == 16 and rows["accum"].drop_last and not rows["accum"].yours  # floor(1000/32)=31 → 16
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(1, 500), b=st.integers(1, 200), k=st.integers(1, 6), r=st.integers(1, 5), drop_last=flags)
+def test_largest_update_is_the_biggest_accumulation_window(n, b, k, r, drop_last):
+    p = calc.plan(n, b, drop_last=drop_last, accumulation_steps=k, world_size=r)
+    share = calc.distributed_share(n, r, drop_last) if r > 1 else n
+    batches = [len(x) for x in DataLoader(range(share), batch_size=b, drop_last=drop_last)]
+    windows = [sum(batches[i:i + k]) * r for i in range(0, len(batches), k)]
+    assert p.largest_update == max(windows, default=0)
+    assert p.one_batch_holds_all == (batches == [share] and b > share)

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from ebcore import calc
 from ebcore.keraslog import progress_bar, progress_line
-from ebcore.strip import BlockKind, epoch_strip
+from ebcore.strip import BlockKind, epoch_strip, folded
 
 
 @settings(max_examples=300, deadline=None)
@@ -22,7 +22,37 @@ def test_strip_accounts_for_every_sample(n, b, drop_last, max_blocks):
     for left, right in zip(blocks, blocks[1:], strict=False):
         assert left.x1 == right.x0 and left.first_sample + left.size == right.first_sample
     partial = [x for x in blocks if x.kind is BlockKind.PARTIAL]
-    assert len(partial) == int(p.has_partial_last_batch)
+    # A batch larger than the data is the whole epoch in one batch, drawn as one full block, not a leftover.
+    assert len(partial) == int(p.has_partial_last_batch and not p.one_batch_holds_all)
+    # The strip folds (and its x title explains the gap's number) exactly when it hides batches.
+    assert folded(blocks) == (hidden > 0) == (p.iterations_per_epoch > max_blocks)
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(1, 10**6), b=st.integers(1, 10**6), drop_last=st.booleans())
+def test_home_strip_explains_the_gap_only_when_it_draws_one(n, b, drop_last):
+    """Issue 26, 15: the fold caption under a strip that folds nothing."""
+    from ui.charts.strip import epoch_strip_chart
+    from ui.locales import STRINGS
+
+    p = calc.plan(n, b, drop_last=drop_last)
+    if p.iterations_per_epoch == 0:
+        return
+    blocks = epoch_strip(p)
+    s = STRINGS["en"]
+    title = s["calc.strip.x.folded" if folded(blocks) else "calc.strip.x"]
+    gap_text = s["calc.strip.gap"].split("{")[0].strip()  # "⋯"
+    spec = epoch_strip_chart(blocks, {k.value: s[f"calc.strip.{k.value}"] for k in BlockKind}
+                             | {k: s[f"calc.strip.{k}"] for k in ("batch", "samples", "size", "gap")}
+                             | {"x_title": title}).to_dict()
+    texts = [row["text"] for rows in spec["datasets"].values() for row in rows]
+    # The title mentions the gap's "⋯ number ⋯" only when a "⋯ number ⋯" block is drawn.
+    assert (gap_text in title) == any(gap_text in text for text in texts)
+
+
+def test_a_batch_larger_than_the_data_is_one_full_block():
+    blocks = epoch_strip(calc.plan(10, 32))
+    assert [(x.kind, x.size, x.x1 - x.x0) for x in blocks] == [(BlockKind.FULL, 10, 1.0)]
 
 
 def test_strip_of_the_batchnorm_case_ends_with_the_tiny_batch():

@@ -45,6 +45,26 @@ def style(lang: str) -> None:
     st.html(_CSS % {"phone": PHONE_MAX_PX, "wide": PHONE_MAX_PX + 1, "korean": _KOREAN if lang == "ko" else ""})
 
 
+# Widths of a metric value's characters in em (Source Sans: digits ≈ 0.5 em, separators ≈ 0.25 em), rounded
+# up so an estimate never falls short; a value is given 92% of its card's inner width.
+_DIGIT_EM, _MARK_EM, _CARD_SHARE_CQI = 0.58, 0.3, 92
+
+
+def fit_metrics(values_by_key: Mapping[str, str]) -> None:
+    """Shrink the value of each metric drawn in container ``key`` so that ``value`` fits its card whole.
+
+    The page CSS caps a value at 12% of its card's width per character-ish (``12cqi``), right for up to
+    about 12 digits; a longer one ("100,000,000,000,000") was cut to "100,000,000,0…". This gives each
+    keyed card a cap from its own value's length, never larger than the page's.
+    """
+    rules = []
+    for key, value in values_by_key.items():
+        em = sum(_DIGIT_EM if ch.isalnum() else _MARK_EM for ch in value) or 1
+        rules.append(f'.st-key-{key} [data-testid="stMetricValue"] '
+                     f"{{ font-size: min(2.25rem, 12cqi, {_CARD_SHARE_CQI / em:.2f}cqi) !important; }}")
+    st.html("<style>" + "\n".join(rules) + "</style>")
+
+
 def _md(value: object) -> str:
     """``value`` as Markdown text that renders literally (``batch_size=50`` keeps its underscore)."""
     text = str(value)

@@ -5,6 +5,18 @@ STRINGS: dict[str, str] = {
     "calc.intro": "An **epoch** is one full pass over the training data. The **batch size** is how many "
     "samples the model looks at before it makes **one weight update** (one *iteration* or *step*). "
     "Type your numbers and see how many updates that means.",
+    "calc.intro.accum": "An **epoch** is one full pass over the training data. The **batch size** is how many "
+    "samples one *iteration* (step) processes. Without accumulation each iteration ends in one weight update; "
+    "with gradient accumulation over **K = {k}** batches the model makes **one weight update every {k} "
+    "iterations**. Type your numbers and see how many updates that means.",
+    "calc.intro.gpus": "An **epoch** is one full pass over the training data. The **batch size** is how many "
+    "samples one *iteration* (step) processes on one GPU. Here **{r} GPUs** each process a batch of their own "
+    "at the same time and make **one weight update together**, from all {r} batches. Type your numbers and "
+    "see how many updates that means.",
+    "calc.intro.both": "An **epoch** is one full pass over the training data. The **batch size** is how many "
+    "samples one *iteration* (step) processes on one GPU. Here **{r} GPUs** each accumulate the gradients of "
+    "**{k} batches** and then make **one weight update together**: one update every {k} iterations, from "
+    "{k} × {r} batches. Type your numbers and see how many updates that means.",
     "calc.presets": "Worked examples",
     "calc.preset.notes320": "320 / 32 / 10",
     "calc.preset.notes320.help": "The notes' first example: 320 samples, batch 32, 10 epochs.",
@@ -28,7 +40,8 @@ STRINGS: dict[str, str] = {
     "calc.n": "Dataset size N (samples)",
     "calc.n.help": "How many training samples one epoch goes through.",
     "calc.batch": "Batch size B",
-    "calc.batch.help": "Samples processed before one weight update.",
+    "calc.batch.help": "Samples in one batch, processed in one iteration (step). Without accumulation, on "
+    "one GPU, each batch ends in one weight update.",
     "calc.epochs": "Epochs",
     "calc.epochs.help": "How many full passes over the data.",
     "calc.drop_last": "drop_last (PyTorch)",
@@ -60,6 +73,8 @@ STRINGS: dict[str, str] = {
     "calc.regime.explain.none": "",
     "calc.sentence": "{samples} in batches of **{b}** → {full}{partial} = {iters} per epoch.",
     "calc.sentence.partial": " + 1 last batch of **{last}**",
+    "calc.sentence.whole": "{samples} in batches of **{b}**: the batch is larger than the data, so the "
+    "loader yields **one batch of all {n}** samples = {iters} per epoch.",
     "calc.sentence.plain": "Each iteration ends in one weight update: {per_epoch} per epoch × {epochs} = "
     "{total}.",
     "calc.sentence.total": "So {per_epoch} per epoch × {epochs} = {total}, each from up to **{eff}** "
@@ -91,7 +106,8 @@ STRINGS: dict[str, str] = {
     "calc.strip.batch": "Batch",
     "calc.strip.samples": "Samples",
     "calc.strip.size": "Size",
-    "calc.strip.x": "batches in order (⋯ number ⋯ = batches not drawn)",
+    "calc.strip.x": "batches in order",
+    "calc.strip.x.folded": "batches in order (⋯ number ⋯ = batches not drawn)",
     "calc.keras.title": "What Keras prints",
     "calc.keras.caption": "Keras counts steps as ceil(N / B) and always trains on the partial batch.",
     "calc.warn.tiny": "The last batch has only **{last}** of {b} samples. Layers that normalise over the "
@@ -101,6 +117,17 @@ STRINGS: dict[str, str] = {
     "*“Expected more than 1 value per channel when training”*.",
     "calc.warn.small": "The last batch has {last} of {b} samples: BatchNorm statistics from so few samples "
     "are noticeably noisy.",
+    "calc.whole": "The batch size ({b}) is larger than the data the loader gets ({n} samples), so every "
+    "epoch is **one batch of all {n} samples**: full-batch training, with no smaller last batch to worry "
+    "about. Any batch size from {n} up gives the same run, and drop_last would leave no batch at all.",
+    "calc.whole.small": "The batch size ({b}) is larger than the data the loader gets ({n} samples), so every "
+    "epoch is **one batch of all {n} samples**: full-batch training, with no smaller last batch. But every "
+    "step's batch has only {n} samples, so BatchNorm's statistics are noisy in *every* step (it is usually "
+    "trusted from about {reliable} samples). Any batch size from {n} up gives the same run, and drop_last "
+    "would leave no batch at all.",
+    "calc.whole.single": "The batch size ({b}) is larger than the data the loader gets (1 sample), so every "
+    "batch holds **exactly 1** sample: BatchNorm1d in training mode raises *“Expected more than 1 value per "
+    "channel when training”* at the first step.",
     "calc.warn.suggest": "Nearby batch sizes without the problem:",
     "calc.warn.suggest.item": "B = {b} (last batch {last})",
     "calc.warn.fix_drop": "Or turn on drop_last and skip those {last} samples each epoch.",
@@ -117,8 +144,13 @@ STRINGS: dict[str, str] = {
     "calc.table.row.keras_split": "Keras, validation_split=0.2 (trains on {train})",
     "calc.table.row.torch": "PyTorch DataLoader(batch_size={b})",
     "calc.table.row.torch_drop": "PyTorch DataLoader(..., drop_last=True)",
-    "calc.table.row.accum": "Gradient accumulation, K = {k}",
+    "calc.table.row.accum": "Gradient accumulation, K = {k}, one GPU",
     "calc.table.row.ddp": "DistributedSampler, R = {r} GPUs (per GPU)",
+    "calc.table.opt.k": ", K = {k}",
+    "calc.table.opt.drop": ", drop_last=True",
+    "calc.table.yours.mark": "★ {label}",
+    "calc.table.yours": "★ marks the rows counted with the settings of the cards above: their numbers are the "
+    "cards' numbers. The other rows show the same N and B with other settings.",
     "calc.table.none": "—",
     "calc.table.skipped": "{count} skipped",
     "calc.table.padded": "{count} repeated (padding)",
@@ -126,8 +158,10 @@ STRINGS: dict[str, str] = {
     "calc.definitions": "Epoch, batch, iteration: the words",
     "calc.definitions.body": "- **Epoch**: one complete pass over the whole training set. `epochs=10` means "
     "the data is seen ten times.\n"
-    "- **Batch size**: how many samples the model processes before one weight update.\n"
-    "- **Iteration (step)**: one batch processed = one update. Updates per epoch = number of batches.\n"
+    "- **Batch size**: how many samples one iteration processes (on one GPU).\n"
+    "- **Iteration (step)**: one batch processed. Without gradient accumulation it ends in one weight update, "
+    "so updates per epoch = batches per epoch; with accumulation over K batches there is one update every K "
+    "iterations (over several GPUs the GPUs' batches go into the same update).\n"
     "- **Batch = N** is *batch gradient descent* (1 update per epoch); **batch = 1** is *stochastic "
     "gradient descent* (N updates per epoch); anything between is *mini-batch* gradient descent.",
 }

@@ -5,6 +5,19 @@ STRINGS: dict[str, str] = {
     "calc.intro": "**에포크**(epoch)는 훈련 데이터 전체를 처음부터 끝까지 한 번 보는 것이고, **배치 크기**(batch "
     "size)는 모델이 **가중치를 한 번 업데이트**하기 전에 보는 샘플 수입니다. 업데이트 한 번을 "
     "*이터레이션*(iteration) 또는 *스텝*(step)이라고 합니다. 숫자를 넣고 업데이트가 몇 번 일어나는지 확인해 보세요.",
+    "calc.intro.accum": "**에포크**(epoch)는 훈련 데이터 전체를 한 번 다 훑는 것이고, **배치 크기**(batch size)는 "
+    "*이터레이션*(iteration, 스텝) 한 번에 처리하는 샘플 수입니다. 누적하지 않으면 이터레이션마다 가중치를 한 번 "
+    "업데이트하지만, 배치 **K = {k}**개만큼 그래디언트를 누적하면 **이터레이션 {k}번마다 가중치 업데이트가 한 번** "
+    "일어납니다. 숫자를 넣고 업데이트가 몇 번 일어나는지 확인해 보세요.",
+    "calc.intro.gpus": "**에포크**(epoch)는 훈련 데이터 전체를 한 번 다 훑는 것이고, **배치 크기**(batch size)는 "
+    "GPU 하나가 *이터레이션*(iteration, 스텝) 한 번에 처리하는 샘플 수입니다. 여기서는 **GPU {r}개**가 각자 자기 "
+    "배치를 동시에 처리하고, 배치 {r}개를 모아 **가중치를 함께 한 번 업데이트**합니다. 숫자를 넣고 업데이트가 몇 번 "
+    "일어나는지 확인해 보세요.",
+    "calc.intro.both": "**에포크**(epoch)는 훈련 데이터 전체를 한 번 다 훑는 것이고, **배치 크기**(batch size)는 "
+    "GPU 하나가 *이터레이션*(iteration, 스텝) 한 번에 처리하는 샘플 수입니다. 여기서는 **GPU {r}개**가 각자 "
+    "**배치 {k}개**의 그래디언트를 누적한 뒤 **가중치를 함께 한 번 업데이트**합니다. 이터레이션 {k}번마다 "
+    "업데이트가 한 번이고, 업데이트 한 번에 배치 {k} × {r}개가 들어갑니다. 숫자를 넣고 업데이트가 몇 번 "
+    "일어나는지 확인해 보세요.",
     "calc.presets": "예제로 바로 보기",
     "calc.preset.notes320": "320 / 32 / 10",
     "calc.preset.notes320.help": "노트의 첫 예제: 샘플 320개, 배치 크기 32, 10 에포크.",
@@ -29,7 +42,8 @@ STRINGS: dict[str, str] = {
     "calc.n": "데이터셋 크기 N (샘플 수)",
     "calc.n.help": "한 에포크 동안 훑는 훈련 샘플의 개수.",
     "calc.batch": "배치 크기 B",
-    "calc.batch.help": "가중치를 한 번 업데이트하기 전에 처리하는 샘플 수.",
+    "calc.batch.help": "배치 하나에 든 샘플 수. 이터레이션(스텝) 한 번에 처리하며, 누적 없이 GPU 하나로 훈련하면 "
+    "배치마다 가중치 업데이트가 한 번 일어남.",
     "calc.epochs": "에포크 수",
     "calc.epochs.help": "데이터 전체를 처음부터 끝까지 몇 번 볼지.",
     "calc.drop_last": "drop_last (PyTorch)",
@@ -62,6 +76,8 @@ STRINGS: dict[str, str] = {
     "calc.regime.explain.none": "",
     "calc.sentence": "{samples|을} **{b}**개씩 묶으면 → {full}{partial} = 에포크당 {iters}.",
     "calc.sentence.partial": " + 샘플 **{last}**개짜리 마지막 배치 하나",
+    "calc.sentence.whole": "{samples|을} **{b}**개씩 묶으려 해도 배치가 데이터보다 커서, 로더는 샘플 {n}개 **전부를 "
+    "담은 배치 하나**만 내줍니다. 에포크당 {iters}입니다.",
     "calc.sentence.plain": "이터레이션이 한 번 끝날 때마다 가중치를 한 번 업데이트합니다: 에포크당 {per_epoch} × "
     "{epochs} = {total}.",
     "calc.sentence.total": "그래서 에포크당 {per_epoch} × {epochs} = {total}이고, 업데이트 한 번에 "
@@ -93,7 +109,8 @@ STRINGS: dict[str, str] = {
     "calc.strip.batch": "배치",
     "calc.strip.samples": "샘플",
     "calc.strip.size": "크기",
-    "calc.strip.x": "순서대로 놓은 배치 (⋯ 숫자 ⋯ = 그림에서 생략한 배치 수)",
+    "calc.strip.x": "순서대로 놓은 배치",
+    "calc.strip.x.folded": "순서대로 놓은 배치 (⋯ 숫자 ⋯ = 그림에서 생략한 배치 수)",
     "calc.keras.title": "Keras 로그에 찍히는 모습",
     "calc.keras.caption": "Keras는 스텝 수를 ceil(N / B)로 세고, 크기가 모자란 마지막 배치도 항상 학습에 씁니다.",
     "calc.warn.tiny": "마지막 배치에는 샘플이 {b}개가 아니라 **{last}**개뿐입니다. 배치 단위로 정규화하는 "
@@ -103,6 +120,16 @@ STRINGS: dict[str, str] = {
     "value per channel when training”* 오류를 냅니다.",
     "calc.warn.small": "마지막 배치에 샘플이 {b}개 중 {last}개뿐입니다. 이렇게 적은 샘플로 구한 BatchNorm 통계는 "
     "눈에 띄게 흔들립니다.",
+    "calc.whole": "배치 크기({b})가 로더가 받는 데이터(샘플 {n}개)보다 커서, 에포크마다 **샘플 {n}개 전부를 담은 "
+    "배치 하나**만 나옵니다. 전체 배치 학습이라 크기가 모자란 마지막 배치를 걱정할 일이 없습니다. 배치 크기를 "
+    "{n} 이상 어떤 값으로 해도 결과는 같고, drop_last를 켜면 배치가 하나도 남지 않습니다.",
+    "calc.whole.small": "배치 크기({b})가 로더가 받는 데이터(샘플 {n}개)보다 커서, 에포크마다 **샘플 {n}개 전부를 "
+    "담은 배치 하나**만 나옵니다. 크기가 모자란 마지막 배치는 없지만, 모든 스텝의 배치에 샘플이 {n}개뿐이라 "
+    "BatchNorm 통계가 *모든* 스텝에서 흔들립니다(보통 샘플 {reliable}개쯤부터 믿을 만합니다). 배치 크기를 "
+    "{n} 이상 어떤 값으로 해도 결과는 같고, drop_last를 켜면 배치가 하나도 남지 않습니다.",
+    "calc.whole.single": "배치 크기({b})가 로더가 받는 데이터(샘플 1개)보다 커서, 모든 배치에 샘플이 **딱 1개**"
+    "입니다. 학습 모드의 BatchNorm1d는 첫 스텝에서 *“Expected more than 1 value per channel when training”* "
+    "오류를 냅니다.",
     "calc.warn.suggest": "문제가 없는 가까운 배치 크기:",
     "calc.warn.suggest.item": "B = {b} (마지막 배치: 샘플 {last}개)",
     "calc.warn.fix_drop": "아니면 drop_last를 켜서 에포크마다 그 샘플 {last}개를 버려 보세요.",
@@ -119,8 +146,13 @@ STRINGS: dict[str, str] = {
     "calc.table.row.keras_split": "Keras, validation_split=0.2 (훈련 샘플 {train}개)",
     "calc.table.row.torch": "PyTorch DataLoader(batch_size={b})",
     "calc.table.row.torch_drop": "PyTorch DataLoader(..., drop_last=True)",
-    "calc.table.row.accum": "그래디언트 누적, K = {k}",
+    "calc.table.row.accum": "그래디언트 누적, K = {k}, GPU 1개",
     "calc.table.row.ddp": "DistributedSampler, GPU R = {r}개 (GPU당)",
+    "calc.table.opt.k": ", K = {k}",
+    "calc.table.opt.drop": ", drop_last=True",
+    "calc.table.yours.mark": "★ {label}",
+    "calc.table.yours": "★ 표시한 행은 위 카드와 같은 설정으로 센 것이라 숫자도 카드와 같습니다. 나머지 행은 같은 "
+    "N과 B를 다른 설정으로 센 결과입니다.",
     "calc.table.none": "—",
     "calc.table.skipped": "{count}개 버려짐",
     "calc.table.padded": "{count}개 중복 (패딩)",
@@ -128,8 +160,10 @@ STRINGS: dict[str, str] = {
     "calc.definitions": "에포크, 배치, 이터레이션: 용어 정리",
     "calc.definitions.body": "- **에포크**: 훈련 데이터 전체를 처음부터 끝까지 한 번 보는 것. `epochs=10`이면 "
     "데이터를 열 번 봅니다.\n"
-    "- **배치 크기**: 가중치를 한 번 업데이트하기 전에 모델이 처리하는 샘플 수.\n"
-    "- **이터레이션(스텝)**: 배치 하나를 처리하는 것 = 업데이트 한 번. 에포크당 업데이트 수 = 배치 개수.\n"
+    "- **배치 크기**: 이터레이션 한 번에 (GPU 하나가) 처리하는 샘플 수.\n"
+    "- **이터레이션(스텝)**: 배치 하나를 처리하는 것. 그래디언트 누적이 없으면 이터레이션마다 가중치를 한 번 "
+    "업데이트하므로 에포크당 업데이트 수 = 에포크당 배치 수입니다. 배치 K개씩 누적하면 이터레이션 K번마다 "
+    "업데이트가 한 번이고, GPU 여러 개로 훈련하면 GPU들의 배치가 같은 업데이트에 함께 들어갑니다.\n"
     "- **배치 = N**이면 *배치 경사 하강법*(에포크당 1번 업데이트), **배치 = 1**이면 *확률적 경사 하강법*"
     "(에포크당 N번), 그 사이는 *미니배치 경사 하강법*입니다.",
 }
