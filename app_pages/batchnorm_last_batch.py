@@ -117,7 +117,9 @@ layout.download("batchnorm_steps", tables.bn_steps, result.runs)
 # What to look for depends on what happened: no spread to read when the kept run crashed or nothing was tiny.
 look_for = (t("bn.s3.grows.crashed", last=p.last_batch_size, norm=t(f"bn.norm.{norm}")) if keep[0].error
             else t("bn.s3.grows.full") if not p.has_partial_last_batch else t("bn.s3.grows"))
-st.info(look_for, icon=":material/science:")
+# With a tiny (or single) last batch the box says why the kept run varies and what fixes it: the answers to
+# lesson steps 9 and 10, folded while projected.
+(present.answer() if p.has_partial_last_batch else st).info(look_for, icon=":material/science:")
 
 # --- 4. a last batch of exactly 1 ---
 st.header(t("bn.s4.title"), divider="gray")
@@ -134,21 +136,24 @@ if p.last_batch_size != 1:
 # --- 5. the fixes ---
 st.header(t("bn.s5.title"), divider="gray")
 skipped = bn.skipped_samples(n, b, 3)
-if p.has_partial_last_batch and len(skipped[0]) < n:
-    st.markdown(t("bn.s5.drop", count=len(skipped[0]), n=f"{n:,}"))
-    st.dataframe(pd.DataFrame({
-        t("bn.s5.col.epoch"): [1, 2, 3],
-        t("bn.s5.col.skipped"): [", ".join(map(str, ids[:12])) + (" …" if len(ids) > 12 else "") for ids in skipped],
-    }), hide_index=True, width="stretch")
-st.code(f"DataLoader(dataset, batch_size={b}, shuffle=True, drop_last=True)", language="python", wrap_lines=True)
-safer = calc.safer_batch_sizes(n, b)
-if safer:
-    st.markdown(t("bn.s5.safer"))
-    with st.container(horizontal=True, gap="small"):
-        for size in safer:
-            st.button(t("bn.s5.safer.item", b=size, last=calc.loader_last_batch(n, size)), key=f"bn_safer_{size}",
-                      on_click=urlstate.set_values, kwargs={"batch": size})
-present.explain(t("bn.s5.norm", norm=t(f"bn.norm.{norm}")))
+with present.answer():  # lesson step 10 asks for the one-line fixes: projected, they wait for the teacher
+    if p.has_partial_last_batch and len(skipped[0]) < n:
+        st.markdown(t("bn.s5.drop", count=len(skipped[0]), n=f"{n:,}"))
+        layout.table(pd.DataFrame({
+            t("bn.s5.col.epoch"): [1, 2, 3],
+            t("bn.s5.col.skipped"): [", ".join(map(str, ids[:12])) + (" …" if len(ids) > 12 else "")
+                                     for ids in skipped],
+        }), "skipped", t("bn.s5.col.skipped"))
+    st.code(f"DataLoader(dataset, batch_size={b}, shuffle=True, drop_last=True)", language="python",
+            wrap_lines=True)
+    safer = calc.safer_batch_sizes(n, b)
+    if safer:
+        st.markdown(t("bn.s5.safer"))
+        with st.container(horizontal=True, gap="small"):
+            for size in safer:
+                st.button(t("bn.s5.safer.item", b=size, last=calc.loader_last_batch(n, size)),
+                          key=f"bn_safer_{size}", on_click=urlstate.set_values, kwargs={"batch": size})
+    st.markdown(t("bn.s5.norm", norm=t(f"bn.norm.{norm}")))  # written out: inside the answer, not folded twice
 st.subheader(t("bn.s5.chart"))
 points = [{"run": run_names[f"run.{key}"], "accuracy": 100 * acc}
           for key in result.runs for acc in result.accuracies(key)]

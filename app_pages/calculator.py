@@ -7,7 +7,7 @@ from ebcore import calc, frameworks
 from ebcore.examples import WORKED_EXAMPLES
 from ebcore.keraslog import progress_line
 from ebcore.strip import BlockKind, epoch_strip, folded
-from ui import layout, nav, urlstate
+from ui import layout, nav, present, urlstate
 from ui.charts.draw import draw
 from ui.charts.strip import epoch_strip_chart
 from ui.i18n import t, tn
@@ -91,15 +91,16 @@ elif severity in (calc.LastBatchSeverity.TINY, calc.LastBatchSeverity.SINGLE, ca
     alert = st.warning if severity is not calc.LastBatchSeverity.SMALL else st.info
     alert(t(f"calc.warn.{severity.value}", last=p.last_batch_size, b=f"{b:,}"), icon=":material/warning:")
     suggestions = calc.safer_batch_sizes(p.samples_per_replica, b)
-    if suggestions:
-        st.caption(t("calc.warn.suggest"))
-        with st.container(horizontal=True, gap="small"):  # each button as wide as its label
-            for size in suggestions:
-                last = calc.plan(p.samples_per_replica, size).last_batch_size
-                st.button(
-                    t("calc.warn.suggest.item", b=f"{size:,}", last=f"{last:,}"),
-                    on_click=urlstate.set_values, kwargs={"batch": size}, key=f"suggest_{size}",
-                )
+    if suggestions:  # lesson step 2 asks for such a batch size: projected, they wait for the teacher
+        with present.answer():
+            st.caption(t("calc.warn.suggest"))
+            with st.container(horizontal=True, gap="small"):  # each button as wide as its label
+                for size in suggestions:
+                    last = calc.plan(p.samples_per_replica, size).last_batch_size
+                    st.button(
+                        t("calc.warn.suggest.item", b=f"{size:,}", last=f"{last:,}"),
+                        on_click=urlstate.set_values, kwargs={"batch": size}, key=f"suggest_{size}",
+                    )
     st.caption(t("calc.warn.fix_drop", last=p.last_batch_size))
     nav.link("batchnorm_last_batch", t("calc.warn.link"), {"n": str(n), "batch": str(b)})
 

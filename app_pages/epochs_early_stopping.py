@@ -30,6 +30,8 @@ st.caption(t("epochs.presets"))
 with st.container(horizontal=True, gap="small"):
     first_good = [p.value for p in phases].index("good") + 1
     for key, epoch in (("under", max(1, first_good // 3)), ("good", best), ("over", run.epochs)):
+        if key == "good" and present.active():
+            continue  # lesson step 11 asks for this epoch: projected, its button waits in the answer fold below
         st.button(t(f"epochs.preset.{key}", epoch=epoch), on_click=urlstate.set_values, kwargs={"epoch": epoch})
 epoch = urlstate.slider(P.EPOCH, t("epochs.epoch"), t("epochs.epoch.help"))
 
@@ -47,7 +49,10 @@ m = st.columns(3)
 train_now = run.train_loss[epoch - 1] if epoch else float("nan")
 m[0].metric(t("epochs.m.train"), f"{train_now:.3f}" if epoch else "—", border=True)
 m[1].metric(t("epochs.m.val"), f"{val[epoch - 1]:.3f}" if epoch else "—", border=True)
-m[2].metric(t("epochs.m.best"), f"{best}", help=t("epochs.m.best.help"), border=True)
+with present.answer(m[2]):
+    st.metric(t("epochs.m.best"), f"{best}", help=t("epochs.m.best.help"), border=True)
+    if present.active():
+        st.button(t("epochs.preset.good", epoch=best), on_click=urlstate.set_values, kwargs={"epoch": best})
 st.markdown(t(f"epochs.phase.{phase}", epoch=epoch, best=best))
 
 # --- 2. early stopping ---
@@ -74,13 +79,14 @@ st.markdown(t("epochs.stop.result", stop=stop.epochs_run, best=stop.best_epoch, 
 
 st.subheader(t("epochs.patience.table"))
 rows = [overfit.keras_early_stopping(val, p, float(min_delta)) for p in (0, 1, 2, 3, 5, 10, 20, 30)]
-st.dataframe(pd.DataFrame({
-    t("epochs.table.patience"): [r.patience for r in rows],
-    t("epochs.table.stop"): [r.stop_epoch or t("epochs.m.never") for r in rows],
-    t("epochs.table.best"): [r.best_epoch for r in rows],
-    t("epochs.table.restored"): [round(r.val_loss_restored, 3) for r in rows],
-    t("epochs.table.last"): [round(r.val_loss_last, 3) for r in rows],
-}), hide_index=True, width="stretch")
+with present.answer():  # lesson step 12 asks what a larger patience buys and costs: this table answers it
+    layout.table(pd.DataFrame({
+        t("epochs.table.patience"): [r.patience for r in rows],
+        t("epochs.table.stop"): [str(r.stop_epoch) if r.stop_epoch else t("epochs.m.never") for r in rows],
+        t("epochs.table.best"): [r.best_epoch for r in rows],
+        t("epochs.table.restored"): [f"{r.val_loss_restored:.3f}" for r in rows],
+        t("epochs.table.last"): [f"{r.val_loss_last:.3f}" for r in rows],
+    }), "patience", t("epochs.patience.table"))
 
 # --- 3. the Keras log ---
 st.header(t("epochs.log.title"))

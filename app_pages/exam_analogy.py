@@ -40,7 +40,7 @@ if within == 0:
     if b in by_batch:
         note += " " + t("exam.topic_batches.measured", b=b, seeds=len(exam.STUDY_SEEDS), mean=by_batch[b].mean,
                         chance=exam.chance_mistakes(), five=by_batch[5].mean, one=by_batch[1].mean)
-    st.info(note, icon=":material/lightbulb:")
+    present.answer().info(note, icon=":material/lightbulb:")  # why checking often helps: lesson step 3's answer
 tiles = exam.sheet(b)
 tile_labels = {"topic": t("exam.topic"), "question": t("exam.question"), "batch": t("exam.batch_n"),
                "right": t("exam.right"), "wrong": t("exam.wrong"), "answer": t("exam.answer"),
@@ -76,17 +76,21 @@ run = student.prefix(epochs)  # the first `epochs` sittings: the slider reads th
 best, best_score, final_score = run.best_sitting + 1, 100 * max(run.new_score), 100 * run.new_score[-1]
 m = st.columns(3)
 m[0].metric(t("exam.m.last_mistakes"), run.mistakes[-1], help=t("exam.m.last_mistakes.help"), border=True)
-m[1].metric(t("exam.m.best"), f"{best_score:.0f}%", delta=t("exam.m.best.delta", n=best), delta_color="off",
-            help=t("exam.m.best.help"), border=True)
+# Lesson step 4 asks when the student should have stopped: the best sitting is folded while projected.
+present.answer(m[1]).metric(t("exam.m.best"), f"{best_score:.0f}%", delta=t("exam.m.best.delta", n=best),
+                            delta_color="off", help=t("exam.m.best.help"), border=True)
 m[2].metric(t("exam.m.final"), f"{final_score:.0f}%", help=t("exam.m.final.help"), border=True)
-sit_labels = {key: t(f"exam.sit.{key}") for key in ("x", "y", "this", "new", "series", "best")}
+sit_labels = {key: t(f"exam.sit.{key}") for key in ("x", "y", "this", "new", "series")}
+if not present.active():
+    sit_labels["best"] = t("exam.sit.best")  # the chart's rule at the best sitting
 draw(sittings_chart, run, sit_labels)
 layout.download("exam_sittings", tables.exam_sittings, run)
 st.caption(t("exam.epochs.lr", lr=exam.LR))
-if best < epochs and final_score < best_score:
-    st.markdown(t("exam.epochs.overfit", best=best, best_score=best_score, final_score=final_score))
-else:
-    st.markdown(t("exam.epochs.more", best=best))
+with present.answer():
+    if best < epochs and final_score < best_score:
+        st.markdown(t("exam.epochs.overfit", best=best, best_score=best_score, final_score=final_score))
+    else:
+        st.markdown(t("exam.epochs.more", best=best))
 nav.link("epochs_early_stopping", t("exam.epochs.link"))
 
 # --- summary ---

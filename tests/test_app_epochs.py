@@ -37,7 +37,7 @@ def test_defaults(lang, default_run):
     log = next(c.value for c in at.code if c.value.startswith("Epoch  1/10"))
     assert "25/25 [==============================] - loss: " in log and "Epoch 10/10" in log
     assert any("800/800" not in md.value and "25" in md.value for md in at.markdown)
-    assert len(at.expander) >= 3 and len(at.dataframe) == 1
+    assert len(at.expander) >= 3 and len(at.table) == 1  # the patience table
 
 
 def test_scrub_changes_the_view_not_the_run(lang, default_run):

@@ -1,7 +1,8 @@
 """Presentation mode (``?present=1``): the app as a teacher projects it.
 
 Larger type, the sidebar tucked away, explanations folded under "Explain" so the controls and
-the results fill the screen, and the widgets' labels bold. It is a URL setting like any other: a
+the results fill the screen, the answers to the lesson plan's questions folded under "Show the
+answer" until the teacher has asked, and the widgets' labels bold. It is a URL setting like any other: a
 teacher's prepared link can open straight into it, and the sidebar switch turns it off.
 """
 
@@ -21,6 +22,8 @@ html:root { font-size: 21px !important; }
 [data-testid="stWidgetLabel"] p { font-weight: 600; }
 [data-testid="stMetricValue"] { font-size: min(2.4rem, 12cqi) !important; }
 [data-testid="stCaptionContainer"] { font-size: 0.9rem; }
+/* Inline code (`drop_last=True` in a sentence) is 0.75em by default: 16 px here, below what the back row reads. */
+[data-testid="stMarkdownContainer"] code { font-size: max(0.875rem, 0.85em); }
 </style>
 """
 
@@ -42,6 +45,19 @@ def switch() -> bool:
 def active() -> bool:
     """Whether this session is in presentation mode."""
     return bool(st.session_state.get(Shell.PRESENT.key, False))
+
+
+def answer(container=st):
+    """Where a page puts what answers its lesson step's "ask the class" question (``ui/lesson.py``).
+
+    In presentation mode a closed "Show the answer" expander, opened by the teacher after the class has
+    had its say; otherwise a plain container, so a student alone sees everything. Use it as
+    ``with present.answer(): ...`` or ``present.answer(column).metric(...)``. Inside it write text out
+    (``st.markdown``), not ``explain``: an answer is not folded twice.
+    """
+    if active():
+        return container.expander(t("present.answer"), icon=":material/visibility:")
+    return container.container()
 
 
 def explain(text: str, container=st) -> None:

@@ -6,6 +6,8 @@ colour blindness and on a washed-out classroom projector.
 
 from __future__ import annotations
 
+from typing import Any
+
 # Okabe & Ito (2008), "Color Universal Design".
 PALETTE = {
     "blue": "#0072B2",
@@ -59,6 +61,36 @@ def theme(present: bool) -> dict:
         config["title"] |= {"fontSize": PRESENT_FONT_SIZE + 2}
         config["text"] = {"fontSize": PRESENT_FONT_SIZE}
     return config
+
+
+# Every key in a Vega-Lite spec that sets a text's size in px: marks (``text``), axes, legends, titles.
+_SIZE_KEYS = frozenset({"fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize"})
+
+
+def at_least(spec: dict, size: float) -> dict:
+    """A copy of ``spec`` with every text size below ``size`` px raised to ``size``.
+
+    A builder's own sizes (a mark's ``fontSize``, an axis's ``labelFontSize``) win over ``config``, so the
+    presentation theme alone cannot reach them: this pass does, for every chart at once. Data (``datasets``,
+    ``data``) is passed through untouched.
+    """
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: (max(value, size) if key in _SIZE_KEYS and isinstance(value, int | float)
+                          and not isinstance(value, bool) else value if key in ("datasets", "data") else walk(value))
+                    for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(value) for value in node]
+        return node
+
+    return walk(spec)
+
+
+def themed(spec: dict, present: bool) -> dict:
+    """``spec`` as the page draws it: ``theme(present)`` over its config and, in presentation mode, no text
+    smaller than ``PRESENT_FONT_SIZE`` px (tick labels, titles, legends and the builders' own annotations)."""
+    spec = merge_config(spec, theme(present))
+    return at_least(spec, PRESENT_FONT_SIZE) if present else spec
 
 
 def merge_config(spec: dict, extra: dict) -> dict:

@@ -21,7 +21,7 @@ import streamlit as st
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from ui import present
-from ui.charts import merge_config, theme
+from ui.charts import themed
 from ui.i18n import t
 
 
@@ -70,10 +70,11 @@ def describe(chart: dict) -> str:
 def draw(builder: Callable[..., Any], *args: Any, container: Any = None, **kwargs: Any) -> None:
     """Show ``builder(*args, **kwargs)`` full width in ``container`` (default: the page), as st.altair_chart.
 
-    On top of the builder's own style every chart gets ``ui.charts.theme`` (dark text, presentation-mode
-    sizes) and a text alternative (``description``, which Vega reads out as the chart's label).
+    On top of the builder's own style every chart gets ``ui.charts.themed`` (dark text; in presentation
+    mode no text under ``PRESENT_FONT_SIZE`` px, the builder's own sizes included) and a text alternative
+    (``description``, which Vega reads out as the chart's label).
     """
     name = f"{builder.__module__}.{builder.__qualname__}"
-    chart = merge_config(spec(name, digest((args, kwargs)), builder, args, kwargs), theme(present.active()))
+    chart = themed(spec(name, digest((args, kwargs)), builder, args, kwargs), present.active())
     chart["description"] = describe(chart)
     (container or st).vega_lite_chart(chart, width="stretch")

@@ -165,7 +165,7 @@ def sittings_chart(run: ExamRun, labels: Mapping[str, str], height: int = 400) -
     """Right answers (%) per sitting on this exam (while sitting it) and on the new exam (after it),
     with a vertical rule at the sitting where the new-exam score was best.
 
-    ``labels``: ``x``, ``y``, ``this``, ``new``, ``best`` (format with ``{n}``), ``series``.
+    ``labels``: ``x``, ``y``, ``this``, ``new``, ``best`` (format with ``{n}``; without it, no rule), ``series``.
     """
     sittings = list(range(1, run.sittings + 1))
     data = pd.DataFrame(
@@ -189,6 +189,8 @@ def sittings_chart(run: ExamRun, labels: Mapping[str, str], height: int = 400) -
         tooltip=[alt.Tooltip("sitting:Q", title=labels["x"]), alt.Tooltip("series:N", title=labels["series"]),
                  alt.Tooltip("score:Q", title=labels["y"], format=".0f")],
     )
+    if "best" not in labels:  # presentation mode: the best sitting is what lesson step 4 asks the class
+        return style(lines, height)
     best = pd.DataFrame({"sitting": [run.best_sitting + 1], "text": [labels["best"].format(n=run.best_sitting + 1)]})
     rule = alt.Chart(best).mark_rule(strokeDash=[6, 4], strokeWidth=2, color=PALETTE["black"]).encode(x="sitting:Q")
     text = alt.Chart(best).mark_text(align="left", dx=6, y=12, fontSize=FONT_SIZE - 2).encode(

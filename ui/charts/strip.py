@@ -18,8 +18,12 @@ _STRIP_COLOURS = {
 }
 
 
-def epoch_strip_chart(blocks: Sequence[Block], labels: Mapping[str, str], height: int = 170) -> alt.Chart:
+def epoch_strip_chart(blocks: Sequence[Block], labels: Mapping[str, str], height: int = 60) -> alt.Chart:
     """One epoch as a row of batch blocks (x in batch units), with a legend of block kinds.
+
+    ``height`` is the blocks' own height in px: the legend above and the title below come on top of it
+    (autosize ``fit-x``), so larger text (presentation mode) or a legend wrapped on a phone never squeezes
+    the blocks. (Streamlit's default, ``fit``, counts them in: the blocks were 18 px tall, 3 px projected.)
 
     ``labels`` holds translated text: one entry per ``BlockKind`` value (legend names),
     ``"batch"``, ``"samples"``, ``"size"``, ``"x_title"``, and ``"gap"`` (a format string with
@@ -86,4 +90,5 @@ def epoch_strip_chart(blocks: Sequence[Block], labels: Mapping[str, str], height
             color=alt.condition(alt.datum.dark, alt.value("white"), alt.value("#333333")),
         )
     )
-    return (bars + text).properties(height=height).configure_view(stroke=None)
+    return ((bars + text).properties(height=height, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+            .configure_view(stroke=None))

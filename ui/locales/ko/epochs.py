@@ -51,7 +51,7 @@ STRINGS: dict[str, str] = {
     "epochs.patience": "patience (에포크)",
     "epochs.patience.help": "나아지지 않는 에포크를 몇 번 연속까지 참고 기다릴지 정합니다.",
     "epochs.min_delta": "min_delta",
-    "epochs.min_delta.help": "검증 손실이 이만큼보다 더 줄어야 나아진 것으로 인정합니다.",
+    "epochs.min_delta.help": "검증 손실이 이 값보다 더 많이 줄어야 나아진 것으로 인정합니다.",
     "epochs.restore": "restore_best_weights",
     "epochs.restore.help": "끝날 때 마지막 가중치 대신 가장 좋았던 에포크의 가중치로 되돌립니다.",
     "epochs.stopchart.ran": "검증 손실 (학습한 구간)",

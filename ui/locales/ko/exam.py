@@ -17,8 +17,8 @@ STRINGS: dict[str, str] = {
     "exam.seed": "학생·시험 번호 (시드)",
     "exam.seed.help": "시드를 바꾸면 다른 시험지와 아직 공부하지 않은 다른 학생이 나옵니다.",
     "exam.sheet.title": "1 · 시험지",
-    "exam.sheet.caption": "한 줄은 비슷한 문제 10개로 된 한 단원입니다. 같은 색으로 이어진 칸이 한 배치이고, **빨간 "
-    "막대**는 해답지를 확인하는 순간입니다.",
+    "exam.sheet.caption": "한 줄은 비슷한 문제 10개로 된 한 단원입니다. 같은 색으로 이어진 칸이 한 배치이고, 칸 "
+    "뒤의 **검은 막대**는 해답지를 확인하는 순간입니다.",
     "exam.m.checks": "시험 한 번의 채점 횟수",
     "exam.m.checks.help": "한 번 풀 때(1 에포크) 일어나는 가중치 업데이트 수: 100 ÷ 배치 크기를 올림한 값.",
     "exam.m.last": "마지막 배치의 문제 수",
@@ -56,8 +56,8 @@ STRINGS: dict[str, str] = {
     "배치 크기가 1이면 첫 문제를 틀리자마자 알게 되고, 나머지 문제는 고쳐서 풉니다. 여기서 학생은 각 문제를 그 "
     "배치를 채점하기 **전에** 답합니다.",
     "exam.answers.title": "답한 순간의 정답과 오답",
-    "exam.answers.caption": "{seed}번 학생의 첫 풀이(배치 크기 {b}): 100문제 중 **{mistakes}**개를 틀렸습니다. 노란 "
-    "점은 답이 단원의 보통 답과 다른 *함정 문제*입니다.",
+    "exam.answers.caption": "{seed}번 학생의 첫 풀이(배치 크기 {b}): 100문제 중 **{mistakes}**개를 틀렸습니다. 칸 "
+    "안의 노란 테두리는 답이 단원의 보통 답과 다른 *함정 문제*입니다.",
     "exam.right": "맞음",
     "exam.wrong": "틀림",
     "exam.answer": "답한 순간",
@@ -106,6 +106,6 @@ STRINGS: dict[str, str] = {
     "exam.summary.body": "- **배치 크기 {b}** = {every}마다 해답지 확인: 한 번 풀 때 {updates}, 기억해야 할 문제는 "
     "최대 {memory}.\n- 이 학생은 첫 풀이에서 **{mistakes}**개를 틀렸습니다. 학생 {seeds}명의 평균은 배치 크기 1에서 "
     "**{one:.0f}**개, 배치 크기 100에서 **{hundred:.0f}**개였습니다.\n- {epochs} = {sittings}: 오답은 "
-    "**{first}**개에서 **{last}**개로 줄었고, 새 시험 점수는 {best}회차에서 **{best_score:.0f}%**로 가장 "
-    "높았습니다(마지막은 **{final_score:.0f}%**).",
+    "**{first}**개에서 **{last}**개로 줄었고, 새 시험 점수는 {best}회차에서 **{best_score:.1f}%**로 가장 "
+    "높았습니다(마지막은 **{final_score:.1f}%**).",
 }

@@ -52,7 +52,7 @@ STRINGS: dict[str, str] = {
     "BatchNorm이 실제 오류를 내며 멈춥니다.",
     "lesson.bn_crash.ask": "코드 한 줄만 바꿔 이 오류를 없애는 방법 두 가지는?",
     "lesson.overfit.title": "에포크가 너무 많으면",
-    "lesson.overfit.show": "150 에포크 뒤의 곡선은 학습 점을 모두 지나가지만 검증 손실은 다시 올라가 "
+    "lesson.overfit.show": "150 에포크 뒤의 곡선은 훈련 데이터의 점을 모두 지나가지만 검증 손실은 다시 올라가 "
     "있습니다. 에포크 슬라이더를 앞으로 되돌려 보세요.",
     "lesson.overfit.ask": "여러분이라면 몇 번째 에포크에서 멈췄을까?",
     "lesson.early_stop.title": "조기 종료",

@@ -27,6 +27,7 @@ STRINGS: dict[str, str] = {
     "present.switch.help": "화면에 띄우기 좋게 글자를 키우고 설명은 접어 둡니다. 링크에도 남습니다: 어느 페이지든 "
     "주소 끝에 ?present=1을 붙이면 됩니다.",
     "present.explain": "설명 보기",
+    "present.answer": "정답 보기",
     "chart.alt.xy": "{x}에 따른 {y} 그래프.",
     "chart.alt.one": "{axis} 그래프.",
     "chart.alt.none": "그래프.",
