@@ -1,5 +1,6 @@
 """How big can a batch get? Steps to a target against batch size, the critical batch and the noise scale.
-Reads widgets, asks ebcore (through the caches in ui.runs), draws."""
+Reads widgets, asks ebcore (through the caches in ui.runs), draws. Every sentence, card and chart below
+describes the runs of the steps table (``Analysis.shown``: tuned, or at the one learning rate)."""
 
 import math
 
@@ -30,6 +31,13 @@ def times(ratio: float) -> str:
     return f"{ratio:,.1f}"
 
 
+def saved(d: scaling.Doubling) -> str:
+    """What a measured doubling saved, as a phrase: a share of the ideal halving, or the extra steps it took."""
+    if d.share < 0 and f"{100 * d.growth:.0f}" != "0":
+        return t("crit.doubling.cost", pct=f"{100 * d.growth:.0f}")
+    return t("crit.doubling.saved", pct=f"{100 * max(d.share, 0.0):.0f}")
+
+
 share = layout.header("crit")
 layout.presets("crit", P.PRESETS)
 c1, c2 = st.columns([3, 2])
@@ -41,37 +49,54 @@ lr = float(urlstate.choice(P.LR, t("crit.lr"), t("crit.lr.help"), c2))
 settings = cb.Settings(seed=seed)
 # The noise scale (section 3) is measured in the worker while the grid trains here and in the worker.
 runs.critical_noise_early(seed)
-trials = runs.critical_trials(seed, t("crit.running", runs=len(cb.BATCHES) * len(settings.lrs),
+trials = runs.critical_trials(seed, t("crit.running", runs=len(cb.BATCHES) * settings.runs,
                                       steps=num(cb.total_steps(settings))))
 layout.share_button(share)
-a = cb.analyse(trials, target, lr if fixed else None)
-fit = a.fit
+a = view.analyse(trials, target, lr if fixed else None)
+fit = a.fit  # fitted to the table's points, tuned or at the one learning rate
 labels_region = {r: t(f"crit.region.{r.value}") for r in scaling.Region}
-
-# --- 1. steps to the target ---
-st.subheader(t("crit.steps.title"))
 shown = [p for p in a.shown if p.steps is not None]
 tuned = [p for p in a.tuned if p.steps is not None]
 main_series = t("crit.series.fixed", lr=f"{lr:g}") if fixed else t("crit.series.tuned")
-points = [{"batch": p.batch, "steps": p.steps, "lr": p.lr, "series": main_series} for p in shown]
+
+# --- 1. steps to the target ---
+st.subheader(t("crit.steps.title"))
+points = [{"batch": p.batch, "steps": p.steps, "low": p.low, "high": p.high, "lr": p.lr, "series": main_series}
+          for p in shown]
 if fixed:
-    points += [{"batch": p.batch, "steps": p.steps, "lr": p.lr, "series": t("crit.series.tuned_ghost")} for p in tuned]
+    points += [{"batch": p.batch, "steps": p.steps, "low": None, "high": None, "lr": p.lr,
+                "series": t("crit.series.tuned_ghost")} for p in tuned]
 lines: list[dict] = []
-regions = pd.DataFrame(columns=["low", "high", "name"])
 if fit is not None:
     lines += [{"batch": b, "steps": s, "series": t("crit.series.fit")} for b, s in view.fit_line(fit)]
-    regions = pd.DataFrame([{"low": low, "high": high, "name": labels_region[r]}
-                            for low, high, r in view.region_spans(fit)])
 if shown:
     lines += [{"batch": b, "steps": s, "series": t("crit.series.perfect", b=shown[0].batch)}
               for b, s in view.perfect_line(a.shown)]
-steps_labels = {"x": t("crit.steps.x"), "y": t("crit.steps.y"), "lr": t("crit.steps.lr")}
+regions = pd.DataFrame([{"low": low, "high": high, "name": labels_region[r], "code": r.value}
+                        for low, high, r in view.region_spans(a.doublings)], columns=["low", "high", "name", "code"])
+steps_labels = {"x": t("crit.steps.x"), "y": t("crit.steps.y"), "lr": t("crit.steps.lr"),
+                "region": t("crit.table.region"), "low": t("crit.steps.low"), "high": t("crit.steps.high")}
 if points:
     draw(steps_chart, pd.DataFrame(points), pd.DataFrame(lines, columns=["batch", "steps", "series"]), regions,
          steps_labels)
 missed = [p.batch for p in a.shown if p.steps is None]
 if missed:
     st.warning(t("crit.steps.not_reached", batches=", ".join(map(str, missed))))
+sentences = [t("crit.steps.how_fixed", reps=settings.repeats, lr=f"{lr:g}") if fixed else
+             t("crit.steps.how_tuned", reps=settings.repeats, lrs=len(settings.lrs),
+               grid=", ".join(f"{v:g}" for v in settings.lrs))]
+span = view.span(a.shown)
+if span is not None:
+    sentences.append(t("crit.steps.span", b0=span.small.batch, b1=span.large.batch, bratio=span.batch_ratio,
+                       sratio=times(span.steps_ratio), s0=num(span.small.steps), s1=num(span.large.steps)))
+if a.doublings:
+    first, last = a.doublings[0], a.doublings[-1]
+    until, start = scaling.perfect_until(a.doublings), scaling.maximal_from(a.doublings)
+    sentences.append(t("crit.steps.perfect_until", b=until) if until is not None else
+                     t("crit.steps.perfect_none", b0=first.small, b1=first.large, saved=saved(first)))
+    sentences.append(t("crit.steps.maximal_from", b=start) if start is not None else
+                     t("crit.steps.maximal_none", b0=last.small, b1=last.large, saved=saved(last)))
+st.caption(" ".join(sentences))
 if fit is None:
     st.warning(t("crit.fit.none"))
 else:
@@ -79,40 +104,40 @@ else:
     m1.metric(t("crit.metric.bcrit"), num(fit.b_crit))
     m2.metric(t("crit.metric.smin"), num(fit.s_min))
     m3.metric(t("crit.metric.emin"), num(fit.e_min))
-    span = view.tuned_span(a.tuned)
-    if span is not None:
-        low, high = scaling.region_bounds(fit.b_crit)
-        st.caption(t("crit.steps.caption", lrs=len(settings.lrs), grid=", ".join(f"{v:g}" for v in settings.lrs),
-                     b0=span.small.batch, b1=span.large.batch, bratio=span.batch_ratio,
-                     sratio=times(span.steps_ratio), s0=num(span.small.steps), s1=num(span.large.steps),
-                     low=num(low), high=num(high)))
+    st.caption(t("crit.metric.caption_fixed", lr=f"{lr:g}") if fixed else t("crit.metric.caption"))
 versus = view.fixed_against_tuned(a.shown, a.tuned) if fixed else None
 if versus is not None:
     big, best, ratio = versus
     st.caption(t("crit.steps.caption_fixed", lr=f"{lr:g}", b1=big.batch, s1=num(big.steps), t1=num(best.steps),
                  ratio=times(ratio)))
 none = t("crit.table.none")
-st.dataframe(pd.DataFrame({
+by_batch = view.region_by_batch(a.doublings)
+layout.table(pd.DataFrame({
     t("crit.table.batch"): [p.batch for p in a.shown],
     t("crit.table.lr"): [f"{p.lr:g}" for p in a.shown],
     t("crit.table.steps"): [num(p.steps) if p.steps is not None else none for p in a.shown],
+    t("crit.table.spread"): [f"{num(p.low)}–{num(p.high) if p.high is not None else none}"
+                             if p.low is not None else none for p in a.shown],
     t("crit.table.examples"): [num(p.examples) if p.examples is not None else none for p in a.shown],
-    t("crit.table.region"): [labels_region[scaling.region(p.batch, fit.b_crit)] if fit else "–" for p in a.shown],
-}), hide_index=True, width="stretch")
-layout.download("steps_to_target", tables.steps_to_target, a.shown, target, fit, not fixed)
+    t("crit.table.saved"): [saved(by_batch[p.batch]) if p.batch in by_batch else "–" for p in a.shown],
+    t("crit.table.region"): [labels_region[by_batch[p.batch].region] if p.batch in by_batch else "–"
+                             for p in a.shown],
+}), "crit_steps", t("crit.steps.title"))
+layout.download("steps_to_target", tables.steps_to_target, a.shown, target, fit, not fixed, a.doublings)
 
 # --- 2. samples to the target: the S–E trade-off ---
 st.subheader(t("crit.tradeoff.title"))
-if fit is not None and tuned:
+if fit is not None and shown:
     curve = pd.DataFrame(view.tradeoff_curve(fit), columns=["steps", "examples"])
     mark_steps, mark_examples = view.critical_mark(fit)
     marks = pd.DataFrame([{"steps": mark_steps, "examples": mark_examples,
                            "name": t("crit.mark.bcrit", b=num(fit.b_crit))}])
-    draw(tradeoff_chart, pd.DataFrame([{"batch": p.batch, "steps": p.steps, "examples": p.examples} for p in tuned]),
+    draw(tradeoff_chart, pd.DataFrame([{"batch": p.batch, "steps": p.steps, "examples": p.examples} for p in shown]),
          curve, marks, {"x": t("crit.tradeoff.x"), "y": t("crit.tradeoff.y"), "batch": t("crit.tradeoff.batch"),
                         "fit": t("crit.tradeoff.fit")})
-    st.caption(t("crit.tradeoff.caption", s_min=num(fit.s_min), e_min=num(fit.e_min), b_crit=num(fit.b_crit),
-                 n=num(cb.N_TRAIN)))
+    caption = t("crit.tradeoff.caption", s_min=num(fit.s_min), e_min=num(fit.e_min), b_crit=num(fit.b_crit),
+                n=num(cb.N_TRAIN))
+    st.caption(f"{t('crit.tradeoff.fixed', lr=f'{lr:g}')} {caption}" if fixed else caption)
 else:
     st.warning(t("crit.fit.none"))
 layout.download("critical_batch_runs", tables.trials, trials)
@@ -131,21 +156,24 @@ draw(noise_chart, rows, None if fit is None else fit.b_crit,
 at = cb.noise_at(noise, target)
 values = {"init": num(noise[0].exact.b_simple), "init_est": num(noise[0].estimate.b_simple), "target": f"{target:g}",
           "at": num(at.exact.b_simple), "at_est": num(at.estimate.b_simple)}
-if at.val_loss <= target:
-    st.caption(t("crit.noise.caption", step=num(at.step), b_crit=num(fit.b_crit) if fit else "–", **values))
+if at.val_loss <= target and fit is not None:
+    st.caption(t("crit.noise.caption", step=num(at.step), b_crit=num(fit.b_crit), **values))
+elif at.val_loss <= target:
+    st.caption(t("crit.noise.caption_nofit", step=num(at.step), **values))
 else:
     st.caption(t("crit.noise.caption_missed", **values))
 layout.download("noise_scale", tables.noise_scale, noise)
-if fit is not None and tuned:
+if fit is not None and shown:
     b_noise = at.exact.b_simple
     predicted = [{"batch": b, "steps": s, "series": t("crit.series.predicted", b=num(b_noise))}
                  for b, s in view.predicted_line(fit.s_min, b_noise)]
     fitted = [{"batch": b, "steps": s, "series": t("crit.series.fit")} for b, s in view.fit_line(fit)]
-    draw(steps_chart, pd.DataFrame([{"batch": p.batch, "steps": p.steps, "lr": p.lr, "series": t("crit.series.tuned")}
-                                    for p in tuned]),
-         pd.DataFrame(fitted + predicted), pd.DataFrame(columns=["low", "high", "name"]), steps_labels)
-    error = cb.prediction_error(tuned, fit.s_min, b_noise)
-    st.caption(t("crit.predict.caption", s_min=num(fit.s_min), b_noise=num(b_noise), error=f"{100 * error:.0f}"))
+    draw(steps_chart, pd.DataFrame([{"batch": p.batch, "steps": p.steps, "low": p.low, "high": p.high, "lr": p.lr,
+                                     "series": main_series} for p in shown]),
+         pd.DataFrame(fitted + predicted), pd.DataFrame(columns=["low", "high", "name", "code"]), steps_labels)
+    error = view.prediction_error(shown, fit.s_min, b_noise)
+    caption = t("crit.predict.caption", s_min=num(fit.s_min), b_noise=num(b_noise), error=f"{100 * error:.0f}")
+    st.caption(f"{caption} {t('crit.predict.fixed', lr=f'{lr:g}')}" if fixed else caption)
 
 # --- 4. a budget of epochs is not a target ---
 st.subheader(t("crit.budget.title"))

@@ -1,17 +1,20 @@
 """How big can a batch get? Steps to a target loss against batch size, measured (Shallue et al. 2018).
 
-For every batch size (powers of two, from 8 up to the whole training set) a small MLP trains once
-per learning rate of a grid; the grid for one batch size is one ``fit_many`` call (runs of one batch
-size and one optimizer stack into one program). After every epoch each run's validation loss is
-recorded, so one set of runs answers every target loss a student picks:
+For every batch size (powers of two, from 8 up to the whole training set) a small MLP trains
+``REPEATS`` times (other starting weights and shuffling, same data) per learning rate of a grid; the
+runs of one batch size are one ``fit_many`` call (runs of one batch size and one optimizer stack into
+one program). After every epoch each run's validation loss is recorded, so one set of runs answers
+every target loss a student picks:
 
 - ``steps_to_target``: the earliest optimizer step at which a run's validation loss reaches the
   target (interpolated between the per-epoch evaluations);
-- ``best_per_batch``: per batch size, the best learning rate's steps (the tuned comparison), or the
-  steps at one learning rate for all sizes (the untuned one), with examples = steps × batch size;
+- ``best_per_batch``: per batch size, the median over the repeats of the steps at the learning rate
+  whose median is lowest (the tuned comparison, as Shallue et al. 2018 measure it), or at one learning
+  rate for all sizes (the untuned one), with the repeats' spread and examples = steps × batch size;
 - ``epoch_budget``: the notes' comparison instead: validation loss after a fixed number of epochs.
 
-The fit of these points to the model of McCandlish et al. and the regions live in ``ebcore.scaling``;
+The fit of these points to the model of McCandlish et al. and the regions live in ``ebcore.scaling``
+(read at one target by ``ebcore.critical_view.analyse``);
 the gradient noise scale along one run is ``noise_run`` (the estimators: ``ebcore.noise_scale``).
 All randomness comes from explicit generators.
 """
@@ -26,7 +29,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ebcore import noise_scale, scaling
+from ebcore import noise_scale
 from ebcore.calc import loader_length
 from ebcore.models import mlp
 from ebcore.stacked import fit_many
@@ -45,8 +48,12 @@ NOISE_FLOOR = NOISE**2
 """The best possible expected MSE: the variance of the label noise, 0.5² = 0.25."""
 BATCHES: tuple[int, ...] = tuple(2**k for k in range(3, 11))
 """Batch sizes 8, 16, …, 1,024 (the whole training set)."""
-LR_GRID: tuple[float, ...] = (0.025, 0.05, 0.1, 0.2, 0.4)
-"""SGD learning rates tried at every batch size (factors of two)."""
+LR_GRID: tuple[float, ...] = (0.025, 0.05, 0.1)
+"""SGD learning rates tried at every batch size (factors of two). The grid stops at 0.1: from 0.2 on this
+network's loss spikes at the large batches (it jumps out of its valley and falls back a few steps later),
+so the step a run first reaches the target becomes a matter of luck, and 0.4 diverges."""
+REPEATS = 3
+"""Runs per batch size and learning rate (other starting weights and shuffling): the page reads their median."""
 TARGETS: tuple[float, ...] = (0.5, 0.4, 0.35, 0.32)
 """Validation-loss targets (MSE) a student can pick; the runs are long enough for the lowest."""
 # Each run lasts about STEP_ALLOWANCE + SAMPLE_ALLOWANCE / B steps (rounded up to whole epochs):
@@ -57,15 +64,26 @@ SAMPLE_ALLOWANCE = 4 * N_TRAIN
 
 @dataclass(frozen=True)
 class Settings:
-    """What the experiment depends on (hashable: pages cache on it): the seed of data, weights and
-    shuffling, and the learning-rate grid (SGD, no momentum)."""
+    """What the experiment depends on (hashable: pages cache on it): the seed of the data and of the
+    repeats' weights and shuffling, the learning-rate grid (SGD, no momentum) and the repeats per rate."""
 
     seed: int = 0
     lrs: tuple[float, ...] = LR_GRID
+    repeats: int = REPEATS
 
-    def config(self, batch: int, lr: float) -> TrainConfig:
+    def run_seed(self, rep: int) -> int:
+        """Seed of repeat ``rep``'s starting weights and shuffling (repeat 0: ``seed`` itself)."""
+        return self.seed * self.repeats + rep if rep else self.seed
+
+    def config(self, batch: int, lr: float, rep: int = 0) -> TrainConfig:
         """The trainer configuration of one trial."""
-        return TrainConfig(epochs=epochs_for(batch), batch_size=batch, lr=lr, optimizer="sgd", seed=self.seed)
+        return TrainConfig(epochs=epochs_for(batch), batch_size=batch, lr=lr, optimizer="sgd",
+                           seed=self.run_seed(rep))
+
+    @property
+    def runs(self) -> int:
+        """Runs per batch size: learning rates × repeats."""
+        return len(self.lrs) * self.repeats
 
 
 def epochs_for(batch: int) -> int:
@@ -77,7 +95,7 @@ def epochs_for(batch: int) -> int:
 
 def total_steps(settings: Settings) -> int:
     """Optimizer steps of the whole experiment: runs × steps, summed over batch sizes."""
-    return sum(len(settings.lrs) * epochs_for(b) * loader_length(N_TRAIN, b, False) for b in BATCHES)
+    return sum(settings.runs * epochs_for(b) * loader_length(N_TRAIN, b, False) for b in BATCHES)
 
 
 def data(seed: int = 0) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
@@ -104,13 +122,15 @@ def model(seed: int = 0) -> nn.Sequential:
 @dataclass(frozen=True)
 class Trial:
     """One run: batch size, learning rate, and its validation loss (MSE) at ``steps`` optimizer steps
-    (0 = before training, then after each epoch). ``diverged``: a training loss was not finite."""
+    (0 = before training, then after each epoch). ``diverged``: a training loss was not finite.
+    ``rep``: which repeat (starting weights and shuffling) of that batch size and learning rate."""
 
     batch: int
     lr: float
     steps: tuple[int, ...]
     val_loss: tuple[float, ...]
     diverged: bool
+    rep: int = 0
 
 
 def _mse(net: nn.Module, X: Tensor, y: Tensor) -> float:
@@ -119,14 +139,17 @@ def _mse(net: nn.Module, X: Tensor, y: Tensor) -> float:
 
 
 def run_batch(settings: Settings, batch: int, on_progress: Progress | None = None) -> list[Trial]:
-    """Every learning rate of the grid at one batch size, as one ``fit_many`` call (one stacked program).
+    """Every learning rate of the grid, ``repeats`` times each, at one batch size, as one ``fit_many`` call
+    (one stacked program).
 
-    All trials start from the same weights on the same data and batches; ``on_progress(fraction)``
-    reports finished epochs over the call's epochs.
+    All trials train on the same data; repeat ``r`` of every learning rate starts from the same weights
+    and sees the same batches (``Settings.run_seed``). ``on_progress(fraction)`` reports finished epochs
+    over the call's epochs. Trials in repeat then grid order.
     """
     (X, y), val = data(settings.seed)
-    start = _mse(model(settings.seed), *val)
-    configs = [settings.config(batch, lr) for lr in settings.lrs]
+    reps = [(r, lr) for r in range(settings.repeats) for lr in settings.lrs]
+    start = {r: _mse(model(settings.run_seed(r)), *val) for r in range(settings.repeats)}
+    configs = [settings.config(batch, lr, r) for r, lr in reps]
     total = len(configs) * configs[0].epochs
     done = [0]
 
@@ -135,18 +158,19 @@ def run_batch(settings: Settings, batch: int, on_progress: Progress | None = Non
         if on_progress is not None:
             on_progress(done[0] / total)
 
-    models = [model(settings.seed) for _ in configs]
+    models = [model(c.seed) for c in configs]
     histories = fit_many(models, X, y, configs, validation_data=val, on_epoch=report)
     per_epoch = loader_length(N_TRAIN, batch, False)
     return [
-        Trial(batch, c.lr, tuple(e * per_epoch for e in range(len(h.val_loss) + 1)), (start, *h.val_loss), h.diverged)
-        for c, h in zip(configs, histories, strict=True)
+        Trial(batch, c.lr, tuple(e * per_epoch for e in range(len(h.val_loss) + 1)), (start[r], *h.val_loss),
+              h.diverged, r)
+        for (r, _), c, h in zip(reps, configs, histories, strict=True)
     ]
 
 
 def batch_steps(settings: Settings, batch: int) -> int:
-    """Training steps of ``run_batch`` at ``batch``: every learning rate of the grid, all its epochs."""
-    return len(settings.lrs) * epochs_for(batch) * loader_length(N_TRAIN, batch, False)
+    """Training steps of ``run_batch`` at ``batch``: every run of the grid, all its epochs."""
+    return settings.runs * epochs_for(batch) * loader_length(N_TRAIN, batch, False)
 
 
 STEP_OVERHEAD_ROWS = 320
@@ -212,51 +236,74 @@ def steps_to_target(steps: Sequence[int], losses: Sequence[float], target: float
     return None
 
 
+def median(values: Sequence[float]) -> float:
+    """The median of ``values`` (inf counts as a value: a run that missed the target ranks last)."""
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 @dataclass(frozen=True)
 class Point:
-    """One batch size's answer: the learning rate used, steps to the target (None: not reached) and
-    examples = steps × batch (training samples processed)."""
+    """One batch size's answer: the learning rate used, the median over the repeats of the steps to the
+    target (None: the median run did not reach it), every repeat's steps (``runs``, None where one missed)
+    and examples = steps × batch (training samples processed)."""
 
     batch: int
     lr: float
     steps: float | None
+    runs: tuple[float | None, ...] = ()
 
     @property
     def examples(self) -> float | None:
         """Training samples processed until the target: steps × batch size."""
         return None if self.steps is None else self.steps * self.batch
 
+    @property
+    def low(self) -> float | None:
+        """The fastest repeat's steps (None if none reached the target)."""
+        return min((s for s in self.runs if s is not None), default=None)
+
+    @property
+    def high(self) -> float | None:
+        """The slowest repeat's steps, None if a repeat did not reach the target (no upper end)."""
+        return None if not self.runs or None in self.runs else max(self.runs)
+
 
 def best_per_batch(trials: Sequence[Trial], target: float, lr: float | None = None) -> list[Point]:
-    """Per batch size (ascending), the trial that reaches ``target`` in the fewest steps.
+    """Per batch size (ascending), the median over the repeats of the steps to ``target``.
 
-    ``lr=None`` tunes: the best of the grid per size (Shallue et al.'s comparison). With ``lr`` set
-    every size uses that one learning rate (the untuned comparison). A size none of whose candidate
-    trials reaches the target gets ``steps=None`` (and the learning rate asked for, or the grid's first).
+    ``lr=None`` tunes: the learning rate of the grid whose median is lowest (Shallue et al.'s comparison;
+    the median, so one lucky repeat cannot pick the rate). With ``lr`` set every size uses that one
+    learning rate (the untuned comparison). A median of a missed target is None (and the learning rate is
+    the one asked for, or the grid's first).
     """
     out = []
     for b in sorted({t.batch for t in trials}):
         candidates = [t for t in trials if t.batch == b and (lr is None or t.lr == lr)]
         if not candidates:
             raise ValueError(f"no trial at batch {b} with learning rate {lr}")
-        reached = [(s, t.lr) for t in candidates if (s := steps_to_target(t.steps, t.val_loss, target)) is not None]
-        if reached:
-            steps, best_lr = min(reached)
-            out.append(Point(b, best_lr, steps))
-        else:
-            out.append(Point(b, candidates[0].lr, None))
+        scored = []
+        for rate in dict.fromkeys(t.lr for t in candidates):
+            runs = tuple(steps_to_target(t.steps, t.val_loss, target) for t in candidates if t.lr == rate)
+            scored.append((median([math.inf if s is None else s for s in runs]), rate, runs))
+        middle, rate, runs = min(scored, key=lambda m: (m[0], m[1]))
+        out.append(Point(b, rate, middle if math.isfinite(middle) else None, runs))
     return out
 
 
 def epoch_budget(trials: Sequence[Trial], epochs: int, lr: float | None = None) -> list[tuple[int, float, float]]:
     """The notes' comparison: per batch size, (batch, learning rate, validation loss after ``epochs``
-    epochs), the best of the grid (``lr=None``) or at one learning rate. Diverged runs count as ``inf``."""
+    epochs, the median over the repeats), the best of the grid (``lr=None``) or at one learning rate.
+    Diverged runs count as ``inf``."""
     out = []
     for b in sorted({t.batch for t in trials}):
         candidates = [t for t in trials if t.batch == b and (lr is None or t.lr == lr)]
         if any(len(t.val_loss) <= epochs for t in candidates):
             raise ValueError(f"the runs at batch {b} are shorter than {epochs} epochs")
-        scored = [(t.val_loss[epochs] if math.isfinite(t.val_loss[epochs]) else math.inf, t.lr) for t in candidates]
+        scored = [(median([t.val_loss[epochs] if math.isfinite(t.val_loss[epochs]) else math.inf
+                            for t in candidates if t.lr == rate]), rate)
+                  for rate in dict.fromkeys(t.lr for t in candidates)]
         loss, best_lr = min(scored)
         out.append((b, best_lr, loss))
     return out
@@ -317,81 +364,3 @@ def noise_at(points: Sequence[NoiseCheckpoint], target: float) -> NoiseCheckpoin
     """The first checkpoint whose validation loss is at or below ``target`` (the last one if none is):
     the noise scale where the runs reach the target, which predicts the critical batch there."""
     return next((p for p in points if p.val_loss <= target), points[-1])
-
-
-# --- one target, everything the page shows ------------------------------------------------------------
-
-
-def best_val_loss(trials: Sequence[Trial]) -> list[tuple[int, float, float]]:
-    """Per batch size: (batch, learning rate, lowest validation loss any epoch of that trial reached)."""
-    out = []
-    for b in sorted({t.batch for t in trials}):
-        scored = [(min((v for v in t.val_loss if math.isfinite(v)), default=math.inf), t.lr)
-                  for t in trials if t.batch == b]
-        loss, lr = min(scored)
-        out.append((b, lr, loss))
-    return out
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """The runs read at one target: ``tuned`` points (best learning rate per size), ``shown`` (the tuned
-    ones, or those at the one learning rate ``lr``), and the hyperbola fitted to the tuned points that
-    reached the target (``fit``: None when fewer than two did or they do not bend like the model)."""
-
-    target: float
-    lr: float | None
-    tuned: list[Point]
-    shown: list[Point]
-    fit: scaling.Hyperbola | None
-
-
-def analyse(trials: Sequence[Trial], target: float, lr: float | None = None) -> Analysis:
-    """Steps to ``target`` per batch size, tuned and (if ``lr`` is given) at that one learning rate, and the fit."""
-    tuned = best_per_batch(trials, target)
-    shown = tuned if lr is None else best_per_batch(trials, target, lr)
-    reached = [(p.batch, p.steps) for p in tuned if p.steps]
-    try:
-        hyperbola = scaling.fit(reached)
-    except ValueError:
-        hyperbola = None
-    return Analysis(target, lr, tuned, shown, hyperbola)
-
-
-def prediction_error(points: Sequence[Point], s_min: float, b_noise: float) -> float | None:
-    """Mean relative gap |measured − predicted| / predicted between the measured steps and
-    ``S_min(1 + B_noise/B)`` over the points that reached the target (None if none did)."""
-    gaps = [abs(p.steps - s_min * (1 + b_noise / p.batch)) / (s_min * (1 + b_noise / p.batch))
-            for p in points if p.steps]
-    return sum(gaps) / len(gaps) if gaps else None
-
-
-@dataclass(frozen=True)
-class ClaimConditions:
-    """What the experiment says about two folk claims (for the trade-offs page's claims table).
-
-    ``b_crit`` and ``high`` (where maximal data parallelism starts) from the tuned fit at ``target``
-    (None if it failed); per smallest and largest batch, the lowest validation loss reached tuned
-    (``best_small``, ``best_large``) and at the one learning rate ``lr`` (``large_fixed``)."""
-
-    target: float
-    lr: float
-    b_crit: float | None
-    high: float | None
-    small: int
-    large: int
-    best_small: float
-    best_large: float
-    large_fixed: float
-
-
-def claim_conditions(trials: Sequence[Trial], target: float, lr: float) -> ClaimConditions:
-    """Read ``ClaimConditions`` off the runs at ``target`` (tuned fit) and the one learning rate ``lr``."""
-    fitted = analyse(trials, target).fit
-    best = best_val_loss(trials)
-    fixed = best_val_loss([t for t in trials if t.lr == lr])
-    return ClaimConditions(
-        target, lr, None if fitted is None else fitted.b_crit,
-        None if fitted is None else scaling.region_bounds(fitted.b_crit)[1],
-        best[0][0], best[-1][0], best[0][2], best[-1][2], fixed[-1][2],
-    )

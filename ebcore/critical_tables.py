@@ -9,22 +9,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ebcore.critical_batch import NoiseCheckpoint, Point, Trial
-from ebcore.scaling import Hyperbola, region
+from ebcore.scaling import Doubling, Hyperbola
 
 Rows = list[dict[str, object]]
 
 
 def trials(runs: Sequence[Trial]) -> Rows:
-    """Per trial and evaluation: batch size, learning rate, steps so far, epoch, validation loss."""
-    return [{"batch_size": t.batch, "lr": t.lr, "epoch": e, "steps": s, "val_loss": v}
+    """Per trial and evaluation: batch size, learning rate, repeat, steps so far, epoch, validation loss."""
+    return [{"batch_size": t.batch, "lr": t.lr, "repeat": t.rep, "epoch": e, "steps": s, "val_loss": v}
             for t in runs for e, (s, v) in enumerate(zip(t.steps, t.val_loss, strict=True))]
 
 
-def steps_to_target(points: Sequence[Point], target: float, fit: Hyperbola | None, tuned: bool) -> Rows:
-    """Per batch size: the learning rate, steps and examples to the target, the fitted steps and the region."""
+def steps_to_target(points: Sequence[Point], target: float, fit: Hyperbola | None, tuned: bool,
+                    doublings: Sequence[Doubling] = ()) -> Rows:
+    """Per batch size: the learning rate, the median, fastest and slowest steps over the repeats, examples
+    to the target, the fitted steps, and the share of the ideal halving the doubling into this size saved
+    and its region (empty for the smallest size or where a target was missed)."""
+    into = {d.large: d for d in doublings}
     return [{"batch_size": p.batch, "target_val_loss": target, "lr_tuned": tuned, "lr": p.lr, "steps": p.steps,
-             "examples": p.examples, "fitted_steps": None if fit is None else fit.steps(p.batch),
-             "region": "" if fit is None else region(p.batch, fit.b_crit).value} for p in points]
+             "steps_fastest": p.low, "steps_slowest": p.high, "examples": p.examples,
+             "fitted_steps": None if fit is None else fit.steps(p.batch),
+             "doubling_saved_share": into[p.batch].share if p.batch in into else None,
+             "region": into[p.batch].region.value if p.batch in into else ""} for p in points]
 
 
 def noise_scale(points: Sequence[NoiseCheckpoint]) -> Rows:

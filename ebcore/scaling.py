@@ -8,10 +8,13 @@ Steps ``S`` and examples ``E = S·B`` to reach a fixed target trade off along th
 - ``B_crit = E_min/S_min``: the critical batch size, where a run needs twice ``S_min`` and twice ``E_min``.
 
 Because ``S`` is linear in ``1/B``, the fit is a weighted least-squares line through (1/B, S), each
-point weighted by ``1/S²`` (equal relative errors, as on the log–log chart). Regions follow from
-the fitted curve: doubling ``B`` from ``B`` saves the fraction ``B_crit/(B + B_crit)`` of the ideal
-halving, so ``B ≤ B_crit/4`` is *perfect scaling* (≥ 80 % of the ideal), ``B ≥ 4·B_crit`` *maximal
-data parallelism* (≤ 20 %), and the sizes between show *diminishing returns*.
+point weighted by ``1/S²`` (equal relative errors, as on the log–log chart).
+
+The regions are read off the measured steps themselves (``doublings``): a doubling of the batch that
+saves at least 80 % of the ideal halving of steps is *perfect scaling*, one that saves at most 20 % is
+*maximal data parallelism*, those between show *diminishing returns* (Shallue et al. 2018's three
+regions). On the fitted curve the same shares fall at ``B_crit/4`` and ``4·B_crit`` (``region_bounds``),
+since doubling from ``B`` saves ``B_crit/(B + B_crit)`` of the ideal there.
 """
 
 from __future__ import annotations
@@ -90,6 +93,70 @@ def region(batch: float, b_crit: float) -> Region:
     if share <= MAXIMAL_SHARE:
         return Region.MAXIMAL
     return Region.DIMINISHING
+
+
+def region_of_share(share: float) -> Region:
+    """The region of a doubling that saved ``share`` of the ideal halving of steps (negative: it cost steps)."""
+    if share >= PERFECT_SHARE:
+        return Region.PERFECT
+    if share <= MAXIMAL_SHARE:
+        return Region.MAXIMAL
+    return Region.DIMINISHING
+
+
+@dataclass(frozen=True)
+class Doubling:
+    """Two neighbouring measured batch sizes (``small`` < ``large``) and what the larger saved:
+    ``share`` = (S_small − S_large) / (S_small · (1 − small/large)), the fraction of the ideal saving
+    (half the steps for a doubling), and the ``region`` that share falls in; the two sizes' steps."""
+
+    small: int
+    large: int
+    share: float
+    region: Region
+    steps_small: float
+    steps_large: float
+
+    @property
+    def growth(self) -> float:
+        """The larger size's steps over the smaller's, minus 1: > 0 when the bigger batch took more steps."""
+        return self.steps_large / self.steps_small - 1
+
+
+def doublings(points: Sequence[tuple[int, float | None]]) -> list[Doubling]:
+    """Each step between neighbouring batch sizes of ``points`` ((batch, steps), steps None where the target
+    was missed), ascending, whose steps were both measured: the measured share of the ideal saving."""
+    pts = sorted(points)
+    out = []
+    for (b0, s0), (b1, s1) in zip(pts, pts[1:], strict=False):
+        if s0 is None or s1 is None or not s0 > 0 or b1 <= b0:
+            continue
+        share = (s0 - s1) / (s0 * (1 - b0 / b1))
+        out.append(Doubling(b0, b1, share, region_of_share(share), s0, s1))
+    return out
+
+
+def maximal_from(steps: Sequence[Doubling]) -> int | None:
+    """The batch size from which every measured doubling (to the largest measured) saved at most 20 %:
+    the smaller size of the first of the trailing unbroken run of maximal doublings (None: the last
+    doubling still saved more, or there is none)."""
+    start = None
+    for d in reversed(steps):
+        if d.region is not Region.MAXIMAL or (start is not None and d.large != start):
+            break
+        start = d.small
+    return start
+
+
+def perfect_until(steps: Sequence[Doubling]) -> int | None:
+    """The batch size up to which every measured doubling, from the smallest, saved at least 80 %: the
+    larger size of the last of the leading unbroken run of perfect doublings (None: the first did not)."""
+    end = None
+    for d in steps:
+        if d.region is not Region.PERFECT or (end is not None and d.small != end):
+            break
+        end = d.large
+    return end
 
 
 def region_bounds(b_crit: float) -> tuple[float, float]:

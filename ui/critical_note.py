@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ebcore import critical_batch as cb
+from ebcore import critical_view as view
 from ebcore import tradeoffs_claims as tc
 from ui import nav, runs
 from ui.i18n import t
@@ -18,10 +19,18 @@ def show() -> None:
     "Small batches generalise better" counts as refuted when, tuned, the largest batch's lowest validation
     loss is within the trade-offs page's tolerance (``GAP_TOLERANCE``) of the smallest batch's."""
     target, lr = float(P.TARGET.default), float(P.LR.default)
-    c = cb.claim_conditions(runs.critical_trials(P.SEED.default, t("crit.running", runs=len(cb.BATCHES) * len(
-        cb.LR_GRID), steps=f"{cb.total_steps(cb.Settings()):,}")), target, lr)
-    lines = [t("crit.claims.faster", target=f"{target:g}", high=f"{c.high:,.0f}", b_crit=f"{c.b_crit:,.0f}",
-               n=f"{cb.N_TRAIN:,}") if c.b_crit is not None else t("crit.claims.faster_none"),
+    settings = cb.Settings()
+    c = view.claim_conditions(runs.critical_trials(P.SEED.default, t(
+        "crit.running", runs=len(cb.BATCHES) * settings.runs, steps=f"{cb.total_steps(settings):,}")), target, lr)
+    common = {"target": f"{target:g}", "n": f"{cb.N_TRAIN:,}", "reps": settings.repeats,
+              "b_crit": f"{c.b_crit:,.0f}" if c.b_crit is not None else "–"}
+    if c.b_crit is None:
+        faster = t("crit.claims.faster_none")
+    elif c.high is None:
+        faster = t("crit.claims.faster_all", **common)
+    else:
+        faster = t("crit.claims.faster", high=c.high, **common)
+    lines = [faster,
              t("crit.claims.generalise" if c.best_large <= c.best_small + tc.GAP_TOLERANCE else
                "crit.claims.generalise_holds", small=f"{c.best_small:.3f}", b0=c.small, large=f"{c.best_large:.3f}",
                b1=c.large, lr=f"{lr:g}", large_fixed=f"{c.large_fixed:.3f}")]

@@ -5,8 +5,9 @@ STRINGS: dict[str, str] = {
     "crit.title": "How big can a batch get?",
     "crit.intro": "A larger batch averages more samples into every weight update, so it should need **fewer "
     "updates**. Does it, and up to where? Here every batch size from 8 to the whole training set trains with "
-    "several learning rates, and we count the **weight updates (steps) until the validation loss reaches a "
-    "target**. Researchers found three regions (Shallue et al., 2018): *perfect scaling* (twice the batch, half "
+    "several learning rates, three runs each (other starting weights and shuffling), and we count the **weight "
+    "updates (steps) until the validation loss reaches a target**. Researchers found three regions (Shallue et "
+    "al., 2018): *perfect scaling* (twice the batch, half "
     "the steps), *diminishing returns*, and *maximal data parallelism* (a bigger batch saves nothing). The "
     "bend sits near the **critical batch size**, which the gradient noise predicts (McCandlish et al., 2018).",
     "crit.presets": "Ready-made experiments",
@@ -26,7 +27,8 @@ STRINGS: dict[str, str] = {
     "crit.fixed.help": "Off: each batch size uses its best learning rate from the grid (a fair comparison). "
     "On: every size uses the learning rate chosen next to it.",
     "crit.lr": "That learning rate (SGD)",
-    "crit.lr.help": "Used for every batch size when the switch is on; one of the grid's rates.",
+    "crit.lr.help": "Used for every batch size when the switch is on; one of the grid's rates. The grid stops at "
+    "0.1: from 0.2 on, this network's loss spikes at large batches, and 0.4 diverges.",
     "crit.seed": "Seed",
     "crit.seed.help": "Another seed draws other data, other starting weights and another shuffling order.",
     "crit.running": "Training {runs} models ({steps} weight updates in total)…",
@@ -35,6 +37,8 @@ STRINGS: dict[str, str] = {
     "crit.steps.x": "Batch size B",
     "crit.steps.y": "Steps (weight updates) to the target",
     "crit.steps.lr": "Learning rate",
+    "crit.steps.low": "fastest run",
+    "crit.steps.high": "slowest run",
     "crit.series.tuned": "best learning rate per size",
     "crit.series.fixed": "learning rate {lr} for all sizes",
     "crit.series.tuned_ghost": "tuned per size (for comparison)",
@@ -47,11 +51,27 @@ STRINGS: dict[str, str] = {
     "crit.metric.bcrit": "Critical batch B_crit",
     "crit.metric.smin": "S_min (fewest steps)",
     "crit.metric.emin": "E_min (fewest samples)",
-    "crit.steps.caption": "Each dot is the fastest of {lrs} learning rates ({grid}) at that batch size, read off "
-    "validation losses measured after every epoch (steps between two evaluations are interpolated). From B = "
-    "{b0} to B = {b1} the batch grew {bratio:,}×, the steps fell {sratio}× ({s0} → {s1}). On the fitted curve, "
-    "doubling the batch saves at least 80 % of the ideal halving below B ≈ {low}, and at most 20 % above "
-    "B ≈ {high}.",
+    "crit.steps.how_tuned": "Each dot is the median of {reps} runs (other starting weights and shuffling; the "
+    "bar spans the fastest to the slowest) at the learning rate whose median was fastest among {lrs} ({grid}), "
+    "read off validation losses measured after every epoch (steps between two evaluations are interpolated).",
+    "crit.steps.how_fixed": "Each dot is the median of {reps} runs (other starting weights and shuffling; the "
+    "bar spans the fastest to the slowest) at learning rate {lr} for every size.",
+    "crit.steps.span": "From B = {b0} to B = {b1} the batch grew {bratio:,}×, the steps fell {sratio}× "
+    "({s0} → {s1}).",
+    "crit.steps.perfect_until": "Up to B = {b}, every doubling of the batch saved at least 80 % of the ideal "
+    "halving of steps (perfect scaling).",
+    "crit.steps.perfect_none": "Already the first doubling, B = {b0} → {b1}, {saved}: less than the 80 % of "
+    "perfect scaling.",
+    "crit.steps.maximal_from": "From B = {b} on, every doubling saved at most 20 % (maximal data parallelism): "
+    "there a bigger batch stopped saving steps. The shading and the last two columns of the table show each "
+    "doubling.",
+    "crit.steps.maximal_none": "Even the last doubling, B = {b0} → {b1}, {saved}: within these sizes a bigger "
+    "batch never stopped saving steps. The shading and the last two columns of the table show each doubling.",
+    "crit.doubling.saved": "saved {pct} % of the ideal halving",
+    "crit.doubling.cost": "took {pct} % more steps",
+    "crit.metric.caption": "B_crit, S_min and E_min: the curve S_min + E_min/B fitted to the dots in the table.",
+    "crit.metric.caption_fixed": "B_crit, S_min and E_min: the curve S_min + E_min/B fitted to the dots in the "
+    "table, all at learning rate {lr}; the research's values come from tuned runs (switch it off).",
     "crit.steps.caption_fixed": "With learning rate {lr} for every size, B = {b1} needs {s1} steps where its "
     "best learning rate needs {t1}: {ratio}× the steps. The grey dots are the tuned runs. An untuned comparison "
     "makes large batches look far worse than they are.",
@@ -60,8 +80,10 @@ STRINGS: dict[str, str] = {
     "size: there is no curve to fit. Try a looser target.",
     "crit.table.batch": "Batch size",
     "crit.table.lr": "Learning rate",
-    "crit.table.steps": "Steps",
+    "crit.table.steps": "Steps (median)",
+    "crit.table.spread": "Fastest–slowest run",
     "crit.table.examples": "Samples (steps × B)",
+    "crit.table.saved": "Doubling from B/2",
     "crit.table.region": "Region",
     "crit.table.none": "not reached",
     "crit.tradeoff.title": "2. Samples to the target: the steps–samples trade-off",
@@ -73,6 +95,7 @@ STRINGS: dict[str, str] = {
     "samples. The fitted hyperbola has S_min = {s_min} steps (the fewest any batch needs) and E_min = {e_min} "
     "samples (the fewest any batch needs), so B_crit = E_min/S_min = {b_crit}. At B_crit a run needs twice the "
     "fewest steps and twice the fewest samples (the diamond). Our training set has {n} samples.",
+    "crit.tradeoff.fixed": "These are the table's runs, all at learning rate {lr}.",
     "crit.mark.smin": "S_min",
     "crit.mark.emin": "E_min",
     "crit.mark.bcrit": "B_crit ≈ {b}",
@@ -90,15 +113,20 @@ STRINGS: dict[str, str] = {
     "crit.noise.caption": "At initialisation B_simple = {init} (two-batch estimate: {init_est}). The noise "
     "grows as the loss falls: where the measuring run first reaches validation loss {target} (step {step}), "
     "B_simple = {at} (estimate: {at_est}), against B_crit = {b_crit} fitted from the steps above.",
+    "crit.noise.caption_nofit": "At initialisation B_simple = {init} (two-batch estimate: {init_est}). The noise "
+    "grows as the loss falls: where the measuring run first reaches validation loss {target} (step {step}), "
+    "B_simple = {at} (estimate: {at_est}). The steps above give no curve to fit a B_crit to.",
     "crit.noise.caption_missed": "At initialisation B_simple = {init} (two-batch estimate: {init_est}). The "
     "measuring run does not reach validation loss {target}; its last checkpoint gives B_simple = {at} "
     "(estimate: {at_est}).",
     "crit.predict.caption": "The black dashed line (\"predicted\") is S_min(1 + B_noise/B) with the fitted "
     "S_min = {s_min} and "
     "B_noise = {b_noise} measured above, not fitted: on average it is {error} % away from the measured steps.",
+    "crit.predict.fixed": "The prediction is for each size's best learning rate; these dots all use {lr}.",
     "crit.budget.title": "4. A budget of epochs is not a target",
     "crit.budget.intro": "The notes (and the trade-offs page) compare batch sizes after the **same number of "
-    "epochs**. Then a batch twice as big makes half the weight updates, so large batches lose by design: "
+    "epochs** (here the median of the runs). Then a batch twice as big makes half the weight updates, so large "
+    "batches lose by design: "
     "such a comparison only probes the perfect-scaling region (Google's Deep Learning Tuning Playbook).",
     "crit.budget": "Epoch budget",
     "crit.budget.help": "Every batch size trains this many passes over the {n} training samples.",
@@ -116,9 +144,12 @@ STRINGS: dict[str, str] = {
     "crit.count.updates.other": "{count} updates",
     # The trade-offs page's claims table, with the conditions measured here.
     "crit.claims.title": "When do these two claims hold? Measured on the page *How big can a batch get?*",
-    "crit.claims.faster": "**Large batches train faster** holds in steps only below the critical batch: "
-    "there, doubling the batch nearly halves the weight updates to validation loss {target}; above B ≈ "
-    "{high} it saves almost none (B_crit ≈ {b_crit}, batch sizes 8–{n}, learning rate tuned per size).",
+    "crit.claims.faster": "**Large batches train faster** holds in steps only up to a point: from B = {high} "
+    "on, each doubling of the batch saved at most 20 % of the ideal halving of weight updates to validation "
+    "loss {target} (B_crit ≈ {b_crit}, batch sizes 8–{n}, learning rate tuned per size, median of {reps} runs).",
+    "crit.claims.faster_all": "**Large batches train faster** held in steps for every batch size measured: even "
+    "the last doubling saved more than 20 % of the ideal halving of weight updates to validation loss {target} "
+    "(B_crit ≈ {b_crit}, batch sizes 8–{n}, learning rate tuned per size, median of {reps} runs).",
     "crit.claims.faster_none": "**Large batches train faster**: measure where doubling the batch stops saving "
     "weight updates.",
     "crit.claims.generalise": "**Small batches generalise better** holds only when the comparison is unfair: "
