@@ -104,3 +104,4 @@ def test_fill_chooses_the_particle_after_formatting():
     assert fill("{n:,|이} {n:,}개", {"n": 10000}) == "10,000이 10,000개"
     assert fill("{b}는 그대로, {b|는}", {"b": 4}) == "4는 그대로, 4는"
     assert fill("{x|과} {{literal}}", {"x": "{5"}) == "{5와 {literal}"
+    assert fill("{{b|을}} {b|을}", {"b": 300}) == "{b|을} 300을"  # an escaped field stays text

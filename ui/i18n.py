@@ -46,7 +46,9 @@ def t(key: str, /, **values: object) -> str:
 # The pairs: either spelling names the pair; the first form goes after a final consonant (받침).
 PAIRS = {"이": ("이", "가"), "가": ("이", "가"), "을": ("을", "를"), "를": ("을", "를"), "은": ("은", "는"),
          "는": ("은", "는"), "과": ("과", "와"), "와": ("과", "와"), "으로": ("으로", "로"), "로": ("으로", "로")}
-_FIELD = re.compile(r"\{(\w+)((?:![rsa])?(?::[^{}|]*)?)\|(" + "|".join(sorted(PAIRS, key=len, reverse=True)) + r")\}")
+_PARTICLE = "|".join(sorted(PAIRS, key=len, reverse=True))  # 으로 before 로
+# {name|을}, {name:.2f|을}; not inside an escaped {{…}}
+_FIELD = re.compile(r"(?<!\{)\{(\w+)((?:![rsa])?(?::[^{}|]*)?)\|(" + _PARTICLE + r")\}")
 # Final consonant of each digit as read in Sino-Korean: 영 일 이 삼 사 오 육 칠 팔 구.
 _DIGIT = {"0": "ㅇ", "1": "ㄹ", "2": "", "3": "ㅁ", "4": "", "5": "", "6": "ㄱ", "7": "ㄹ", "8": "ㄹ", "9": ""}
 # A round number is read by its largest unit: 십, 백, 천, 만 (10^4 to 10^7), 억 (10^8 to 10^11), 조.
