@@ -64,10 +64,10 @@ STRINGS: dict[str, str] = {
     "crit.steps.maximal_from": "B = {b}부터는 배치를 두 배로 늘려도 20% 이하만 얻었습니다(최대 데이터 병렬성). "
     "여기서부터는 배치를 키워도 스텝이 거의 줄지 않습니다. 두 배마다의 결과는 색칠한 구간과 표의 마지막 두 "
     "열에 있습니다.",
-    "crit.steps.maximal_none": "마지막 두 배(B = {b0} → {b1})에서도 {saved}. 이 크기들 안에서는 배치를 키우면 "
-    "스텝이 계속 줄었습니다. 두 배마다의 결과는 색칠한 구간과 표의 마지막 두 열에 있습니다.",
-    "crit.doubling.saved": "이상적인 절반 감소의 {pct}%를 얻었습니다",
-    "crit.doubling.cost": "오히려 스텝이 {pct}% 늘었습니다",
+    "crit.steps.maximal_none": "마지막 두 배(B = {b0} → {b1})의 결과도 {saved}입니다. 이 크기들 안에서는 배치를 "
+    "키우면 스텝이 계속 줄었습니다. 두 배마다의 결과는 색칠한 구간과 표의 마지막 두 열에 있습니다.",
+    "crit.doubling.saved": "이상적인 절반 감소의 {pct}%",
+    "crit.doubling.cost": "오히려 스텝 {pct}% 증가",
     "crit.metric.caption": "B_crit, S_min, E_min은 표의 점들에 S_min + E_min/B 곡선을 피팅해 얻은 값입니다.",
     "crit.metric.caption_fixed": "B_crit, S_min, E_min은 표의 점들(모두 학습률 {lr})에 S_min + E_min/B 곡선을 "
     "피팅해 얻은 값입니다. 연구에서 말하는 값은 튜닝한 실행에서 나옵니다(스위치를 꺼 보세요).",
@@ -82,7 +82,7 @@ STRINGS: dict[str, str] = {
     "crit.table.steps": "스텝 (중앙값)",
     "crit.table.spread": "가장 빠른–느린 실행",
     "crit.table.examples": "샘플 수 (스텝 × B)",
-    "crit.table.saved": "B/2에서 두 배로",
+    "crit.table.saved": "두 배의 효과 (B/2 → B)",
     "crit.table.region": "구간",
     "crit.table.none": "못 닿음",
     "crit.tradeoff.title": "2. 목표까지의 샘플 수: 스텝과 샘플의 맞바꿈",
