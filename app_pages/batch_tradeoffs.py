@@ -150,10 +150,14 @@ view = urlstate.choice(P.VIEW, t("trade.seed.view"), t("trade.seed.view.help"), 
 n_seeds = urlstate.slider(P.SEEDS, t("trade.seed.seeds"), t("trade.seed.seeds.help"), c3)
 curves = runs.seed_runs(n_seeds, t("trade.seed.running"))
 points = pd.DataFrame(tr.curve_rows(curves, x_axis, view))
+# Weight updates differ 8× between the batches: on a log axis both runs spread over the chart.
+log_x = x_axis == "updates"
+axis_title = t(f"trade.seed.axis.{x_axis}")
 draw(loss_curves_chart,
-    points, {"x": t(f"trade.seed.axis.{x_axis}"), "y": t("trade.seed.y"),
-             "run": t("trade.seed.run"), "floor": t("trade.seed.floor")},
-    floor=tr.NOISE_FLOOR, band=n_seeds > 1)
+    points, {"x": t("trade.seed.log", axis=axis_title) if log_x else axis_title, "y": t("trade.seed.y"),
+             "run": t("trade.seed.run"), "floor": t("trade.seed.floor", floor=f"{tr.NOISE_FLOOR:.2f}")},
+    floor=tr.NOISE_FLOOR, band=n_seeds > 1, log_x=log_x,
+    under=list(points.loc[points["epochs"] < points["epochs"].max(), "run"].unique()))  # the start of a longer run
 layout.download("seed_experiment", tables.seed_curves, curves, x_axis, view)
 final = {f"{c.epochs} · {c.batch}": c.epoch_loss[-1] for c in curves if c.seed == 0}
 st.caption(t("trade.seed.caption", e5b16=f"{final['5 · 16']:.3f}", e5b128=f"{final['5 · 128']:.3f}",

@@ -35,10 +35,12 @@ n = urlstate.number_input(P.N, t("bn.n"), t("bn.n.help"), c1)
 b = urlstate.number_input(P.BATCH, t("bn.batch"), t("bn.batch.help"), c2)
 epochs = urlstate.slider(P.EPOCHS, t("bn.epochs"), t("bn.epochs.help"), c3)
 seeds = urlstate.slider(P.SEEDS, t("bn.seeds"), t("bn.seeds.help"), c4)
-# The optimizer's translated labels need the width of two columns; the learning rates fit in one.
-c1, c2, c3 = st.columns([5, 3, 3])
+# Optimizer, learning rate and norm together need more than a desktop's width (a learning rate wrapped to a
+# line of its own): the optimizer and its learning rate share a row, the replacement norm gets the next.
+c1, c2 = st.columns(2)
 opt = urlstate.choice(P.OPT, t("bn.opt"), t("bn.opt.help"), c1, labels={o: t(f"bn.opt.{o}") for o in P.OPT.options})
 lr = urlstate.choice(P.LR, t("bn.lr"), t("bn.lr.help"), c2)
+c3, _ = st.columns(2)
 norm = urlstate.choice(P.NORM, t("bn.norm"), t("bn.norm.help"), c3,
                        labels={o: t(f"bn.norm.{o}") for o in P.NORM.options})
 layout.share_button(share)
@@ -67,18 +69,22 @@ left, right = st.columns(2)
 spread_labels = {"row": t("bn.s2.row"), "true": t("bn.s2.true")}
 draw(spread_chart, spread, "mean", spread_labels | {"x_title": t("bn.s2.x_mean")}, container=left)
 draw(spread_chart, spread, "var", spread_labels | {"x_title": t("bn.s2.x_var")}, container=right)
+digits = bn.SPREAD_DECIMALS
 layout.table(pd.DataFrame({
     t("bn.s2.col.b"): [s.size for s in spread],
-    t("bn.s2.col.mean_sd"): [f"{s.mean_sd:.3f}" for s in spread],
-    t("bn.s2.col.theory"): [f"{s.mean_sd_theory:.3f}" for s in spread],
-    t("bn.s2.col.var_sd"): [f"{s.var_sd:.3f}" for s in spread],
+    t("bn.s2.col.mean_sd"): [f"{s.mean_sd:.{digits}f}" for s in spread],
+    t("bn.s2.col.theory"): [f"{s.mean_sd_theory:.{digits}f}" for s in spread],
+    t("bn.s2.col.var_sd"): [f"{s.var_sd:.{digits}f}" for s in spread],
 }), "spread", t("bn.s2.title"))
-smallest, largest = spread[0], spread[-1]
-# A batch of the whole training set always has the true mean (no spread): then there is no ratio.
-if largest.size > smallest.size and largest.mean_sd > 0:
-    st.markdown(t("bn.s2.ratio", small=smallest.size, large=largest.size,
-                  ratio=f"{smallest.mean_sd / largest.mean_sd:.1f}",
-                  sqrt=f"{(largest.size / smallest.size) ** 0.5:.1f}"))
+# The ratios come from the table's own numbers; none when the largest batch is the whole set (no spread).
+ratio = bn.spread_ratio(spread)
+if ratio is not None:
+    m_small, m_large, t_small, t_large = (f"{v:.{digits}f}" for v in ratio.shown)
+    st.markdown(t("bn.s2.ratio", small=ratio.small, large=ratio.large, ratio=f"{ratio.measured:,.1f}",
+                  m_small=m_small, m_large=m_large, t_small=t_small, t_large=t_large,
+                  theory=f"{ratio.theory:,.1f}", sqrt=f"{ratio.sqrt:.1f}", n=f"{n:,}"))
+if spread[0].size == 1:  # the page's last batch of 1: its variance row is all zeros
+    st.markdown(t("bn.s2.one"))
 
 # --- 3. what it does to training ---
 st.header(t("bn.s3.title"), divider="gray")

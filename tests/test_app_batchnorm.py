@@ -174,3 +174,25 @@ def test_full_batches_say_the_runs_are_the_same_and_weigh_no_noise(lang):
     assert s["bn.s3.caption.loss"] not in text and s["bn.s3.caption.shift.full"] in text
     result = bn.compare(1200, 300, "sgd", 0.1, 2, 2)
     assert "safer_batch" not in result.runs
+
+
+@pytest.mark.parametrize(("n", "last"), [("1206", 6), ("1201", 1)])
+def test_the_spread_sentence_uses_the_tables_numbers(lang, n, last):
+    # Issue 26, point 9: "1/√b predicts ≈ 7.1×" beside a theory column giving 8.2×; and at N = 1201 the section
+    # compared b = 6 with 300, not the page's own last batch of 1.
+    at = open_page(lang, n=n, batch="300")
+    assert_clean(at)
+    s = STRINGS[lang]
+    table = at.table[0].value
+    sizes = list(table[s["bn.s2.col.b"]])
+    assert sizes[0] == last and sizes[-1] == 300
+    mean, theory = table[s["bn.s2.col.mean_sd"]], table[s["bn.s2.col.theory"]]
+    times = "×" if lang == "en" else "배"
+    sentence = next(m.value for m in at.markdown if f"**{last}**" in m.value and "**300**" in m.value
+                    and mean.iloc[0] in m.value)
+    for column in (mean, theory):
+        small, large = column.iloc[0], column.iloc[-1]
+        assert small in sentence and large in sentence  # the very cells of the table
+        assert f"**{float(small) / float(large):,.1f}{times}**" in sentence
+    if last == 1:  # its variance row is all zeros: said in words
+        assert float(table[s["bn.s2.col.var_sd"]].iloc[0]) == 0 and s["bn.s2.one"] in page_text(at)

@@ -72,15 +72,39 @@ def test_a_batch_of_everything_has_exactly_the_true_statistics(channel):
 
 def test_spread_rejects_impossible_sizes(channel):
     with pytest.raises(ValueError):
-        bn.batch_stat_spread(channel, [1])
+        bn.batch_stat_spread(channel, [0])
     with pytest.raises(ValueError):
         bn.batch_stat_spread(channel, [1207])
+
+
+def test_a_batch_of_one_has_a_variance_of_zero_every_time(channel):
+    # What BatchNorm would divide by with the last batch of N = 1201, B = 300: section 2 shows that row.
+    (one,) = bn.batch_stat_spread(channel, [1], draws=500)
+    assert set(one.variances) == {0.0} and one.var_sd == 0
+    assert one.mean_sd == pytest.approx(one.mean_sd_theory, rel=0.1)  # a single sample: σ itself
+
+
+@pytest.mark.parametrize(("n", "batch"), [(1206, 300), (1201, 300), (1202, 300), (2000, 600), (601, 600)])
+def test_the_stated_ratios_are_the_tables_numbers(n, batch):
+    # Issue 26, point 9: the sentence said "1/√b predicts ≈ 7.1×" beside a theory column giving 8.2×.
+    spreads = bn.batch_stat_spread(bn.bn_input_features(n)[:, 0], bn.spread_sizes(n, batch))
+    ratio = bn.spread_ratio(spreads)
+    shown = [float(f"{v:.{bn.SPREAD_DECIMALS}f}") for v in (spreads[0].mean_sd, spreads[-1].mean_sd,
+                                                             spreads[0].mean_sd_theory, spreads[-1].mean_sd_theory)]
+    assert (ratio.small, ratio.large) == (spreads[0].size, spreads[-1].size)
+    assert list(ratio.shown) == shown
+    assert ratio.measured == shown[0] / shown[1] and ratio.theory == shown[2] / shown[3]
+    assert ratio.theory > ratio.sqrt  # without replacement the large batch's mean moves less than 1/√b says
+
+
+def test_no_ratio_when_the_largest_batch_is_the_whole_set(channel):
+    assert bn.spread_ratio(bn.batch_stat_spread(channel[:94], [6, 94])) is None
 
 
 @pytest.mark.parametrize(
     ("n", "batch", "sizes"),
     [(1206, 300, [6, 300]), (1202, 300, [2, 6, 300]), (1200, 300, [6, 300]), (1000, 64, [6, 40, 64, 300]),
-     (100, 300, [6, 100])],
+     (100, 300, [6, 100]), (1201, 300, [1, 6, 300])],
 )
 def test_spread_sizes(n, batch, sizes):
     assert bn.spread_sizes(n, batch) == sizes

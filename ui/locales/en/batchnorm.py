@@ -91,13 +91,18 @@ STRINGS: dict[str, str] = {
     "bn.s2.col.theory": "Theory σ/√b (without replacement)",
     "bn.s2.col.var_sd": "Spread of the variance (SD)",
     "bn.s2.ratio": "The mean of a batch of **{small}** wanders **{ratio}×** as far as that of a batch of "
-    "**{large}** (1/√b predicts about √({large}/{small}) ≈ {sqrt}×).",
+    "**{large}** ({m_small} ÷ {m_large} in the table); the theory column predicts **{theory}×** ({t_small} ÷ "
+    "{t_large}). That is more than the √({large}/{small}) ≈ {sqrt}× of 1/√b alone, because a batch of {large} "
+    "drawn without replacement from only {n} samples varies less still.",
+    "bn.s2.one": "A batch of **1** is the last batch here: its mean is just one sample, and its variance is "
+    "**0** every time (the b = 1 row on the right). BatchNorm would have to divide by that 0, so it refuses "
+    "(section 4).",
     # --- 3 ---
     "bn.s3.title": "3 · What it does to training",
     "bn.s3.intro": "A small network (2 → 32 → 32 → 2, BatchNorm after each hidden layer) learns to separate "
     "two overlapping clouds of points: {epochs} epochs, {opt}, learning rate {lr}. The same run with the last "
     "batch kept and with `drop_last=True`; {which}",
-    "bn.s3.intro.partial": "red dots mark the steps on the small last batch.",
+    "bn.s3.intro.partial": "big dots mark the steps on the small last batch.",
     "bn.s3.intro.full": "here every batch is full, so the two are the same run.",
     "bn.run.keep": "BatchNorm, last batch kept",
     "bn.run.drop_last": "BatchNorm, drop_last=True",

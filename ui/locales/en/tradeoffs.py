@@ -121,11 +121,13 @@ STRINGS: dict[str, str] = {
     "trade.seed.axis.epochs": "Epochs",
     "trade.seed.axis.updates": "Weight updates",
     "trade.seed.axis.samples": "Samples seen",
-    "trade.seed.floor": "noise floor 0.09",
+    "trade.seed.floor": "noise floor {floor}",
+    "trade.seed.log": "{axis} (log scale: 1, 10, 100, … equally spaced)",
     "trade.seed.caption": "Final epoch loss (seed 0): 5 epochs × batch 16 → {e5b16}, 5 × 128 → {e5b128}, "
     "20 × 16 → {e20b16}, 20 × 128 → {e20b128}. No model can beat the noise floor {floor} = 0.3², the "
-    "noise in the data itself: with enough epochs every run ends up near it. With one seed, a "
-    "5-epoch run is exactly the start of the 20-epoch run with the same batch, so their lines overlap.",
+    "noise in the data itself: with enough epochs every run ends up near it. A 5-epoch run is "
+    "exactly the first 5 epochs of the 20-epoch run with the same batch (same seeds, same shuffles), so it "
+    "lies under it: it is drawn as the wide pale line beneath.",
     "trade.guides.title": "Rules of thumb for choosing a batch size",
     "trade.guide.small": "Dataset under 1,000",
     "trade.guide.medium": "Dataset 1,000–10,000",
@@ -138,5 +140,5 @@ STRINGS: dict[str, str] = {
     "trade.guides.current": "fits our {n} samples",
     "trade.guides.other": "other situations",
     "trade.guides.caption": "Ranges collected from the notes. They are starting points, not laws: memory, "
-    "learning rate and the data decide in the end. The dashed red lines are the batch sizes you swept.",
+    "learning rate and the data decide in the end. The dashed vertical lines are the batch sizes you swept.",
 }

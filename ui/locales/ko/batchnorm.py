@@ -86,14 +86,18 @@ STRINGS: dict[str, str] = {
     "bn.s2.col.mean_sd": "평균의 흔들림 (표준편차)",
     "bn.s2.col.theory": "이론값 σ/√b (비복원 추출)",
     "bn.s2.col.var_sd": "분산의 흔들림 (표준편차)",
-    "bn.s2.ratio": "샘플 **{small}**개짜리 배치의 평균은 **{large}**개짜리보다 **{ratio}배** 더 크게 흔들립니다 "
-    "(1/√b로 예상하면 √({large}/{small}) ≈ {sqrt}배).",
+    "bn.s2.ratio": "샘플 **{small}**개짜리 배치의 평균은 **{large}**개짜리보다 **{ratio}배** 더 크게 흔들립니다"
+    "(표의 {m_small} ÷ {m_large}). 이론값 열로 계산하면 **{theory}배**입니다({t_small} ÷ {t_large}). "
+    "1/√b만으로 예상한 √({large}/{small}) ≈ {sqrt}배보다 큰 까닭은, 샘플 {n}개에서 {large}개를 중복 없이 뽑은 "
+    "배치는 흔들림이 그보다 더 작기 때문입니다.",
+    "bn.s2.one": "여기서는 마지막 배치에 샘플이 **1**개뿐입니다. 이 배치의 평균은 샘플 하나의 값 그대로이고, 분산은 "
+    "언제나 **0**입니다(오른쪽 그래프의 b = 1 줄). BatchNorm은 이 0으로 나눠야 하므로 학습을 거부합니다(4절).",
     # --- 3 ---
     "bn.s3.title": "3 · 학습에는 어떤 영향이 있을까",
     "bn.s3.intro": "작은 신경망(2 → 32 → 32 → 2, 은닉층마다 BatchNorm)이 서로 겹친 두 점 구름을 구분하도록 "
     "학습합니다: {epochs} 에포크, {opt}, 학습률 {lr}. 마지막 배치를 그대로 둔 학습과 `drop_last=True`로 버린 학습을 "
     "나란히 보여 줍니다. {which}",
-    "bn.s3.intro.partial": "빨간 점이 작은 마지막 배치로 한 스텝입니다.",
+    "bn.s3.intro.partial": "큰 점이 작은 마지막 배치로 한 스텝입니다.",
     "bn.s3.intro.full": "여기서는 모든 배치가 꽉 차 있어서 두 학습이 똑같습니다.",
     "bn.run.keep": "BatchNorm, 마지막 배치 유지",
     "bn.run.drop_last": "BatchNorm, drop_last=True",

@@ -121,7 +121,8 @@ STRINGS: dict[str, str] = {
     "trade.seed.axis.epochs": "에포크",
     "trade.seed.axis.updates": "가중치 업데이트 횟수",
     "trade.seed.axis.samples": "본 샘플 수",
-    "trade.seed.floor": "잡음 바닥 0.09",
+    "trade.seed.floor": "잡음 바닥 {floor}",
+    "trade.seed.log": "{axis} (로그 눈금: 1, 10, 100, …이 같은 간격)",
     "trade.seed.caption": "마지막 에포크 손실(시드 0): 5 에포크 × 배치 16 → {e5b16}, 5 × 128 → {e5b128}, 20 × 16 → "
     "{e20b16}, 20 × 128 → {e20b128}. 어떤 모델도 데이터 자체의 잡음인 {floor} = 0.3²보다 낮아질 수는 없습니다. "
     "에포크가 충분하면 모든 실험이 그 근처에 도착합니다. 5 에포크 실험은 같은 배치로 한 20 에포크 실험의 처음 5 "
