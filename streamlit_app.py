@@ -8,8 +8,9 @@ from ui.params import BY_PAGE, PAGE_KEYS, Shell
 st.set_page_config(page_title="Epoch & Batch Lab", page_icon=":material/school:", layout="wide",
                    initial_sidebar_state="collapsed" if present.requested() else "auto")
 warmup.start()
+urlstate.one_history_entry_per_action()
 
-if urlstate.guard(Shell.ALL, rerun=False):
+if urlstate.guard(Shell.ALL, rerun=False, carried=True):
     # Rerun with the mended link, but only once st.navigation has picked the page: a rerun before it
     # would land a teacher's deep link on the home page. No widget exists yet to hold the old values.
     st.navigation(nav.build())

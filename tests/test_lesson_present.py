@@ -58,6 +58,33 @@ def test_lesson_page_lists_every_step_in_both_languages(lang):
     assert all(line.endswith("&present=1") for line in at.code[0].value.splitlines())
 
 
+def page_link_queries(at) -> list[dict[str, list[str]]]:
+    from urllib.parse import parse_qs
+
+    return [parse_qs(link.proto.query_string) for link in at.get("page_link")]
+
+
+def test_lesson_links_add_presentation_mode_only_where_the_session_lacks_it():
+    """Issue 26, item 1: a link that repeats ?present the session carries got a note and opened in normal mode."""
+    plain, projected = run_app("lesson_plan", lang="ko"), run_app("lesson_plan", lang="ko", present="1")
+    for at in (plain, projected):
+        at.toggle(key="lesson_present").set_value(True).run()
+        assert_clean(at)
+    assert [q.get("present") for q in page_link_queries(plain)] == [["true"]] * len(lesson.STEPS)
+    # Streamlit carries the session's ?present=true (and ?lang) over: the link must not say it again.
+    assert all("present" not in q and "lang" not in q for q in page_link_queries(projected))
+    assert [{k: v[0] for k, v in q.items()} for q in page_link_queries(projected)] == [s.settings for s in lesson.STEPS]
+
+
+@pytest.mark.parametrize("carried", [["true", "1"], ["false", "true"]], ids=str)
+def test_a_link_on_top_of_the_carried_present_flag_opens_presentation_mode(carried):
+    """The address an in-app link makes: the carried value first, the link's own last; no note."""
+    at = run_app("exam_analogy", present=carried)
+    assert_clean(at)
+    assert at.toggle(key="present").value is True
+    assert url_notes(at) == []
+
+
 @pytest.mark.parametrize("flag", ["1", "true"])
 def test_present_flag_turns_presentation_mode_on(flag):
     normal, projected = run_app("batchnorm_last_batch"), run_app("batchnorm_last_batch", present=flag)

@@ -14,8 +14,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from ui import urlstate
 from ui.i18n import t
+from ui.params import Shell
 
 
 class PageSpec(NamedTuple):
@@ -46,15 +49,50 @@ PAGES: tuple[PageSpec, ...] = tuple(p for p in LESSON + TEACHING if (_ROOT / p.f
 
 
 def build() -> dict[str, list[st.Page]]:
-    """The ``st.Page`` objects for ``st.navigation`` in two sections, titled in the session's language."""
+    """The ``st.Page`` objects for ``st.navigation`` in two sections, titled in the session's language.
+
+    An address that is no page of the app (a mistyped or outdated link) gets a hidden page of its own
+    saying so in the session's language: without it Streamlit shows its own "Page not found" box, in
+    English whatever the language.
+    """
     sections = {"nav.section.lab": LESSON, "nav.section.teach": TEACHING}
-    return {
+    pages = {
         t(section): [
             st.Page(p.file, title=t(p.title_key), icon=p.icon, url_path=p.url_path or None, default=not p.url_path)
             for p in specs if p in PAGES
         ]
         for section, specs in sections.items()
     }
+    unknown = requested_unknown()
+    if unknown is not None:
+        pages[t("nav.section.lab")].append(st.Page(lambda: _not_found(unknown), title=t("nav.not_found.title"),
+                                                   icon=":material/link_off:", url_path=unknown,
+                                                   visibility="hidden"))
+    return pages
+
+
+def requested_unknown() -> str | None:
+    """The path this run was asked for if it names no page of the app, else None.
+
+    Read from the run's request (what ``st.navigation`` resolves the page from): a path opened in the
+    browser's address bar. In-app navigation names its page by hash, always one of ours.
+    """
+    ctx = get_script_run_ctx()
+    pages = ctx.pages_manager if ctx is not None else None
+    if pages is None or pages.intended_page_script_hash:
+        return None
+    name = (pages.intended_page_name or "").strip().strip("/")
+    if not name or "/" in name or find(name) is not None:
+        return None  # a nested path cannot be a page's: Streamlit's own note stays for it
+    return name
+
+
+def _not_found(path: str) -> None:
+    """The page for an unknown address: what happened, in the session's language, and where to go."""
+    st.title(t("nav.not_found.title"))
+    st.info(t("nav.not_found.body", path=urlstate.echo("/" + path)), icon=":material/link_off:")
+    for page in PAGES:
+        link(page.url_path, t(page.title_key))
 
 
 def find(url_path: str) -> PageSpec | None:
@@ -63,7 +101,12 @@ def find(url_path: str) -> PageSpec | None:
 
 
 def link(url_path: str, label: str, query_params: dict[str, str] | None = None) -> None:
-    """A link to another page of the app, with settings for it; nothing if the page does not exist."""
+    """A link to another page of the app, with settings for it; nothing if the page does not exist.
+
+    The session's language and presentation mode go with it (Streamlit carries them): a setting of
+    theirs in ``query_params`` is kept only where it changes them (``urlstate.link_query``).
+    """
     page = find(url_path)
     if page is not None:
-        st.page_link(page.file, label=label, icon=page.icon, query_params=query_params)
+        st.page_link(page.file, label=label, icon=page.icon,
+                     query_params=urlstate.link_query(query_params or {}, Shell.ALL))

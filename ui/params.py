@@ -49,7 +49,7 @@ class Exam:
 class Tradeoffs:
     """Batch trade-offs: the sweep, and the seed experiment's view."""
 
-    BMIN = IntParam("bmin", 4, 1, tr.SWEEP_TRAIN)
+    BMIN = IntParam("bmin", 4, 1, tr.SWEEP_TRAIN, at_most="bmax")
     BMAX = IntParam("bmax", tr.SWEEP_TRAIN, 1, tr.SWEEP_TRAIN)
     EPOCHS = IntParam("epochs", 15, 1, tr.SWEEP_MAX_EPOCHS)
     LR = ChoiceParam("lr", "0.1", LEARNING_RATES)

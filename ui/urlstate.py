@@ -5,6 +5,10 @@ Streamlit seeds a bound widget from the link, but it drops a bad value silently 
 parameters once as specs; ``guard`` checks the raw link *before* the widgets exist, removes every
 value a widget would reject, remembers a note saying what was ignored, and reruns once so the
 widgets start from their defaults. The widgets themselves stay plain Streamlit widgets.
+
+Streamlit pushes a browser-history entry for every change of the address it makes, and one user action
+makes several (a page change, each widget a preset sets, the guard's mended link, each value it drops
+back to the default): ``one_history_entry_per_action`` folds them into one, so one Back undoes one action.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ _NOTES_KEY = "_url_notes"
 _PAGE_KEY = "_url_page"
 _LEFT_KEYS = "_url_page_keys"  # the current page's own keys, to remember when the session leaves it
 _SAVED_KEY = "_url_saved"  # {page: {key: value}}: each page's settings as the student left them
+_WRITTEN_KEY = "_url_written"  # {key: value}: what ``choice`` last wrote into the link
 # Enough digits for any bound integer here; longer strings are rejected before int() parses them.
 _INT_PATTERN = re.compile(r"[0-9]{1,13}")
 # How much of a rejected value the note repeats: enough to recognise it, never a wall of text.
@@ -41,6 +46,7 @@ class IntParam:
     default: int
     low: int
     high: int
+    at_most: str | None = None  # the key of another IntParam this one may not exceed (bmin ≤ bmax)
 
     def accepts(self, raw: str) -> bool:
         """True if ``raw`` is a plain decimal integer within ``[low, high]``."""
@@ -103,19 +109,27 @@ class ChoiceParam:
 Param = IntParam | BoolParam | ChoiceParam
 
 
+def meant(value: str | list[str]) -> str:
+    """The value a link means for a key: the last one where the key repeats.
+
+    An in-app link to another page carries the session's bound settings (``?lang``, ``?present``)
+    *before* its own (Streamlit's page links prepend them), so ``?present=false&present=true`` is a link
+    asking for presentation mode from a session without it; Streamlit's widgets read the last value too.
+    """
+    return value[-1] if isinstance(value, list) else value
+
+
 def rejected(raw: Mapping[str, str | list[str]], params: Iterable[Param]) -> list[Param]:
     """The params whose raw URL value a widget would not take (pure: no Streamlit calls)."""
-    bad = []
-    for param in params:
-        value = raw.get(param.key)
-        if value is None:
-            continue
-        if isinstance(value, list):  # a repeated key (?n=1&n=2) is ambiguous unless it repeats one value
-            if len(set(value)) > 1 or not param.accepts(value[0]):
-                bad.append(param)
-        elif not param.accepts(value):
-            bad.append(param)
-    return bad
+    return [p for p in params if raw.get(p.key) is not None and not p.accepts(meant(raw[p.key]))]
+
+
+def swapped(values: Mapping[str, int], params: Iterable[Param]) -> list[tuple[IntParam, IntParam]]:
+    """The (low, high) pairs whose values are the wrong way round: ``low.at_most == high.key`` and
+    ``values[low.key] > values[high.key]`` (pure; a key missing from ``values`` counts as its default)."""
+    by_key = {p.key: p for p in params}
+    pairs = [(p, by_key[p.at_most]) for p in by_key.values() if isinstance(p, IntParam) and p.at_most in by_key]
+    return [(lo, hi) for lo, hi in pairs if values.get(lo.key, lo.default) > values.get(hi.key, hi.default)]
 
 
 def echo(raw: str) -> str:
@@ -126,34 +140,37 @@ def echo(raw: str) -> str:
     return "`" + _LINE_BREAKS.sub(" ", short.replace("`", "'")) + "`"
 
 
-def guard(params: Sequence[Param], rerun: bool = True) -> bool:
+def guard(params: Sequence[Param], rerun: bool = True, carried: bool = False) -> bool:
     """Drop URL values the widgets would reject, note each one, and rerun without them.
 
     Call before creating the widgets. Valid values are left for Streamlit to seed. Returns True if
     the link was changed; ``rerun=False`` leaves the rerun to the caller (the app shell: a rerun
     before ``st.navigation`` has picked the page would land a deep link on the home page).
+    ``carried``: the params are the shell's, whose widgets live as long as the session, so Streamlit
+    seeds them from a link only once; a later in-app link that changes one (``?present=true`` from
+    the lesson plan) is applied here.
     """
     raw = {key: st.query_params.get_all(key) for key in st.query_params}
-    flat = {key: values[-1] if len(values) == 1 else values for key, values in raw.items()}
-    bad = rejected(flat, params)
-    # Accepted values the widgets would still not read: a key repeated with one value (?bmin=1&bmin=1,
-    # which links built by appending produce) and on/off shorthand (?present=1). Rewritten to the one
-    # spelling a widget reads. Only a rewritten link asks for a rerun: a widget that already exists
-    # takes the value directly, and a rerun would find the same link again, forever.
+    bad = rejected(raw, params)
+    # Accepted values the widgets would still not read: a repeated key (?present=true&present=1, which
+    # an in-app link adds to the settings the session carries) and on/off shorthand (?present=1).
+    # Rewritten to the one value meant, spelled as a widget reads it. Only a rewritten link asks for a
+    # rerun: a widget that already exists takes the value directly, and a rerun would find the same
+    # link again, forever.
     rewritten = []
     for param in params:
         values = raw.get(param.key, [])
-        if len(set(values)) != 1 or not param.accepts(values[0]):
+        if not values or param in bad:
             continue
-        spelled = param.spelled(values[0]) if isinstance(param, BoolParam) else values[0]
-        if len(values) > 1 or spelled != values[0]:
+        spelled = param.spelled(values[-1]) if isinstance(param, BoolParam) else values[-1]
+        changes = carried and param.key in st.session_state and st.session_state[param.key] != param.parse(spelled)
+        if len(values) > 1 or spelled != values[0] or changes:
             rewritten.append(_rewrite(param, spelled))
     notes = st.session_state.setdefault(_NOTES_KEY, [])
+    rewritten += _order(params, raw, bad, notes)
     dropped = False
     for param in bad:
-        value = flat[param.key]
-        shown = echo(value if isinstance(value, str) else "&".join(value))
-        notes.append(t("url.ignored", key=param.key, value=shown, expected=param.expected()))
+        notes.append(t("url.ignored", key=param.key, value=echo(raw[param.key][-1]), expected=param.expected()))
         try:
             del st.query_params[param.key]
             dropped = True
@@ -165,6 +182,27 @@ def guard(params: Sequence[Param], rerun: bool = True) -> bool:
     if changed and rerun:
         st.rerun()
     return changed
+
+
+def _order(params: Sequence[Param], raw: Mapping[str, list[str]], bad: Sequence[Param], notes: list[str]) -> list[bool]:
+    """Swap a link's pair of bounds that are the wrong way round (``?bmin=200&bmax=10``), with a note.
+
+    A teacher who writes the range backwards means the same range, and the page would otherwise sweep
+    it silently with its sliders crossed. Only while the link seeds the widgets (neither exists in the
+    session yet): a student dragging one slider past the other is not a link to mend.
+    """
+    keys = {p.key for p in params if isinstance(p, IntParam) and p.at_most} | {p.at_most for p in params
+                                                                             if isinstance(p, IntParam)}
+    if any(key in st.session_state for key in keys if key):
+        return []
+    values = {p.key: int(raw[p.key][-1]) for p in params
+              if isinstance(p, IntParam) and p.key in raw and p not in bad}
+    out = []
+    for low, high in swapped(values, params):
+        a, b = values.get(low.key, low.default), values.get(high.key, high.default)
+        notes.append(t("url.swapped", low_key=low.key, high_key=high.key, low=f"{a:,}", high=f"{b:,}"))
+        out += [_rewrite(low, str(b)), _rewrite(high, str(a))]
+    return out
 
 
 def _rewrite(param: Param, value: str) -> bool:
@@ -273,9 +311,13 @@ def choice(param: ChoiceParam, label: str, help: str | None = None, container=st
         chosen = container.segmented_control(label, param.options, default=param.default, required=True,
                                              key=param.key, help=help, bind="query-params")
         return chosen or param.default
-    if st.session_state.get(param.key) not in param.options:
-        raw = st.query_params.get(param.key)
-        st.session_state[param.key] = raw if raw is not None and param.accepts(raw) else param.default
+    # The link wins when it changed behind the widget's back (Back or Forward in the browser): it then
+    # differs from what this function last wrote into it.
+    written = st.session_state.setdefault(_WRITTEN_KEY, {})
+    raw = st.query_params.get(param.key)
+    linked = raw if raw is not None and param.accepts(raw) else param.default
+    if st.session_state.get(param.key) not in param.options or written.get(param.key, linked) != linked:
+        st.session_state[param.key] = linked
     chosen = container.segmented_control(label, param.options, format_func=labels.__getitem__, required=True,
                                          key=param.key, help=help) or param.default
     if chosen == param.default:
@@ -283,9 +325,62 @@ def choice(param: ChoiceParam, label: str, help: str | None = None, container=st
             del st.query_params[param.key]
     elif st.query_params.get(param.key) != chosen:
         st.query_params[param.key] = chosen
+    written[param.key] = chosen
     return chosen
 
 
 def set_values(**values: object) -> None:
     """Callback for presets: put values into bound widgets (and so into the link) on the next run."""
     st.session_state.update(values)
+
+
+def link_query(query: Mapping[str, str], carried: Iterable[Param]) -> dict[str, str]:
+    """An in-app link's settings, less the ``carried`` ones the session already holds, bools spelled out.
+
+    Streamlit's page links carry the settings bound on every page (``?lang``, ``?present``) and put the
+    link's own after them: a link that repeats a value the session holds would say it twice, so it is
+    left out (the session keeps it anyway). One that changes it stays, and wins (``meant``).
+    """
+    by_key = {p.key: p for p in carried}
+    out = {}
+    for key, value in query.items():
+        param = by_key.get(key)
+        if param is not None and param.accepts(value):
+            if param.parse(value) == current(param):
+                continue
+            if isinstance(param, BoolParam):
+                value = param.spelled(value)
+        out[key] = value
+    return out
+
+
+# Streamlit calls history.pushState for every address change a script run makes (a page change, each
+# widget a preset sets, each value dropped back to its default, the guard's mended link: a preset made
+# three entries, a lesson link five) and history.replaceState when the student moves a bound widget
+# (no entry at all). Here the first address change after a click or key press is a new entry and every
+# later one replaces it, so each action is one entry holding the state it led to. While Back or Forward
+# is followed (popstate) nothing is pushed.
+_HISTORY_JS = """<style>.st-key-url_history { display: none; }</style><script>
+(() => {
+  const w = window;
+  if (w.__ebOneEntryPerAction) return;
+  w.__ebOneEntryPerAction = true;
+  const h = w.history, push = h.pushState.bind(h), replace = h.replaceState.bind(h);
+  let armed = false;
+  const arm = (e) => { if (e.isTrusted) armed = true; };
+  w.addEventListener("pointerdown", arm, true);
+  w.addEventListener("keydown", arm, true);
+  w.addEventListener("popstate", () => { armed = false; }, true);
+  h.pushState = h.replaceState = (state, title, url) => {
+    if (!armed) return replace(state, title, url);
+    armed = false;
+    return push(state, title, url);
+  };
+})();
+</script>"""
+
+
+def one_history_entry_per_action() -> None:
+    """Make each user action one browser-history entry (see ``_HISTORY_JS``). Call once a run, first."""
+    with st.container(key="url_history"):
+        st.html(_HISTORY_JS, unsafe_allow_javascript=True)

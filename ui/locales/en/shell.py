@@ -14,6 +14,11 @@ STRINGS: dict[str, str] = {
     # --- URL state ---
     "url.ignored": "The link's value {value} for **{key}** was ignored (expected {expected}); "
     "the default is used instead.",
+    "url.swapped": "The link's **{low_key}** ({low}) was larger than its **{high_key}** ({high}): the two "
+    "were swapped, so the page uses {low_key} = {high} and {high_key} = {low}.",
+    "nav.not_found.title": "Page not found",
+    "nav.not_found.body": "The app has no page at {path}: the link may be mistyped or out of date. "
+    "Choose a page below or in the sidebar.",
     "url.expect_int": "a whole number from {low} to {high}",
     "url.expect_bool": "true or false",
     "url.expect_choice": "one of: {options}",

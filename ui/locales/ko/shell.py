@@ -14,6 +14,11 @@ STRINGS: dict[str, str] = {
     # --- URL 상태 ---
     "url.ignored": "링크에 든 **{key}** 값({value})은 쓸 수 없어서 무시하고 기본값을 씁니다. 쓸 수 있는 값: "
     "{expected}.",
+    "url.swapped": "링크의 **{low_key}** 값({low})이 **{high_key}** 값({high})보다 커서 두 값을 서로 "
+    "바꿨습니다. 지금은 {low_key} = {high}, {high_key} = {low}입니다.",
+    "nav.not_found.title": "페이지를 찾을 수 없습니다",
+    "nav.not_found.body": "이 앱에는 {path} 주소의 페이지가 없습니다. 링크에 오타가 있거나 예전 주소일 수 "
+    "있습니다. 아래나 사이드바에서 페이지를 골라 보세요.",
     "url.expect_int": "{low}부터 {high}까지의 정수",
     "url.expect_bool": "true 또는 false",
     "url.expect_choice": "{options} 중 하나",
