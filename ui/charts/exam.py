@@ -191,8 +191,6 @@ def sittings_chart(run: ExamRun, labels: Mapping[str, str], height: int = 400) -
     )
     if "best" not in labels:  # presentation mode: the best sitting is what lesson step 4 asks the class
         return style(lines, height)
-    if "best" not in labels:  # presentation mode: the best sitting is what lesson step 4 asks the class
-        return style(lines, height)
     best = pd.DataFrame({"sitting": [run.best_sitting + 1], "text": [labels["best"].format(n=run.best_sitting + 1)]})
     rule = alt.Chart(best).mark_rule(strokeDash=[6, 4], strokeWidth=2, color=PALETTE["black"]).encode(x="sitting:Q")
     text = alt.Chart(best).mark_text(align="left", dx=6, y=12, fontSize=FONT_SIZE - 2).encode(

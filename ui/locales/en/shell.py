@@ -34,7 +34,6 @@ STRINGS: dict[str, str] = {
     "Links keep it: add ?present=1 to any page's address.",
     "present.explain": "Explain",
     "present.answer": "Show the answer",
-    "present.answer": "Show the answer",
     "chart.alt.xy": "Chart of {y} against {x}.",
     "chart.alt.one": "Chart of {axis}.",
     "chart.alt.none": "Chart.",

@@ -33,7 +33,6 @@ STRINGS: dict[str, str] = {
     "주소 끝에 ?present=1을 붙이면 됩니다.",
     "present.explain": "설명 보기",
     "present.answer": "정답 보기",
-    "present.answer": "정답 보기",
     "chart.alt.xy": "{x}에 따른 {y} 그래프.",
     "chart.alt.one": "{axis} 그래프.",
     "chart.alt.none": "그래프.",
