@@ -39,7 +39,12 @@ def steps_chart(points: pd.DataFrame, lines: pd.DataFrame, regions: pd.DataFrame
     """
     domain = (6, 1400)
     x = _batch_axis(labels["x"], domain)
-    y = alt.Y("steps:Q", title=_lines(labels["y"]), scale=alt.Scale(type="log"))
+    # The y range is the dots' (and their bars'), so a line running far below them (perfect scaling)
+    # cannot squeeze them into a strip; lines are clipped to it.
+    measured = [v for col in ("steps", "low", "high") if col in points for v in points[col].dropna()]
+    y_range = [min(measured) / 1.6, max(measured) * 1.6] if measured else None
+    y_scale = alt.Scale(type="log", domain=y_range) if y_range else alt.Scale(type="log")
+    y = alt.Y("steps:Q", title=_lines(labels["y"]), scale=y_scale)
     series = list(dict.fromkeys(list(points["series"]) + list(lines["series"])))
     colours = [PALETTE["blue"], PALETTE["grey"], PALETTE["black"], PALETTE["orange"], PALETTE["purple"]]
     colour = alt.Color("series:N", title=None, sort=series,
@@ -57,7 +62,7 @@ def steps_chart(points: pd.DataFrame, lines: pd.DataFrame, regions: pd.DataFrame
             fill=alt.Fill("name:N", sort=names, title=labels["region"],
                           scale=alt.Scale(domain=names, range=[_REGION_COLOURS[c] for c in codes]),
                           legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=420))))
-    layers.append(alt.Chart(lines).mark_line(strokeWidth=2.5, strokeDash=[7, 5]).encode(
+    layers.append(alt.Chart(lines).mark_line(strokeWidth=2.5, strokeDash=[7, 5], clip=True).encode(
         x=x, y=y, color=colour, detail="series:N"))
     first = points["series"].iloc[0] if not points.empty else ""
     bars = points.dropna(subset=["low"]) if "low" in points else points.iloc[0:0]
@@ -65,7 +70,7 @@ def steps_chart(points: pd.DataFrame, lines: pd.DataFrame, regions: pd.DataFrame
         # a repeat that missed the target has no upper end: the bar stops at the median
         bars = bars.assign(high=bars["high"].fillna(bars["steps"]))
         layers.append(alt.Chart(bars).mark_rule(strokeWidth=2.5, color=PALETTE["blue"]).encode(
-            x=x, y=alt.Y("low:Q", scale=alt.Scale(type="log")), y2="high:Q"))
+            x=x, y=alt.Y("low:Q", scale=y_scale), y2="high:Q"))
     tips = [alt.Tooltip("batch:Q", title=labels["x"]), alt.Tooltip("steps:Q", title=labels["y"], format=",.0f"),
             alt.Tooltip("lr:Q", title=labels["lr"])]
     if "low" in points:
