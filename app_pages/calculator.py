@@ -19,7 +19,8 @@ urlstate.guard(P.ALL)
 # The intro's "one batch = one weight update" holds only without accumulation and on one GPU; with
 # either, it says what one update waits for (the link's values: the widgets come after the intro).
 k_now, r_now = urlstate.current(P.ACCUM), urlstate.current(P.GPUS)
-intro_key = "calc.intro" + (".both" if k_now > 1 and r_now > 1 else ".accum" if k_now > 1 else ".gpus" if r_now > 1 else "")
+intro_key = "calc.intro" + (".both" if k_now > 1 and r_now > 1 else ".accum" if k_now > 1
+                            else ".gpus" if r_now > 1 else "")
 share = layout.header("calc", t(intro_key, k=f"{k_now:,}", r=f"{r_now:,}"))
 
 # --- presets and inputs ---

@@ -73,13 +73,14 @@ st.header(t("exam.epochs.title"), divider="gray")
 present.explain(t("exam.epochs.intro"))
 epochs = urlstate.slider(P.EPOCHS, t("exam.epochs"), t("exam.epochs.help"))
 run = student.prefix(epochs)  # the first `epochs` sittings: the slider reads the run, it does not retrain
-best, best_score, final_score = run.best_sitting + 1, 100 * max(run.new_score), 100 * run.new_score[-1]
+verdict = exam.new_exam_verdict(run)  # the sentence below, the cards and the summary read the same counts
+best, best_score, final_score = verdict.best, verdict.best_score, verdict.final_score
 m = st.columns(3)
 m[0].metric(t("exam.m.last_mistakes"), run.mistakes[-1], help=t("exam.m.last_mistakes.help"), border=True)
 # Lesson step 4 asks when the student should have stopped: the best sitting is folded while projected.
-present.answer(m[1]).metric(t("exam.m.best"), f"{best_score:.0f}%", delta=t("exam.m.best.delta", n=best),
+present.answer(m[1]).metric(t("exam.m.best"), f"{best_score:.1f}%", delta=t("exam.m.best.delta", n=best),
                             delta_color="off", help=t("exam.m.best.help"), border=True)
-m[2].metric(t("exam.m.final"), f"{final_score:.0f}%", help=t("exam.m.final.help"), border=True)
+m[2].metric(t("exam.m.final"), f"{final_score:.1f}%", help=t("exam.m.final.help"), border=True)
 sit_labels = {key: t(f"exam.sit.{key}") for key in ("x", "y", "this", "new", "series")}
 if not present.active():
     sit_labels["best"] = t("exam.sit.best")  # the chart's rule at the best sitting
@@ -87,10 +88,10 @@ draw(sittings_chart, run, sit_labels)
 layout.download("exam_sittings", tables.exam_sittings, run)
 st.caption(t("exam.epochs.lr", lr=exam.LR))
 with present.answer():
-    if best < epochs and final_score < best_score:
-        st.markdown(t("exam.epochs.overfit", best=best, best_score=best_score, final_score=final_score))
-    else:
-        st.markdown(t("exam.epochs.more", best=best))
+    key = "exam.epochs." + ("more" if verdict.kind == "rising" else "level" if verdict.kind == "level"
+                            else "overfit" if verdict.this_improved else "worse")
+    st.markdown(t(key, best=best, best_score=best_score, final_score=final_score, drop=verdict.drop,
+                  margin=verdict.margin, questions=exam.WORSE_BY_QUESTIONS, new=exam.NEW_QUESTIONS))
 nav.link("epochs_early_stopping", t("exam.epochs.link"))
 
 # --- summary ---

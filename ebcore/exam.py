@@ -303,3 +303,42 @@ def chance_mistakes(questions: int = QUESTIONS) -> float:
     """Mistakes expected from pure guessing among ``CHOICES`` answers."""
     return questions * (1 - 1 / CHOICES)
 
+
+
+# --- what the sittings chart says about the new exam -----------------------------------------------------
+
+WORSE_BY_QUESTIONS = 4
+"""A new-exam score this many questions (of ``NEW_QUESTIONS``: 2 percentage points) or more below its best
+counts as "worse"; a smaller dip is within what one lucky or unlucky guess or two moves, so it is called level."""
+
+
+@dataclass(frozen=True)
+class NewExamVerdict:
+    """What the new exam says after a run's last sitting, from right-answer counts (no float ties).
+
+    ``kind``: ``"rising"`` (the last sitting is the best so far), ``"worse"`` (the last is at least
+    ``WORSE_BY_QUESTIONS`` below the best) or ``"level"`` (below the best by less than that, or equal).
+    Scores are percentages of ``NEW_QUESTIONS`` (multiples of 0.5, exact at one decimal); ``best`` is the
+    1-based best sitting (earliest on ties); ``this_improved``: fewer mistakes on this exam in the last
+    sitting than in the best one.
+    """
+
+    kind: str
+    best: int
+    best_score: float
+    final_score: float
+    drop: float  # percentage points, best_score - final_score (>= 0)
+    this_improved: bool
+    margin: float  # percentage points: WORSE_BY_QUESTIONS of NEW_QUESTIONS
+
+
+def new_exam_verdict(run: ExamRun, questions: int = NEW_QUESTIONS) -> NewExamVerdict:
+    """The verdict on ``run``'s new-exam scores (see ``NewExamVerdict``)."""
+    right = [round(score * questions) for score in run.new_score]
+    best = run.best_sitting
+    dropped = right[best] - right[-1]
+    kind = "rising" if best == run.sittings - 1 else "worse" if dropped >= WORSE_BY_QUESTIONS else "level"
+    pct = 100 / questions
+    return NewExamVerdict(kind=kind, best=best + 1, best_score=right[best] * pct, final_score=right[-1] * pct,
+                          drop=dropped * pct, this_improved=run.mistakes[-1] < run.mistakes[best],
+                          margin=WORSE_BY_QUESTIONS * pct)

@@ -97,3 +97,32 @@ def test_bad_url_values_fall_back_with_a_note(query, default_run):
     for key in query:
         assert f"**{key}**" in notes
     assert metrics(at)[STRINGS["en"]["epochs.m.val"]] == f"{default_run.val_loss[59]:.3f}"
+
+
+# --- issue 26, 13: "best: 14" was drawn on the "stop: 17" rule ------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as hst  # noqa: E402
+from label_geometry import check_labels_in_their_rows  # noqa: E402
+
+from ui.charts.epochs import stopping_chart  # noqa: E402
+
+
+def _stop_labels(lang: str) -> dict[str, str]:
+    return {k: STRINGS[lang][f"epochs.stopchart.{k}"] for k in ("ran", "skipped", "best", "stop", "x", "y")}
+
+
+@settings(max_examples=60, deadline=None)
+@given(val=hst.lists(hst.floats(0.001, 50.0), min_size=1, max_size=300), patience=hst.integers(0, 30),
+       min_delta=hst.sampled_from([0.0, 0.001, 0.01, 0.05]), lang=hst.sampled_from(["en", "ko"]))
+def test_best_and_stop_labels_never_meet_a_label_rule_or_the_curve(val, patience, min_delta, lang):
+    stop = overfit.keras_early_stopping(val, patience, min_delta)
+    spec = stopping_chart(val, stop.best_epoch, stop.stop_epoch, _stop_labels(lang)).to_dict()
+    assert check_labels_in_their_rows(spec, 340, 2, ["loss"]) == []
+
+
+@pytest.mark.parametrize("patience", [0, 1, 3, 5, 30])
+def test_the_pages_own_runs_place_their_labels_apart(lang, default_run, patience):
+    stop = overfit.keras_early_stopping(default_run.val_loss, patience)
+    spec = stopping_chart(default_run.val_loss, stop.best_epoch, stop.stop_epoch, _stop_labels(lang)).to_dict()
+    assert check_labels_in_their_rows(spec, 340, 2, ["loss"]) == []

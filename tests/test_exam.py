@@ -143,3 +143,40 @@ def test_checks_within_a_topic_counted_on_the_sheet():
     # Batch 3 crosses topic ends: topic 0 is checked after questions 2, 5, 8 (7 questions profit), topic 1
     # after 11, 14, 17 (8), topic 2 after 20, 23, 26, 29 (9), and so on.
     assert exam.checked_within_topic(3) == 79
+
+
+# --- issue 26, 7: the verdict on the new exam, from right-answer counts -------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as hst  # noqa: E402
+
+
+def _run(right: list[int], mistakes: list[int]) -> exam.ExamRun:
+    return exam.ExamRun(batch_size=10, seed=0, mistakes=mistakes, new_score=[r / exam.NEW_QUESTIONS for r in right],
+                        first_right=[True] * exam.QUESTIONS, trick=[False] * exam.QUESTIONS)
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=hst.lists(hst.tuples(hst.integers(0, exam.NEW_QUESTIONS), hst.integers(0, exam.QUESTIONS)),
+                      min_size=1, max_size=50))
+def test_new_exam_verdict_follows_the_counts(data):
+    right, mistakes = [r for r, _ in data], [m for _, m in data]
+    v = exam.new_exam_verdict(_run(right, mistakes))
+    best = right.index(max(right))  # the earliest of the best
+    assert (v.best, v.best_score, v.final_score) == (best + 1, right[best] / 2, right[-1] / 2)
+    assert v.drop == v.best_score - v.final_score >= 0 and v.margin == 2.0
+    if best == len(right) - 1:
+        assert v.kind == "rising"
+    elif v.drop >= v.margin:
+        assert v.kind == "worse"
+        assert f"{v.best_score:.1f}" != f"{v.final_score:.1f}"  # "worse" never shows two equal numbers
+    else:
+        assert v.kind == "level"
+    assert v.this_improved == (mistakes[-1] < mistakes[best])
+
+
+def test_a_flat_end_is_level_and_a_real_drop_is_worse():
+    assert exam.new_exam_verdict(_run([100, 144, 143], [50, 30, 20])).kind == "level"  # 72.0 → 71.5
+    assert exam.new_exam_verdict(_run([100, 144, 144], [50, 30, 20])).kind == "level"  # equal, tied later
+    assert exam.new_exam_verdict(_run([100, 144, 140], [50, 30, 20])).kind == "worse"  # 72.0 → 70.0
+    assert exam.new_exam_verdict(_run([100, 144], [50, 30])).kind == "rising"

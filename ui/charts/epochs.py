@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from ui.charts import FONT_SIZE, PALETTE, style
+from ui.charts import labels as place
 
 _REGION_COLOURS = {"under": PALETTE["sky"], "good": PALETTE["green"], "over": PALETTE["vermillion"]}
 # The polynomial shoots off far outside the data when it overfits; the view stays on the data's scale.
@@ -92,28 +93,35 @@ def stopping_chart(val_loss: Sequence[float], best_epoch: int, stop_epoch: int |
     if stop_epoch is not None and stop_epoch < len(val_loss):
         rows.append({"epoch": stop_epoch, "loss": val_loss[stop_epoch - 1], "part": labels["skipped"]})
     frame = pd.DataFrame(rows)
-    x_enc = alt.X("epoch:Q", title=labels["x"], scale=alt.Scale(domain=[0.5, len(val_loss) + 0.5], nice=False))
+    x_max = len(val_loss) + 0.5
+    x_enc = alt.X("epoch:Q", title=labels["x"], scale=alt.Scale(domain=[0.5, x_max], nice=False))
+    # Two label rows above the curve (ui.charts.labels): the best epoch's name in the first, the stop's in
+    # the second, so they never meet however close the epochs are, and the curve stays below both.
+    low, high = 0.9 * min(val_loss), 1.05 * max(val_loss)
+    y_scale = alt.Scale(type="log", domain=[low, place.log_top(low, high, height, rows=2)], nice=False, zero=False)
     line = alt.Chart(frame).mark_line(strokeWidth=3).encode(
-        x=x_enc, y=alt.Y("loss:Q", title=labels["y"], scale=alt.Scale(type="log")),
+        x=x_enc, y=alt.Y("loss:Q", title=labels["y"], scale=y_scale),
         color=alt.Color("part:N", scale=alt.Scale(domain=[labels["ran"], labels["skipped"]],
                                                   range=[PALETTE["orange"], "#CCCCCC"]),
                         legend=alt.Legend(title=None, orient="bottom", symbolSize=200)),
         tooltip=[alt.Tooltip("epoch:Q", title=labels["x"]), alt.Tooltip("loss:Q", format=".4f")])
-    marks = [{"epoch": best_epoch, "text": labels["best"].format(epoch=best_epoch), "kind": "best", "ypix": 4}]
+    marks = [{"epoch": best_epoch, "text": labels["best"].format(epoch=best_epoch), "kind": "best", "row": 0}]
     if stop_epoch is not None:
-        marks.append({"epoch": stop_epoch, "text": labels["stop"].format(epoch=stop_epoch), "kind": "stop",
-                      "ypix": FONT_SIZE + 12})
-    rules_frame = pd.DataFrame(marks)
+        marks.append({"epoch": stop_epoch, "text": labels["stop"].format(epoch=stop_epoch), "kind": "stop", "row": 1})
     kind_scale = alt.Scale(domain=["best", "stop"], range=[PALETTE["green"], PALETTE["vermillion"]])
-    rules = alt.Chart(rules_frame).mark_rule(strokeWidth=3, strokeDash=[6, 3]).encode(
-        x="epoch:Q", color=alt.Color("kind:N", scale=kind_scale, legend=None))
-    # Pixel positions (scale=None): the stop label sits one line below the best label, so the two
-    # never overlap when the epochs are close.
-    texts = alt.Chart(rules_frame).mark_text(align="left", dx=6, baseline="top", fontSize=FONT_SIZE - 1,
-                                             fontWeight="bold").encode(
-        x="epoch:Q", y=alt.Y("ypix:Q", scale=None, axis=None), text="text:N",
-        color=alt.Color("kind:N", scale=kind_scale, legend=None))
-    return style(alt.layer(line, rules, texts).resolve_scale(color="independent"), height)
+    layers = [line]
+    for mark in marks:
+        one = pd.DataFrame([mark])
+        colour = alt.Color("kind:N", scale=kind_scale, legend=None)
+        # The rule stops under the label rows, so no label ever sits on another label's rule.
+        layers.append(alt.Chart(one).mark_rule(strokeWidth=3, strokeDash=[6, 3]).encode(
+            x="epoch:Q", y=alt.value(2 * place.ROW_PX), y2=alt.value(height), color=colour))
+        align, dx = place.beside(mark["epoch"], 0.5, x_max)
+        layers.append(alt.Chart(one).mark_text(align=align, dx=dx, baseline="middle", fontSize=FONT_SIZE - 1,
+                                               fontWeight="bold").encode(
+            x="epoch:Q", y=alt.value(place.row_y(mark["row"])), text="text:N", color=colour))
+    return (style(alt.layer(*layers).resolve_scale(color="independent"), height)
+            .properties(autosize=place.FIT))
 
 
 def accuracy_chart(accuracy: Sequence[float], val_accuracy: Sequence[float], labels: Mapping[str, str],

@@ -9,7 +9,10 @@ import pandas as pd
 
 from ebcore.exam import BatchStudy, ExamRun, Tile
 from ui.charts import FONT_SIZE, PALETTE, style
+from ui.charts import labels as place
 
+# A trick question's frame, as a share of its tile's band (the tiles themselves fill the band less a 3 px gap).
+TRICK_FRAME = 0.8
 # Neighbouring batches alternate between two shades so each batch reads as one block.
 _BATCH_SHADES = (PALETTE["blue"], PALETTE["sky"])
 _BATCH_TEXT = ("white", "black")
@@ -35,12 +38,14 @@ def _grid(data: pd.DataFrame, labels: Mapping[str, str]) -> tuple[alt.X, alt.Y]:
 
 
 def _check_marks(data: pd.DataFrame, y: alt.Y) -> alt.Chart:
-    """A thick vermillion bar at the right edge of every tile after which the key is checked."""
+    """A thick black bar on the right edge of every tile after which the key is checked (fully opaque: a
+    tick's default 0.7 opacity turned vermillion into the brown the page could not name). Placed at the band's
+    edge, not a pixel offset, so it stays on that edge at any width; black stands apart from every tile colour."""
     return (
         alt.Chart(data)
         .transform_filter(alt.datum.check)
-        .mark_tick(color=PALETTE["vermillion"], thickness=6, size=34, xOffset=22)
-        .encode(x=alt.X("col:O", axis=None), y=y)
+        .mark_tick(color=PALETTE["black"], thickness=5, size=30, opacity=1)
+        .encode(x=alt.X("col:O", axis=None, bandPosition=1), y=y)
     )
 
 
@@ -82,7 +87,7 @@ def answers_chart(
 ) -> alt.Chart:
     """The first sitting, tile by tile: right (green ✓) or wrong (vermillion ✗) when answered, before the check.
 
-    Trick questions (the key contradicts the topic) are marked with a dot in the corner.
+    Trick questions (the key contradicts the topic) are framed in yellow inside their tile.
     ``labels``: as ``sheet_chart`` plus ``right``, ``wrong``, ``trick`` and ``answer`` (tooltip title).
     """
     data = _tiles_frame(tiles, labels)
@@ -107,14 +112,16 @@ def answers_chart(
     glyphs = alt.Chart(data).mark_text(fontSize=FONT_SIZE + 2, fontWeight="bold", color="white").encode(
         x=x, y=y, text="glyph:N"
     )
-    dots = (
+    # A frame inside the tile, sized as a share of the tile: a corner dot a fixed number of pixels off the
+    # centre sat on the border between tiles once the tiles were narrow (a phone).
+    frames = (
         alt.Chart(data)
         .transform_filter(alt.datum.trick != "")
-        .mark_point(shape="circle", filled=True, size=110, color=PALETTE["yellow"], stroke=PALETTE["black"],
-                    strokeWidth=1.5, opacity=1, xOffset=14, yOffset=-12)
+        .mark_rect(filled=False, stroke=PALETTE["yellow"], strokeWidth=3, cornerRadius=3, opacity=1,
+                   width=alt.RelativeBandSize(TRICK_FRAME), height=alt.RelativeBandSize(TRICK_FRAME))
         .encode(x=x, y=y)
     )
-    return style(alt.layer(squares, glyphs, dots, _check_marks(data, y)), height)
+    return style(alt.layer(squares, glyphs, frames, _check_marks(data, y)), height)
 
 
 def study_chart(
@@ -137,7 +144,11 @@ def study_chart(
     )
     order = list(data["batch"])
     x = alt.X("batch:O", sort=order, title=labels["x"], axis=alt.Axis(labelAngle=0))
-    y_scale = alt.Scale(domain=[0, 100])
+    # The mean of each size is written in a row of its own above the data (ui.charts.labels): beside its
+    # point it sat on the line or the spread bar ("41" under the line from 2 to 5).
+    top = place.linear_top(0, 100, height, rows=2)
+    y_scale = alt.Scale(domain=[0, top], nice=False)
+    y_axis = alt.Axis(values=list(range(0, 101, 10)))
     tooltip = [
         alt.Tooltip("batch:O", title=labels["x"]),
         alt.Tooltip("mean:Q", title=labels["mean"], format=".1f"),
@@ -145,20 +156,26 @@ def study_chart(
         alt.Tooltip("high:Q", title=labels["high"]),
     ]
     spread = alt.Chart(data).mark_rule(strokeWidth=10, opacity=0.35, color=PALETTE["blue"]).encode(
-        x=x, y=alt.Y("low:Q", scale=y_scale, title=labels["y"]), y2="high:Q", tooltip=tooltip
+        x=x, y=alt.Y("low:Q", scale=y_scale, title=labels["y"], axis=y_axis), y2="high:Q", tooltip=tooltip
     )
     line = alt.Chart(data).mark_line(color=PALETTE["blue"], strokeWidth=3).encode(x=x, y="mean:Q")
     points = alt.Chart(data).mark_point(filled=True, color=PALETTE["blue"], opacity=1).encode(
         x=x, y="mean:Q", size=alt.condition(alt.datum.current, alt.value(420), alt.value(120)), tooltip=tooltip
     )
-    values = alt.Chart(data).mark_text(dy=-18, dx=18, fontSize=FONT_SIZE - 2, color=PALETTE["blue"]).encode(
-        x=x, y="mean:Q", text=alt.Text("mean:Q", format=".0f")
-    )
+    values = alt.layer(*(
+        alt.Chart(data).transform_filter(alt.datum.current == bold)
+        .mark_text(baseline="middle", fontSize=FONT_SIZE - 2, color=PALETTE["blue"],
+                   fontWeight="bold" if bold else "normal")
+        .encode(x=x, y=alt.value(place.row_y(1)), text=alt.Text("mean:Q", format=".0f"))
+        for bold in (False, True)
+    ))
     guess = pd.DataFrame({"y": [chance], "text": [labels["chance"]]})
     rule = alt.Chart(guess).mark_rule(strokeDash=[6, 4], color=PALETTE["grey"], strokeWidth=2).encode(y="y:Q")
-    rule_text = alt.Chart(guess).mark_text(align="left", dx=4, dy=-10, fontSize=FONT_SIZE - 2,
-                                           color="#555555").encode(x=alt.value(0), y="y:Q", text="text:N")
-    return style(alt.layer(spread, rule, rule_text, line, points, values), height)
+    # Named in the top label row, not on the rule: there it would lie across the columns' bars.
+    rule_text = alt.Chart(guess).mark_text(align="left", baseline="middle", fontSize=FONT_SIZE - 2,
+                                           color="#555555").encode(x=alt.value(0), y=alt.value(place.row_y(0)),
+                                                                   text="text:N")
+    return style(alt.layer(spread, rule, rule_text, line, points, values), height).properties(autosize=place.FIT)
 
 
 def sittings_chart(run: ExamRun, labels: Mapping[str, str], height: int = 400) -> alt.Chart:
@@ -184,16 +201,23 @@ def sittings_chart(run: ExamRun, labels: Mapping[str, str], height: int = 400) -
               axis=alt.Axis(tickMinStep=1, format="d"))
     lines = alt.Chart(data).mark_line(strokeWidth=3, point=run.sittings <= 20).encode(
         x=x,
-        y=alt.Y("score:Q", title=labels["y"], scale=alt.Scale(domain=[0, 100])),
+        # A label row above 100% (ui.charts.labels): the best sitting's name never sits on a line.
+        y=alt.Y("score:Q", title=labels["y"], scale=alt.Scale(domain=[0, place.linear_top(0, 100, height, 1)],
+                                                              nice=False),
+                axis=alt.Axis(values=list(range(0, 101, 20)))),
         color=colour,
         tooltip=[alt.Tooltip("sitting:Q", title=labels["x"]), alt.Tooltip("series:N", title=labels["series"]),
                  alt.Tooltip("score:Q", title=labels["y"], format=".0f")],
     )
     if "best" not in labels:  # presentation mode: the best sitting is what lesson step 4 asks the class
-        return style(lines, height)
-    best = pd.DataFrame({"sitting": [run.best_sitting + 1], "text": [labels["best"].format(n=run.best_sitting + 1)]})
-    rule = alt.Chart(best).mark_rule(strokeDash=[6, 4], strokeWidth=2, color=PALETTE["black"]).encode(x="sitting:Q")
-    text = alt.Chart(best).mark_text(align="left", dx=6, y=12, fontSize=FONT_SIZE - 2).encode(
-        x="sitting:Q", text="text:N"
+        return style(lines, height).properties(autosize=place.FIT)
+    sitting = run.best_sitting + 1
+    best = pd.DataFrame({"sitting": [sitting], "text": [labels["best"].format(n=sitting)]})
+    # The rule stops under the label row; the label points into the half of the plot with room.
+    rule = alt.Chart(best).mark_rule(strokeDash=[6, 4], strokeWidth=2, color=PALETTE["black"]).encode(
+        x="sitting:Q", y=alt.value(place.ROW_PX), y2=alt.value(height))
+    align, dx = place.beside(sitting, 1, max(run.sittings, 2))
+    text = alt.Chart(best).mark_text(align=align, dx=dx, baseline="middle", fontSize=FONT_SIZE - 2).encode(
+        x="sitting:Q", y=alt.value(place.row_y(0)), text="text:N"
     )
-    return style(alt.layer(lines, rule, text), height)
+    return style(alt.layer(lines, rule, text), height).properties(autosize=place.FIT)

@@ -19,7 +19,7 @@ STRINGS: dict[str, str] = {
     # section 1
     "exam.sheet.title": "1 · The exam sheet",
     "exam.sheet.caption": "Each row is one topic of 10 similar questions. Tiles of one shade form one batch; "
-    "the **red bar** marks each time you check the answer key.",
+    "the **black bar** after a tile marks each time you check the answer key.",
     "exam.m.checks": "Answer-key checks per exam",
     "exam.m.checks.help": "Weight updates in one sitting (one epoch): 100 ÷ batch size, rounded up.",
     "exam.m.last": "Questions in the last batch",
@@ -60,7 +60,7 @@ STRINGS: dict[str, str] = {
     "the topic. Here the student answers each question **before** its batch is checked.",
     "exam.answers.title": "Right or wrong, at the moment of answering",
     "exam.answers.caption": "First sitting of student {seed} with a batch of {b}: **{mistakes}** mistakes out "
-    "of 100. A yellow dot marks a *trick question* whose key contradicts its topic.",
+    "of 100. A yellow frame inside a tile marks a *trick question* whose key contradicts its topic.",
     "exam.right": "right",
     "exam.wrong": "wrong",
     "exam.answer": "When answered",
@@ -74,7 +74,7 @@ STRINGS: dict[str, str] = {
     "exam.study.mean": "Mean mistakes",
     "exam.study.low": "Fewest",
     "exam.study.high": "Most",
-    "exam.study.chance": "pure guessing ({chance:.0f})",
+    "exam.study.chance": "dashed: pure guessing ({chance:.0f})",
     "exam.study.sentence": "Batch 1: **{one:.0f}** mistakes on average. Batch 100: **{hundred:.0f}** — about "
     "as many as guessing, because nothing is corrected until the end.",
     # section 3
@@ -92,7 +92,7 @@ STRINGS: dict[str, str] = {
     "exam.sit.this": "this exam (while sitting it)",
     "exam.sit.new": "new exam, same topics",
     "exam.sit.series": "Exam",
-    "exam.sit.best": "best new-exam score: sitting {n}",
+    "exam.sit.best": "best: sitting {n}",
     "exam.m.last_mistakes": "Mistakes in the last sitting",
     "exam.m.last_mistakes.help": "Questions of this exam answered wrong in the final sitting.",
     "exam.m.best": "Best new-exam score",
@@ -102,8 +102,18 @@ STRINGS: dict[str, str] = {
     "exam.m.final.help": "The same new exam after the final sitting.",
     "exam.epochs.lr": "Learning rate held fixed at {lr} (plain SGD); questions always come in exam order.",
     "exam.epochs.overfit": "After sitting **{best}** the student keeps improving on this exam but gets "
-    "worse on the new one ({best_score:.0f}% → {final_score:.0f}%): it is memorising, not understanding. "
-    "Stopping at sitting {best} is **early stopping**.",
+    "worse on the new one: {best_score:.1f}% → {final_score:.1f}%, **{drop:.1f} points** lower. (We call a drop "
+    "of {margin:.0f} points or more, {questions} of the {new} new questions, *worse*: a smaller one can come from "
+    "a lucky or unlucky guess or two.) It is memorising, not understanding. Stopping at sitting {best} is "
+    "**early stopping**.",
+    "exam.epochs.worse": "After sitting **{best}** the new-exam score falls: {best_score:.1f}% → "
+    "{final_score:.1f}%, **{drop:.1f} points** lower (we call {margin:.0f} points or more, {questions} of the "
+    "{new} new questions, *worse*), and the student does not improve on this exam either. Stopping at sitting "
+    "{best} is **early stopping**.",
+    "exam.epochs.level": "The new-exam score was best in sitting **{best}** ({best_score:.1f}%) and ends at "
+    "{final_score:.1f}%: {drop:.1f} points lower, less than the {margin:.0f} points ({questions} of the {new} "
+    "new questions) we call *worse*, since a lucky or unlucky guess or two moves the score that much. No clear "
+    "sign of memorising yet: try more epochs.",
     "exam.epochs.more": "Sitting {best} was the best so far. Try more epochs to see whether the new-exam "
     "score falls.",
     "exam.epochs.link": "Early stopping, on its own page",
@@ -114,6 +124,6 @@ STRINGS: dict[str, str] = {
     "- In its first sitting this student made **{mistakes}** mistakes; over {seeds} students, batch 1 "
     "averaged **{one:.0f}** and batch 100 **{hundred:.0f}**.\n"
     "- {epochs} = {sittings} of the same exam: mistakes went from **{first}** to "
-    "**{last}**, and the new-exam score peaked at **{best_score:.0f}%** in sitting {best} "
-    "(**{final_score:.0f}%** at the end).",
+    "**{last}**, and the new-exam score peaked at **{best_score:.1f}%** in sitting {best} "
+    "(**{final_score:.1f}%** at the end).",
 }

@@ -17,8 +17,8 @@ STRINGS: dict[str, str] = {
     "exam.seed": "학생·시험 번호 (시드)",
     "exam.seed.help": "시드를 바꾸면 다른 시험지와 아직 공부하지 않은 다른 학생이 나옵니다.",
     "exam.sheet.title": "1 · 시험지",
-    "exam.sheet.caption": "한 줄은 비슷한 문제 10개로 된 한 단원입니다. 같은 색으로 이어진 칸이 한 배치이고, 칸 "
-    "뒤의 **검은 막대**는 해답지를 확인하는 순간입니다.",
+    "exam.sheet.caption": "한 줄은 비슷한 문제 10개로 된 한 단원입니다. 같은 색으로 이어진 칸이 한 배치이고, 칸 뒤의 "
+    "**검은 막대**는 해답지를 확인하는 순간입니다.",
     "exam.m.checks": "시험 한 번의 채점 횟수",
     "exam.m.checks.help": "한 번 풀 때(1 에포크) 일어나는 가중치 업데이트 수: 100 ÷ 배치 크기를 올림한 값.",
     "exam.m.last": "마지막 배치의 문제 수",
@@ -56,8 +56,8 @@ STRINGS: dict[str, str] = {
     "배치 크기가 1이면 첫 문제를 틀리자마자 알게 되고, 나머지 문제는 고쳐서 풉니다. 여기서 학생은 각 문제를 그 "
     "배치를 채점하기 **전에** 답합니다.",
     "exam.answers.title": "답한 순간의 정답과 오답",
-    "exam.answers.caption": "{seed}번 학생의 첫 풀이(배치 크기 {b}): 100문제 중 **{mistakes}**개를 틀렸습니다. 칸 "
-    "안의 노란 테두리는 답이 단원의 보통 답과 다른 *함정 문제*입니다.",
+    "exam.answers.caption": "{seed}번 학생의 첫 풀이(배치 크기 {b}): 100문제 중 **{mistakes}**개를 틀렸습니다. 칸 안의 "
+    "노란 테두리는 답이 단원의 보통 답과 다른 *함정 문제*입니다.",
     "exam.right": "맞음",
     "exam.wrong": "틀림",
     "exam.answer": "답한 순간",
@@ -70,7 +70,7 @@ STRINGS: dict[str, str] = {
     "exam.study.mean": "평균 오답",
     "exam.study.low": "최소",
     "exam.study.high": "최대",
-    "exam.study.chance": "찍었을 때 ({chance:.0f})",
+    "exam.study.chance": "점선: 찍었을 때 ({chance:.0f})",
     "exam.study.sentence": "배치 크기 1은 평균 **{one:.0f}**개를 틀립니다. 배치 크기 100은 **{hundred:.0f}**개로, "
     "찍은 것과 거의 같습니다. 끝날 때까지 아무것도 고쳐지지 않기 때문입니다.",
     "exam.epochs.title": "3 · 에포크: 같은 시험 다시 풀기",
@@ -87,7 +87,7 @@ STRINGS: dict[str, str] = {
     "exam.sit.this": "이 시험 (푸는 동안)",
     "exam.sit.new": "새 시험, 같은 단원",
     "exam.sit.series": "시험",
-    "exam.sit.best": "새 시험 최고 점수: {n}회차",
+    "exam.sit.best": "최고 점수: {n}회차",
     "exam.m.last_mistakes": "마지막 회차의 오답 수",
     "exam.m.last_mistakes.help": "마지막으로 풀 때 이 시험에서 틀린 문제 수.",
     "exam.m.best": "새 시험 최고 점수",
@@ -96,9 +96,19 @@ STRINGS: dict[str, str] = {
     "exam.m.final": "마지막 회차 뒤 새 시험 점수",
     "exam.m.final.help": "마지막으로 푼 뒤 같은 새 시험으로 잰 정답률.",
     "exam.epochs.lr": "학습률은 {lr|로} 고정했고(기본 SGD), 문제는 언제나 시험지 순서대로 나옵니다.",
-    "exam.epochs.overfit": "**{best}**회차 이후로 학생은 이 시험에서는 계속 나아지지만 새 시험에서는 오히려 "
-    "떨어집니다({best_score:.0f}% → {final_score:.0f}%). 이해하는 것이 아니라 외우고 있는 것입니다. {best}회차에서 "
-    "멈추는 것이 바로 **조기 종료**(early stopping)입니다.",
+    "exam.epochs.overfit": "**{best}**회차 이후로 학생은 이 시험에서는 계속 나아지지만, 새 시험 점수는 "
+    "{best_score:.1f}%에서 {final_score:.1f}%까지 **{drop:.1f}%포인트** 떨어집니다. (새 시험 {new}문제 중 "
+    "{questions}문제, 곧 {margin:.0f}%포인트 이상 떨어져야 *나빠졌다*고 봅니다. 그보다 작은 차이는 한두 문제를 운 좋게 "
+    "맞히거나 틀려서도 생깁니다.) 이해하는 것이 아니라 외우고 있는 것입니다. {best}회차에서 멈추는 것이 바로 "
+    "**조기 종료**(early stopping)입니다.",
+    "exam.epochs.worse": "**{best}**회차 이후로 새 시험 점수가 {best_score:.1f}%에서 {final_score:.1f}%까지 "
+    "**{drop:.1f}%포인트** 떨어지고, 이 시험에서도 더 나아지지 않습니다. (새 시험 {new}문제 중 {questions}문제, "
+    "곧 {margin:.0f}%포인트 이상 떨어져야 *나빠졌다*고 봅니다.) {best}회차에서 멈추는 것이 바로 "
+    "**조기 종료**(early stopping)입니다.",
+    "exam.epochs.level": "새 시험 점수는 **{best}**회차에서 {best_score:.1f}%로 가장 높았고, 마지막에는 "
+    "{final_score:.1f}%입니다. 차이는 {drop:.1f}%포인트로, *나빠졌다*고 보는 기준인 {margin:.0f}%포인트(새 시험 "
+    "{new}문제 중 {questions}문제)보다 작습니다. 한두 문제를 운 좋게 맞히거나 틀려서도 생기는 차이라 아직 외우기 "
+    "시작했다는 뚜렷한 신호는 없습니다. 에포크를 늘려 보세요.",
     "exam.epochs.more": "지금까지는 {best}회차가 가장 좋았습니다. 에포크를 늘려서 새 시험 점수가 떨어지는지 확인해 "
     "보세요.",
     "exam.epochs.link": "조기 종료 자세히 보기",
