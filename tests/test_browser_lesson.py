@@ -19,7 +19,7 @@ from ui import lesson
 from ui.locales import STRINGS
 
 REQUIRED = os.environ.get("EBLAB_REQUIRE_BROWSER") == "1"
-KO = STRINGS["ko"]
+KO, EN = STRINGS["ko"], STRINGS["en"]
 
 pytestmark = pytest.mark.browser
 
@@ -195,6 +195,12 @@ def test_an_unknown_address_says_so_in_korean(page, server):
     assert "Page not found" not in page.locator("body").inner_text()
     assert page.locator("h1").first.inner_text().strip() == KO["nav.not_found.title"]
     assert "/exam_analogyy" in page.get_by_test_id("stAlert").first.inner_text()
+    page.get_by_test_id("stSidebar").get_by_text("en", exact=True).click()  # a rerun on that page
+    page.wait_for_function(f"() => document.querySelector('h1').innerText.trim() === {EN['nav.not_found.title']!r}")
+    wait_idle(page)
+    assert page.get_by_role("dialog").count() == 0
+    page.get_by_test_id("stSidebar").get_by_text("ko", exact=True).click()
+    wait_idle(page)
     page.get_by_test_id("stMain").get_by_text(KO["nav.exam"]).click()
     page.wait_for_function("() => location.pathname === '/exam_analogy'")
     wait_idle(page)

@@ -45,6 +45,7 @@ TEACHING: tuple[PageSpec, ...] = (
     PageSpec("app_pages/lesson_plan.py", "lesson_plan", "nav.lesson", ":material/co_present:"),
 )
 _ROOT = Path(__file__).resolve().parent.parent
+_UNKNOWN_KEY = "_nav_unknown_path"  # the unknown address this session opened, for its hidden page
 PAGES: tuple[PageSpec, ...] = tuple(p for p in LESSON + TEACHING if (_ROOT / p.file).exists())
 
 
@@ -72,19 +73,20 @@ def build() -> dict[str, list[st.Page]]:
 
 
 def requested_unknown() -> str | None:
-    """The path this run was asked for if it names no page of the app, else None.
+    """The path this session asked for that names no page of the app, else None.
 
     Read from the run's request (what ``st.navigation`` resolves the page from): a path opened in the
-    browser's address bar. In-app navigation names its page by hash, always one of ours.
+    browser's address bar. Later runs on that page (the language switched there) name it by its hash,
+    so the path is remembered for the session.
     """
     ctx = get_script_run_ctx()
     pages = ctx.pages_manager if ctx is not None else None
-    if pages is None or pages.intended_page_script_hash:
-        return None
-    name = (pages.intended_page_name or "").strip().strip("/")
-    if not name or "/" in name or find(name) is not None:
-        return None  # a nested path cannot be a page's: Streamlit's own note stays for it
-    return name
+    if pages is not None and not pages.intended_page_script_hash:
+        name = (pages.intended_page_name or "").strip().strip("/")
+        # A nested path cannot be a page's: Streamlit's own note stays for it.
+        if name and "/" not in name and find(name) is None:
+            st.session_state[_UNKNOWN_KEY] = name
+    return st.session_state.get(_UNKNOWN_KEY)
 
 
 def _not_found(path: str) -> None:
