@@ -137,7 +137,7 @@ STRINGS: dict[str, str] = {
     "trade.guide.transformer": "Transformer",
     "trade.guide.usual": "흔히 쓰는 범위",
     "trade.guides.swept": "내 실험",
-    "trade.guides.current": "우리 샘플 {n}개에 해당",
+    "trade.guides.current": "우리 샘플 {n}개",
     "trade.guides.other": "다른 상황",
     "trade.guides.caption": "노트에서 모은 범위입니다. 법칙이 아니라 출발점일 뿐입니다. 결국은 메모리, 학습률, "
     "데이터가 결정합니다. 세로 점선은 내가 실험한 배치 크기입니다.",
