@@ -65,13 +65,15 @@ def main(seeds: int) -> None:
             in_order += ordered
             err = view.prediction_error(a.tuned, h.s_min, at.exact.b_simple)
             big, big_fixed = a.tuned[-1].steps, fixed[-1].steps
-            fixed_text = "not reached" if big_fixed is None else f"{big_fixed:,.0f} ({big_fixed / big:.1f}×)"
+            fixed_text = ("not reached" if big_fixed is None else f"{big_fixed:,.0f}" if big is None else
+                          f"{big_fixed:,.0f} ({big_fixed / big:.1f}×)")
             print(f"  target {target:g}: reached {reached}/{len(cb.BATCHES)}, S_min {h.s_min:6.1f}, "
                   f"E_min {h.e_min:7,.0f}, B_crit {h.b_crit:6.1f}, doublings {regions:7s} (p/d/m, "
                   f"{'in order' if ordered else 'NOT in order'}), stops saving from B = "
                   f"{scaling.maximal_from(a.doublings)}, "
                   f"B_simple at target {at.exact.b_simple:7.1f} (two-batch {at.estimate.b_simple:7.1f}), "
-                  f"prediction off by {100 * err:3.0f} %, B = {cb.BATCHES[-1]} tuned {big:,.0f} steps vs "
+                  f"prediction off by {100 * err:3.0f} %, B = {cb.BATCHES[-1]} tuned "
+                  f"{'not reached' if big is None else f'{big:,.0f} steps'} vs "
                   f"lr {fixed_lr:g}: {fixed_text}")
         steps = "  ".join(f"{p.batch}:{p.steps:,.0f}" if p.steps else f"{p.batch}:-"
                           for p in view.analyse(trials, float(P.TARGET.default)).tuned)
