@@ -155,13 +155,13 @@ log_x = x_axis == "updates"
 axis_title = t(f"trade.seed.axis.{x_axis}")
 draw(loss_curves_chart,
     points, {"x": t("trade.seed.log", axis=axis_title) if log_x else axis_title, "y": t("trade.seed.y"),
-             "run": t("trade.seed.run"), "floor": t("trade.seed.floor", floor=f"{tr.NOISE_FLOOR:.2f}")},
+             "run": t("trade.seed.run"), "floor": t("trade.seed.floor", floor=f"{tr.NOISE_FLOOR:.3f}")},
     floor=tr.NOISE_FLOOR, band=n_seeds > 1, log_x=log_x,
     under=list(points.loc[points["epochs"] < points["epochs"].max(), "run"].unique()))  # the start of a longer run
 layout.download("seed_experiment", tables.seed_curves, curves, x_axis, view)
 final = {f"{c.epochs} · {c.batch}": c.epoch_loss[-1] for c in curves if c.seed == 0}
 st.caption(t("trade.seed.caption", e5b16=f"{final['5 · 16']:.3f}", e5b128=f"{final['5 · 128']:.3f}",
-             e20b16=f"{final['20 · 16']:.3f}", e20b128=f"{final['20 · 128']:.3f}", floor=f"{tr.NOISE_FLOOR:.2f}"))
+             e20b16=f"{final['20 · 16']:.3f}", e20b128=f"{final['20 · 128']:.3f}", floor=f"{tr.NOISE_FLOOR:.3f}"))
 
 # --- 4. sizing guides ---
 st.subheader(t("trade.guides.title"))

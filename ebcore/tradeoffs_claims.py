@@ -138,8 +138,7 @@ def decimal_text(value: Fraction | float, decimals: int = 0) -> str:
     if not math.isfinite(value):
         return "∞"
     value = Fraction(value)
-    for decimals in range(decimals, 12):
-        scaled = value * 10**decimals
-        if scaled.denominator == 1:
-            return f"{float(value):,.{decimals}f}"
+    for places in range(decimals, 12):
+        if (value * 10**places).denominator == 1:
+            return f"{float(value):,.{places}f}"
     return f"{float(value):,.12g}"

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from conftest import assert_clean, run_app
 from streamlit.testing.v1 import AppTest
-
 from test_tradeoffs_claims import oracle
 
 from ebcore import tradeoffs_claims as tc

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from ui.charts import FONT_SIZE, PALETTE, SERIES, ordered_colours, style
+from ui.charts import FONT_SIZE, PALETTE, ordered_colours, style
 
 
 def noise_chart(points: Sequence[tuple[int, float, bool]], reference: Sequence[tuple[int, float]],
