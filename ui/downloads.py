@@ -3,12 +3,13 @@
 Streamlit (1.67) makes a deferred download's file when the button is clicked and stores it under
 no session: the next two script runs of *any* session on the server delete it
 (``MediaFileManager.remove_orphaned_files``). Under a class that can come before the browser's GET
-(a 404; 27 of 360 downloads in one benchmark run), and a GET after the student's next moves always
-finds it gone. So ``keep`` holds every CSV a click made, under the same ``/media/<id>.csv`` address
-Streamlit answers with (its id is a hash of the bytes, MIME type and file name: the same file has the
-same address), and ``ServeKept``, a middleware ``serve.py`` puts in front of the app, answers those
-addresses from here. Memory is bounded: the oldest files go once the kept ones pass ``BUDGET_BYTES``
-(a file is dropped only after that many bytes of newer downloads on the server).
+(a 404: 78 of 300 one-click downloads, 60 students on one server, ``benchmarks/load.py --downloads``),
+and a GET after the student's next moves always finds it gone. So ``keep`` holds every CSV a click
+made, under the same ``/media/<id>.csv`` address Streamlit answers with (its id is a hash of the bytes,
+MIME type and file name: the same file has the same address), and ``ServeKept``, a middleware
+``serve.py`` puts in front of the app, answers those addresses from here. Memory is bounded: the
+oldest files go once the kept ones pass ``BUDGET_BYTES`` (a file is dropped only after that many
+bytes of newer downloads on the server).
 
 Without ``serve.py`` (``streamlit run streamlit_app.py``) nothing is kept: no middleware would serve it.
 """
@@ -25,7 +26,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 __all__ = ["BUDGET_BYTES", "MIME", "ServeKept", "keep", "kept", "kept_bytes"]
 
 MIME = "text/csv"
-BUDGET_BYTES = 32 * 2**20  # the largest CSV (BatchNorm steps at N 8000) is about 1.2 MB
+BUDGET_BYTES = 32 * 2**20  # the largest CSV (the BatchNorm page's 19,200 step rows) is about 1.2 MB
 
 _store = MemoryMediaFileStorage("/media")  # Streamlit's own class: the same ids as its /media answers
 _sizes: OrderedDict[str, int] = OrderedDict()  # file id -> bytes, oldest first
