@@ -20,18 +20,22 @@ urlstate.guard(P.ALL)
 GHOSTS = "_trade_ghosts"
 
 
+NBSP = "\u00a0"  # keeps a number with its unit in a narrow table column
+
+
 def fmt_bytes(n: float) -> str:
     for unit, size in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
         if n >= size:
-            return f"{n / size:,.1f} {unit}"
-    return f"{n:,.0f} B"
+            return f"{n / size:,.1f}{NBSP}{unit}"
+    return f"{n:,.0f}{NBSP}B"
 
 
 def claim_value(key: str, v: float) -> str:
     """A claim's value as the claims table shows it: at the decimals its verdict is judged at."""
     if not math.isfinite(v):
         return t("trade.diverged" if key == "generalise" else "trade.bn_error")
-    return fmt_bytes(v) if key == "memory" else f"{v:,.{tc.DECIMALS[key]}f}" + " ms" * (key == "faster_epochs")
+    unit = NBSP + "ms" if key == "faster_epochs" else ""
+    return fmt_bytes(v) if key == "memory" else f"{v:,.{tc.DECIMALS[key]}f}{unit}"
 
 
 def claim_rule(c: tc.Claim, small: int, large: int) -> str:
@@ -43,7 +47,8 @@ def claim_rule(c: tc.Claim, small: int, large: int) -> str:
     text = t(f"trade.rule.{c.key}{'.diverged' * diverged}", small=small, large=large, hold=limit(c.hold),
              fail=limit(c.fail), under=tc.BN_UNRELIABLE_BELOW, reliable=tc.BN_RELIABLE_FROM)
     one = c.key == "batchnorm" and not math.isfinite(c.small)  # a batch of 1: BatchNorm refuses it
-    return text + (" " + t("trade.rule.batchnorm.one", hold=limit(c.hold)) if one else "")
+    text += " " + t("trade.rule.batchnorm.one", hold=limit(c.hold)) if one else ""
+    return text.replace("B = ", f"B{NBSP}={NBSP}")  # "B = 128" never split over two lines
 
 
 share = layout.header("trade")

@@ -55,18 +55,18 @@ STRINGS: dict[str, str] = {
     "trade.verdict.holds": "Holds",
     "trade.verdict.depends": "Too close to call",
     "trade.verdict.fails": "Does not hold here",
-    "trade.rule.faster_epochs": "Holds if B = {large} takes under 80 % of B = {small}'s time: under {hold} ms. "
-    "Does not hold at {fail} ms or more.",
-    "trade.rule.more_updates": "Holds if B = {small} makes more than B = {large}'s {fail}.",
-    "trade.rule.noisier": "Holds if B = {small}'s noise is over 1.2 × B = {large}'s: over {hold}. "
-    "Does not hold at {fail} or less.",
-    "trade.rule.memory": "Holds if B = {large} needs more than B = {small}'s {fail}.",
-    "trade.rule.generalise": "Holds if B = {small}'s loss is lower than B = {large}'s by more than 0.020: "
-    "under {hold}. Does not hold at {fail} or more.",
+    "trade.rule.faster_epochs": "Holds if B = {large} takes under {hold} ms (80 % of B = {small}'s time); "
+    "does not hold from {fail} ms.",
+    "trade.rule.more_updates": "Holds if B = {small} makes more than {fail}.",
+    "trade.rule.noisier": "Holds if B = {small}'s is over {hold} (1.2 × B = {large}'s); does not hold at {fail} "
+    "or less.",
+    "trade.rule.memory": "Holds if B = {large} needs more than {fail}.",
+    "trade.rule.generalise": "Holds if B = {small}'s is under {hold} (B = {large}'s − 0.020); does not hold "
+    "from {fail} (+ 0.020).",
     "trade.rule.generalise.diverged": "A run that diverged counts as the worse one: holds if only B = {large} "
     "diverged, does not hold if B = {small} did.",
-    "trade.rule.batchnorm": "Holds if B = {small}'s error is over {hold}, as for a batch under {under} samples. "
-    "Does not hold at {fail} or less, as for {reliable} samples or more (reliable, the notes say).",
+    "trade.rule.batchnorm": "Holds if B = {small}'s is over {hold} (as for a batch under {under} samples); does "
+    "not hold at {fail} or less (as from {reliable} samples, where the notes call it reliable).",
     "trade.rule.batchnorm.one": "A batch of 1, which BatchNorm cannot train on, counts as over {hold}.",
     "trade.noise.title": "Gradient noise shrinks like 1/√B",
     "trade.noise.x": "Batch size B",

@@ -55,18 +55,17 @@ STRINGS: dict[str, str] = {
     "trade.verdict.holds": "맞음",
     "trade.verdict.depends": "판단하기 어려움",
     "trade.verdict.fails": "여기서는 아님",
-    "trade.rule.faster_epochs": "B = {large}의 시간이 B = {small}의 80% 미만, 곧 {hold} ms 미만이면 맞음. "
+    "trade.rule.faster_epochs": "B = {large}의 시간이 {hold} ms(B = {small}의 80%) 미만이면 맞음, "
     "{fail} ms 이상이면 아님.",
-    "trade.rule.more_updates": "B = {small}의 업데이트 수가 B = {large}의 {fail}번보다 많으면 맞음.",
-    "trade.rule.noisier": "B = {small}의 잡음이 B = {large}의 1.2배, 곧 {hold}보다 크면 맞음. "
-    "{fail} 이하면 아님.",
-    "trade.rule.memory": "B = {large}의 메모리가 B = {small}의 {fail}보다 크면 맞음.",
-    "trade.rule.generalise": "B = {small}의 손실이 B = {large}보다 0.020 넘게 낮으면, 곧 {hold} 미만이면 맞음. "
-    "{fail} 이상이면 아님.",
+    "trade.rule.more_updates": "B = {small}의 업데이트가 {fail}번보다 많으면 맞음.",
+    "trade.rule.noisier": "B = {small}의 잡음이 {hold}(B = {large}의 1.2배)보다 크면 맞음, {fail} 이하면 아님.",
+    "trade.rule.memory": "B = {large}의 메모리가 {fail}보다 크면 맞음.",
+    "trade.rule.generalise": "B = {small}의 손실이 {hold}(B = {large}의 값 − 0.020) 미만이면 맞음, "
+    "{fail}(+ 0.020) 이상이면 아님.",
     "trade.rule.generalise.diverged": "발산한 실험은 더 나쁜 쪽으로 칩니다. B = {large} 쪽만 발산했으면 맞음, "
     "B = {small} 쪽이 발산했으면 아님.",
-    "trade.rule.batchnorm": "B = {small}의 오차가 {hold}보다 크면 맞음(샘플 {under}개 미만인 배치 수준). "
-    "{fail} 이하면 아님(샘플 {reliable}개 이상, 노트에서 믿을 만하다고 한 크기).",
+    "trade.rule.batchnorm": "B = {small}의 오차가 {hold}(샘플 {under}개 미만인 배치 수준)보다 크면 맞음, "
+    "{fail}(샘플 {reliable}개 이상, 노트에서 믿을 만하다고 한 크기) 이하면 아님.",
     "trade.rule.batchnorm.one": "샘플 1개짜리 배치는 BatchNorm이 학습하지 못하므로 {hold}보다 큰 것으로 칩니다.",
     "trade.noise.title": "그래디언트 잡음은 1/√B처럼 줄어든다",
     "trade.noise.x": "배치 크기 B",
