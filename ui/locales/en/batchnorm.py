@@ -72,8 +72,8 @@ STRINGS: dict[str, str] = {
     "bn.sev.tiny.why": "a mean and variance from just {last} samples are shaky: that step is normalised "
     "differently from all the others and makes a bad update.",
     "bn.sev.single": "size 1",
-    "bn.sev.single.why": "a variance of one sample does not exist: BatchNorm in training mode raises an error "
-    "(section 4).",
+    "bn.sev.single.why": "the variance of one sample is always 0, nothing BatchNorm can divide by: in training "
+    "mode it raises an error (section 4).",
     "bn.sev.none": "no batch",
     "bn.sev.none.why": "the loader yields no batch at all.",
     # --- 2 ---

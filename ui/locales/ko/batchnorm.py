@@ -70,7 +70,8 @@ STRINGS: dict[str, str] = {
     "bn.sev.tiny.why": "샘플 {last}개로 구한 평균과 분산은 믿기 어렵습니다. 그 스텝만 다른 스텝과 다르게 정규화되어 "
     "엉뚱한 업데이트를 하게 됩니다.",
     "bn.sev.single": "크기 1",
-    "bn.sev.single.why": "샘플 하나로는 분산을 구할 수 없습니다. 학습 모드의 BatchNorm이 오류를 냅니다 (4절 참고).",
+    "bn.sev.single.why": "샘플 하나의 분산은 언제나 0이라 BatchNorm이 그 값으로 나눌 수 없습니다. 학습 모드의 "
+    "BatchNorm은 오류를 냅니다 (4절 참고).",
     "bn.sev.none": "배치 없음",
     "bn.sev.none.why": "로더가 배치를 하나도 만들지 않습니다.",
     # --- 2 ---
