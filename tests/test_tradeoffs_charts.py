@@ -82,3 +82,18 @@ def test_a_run_under_another_is_drawn_wider_and_named_as_such(curves):
     assert len(lines) == 2 and "oneOf" in str(lines[0]["transform"])  # the wide ones first, then drawn over
     colours = dict(zip(*(lines[0]["encoding"]["color"]["scale"][k] for k in ("domain", "range")), strict=True))
     assert len(set(colours.values())) == 4
+
+
+def test_the_guides_range_labels_are_not_crossed_by_the_swept_lines():
+    # Each "16–32" is written after the dashed lines, over a white halo of itself: no line runs through a label.
+    from ebcore.tradeoffs_guides import GUIDES
+    from ui.charts.tradeoffs import guides_chart
+
+    guides = pd.DataFrame({"name": [g.key for g in GUIDES], "low": [g.low for g in GUIDES],
+                           "high": [g.high for g in GUIDES], "current": [i == 0 for i in range(len(GUIDES))]})
+    chart = guides_chart(guides, [1, 2, 4, 8, 16, 32, 64, 128, 256],
+                         {"x": "B", "swept": "swept", "current": "ours", "other": "other"}).to_dict()
+    kinds = marks(chart)
+    assert "text" not in kinds[: kinds.index("rule")]  # every text drawn after the lines
+    halo, text = (layer["mark"] for layer in layers(chart)[kinds.index("rule") + 1:])
+    assert halo["stroke"] == "white" and halo["strokeWidth"] >= 4 and "stroke" not in text

@@ -164,9 +164,13 @@ def guides_chart(guides: pd.DataFrame, marks: Sequence[int], labels: Mapping[str
             legend=alt.Legend(orient="top", columns=_legend_columns([labels["current"], labels["other"]]))),
         tooltip=[alt.Tooltip("name:N", title=" "), alt.Tooltip("low:Q", title="min"),
                  alt.Tooltip("high:Q", title="max")])
-    text = alt.Chart(data).mark_text(align="left", dx=6, fontSize=FONT_SIZE - 2).encode(
-        x="high:Q", y=y, text=alt.Text("span:N"))
+    ranges = alt.Chart(data).transform_calculate(span="datum.low + '–' + datum.high")
+    # Each range is written in white first, thickly, so the swept sizes' dashed lines stop short of its text.
+    halo = ranges.mark_text(align="left", dx=6, fontSize=FONT_SIZE - 2, stroke="white", strokeWidth=5,
+                            strokeJoin="round", fill="white").encode(x="high:Q", y=y, text=alt.Text("span:N"))
+    text = ranges.mark_text(align="left", dx=6, fontSize=FONT_SIZE - 2).encode(x="high:Q", y=y,
+                                                                               text=alt.Text("span:N"))
     ticks = alt.Chart(pd.DataFrame({"batch": list(marks), "what": labels["swept"]})).mark_rule(
         color=PALETTE["vermillion"], strokeDash=[3, 3], strokeWidth=2).encode(
         x="batch:Q", tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("batch:Q", title=labels["x"])])
-    return style(alt.layer(bars, text.transform_calculate(span="datum.low + '–' + datum.high"), ticks), height)
+    return style(alt.layer(bars, ticks, halo, text), height)
