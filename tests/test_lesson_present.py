@@ -55,7 +55,7 @@ def test_lesson_page_lists_every_step_in_both_languages(lang):
     links = at.code[0].value.splitlines()
     assert links == [lesson.link(s, "", lang) for s in lesson.STEPS]
     at.toggle(key="lesson_present").set_value(True).run()
-    assert all(line.endswith("&present=1") for line in at.code[0].value.splitlines())
+    assert all(line.endswith("&present=true") for line in at.code[0].value.splitlines())
 
 
 def page_link_queries(at) -> list[dict[str, list[str]]]:

@@ -41,12 +41,16 @@ STEPS: tuple[Step, ...] = (
 
 
 def link(step: Step, base: str = "", lang: str | None = None, present: bool = False) -> str:
-    """The step's address: ``{base}/{page}?{settings}`` plus ``lang`` and ``present=1`` if asked for."""
+    """The step's address: ``{base}/{page}?{settings}`` plus ``lang`` and ``present=true`` if asked for.
+
+    ``true``, not the shorthand ``1``: the spelling Streamlit's switch reads, so a link pasted into slides
+    opens without the guard mending it (a rerun, and an extra entry in the browser's history).
+    """
     query = dict(step.settings)
     if lang:
         query["lang"] = lang
     if present:
-        query["present"] = "1"
+        query["present"] = "true"
     return f"{base}/{step.page}?{urlencode(query)}"
 
 

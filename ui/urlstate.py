@@ -360,7 +360,7 @@ def link_query(query: Mapping[str, str], carried: Iterable[Param]) -> dict[str, 
 # (no entry at all). Here the first address change after a click or key press is a new entry and every
 # later one replaces it, so each action is one entry holding the state it led to. While Back or Forward
 # is followed (popstate) nothing is pushed.
-_HISTORY_JS = """<style>.st-key-url_history { display: none; }</style><script>
+_HISTORY_JS = """<style>[data-testid="stLayoutWrapper"]:has(> .st-key-url_history) { display: none; }</style><script>
 (() => {
   const w = window;
   if (w.__ebOneEntryPerAction) return;

@@ -8,7 +8,7 @@ STRINGS: dict[str, str] = {
     "step, so you can click through it live in class, or paste the links into your slides.",
     "lesson.total": "{steps} steps, about {minutes} minutes.",
     "lesson.present": "Links open in presentation mode",
-    "lesson.present.help": "Adds ?present=1 to every link: larger text and explanations folded away, "
+    "lesson.present.help": "Adds ?present=true to every link: larger text and explanations folded away, "
     "for a projector.",
     "lesson.open": "Open {page} →",
     "lesson.minutes": "{minutes} min",

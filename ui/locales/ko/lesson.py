@@ -8,7 +8,7 @@ STRINGS: dict[str, str] = {
     "중에 차례로 누르거나 발표 자료에 붙여 넣어 쓰면 됩니다.",
     "lesson.total": "모두 {steps}단계, 약 {minutes}분.",
     "lesson.present": "링크를 발표 모드로 열기",
-    "lesson.present.help": "모든 링크에 ?present=1을 붙입니다. 프로젝터용으로 글자가 커지고 설명은 접힙니다.",
+    "lesson.present.help": "모든 링크에 ?present=true를 붙입니다. 프로젝터용으로 글자가 커지고 설명은 접힙니다.",
     "lesson.open": "{page} 열기 →",
     "lesson.minutes": "{minutes}분",
     "lesson.show": "보여 줄 것",
