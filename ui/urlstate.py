@@ -191,9 +191,8 @@ def _order(params: Sequence[Param], raw: Mapping[str, list[str]], bad: Sequence[
     it silently with its sliders crossed. Only while the link seeds the widgets (neither exists in the
     session yet): a student dragging one slider past the other is not a link to mend.
     """
-    keys = {p.key for p in params if isinstance(p, IntParam) and p.at_most} | {p.at_most for p in params
-                                                                             if isinstance(p, IntParam)}
-    if any(key in st.session_state for key in keys if key):
+    bounds = [key for p in params if isinstance(p, IntParam) and p.at_most for key in (p.key, p.at_most)]
+    if any(key in st.session_state for key in bounds):
         return []
     values = {p.key: int(raw[p.key][-1]) for p in params
               if isinstance(p, IntParam) and p.key in raw and p not in bad}
