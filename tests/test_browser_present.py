@@ -28,8 +28,8 @@ STRIP_PAGES = ("", "batchnorm_last_batch")  # the pages that draw one epoch as a
 pytestmark = pytest.mark.browser
 
 # What the page shows, as [what, text, px]: every visible text below MIN_PX in tables, cards, captions,
-# markdown and charts (SVG <text>); the charts drawn on a canvas (whose text cannot be read); the strip's
-# block heights. Folds are opened first, so what a teacher reveals is measured too.
+# markdown, anywhere else on the page, and in the charts (SVG <text>); the charts drawn on a canvas (whose
+# text cannot be read); the strip's block heights. Folds are opened first: what a teacher reveals counts too.
 MEASURE = """(min) => {
   const px = el => parseFloat(getComputedStyle(el).fontSize);
   const visible = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
@@ -47,6 +47,15 @@ MEASURE = """(min) => {
     const els = [...main.querySelectorAll(sel)].filter(e => visible(e) && e.textContent.trim());
     counts[what] = els.length;
     for (const e of els) if (px(e) < min) small.push([what, e.textContent.trim().slice(0, 40), px(e)]);
+  }
+  // And any other text on the page (buttons, labels, expanders, alerts, code), outside the charts.
+  const own = e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+  for (const e of main.querySelectorAll('*')) {
+    if (!e.closest('svg') && own(e) && visible(e) && px(e) < min
+        && !Object.values(groups).some(sel => e.matches(sel))) {
+      small.push([e.closest('[data-testid]')?.getAttribute('data-testid') || e.tagName,
+                  e.textContent.trim().slice(0, 40), px(e)]);
+    }
   }
   const charts = [...main.querySelectorAll('[data-testid=stVegaLiteChart]')].filter(visible);
   counts.chart = charts.length;

@@ -86,11 +86,23 @@ def at_least(spec: dict, size: float) -> dict:
     return walk(spec)
 
 
+# Autosize that keeps the plot at the chart's own height, legends and axis titles added around it.
+FIT_X = {"type": "fit-x", "contains": "padding"}
+
+
 def themed(spec: dict, present: bool) -> dict:
     """``spec`` as the page draws it: ``theme(present)`` over its config and, in presentation mode, no text
-    smaller than ``PRESENT_FONT_SIZE`` px (tick labels, titles, legends and the builders' own annotations)."""
+    smaller than ``PRESENT_FONT_SIZE`` px (tick labels, titles, legends and the builders' own annotations).
+
+    Projected, a chart also keeps its plot at its own height (``FIT_X``, unless the builder chose an autosize):
+    with Streamlit's default, ``fit``, the larger legends and titles came out of the plot (the critical-batch
+    chart's plot shrank to a third of its height)."""
     spec = merge_config(spec, theme(present))
-    return at_least(spec, PRESENT_FONT_SIZE) if present else spec
+    if not present:
+        return spec
+    spec = at_least(spec, PRESENT_FONT_SIZE)
+    spec.setdefault("autosize", dict(FIT_X))
+    return spec
 
 
 def merge_config(spec: dict, extra: dict) -> dict:
