@@ -126,3 +126,16 @@ def test_the_pages_own_runs_place_their_labels_apart(lang, default_run, patience
     stop = overfit.keras_early_stopping(default_run.val_loss, patience)
     spec = stopping_chart(default_run.val_loss, stop.best_epoch, stop.stop_epoch, _stop_labels(lang)).to_dict()
     assert check_labels_in_their_rows(spec, 340, 2, ["loss"]) == []
+
+
+def test_the_patience_table_keeps_every_column_on_a_phone(lang, default_run):
+    """Issue 26, 14: at 390 px the grid showed "0.…" and no "last weights" column (lesson step 12 needs it).
+    A phone shows the table as one card per row: every column, values at the 3 decimals of the sentence above."""
+    at = run_app(page=PAGE, lang=lang)
+    s = STRINGS[lang]
+    cards = "\n".join(md.value for md in at.markdown)
+    for p in (0, 1, 2, 3, 5, 10, 20, 30):
+        r = overfit.keras_early_stopping(default_run.val_loss, p)
+        assert f"**{s['epochs.table.patience']}: {p}**" in cards
+        for column, value in (("restored", r.val_loss_restored), ("last", r.val_loss_last)):
+            assert f"- {s[f'epochs.table.{column}']}: **{value:.3f}**" in cards

@@ -195,7 +195,9 @@ def sittings_chart(run: ExamRun, labels: Mapping[str, str], height: int = 400) -
     colour = alt.Color(
         "series:N",
         scale=alt.Scale(domain=[labels["this"], labels["new"]], range=[PALETTE["blue"], PALETTE["orange"]]),
-        legend=alt.Legend(title=None, orient="top", labelFontSize=FONT_SIZE, symbolSize=250, labelLimit=500),
+        # One entry a line: side by side the second ran off a phone's chart ("새 시험, 같은 단…").
+        legend=alt.Legend(title=None, orient="top", labelFontSize=FONT_SIZE, symbolSize=250, labelLimit=500,
+                          columns=1),
     )
     x = alt.X("sitting:Q", title=labels["x"], scale=alt.Scale(domain=[1, max(run.sittings, 2)]),
               axis=alt.Axis(tickMinStep=1, format="d"))
