@@ -77,8 +77,9 @@ regions = pd.DataFrame([{"low": low, "high": high, "name": labels_region[r], "co
 steps_labels = {"x": t("crit.steps.x"), "y": t("crit.steps.y"), "lr": t("crit.steps.lr"),
                 "region": t("crit.table.region"), "low": t("crit.steps.low"), "high": t("crit.steps.high")}
 if points:
-    draw(steps_chart, pd.DataFrame(points), pd.DataFrame(lines, columns=["batch", "steps", "series"]), regions,
-         steps_labels)
+    # Projected, the regions wait in the answer fold below: they are lesson step 8's answer.
+    draw(steps_chart, pd.DataFrame(points), pd.DataFrame(lines, columns=["batch", "steps", "series"]),
+         regions.iloc[:0] if present.active() else regions, steps_labels)
 missed = [p.batch for p in a.shown if p.steps is None]
 if missed:
     st.warning(t("crit.steps.not_reached", batches=", ".join(map(str, missed))))
@@ -92,19 +93,26 @@ if span is not None:
 if a.doublings:
     first, last = a.doublings[0], a.doublings[-1]
     until, start = scaling.perfect_until(a.doublings), scaling.maximal_from(a.doublings)
-    sentences.append(t("crit.steps.perfect_until", b=until) if until is not None else
-                     t("crit.steps.perfect_none", b0=first.small, b1=first.large, saved=saved(first)))
-    sentences.append(t("crit.steps.maximal_from", b=start) if start is not None else
-                     t("crit.steps.maximal_none", b0=last.small, b1=last.large, saved=saved(last)))
+    found = [t("crit.steps.perfect_until", b=until) if until is not None else
+             t("crit.steps.perfect_none", b0=first.small, b1=first.large, saved=saved(first)),
+             t("crit.steps.maximal_from", b=start) if start is not None else
+             t("crit.steps.maximal_none", b0=last.small, b1=last.large, saved=saved(last))]
+else:
+    found = []
 st.caption(" ".join(sentences))
+# Lesson step 8 asks from which batch size doubling stops saving steps: projected, where the regions start,
+# B_crit and each size's region wait in this fold until the teacher opens it.
+answer = present.answer() if found or fit is not None else st.container()
+if found:
+    answer.caption(" ".join(found))
 if fit is None:
     st.warning(t("crit.fit.none"))
 else:
-    m1, m2, m3 = st.columns(3)
+    m1, m2, m3 = answer.columns(3)
     m1.metric(t("crit.metric.bcrit"), num(fit.b_crit))
     m2.metric(t("crit.metric.smin"), num(fit.s_min))
     m3.metric(t("crit.metric.emin"), num(fit.e_min))
-    st.caption(t("crit.metric.caption_fixed", lr=f"{lr:g}") if fixed else t("crit.metric.caption"))
+    answer.caption(t("crit.metric.caption_fixed", lr=f"{lr:g}") if fixed else t("crit.metric.caption"))
 versus = view.fixed_against_tuned(a.shown, a.tuned) if fixed else None
 if versus is not None:
     big, best, ratio = versus
@@ -112,7 +120,7 @@ if versus is not None:
                  ratio=times(ratio)))
 none = t("crit.table.none")
 by_batch = view.region_by_batch(a.doublings)
-layout.table(pd.DataFrame({
+steps_table = pd.DataFrame({
     t("crit.table.batch"): [p.batch for p in a.shown],
     t("crit.table.lr"): [f"{p.lr:g}" for p in a.shown],
     t("crit.table.steps"): [num(p.steps) if p.steps is not None else none for p in a.shown],
@@ -122,7 +130,13 @@ layout.table(pd.DataFrame({
     t("crit.table.saved"): [saved(by_batch[p.batch]) if p.batch in by_batch else "–" for p in a.shown],
     t("crit.table.region"): [labels_region[by_batch[p.batch].region] if p.batch in by_batch else "–"
                              for p in a.shown],
-}), "crit_steps", t("crit.steps.title"))
+})
+region = t("crit.table.region")
+layout.table(steps_table.drop(columns=region) if present.active() else steps_table, "crit_steps",
+             t("crit.steps.title"))
+if present.active() and a.doublings:
+    with answer:  # each size's region, beside B_crit in the fold
+        layout.table(steps_table[[t("crit.table.batch"), region]], "crit_regions", region)
 layout.download("steps_to_target", tables.steps_to_target, a.shown, target, fit, not fixed, a.doublings)
 
 # --- 2. samples to the target: the S–E trade-off ---
