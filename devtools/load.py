@@ -31,6 +31,7 @@ from devtools.wsclient import Download, Run, Session, SessionError, Widget, fing
 from ui import lesson
 from ui.locales import STRINGS
 from ui.nav import PAGES
+from ui.params import CriticalBatch
 
 CLICK = "click"  # a try's value that means "press the button ``key``"
 # What a student tries now and then instead of following the teacher: a few positions near the
@@ -46,7 +47,7 @@ CLASSROOM: dict[str, dict[str, tuple[Any, ...]]] = {
     "epochs_early_stopping": {"epoch": (10, 20, 60, 150), "points": (12, 20), "patience": (3, 10),
                               "log_batch": ("32", "64")},
     # The lesson's settings here are the page's defaults: every move on it is a student's own try.
-    "critical_batch": {"target": ("0.5", "0.32"), "fixed": (True,), "lr": ("0.1", "0.2"), "budget": (1, 3),
+    "critical_batch": {"target": ("0.5", "0.32"), "fixed": (True,), "lr": CriticalBatch.LR.options, "budget": (1, 3),
                        "seed": (1, 2), "preset_untuned": (CLICK,), "preset_close": (CLICK,)},
 }
 
