@@ -12,6 +12,9 @@ oldest files go once the kept ones pass ``BUDGET_BYTES`` (a file is dropped only
 bytes of newer downloads on the server).
 
 Without ``serve.py`` (``streamlit run streamlit_app.py``) nothing is kept: no middleware would serve it.
+Not covered (Streamlit's own, before any file exists): a click on a button still shown from the last
+run while the student's next run is training; Streamlit may have dropped that button's generator
+("Failed to generate file for download" under it), and the redrawn button works.
 """
 
 from __future__ import annotations
