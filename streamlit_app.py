@@ -8,6 +8,7 @@ from ui.params import BY_PAGE, PAGE_KEYS, Shell
 st.set_page_config(page_title="Epoch & Batch Lab", page_icon=":material/school:", layout="wide",
                    initial_sidebar_state="collapsed" if present.requested() else "auto")
 warmup.start()
+urlstate.remember_link()
 urlstate.one_history_entry_per_action()
 
 if urlstate.guard(Shell.ALL, rerun=False, carried=True):
@@ -18,7 +19,7 @@ if urlstate.guard(Shell.ALL, rerun=False, carried=True):
 layout.style(i18n.language_switch())
 present.switch()
 page = st.navigation(nav.build())
-urlstate.fresh_on_arrival(page.url_path, PAGE_KEYS, (p.key for p in BY_PAGE.get(page.url_path, ())))
+urlstate.fresh_on_arrival(page.url_path, PAGE_KEYS, BY_PAGE.get(page.url_path, ()))
 st.sidebar.caption(i18n.t("shell.about"))
 # Counted, so an experiment may use the second core while this is the only page the server runs.
 with activity.page_run():

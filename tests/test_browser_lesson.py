@@ -186,6 +186,19 @@ def test_back_undoes_one_change_of_a_setting(page, server):
     assert_no_exception(page)
 
 
+def test_a_link_between_pages_that_share_settings_keeps_its_values(page, server):
+    """The calculator's "see it on the BatchNorm page" link carries n and batch, keys bound on both pages:
+    Streamlit dropped them on the page change and BatchNorm opened on its defaults (n = 1206)."""
+    page.goto(f"{server}/?n=1202&batch=300&lang=ko")
+    wait_idle(page)
+    page.get_by_test_id("stMain").get_by_test_id("stPageLink-NavLink").first.click()
+    page.wait_for_function("() => location.pathname === '/batchnorm_last_batch'")
+    wait_idle(page)
+    assert_no_exception(page)
+    assert number_inputs(page)[:2] == ["1202", "300"]
+    assert query(page)["n"] == ["1202"] and link_notes(page) == []
+
+
 def test_an_unknown_address_says_so_in_korean(page, server):
     """Issue 26, item 15: not Streamlit's English "Page not found" box, a note in the session's language."""
     page.goto(f"{server}/exam_analogyy?lang=ko")

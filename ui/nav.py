@@ -110,5 +110,6 @@ def link(url_path: str, label: str, query_params: dict[str, str] | None = None) 
     """
     page = find(url_path)
     if page is not None:
-        st.page_link(page.file, label=label, icon=page.icon,
-                     query_params=urlstate.link_query(query_params or {}, Shell.ALL))
+        query = urlstate.link_query(query_params or {}, Shell.ALL)
+        st.page_link(page.file, label=label, icon=page.icon, query_params=query)
+        urlstate.offer_link(url_path, query)

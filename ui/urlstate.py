@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui.i18n import t
 
@@ -28,6 +29,8 @@ _PAGE_KEY = "_url_page"
 _LEFT_KEYS = "_url_page_keys"  # the current page's own keys, to remember when the session leaves it
 _SAVED_KEY = "_url_saved"  # {page: {key: value}}: each page's settings as the student left them
 _WRITTEN_KEY = "_url_written"  # {key: value}: what ``choice`` last wrote into the link
+_SENT_KEY = "_url_sent"  # [(key, value)]: this run's address as the browser sent it
+_OFFERED_KEY = "_url_offered"  # {(page, ((key, value), ...))}: in-app links drawn since the last arrival
 # Enough digits for any bound integer here; longer strings are rejected before int() parses them.
 _INT_PATTERN = re.compile(r"[0-9]{1,13}")
 # How much of a rejected value the note repeats: enough to recognise it, never a wall of text.
@@ -214,7 +217,35 @@ def _rewrite(param: Param, value: str) -> bool:
         return False
 
 
-def fresh_on_arrival(page: str, keys: Iterable[str], own: Iterable[str] = ()) -> None:
+def remember_link() -> None:
+    """Keep this run's address as the browser sent it, before anything rewrites it (see ``fresh_on_arrival``).
+    Call first in the run."""
+    ctx = get_script_run_ctx()
+    st.session_state[_SENT_KEY] = parse_qsl(ctx.query_string if ctx is not None else "", keep_blank_values=True)
+
+
+def offer_link(page: str, query: Mapping[str, str]) -> None:
+    """Note that this run drew a link to ``page`` with ``query`` (``nav.link``), for ``fresh_on_arrival``."""
+    st.session_state.setdefault(_OFFERED_KEY, set()).add((page, tuple(query.items())))
+
+
+def _dropped_by_streamlit(page: str, own: Iterable[Param]) -> dict[Param, str]:
+    """The page's settings a link to it carried that Streamlit left out of ``st.query_params``.
+
+    On a page change Streamlit drops every key bound to a widget of the page being left, the link's
+    own value included: the calculator's link to BatchNorm (``n``, ``batch``: bound on both pages)
+    opened on BatchNorm's defaults. The link's own settings are the end of the address the browser
+    sent (Streamlit puts the settings it carries first), for a link the last page drew.
+    """
+    sent = st.session_state.get(_SENT_KEY, [])
+    for target, pairs in st.session_state.get(_OFFERED_KEY, set()):
+        if target == page and pairs and tuple(sent[-len(pairs):]) == pairs:
+            by_key = {p.key: p for p in own}
+            return {by_key[k]: v for k, v in pairs if k in by_key and k not in st.query_params}
+    return {}
+
+
+def fresh_on_arrival(page: str, keys: Iterable[str], own: Iterable[Param] = ()) -> None:
     """When the session arrives on another page, start it from its link, or from where the student left it.
 
     Pages share URL keys with different ranges (``batch`` is 1–100 on the exam page and up to 10⁹ on
@@ -223,7 +254,7 @@ def fresh_on_arrival(page: str, keys: Iterable[str], own: Iterable[str] = ()) ->
     values (its ``own`` keys, as the session held them) remembered. Then a link that carries any of
     the page's ``own`` settings opens on exactly those; arriving without any (the sidebar, Back, a
     plain in-app link) restores what the student last had on this page in this session. Call after
-    ``st.navigation``, with ``own`` the keys of ``page``.
+    ``st.navigation``, with ``own`` the params of ``page``.
     """
     saved = st.session_state.setdefault(_SAVED_KEY, {})
     left = st.session_state.get(_PAGE_KEY)
@@ -232,11 +263,20 @@ def fresh_on_arrival(page: str, keys: Iterable[str], own: Iterable[str] = ()) ->
     if left is not None and _LEFT_KEYS in st.session_state:
         saved[left] = {k: st.session_state[k] for k in st.session_state[_LEFT_KEYS] if k in st.session_state}
     own = tuple(own)
-    restored = {} if any(key in st.query_params for key in own) else saved.get(page, {})
+    dropped = _dropped_by_streamlit(page, own)
+    st.session_state.pop(_OFFERED_KEY, None)  # the links of the page left behind
+    for param, value in dropped.items():  # back into the link (the page's guard checks them there)
+        try:
+            st.query_params[param.key] = value
+        except StreamlitAPIException:
+            pass
+    restored = {} if any(p.key in st.query_params for p in own) else saved.get(page, {})
     for key in keys:
         if key not in restored:
             st.session_state.pop(key, None)
     st.session_state.update(restored)
+    # Streamlit seeds the widgets from the link as it filtered it: the dropped values go in directly.
+    st.session_state.update({p.key: p.parse(value) for p, value in dropped.items() if p.accepts(value)})
     # And into the link, so the address and the share button say what the page shows. A key the
     # page just left also has is still bound to that widget in this run: Streamlit then syncs the
     # link itself, because the value is a programmatic set of a key the last run held.
@@ -246,7 +286,7 @@ def fresh_on_arrival(page: str, keys: Iterable[str], own: Iterable[str] = ()) ->
         except StreamlitAPIException:
             pass
     st.session_state[_PAGE_KEY] = page
-    st.session_state[_LEFT_KEYS] = own
+    st.session_state[_LEFT_KEYS] = tuple(p.key for p in own)
 
 
 def current(param: Param):
