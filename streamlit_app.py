@@ -9,7 +9,7 @@ st.set_page_config(page_title="Epoch & Batch Lab", page_icon=":material/school:"
                    initial_sidebar_state="collapsed" if present.requested() else "auto")
 warmup.start()
 urlstate.remember_link()
-urlstate.one_history_entry_per_action()
+nav.one_history_entry_per_action()
 
 if urlstate.guard(Shell.ALL, rerun=False, carried=True):
     # Rerun with the mended link, but only once st.navigation has picked the page: a rerun before it

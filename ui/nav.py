@@ -5,7 +5,8 @@ entry script as an old-style multipage app until ``st.navigation`` has run once 
 shared deep link (``/exam_analogy?lang=ko``) that is the first request after a restart would run
 the page without this app's shell — English, file names in the sidebar, no language switch.
 
-URL paths never change (shared links depend on them); titles follow the session's language.
+URL paths never change (shared links depend on them); titles follow the session's language. In-app
+links (``link``) and the browser's Back button (``one_history_entry_per_action``) live here too.
 """
 
 from __future__ import annotations
@@ -113,3 +114,35 @@ def link(url_path: str, label: str, query_params: dict[str, str] | None = None) 
         query = urlstate.link_query(query_params or {}, Shell.ALL)
         st.page_link(page.file, label=label, icon=page.icon, query_params=query)
         urlstate.offer_link(url_path, query)
+
+
+# Streamlit calls history.pushState for every address change a script run makes (a page change, each
+# widget a preset sets, each value dropped back to its default, the guard's mended link: a preset made
+# three entries, a lesson link five) and history.replaceState when the student moves a bound widget
+# (no entry at all). Here the first address change after a click or key press is a new entry and every
+# later one replaces it, so each action is one entry holding the state it led to. While Back or Forward
+# is followed (popstate) nothing is pushed.
+_HISTORY_JS = """<style>[data-testid="stLayoutWrapper"]:has(> .st-key-url_history) { display: none; }</style><script>
+(() => {
+  const w = window;
+  if (w.__ebOneEntryPerAction) return;
+  w.__ebOneEntryPerAction = true;
+  const h = w.history, push = h.pushState.bind(h), replace = h.replaceState.bind(h);
+  let armed = false;
+  const arm = (e) => { if (e.isTrusted) armed = true; };
+  w.addEventListener("pointerdown", arm, true);
+  w.addEventListener("keydown", arm, true);
+  w.addEventListener("popstate", () => { armed = false; }, true);
+  h.pushState = h.replaceState = (state, title, url) => {
+    if (!armed) return replace(state, title, url);
+    armed = false;
+    return push(state, title, url);
+  };
+})();
+</script>"""
+
+
+def one_history_entry_per_action() -> None:
+    """Make each user action one browser-history entry (see ``_HISTORY_JS``). Call once a run, first."""
+    with st.container(key="url_history"):
+        st.html(_HISTORY_JS, unsafe_allow_javascript=True)

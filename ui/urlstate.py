@@ -6,9 +6,8 @@ parameters once as specs; ``guard`` checks the raw link *before* the widgets exi
 value a widget would reject, remembers a note saying what was ignored, and reruns once so the
 widgets start from their defaults. The widgets themselves stay plain Streamlit widgets.
 
-Streamlit pushes a browser-history entry for every change of the address it makes, and one user action
-makes several (a page change, each widget a preset sets, the guard's mended link, each value it drops
-back to the default): ``one_history_entry_per_action`` folds them into one, so one Back undoes one action.
+One user action changes the address several times (the guard's mended link, each widget a preset
+sets): ``nav.one_history_entry_per_action`` makes it one entry in the browser's history.
 """
 
 from __future__ import annotations
@@ -391,35 +390,3 @@ def link_query(query: Mapping[str, str], carried: Iterable[Param]) -> dict[str, 
                 value = param.spelled(value)
         out[key] = value
     return out
-
-
-# Streamlit calls history.pushState for every address change a script run makes (a page change, each
-# widget a preset sets, each value dropped back to its default, the guard's mended link: a preset made
-# three entries, a lesson link five) and history.replaceState when the student moves a bound widget
-# (no entry at all). Here the first address change after a click or key press is a new entry and every
-# later one replaces it, so each action is one entry holding the state it led to. While Back or Forward
-# is followed (popstate) nothing is pushed.
-_HISTORY_JS = """<style>[data-testid="stLayoutWrapper"]:has(> .st-key-url_history) { display: none; }</style><script>
-(() => {
-  const w = window;
-  if (w.__ebOneEntryPerAction) return;
-  w.__ebOneEntryPerAction = true;
-  const h = w.history, push = h.pushState.bind(h), replace = h.replaceState.bind(h);
-  let armed = false;
-  const arm = (e) => { if (e.isTrusted) armed = true; };
-  w.addEventListener("pointerdown", arm, true);
-  w.addEventListener("keydown", arm, true);
-  w.addEventListener("popstate", () => { armed = false; }, true);
-  h.pushState = h.replaceState = (state, title, url) => {
-    if (!armed) return replace(state, title, url);
-    armed = false;
-    return push(state, title, url);
-  };
-})();
-</script>"""
-
-
-def one_history_entry_per_action() -> None:
-    """Make each user action one browser-history entry (see ``_HISTORY_JS``). Call once a run, first."""
-    with st.container(key="url_history"):
-        st.html(_HISTORY_JS, unsafe_allow_javascript=True)
