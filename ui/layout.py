@@ -45,24 +45,29 @@ def style(lang: str) -> None:
     st.html(_CSS % {"phone": PHONE_MAX_PX, "wide": PHONE_MAX_PX + 1, "korean": _KOREAN if lang == "ko" else ""})
 
 
-# Widths of a metric value's characters in em (Source Sans: digits ≈ 0.5 em, separators ≈ 0.25 em), rounded
-# up so an estimate never falls short; a value is given 92% of its card's inner width.
-_DIGIT_EM, _MARK_EM, _CARD_SHARE_CQI = 0.58, 0.3, 92
+# Widths of a metric value's characters in em (Source Sans: digits ≈ 0.45 em, separators ≈ 0.25 em), rounded
+# up so an estimate never falls short. A metric's value gets its card's width less ``_METRIC_INSET_PX``
+# (measured in Chromium at 390-1280 px: always 30 px).
+_DIGIT_EM, _MARK_EM, _METRIC_INSET_PX = 0.58, 0.3, 32
+_LONG_EM = 7.0  # values up to this wide fit the page's own cap (12cqi) on every card the pages draw
 
 
 def fit_metrics(values_by_key: Mapping[str, str]) -> None:
     """Shrink the value of each metric drawn in container ``key`` so that ``value`` fits its card whole.
 
-    The page CSS caps a value at 12% of its card's width per character-ish (``12cqi``), right for up to
-    about 12 digits; a longer one ("100,000,000,000,000") was cut to "100,000,000,0…". This gives each
-    keyed card a cap from its own value's length, never larger than the page's.
+    The page CSS caps a value at 12% of its card's width (``12cqi``), right for up to about 12 digits; a
+    longer one ("100,000,000,000,000") was cut to "100,000,000,0…". A card whose value is longer gets a cap
+    from its own length (the card's width less the value's inset, over the value's width in em); shorter
+    values keep the page's sizes, presentation mode's included.
     """
     rules = []
     for key, value in values_by_key.items():
-        em = sum(_DIGIT_EM if ch.isalnum() else _MARK_EM for ch in value) or 1
-        rules.append(f'.st-key-{key} [data-testid="stMetricValue"] '
-                     f"{{ font-size: min(2.25rem, 12cqi, {_CARD_SHARE_CQI / em:.2f}cqi) !important; }}")
-    st.html("<style>" + "\n".join(rules) + "</style>")
+        em = sum(_DIGIT_EM if ch.isalnum() else _MARK_EM for ch in value)
+        if em > _LONG_EM:
+            rules.append(f'.st-key-{key} [data-testid="stMetricValue"] {{ font-size: min(2.25rem, 12cqi, '
+                         f"calc((100cqi - {_METRIC_INSET_PX}px) / {em:.2f})) !important; }}")
+    if rules:
+        st.html("<style>" + "\n".join(rules) + "</style>")
 
 
 def _md(value: object) -> str:
