@@ -95,8 +95,10 @@ if a.doublings:
     until, start = scaling.perfect_until(a.doublings), scaling.maximal_from(a.doublings)
     found = [t("crit.steps.perfect_until", b=until) if until is not None else
              t("crit.steps.perfect_none", b0=first.small, b1=first.large, saved=saved(first)),
-             t("crit.steps.maximal_from", b=start) if start is not None else
-             t("crit.steps.maximal_none", b0=last.small, b1=last.large, saved=saved(last))]
+             t("crit.steps.maximal_none", b0=last.small, b1=last.large, saved=saved(last)) if start is None else
+             t("crit.steps.maximal_from", b=start) if last.large == a.shown[-1].batch else
+             # the sizes above did not reach the target: say how far the measurement goes
+             t("crit.steps.maximal_until", b=start, end=last.large)]
 else:
     found = []
 st.caption(" ".join(sentences))

@@ -189,11 +189,14 @@ def check_page_against_its_table(at: AppTest, lang: str) -> None:
     if doubling_rows:
         found = parse(s["crit.steps.perfect_until"], captions)
         assert (found and int(found["b"])) == perfect_end or (perfect_end is None and found is None)
-        found = parse(s["crit.steps.maximal_from"], captions)
+        found = parse(s["crit.steps.maximal_from"], captions) or parse(s["crit.steps.maximal_until"], captions)
         if found:
             start = int(found["b"])
             assert all(c == "maximal" for b0, _, c in doubling_rows if b0 >= start)
             assert any(b0 == start for b0, _, _ in doubling_rows)
+            # "on" only when the measured doublings reach the table's largest size
+            last = doubling_rows[-1][1]
+            assert ("end" not in found) is (last == rows[-1][0]) and int(found.get("end", last)) == last
         else:
             assert codes[-1] != "maximal"
     else:

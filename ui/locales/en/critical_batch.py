@@ -65,6 +65,9 @@ STRINGS: dict[str, str] = {
     "crit.steps.maximal_from": "From B = {b} on, every doubling saved at most 20 % (maximal data parallelism): "
     "there a bigger batch stopped saving steps. The shading and the last two columns of the table show each "
     "doubling.",
+    "crit.steps.maximal_until": "From B = {b} up to B = {end}, the largest size that reached the target, every "
+    "doubling saved at most 20 % (maximal data parallelism): there a bigger batch stopped saving steps. The "
+    "shading and the last two columns of the table show each doubling.",
     "crit.steps.maximal_none": "Even the last doubling, B = {b0} → {b1}, {saved}: within these sizes a bigger "
     "batch never stopped saving steps. The shading and the last two columns of the table show each doubling.",
     "crit.doubling.saved": "saved {pct} % of the ideal halving",
