@@ -126,7 +126,8 @@ def noise_chart(rows: pd.DataFrame, b_crit: float | None, labels: Mapping[str, s
     colour = alt.Color("series:N", title=None, sort=names,
                        scale=alt.Scale(domain=names, range=[PALETTE["blue"], PALETTE["orange"],
                                                             PALETTE["vermillion"]][: len(names)]),
-                       legend=alt.Legend(orient="top", columns=1, labelLimit=420))
+                       legend=alt.Legend(orient="top", columns=1, labelLimit=420, symbolType="stroke",
+                                         symbolStrokeWidth=3))
     dash = alt.StrokeDash("series:N", sort=names, legend=None,
                           scale=alt.Scale(domain=names, range=[[1, 0], [6, 3], [4, 4]][: len(names)]))
     layers = [alt.Chart(data).mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=80)).encode(

@@ -44,7 +44,7 @@ STRINGS: dict[str, str] = {
     "crit.series.tuned_ghost": "tuned per size (for comparison)",
     "crit.series.fit": "fit: S_min + E_min/B",
     "crit.series.perfect": "perfect scaling from B = {b}",
-    "crit.series.predicted": "predicted: S_min(1 + B_noise/B), B_noise = {b}",
+    "crit.series.predicted": "prediction (B_noise = {b})",
     "crit.region.perfect": "perfect scaling",
     "crit.region.diminishing": "diminishing returns",
     "crit.region.maximal": "maximal data parallelism",
@@ -122,7 +122,7 @@ STRINGS: dict[str, str] = {
     "crit.noise.caption_missed": "At initialisation B_simple = {init} (two-batch estimate: {init_est}). The "
     "measuring run does not reach validation loss {target}; its last checkpoint gives B_simple = {at} "
     "(estimate: {at_est}).",
-    "crit.predict.caption": "The black dashed line (\"predicted\") is S_min(1 + B_noise/B) with the fitted "
+    "crit.predict.caption": "The black dashed line (\"prediction\") is S_min(1 + B_noise/B) with the fitted "
     "S_min = {s_min} and "
     "B_noise = {b_noise} measured above, not fitted: on average it is {error} % away from the measured steps.",
     "crit.predict.fixed": "The prediction is for each size's best learning rate; these dots all use {lr}.",

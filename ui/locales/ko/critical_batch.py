@@ -43,7 +43,7 @@ STRINGS: dict[str, str] = {
     "crit.series.tuned_ghost": "크기마다 튜닝한 결과 (비교용)",
     "crit.series.fit": "피팅 곡선: S_min + E_min/B",
     "crit.series.perfect": "B = {b}에서 시작한 완벽한 스케일링",
-    "crit.series.predicted": "예측: S_min(1 + B_noise/B), B_noise = {b}",
+    "crit.series.predicted": "예측 (B_noise = {b})",
     "crit.region.perfect": "완벽한 스케일링",
     "crit.region.diminishing": "수확 체감",
     "crit.region.maximal": "최대 데이터 병렬성",
