@@ -133,12 +133,12 @@ steps_table = pd.DataFrame({
     t("crit.table.region"): [labels_region[by_batch[p.batch].region] if p.batch in by_batch else "–"
                              for p in a.shown],
 })
-region = t("crit.table.region")
-layout.table(steps_table.drop(columns=region) if present.active() else steps_table, "crit_steps",
+region, saved_column = t("crit.table.region"), t("crit.table.saved")
+layout.table(steps_table.drop(columns=[saved_column, region]) if present.active() else steps_table, "crit_steps",
              t("crit.steps.title"))
 if present.active() and a.doublings:
-    with answer:  # each size's region, beside B_crit in the fold
-        layout.table(steps_table[[t("crit.table.batch"), region]], "crit_regions", region)
+    with answer:  # each size's doubling and region, beside B_crit in the fold
+        layout.table(steps_table[[t("crit.table.batch"), saved_column, region]], "crit_regions", region)
 layout.download("steps_to_target", tables.steps_to_target, a.shown, target, fit, not fixed, a.doublings)
 
 # --- 2. samples to the target: the S–E trade-off ---
