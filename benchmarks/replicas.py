@@ -113,8 +113,7 @@ def main() -> None:
         print(f"{side.name}: {len(side.samples)} requests in {side.took:.0f} s, {sum(errors.values())} errors; "
               f"RSS {side.start['rss']:.0f} MB at start, {side.end['rss']:.0f} MB at the end (summed), peaks summed "
               f"{side.end['peak']:.0f} MB; CPU {cpu:.0f} s ({cpu / side.took:.1f} cores busy); warm-up idle after "
-              f"{side.settled:.0f} s; downloads that took a second click: "
-              f"{sum(s.clicks > 1 for s in side.samples)}")
+              f"{side.settled:.0f} s")
         for text, count in errors.most_common(5):
             print(f"  {count:>4} × {text}")
     spread = Counter(next(s.replica for s in many.samples if s.student == i and s.replica)

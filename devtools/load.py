@@ -76,7 +76,6 @@ class Sample:
     run: Run | None = None  # None when the request failed outright (timeout, connection), and for downloads
     replica: str = ""  # which replica answered (HAProxy's X-Replica; '' without a proxy)
     reconnected: bool = False  # the connection was lost and the request finished on a new one
-    clicks: int = 1  # a download's clicks (always 1: a file gone before its GET is an error, not retried)
 
     @property
     def group(self) -> tuple:
@@ -198,7 +197,7 @@ def _sample(student: int, page: str, kind: str, result: Run | Download, replica:
     if isinstance(result, Download):
         ok = result.status == 200 and result.size > 0 and "," in result.first_line  # a CSV with its header
         return Sample(student, page, kind, result.seconds, [] if ok else [result.error or f"HTTP {result.status}"],
-                      replica=result.replica, clicks=result.clicks)
+                      replica=result.replica)
     return Sample(student, page, kind, result.seconds, result.errors, result, replica)
 
 

@@ -17,7 +17,7 @@ from http.cookies import SimpleCookie
 class Download:
     """One CSV download: the button, the HTTP status of the file's GET (0: no URL came back), which
     replica served the file, seconds from the click to the whole file, its size in bytes and first
-    line, what went wrong ('' if nothing), and the clicks it took."""
+    line, and what went wrong ('' if nothing)."""
 
     key: str
     status: int
@@ -26,7 +26,6 @@ class Download:
     size: int = 0
     first_line: str = ""
     error: str = ""
-    clicks: int = 1  # 2: the first file was gone before its GET (see ``Session.download``)
 
 
 def remember_cookies(cookies: dict[str, str] | None, set_cookie: Iterable[str]) -> None:
