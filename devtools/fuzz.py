@@ -8,8 +8,9 @@ carries a ``query_param_key``), so a new or renamed parameter is fuzzed without 
 Four kinds of case (``link_case``, ``session_case``, ``widget_case``):
 
 * **url** — a fresh session opening ``/<page>?key=value…``: bound keys with hostile or valid values,
-  repeated keys, unknown keys. Judged by ``judge_url``: no exception; each bound key either taken by
-  its widget or named in a note that echoes the value in a code span; a valid value never noted;
+  repeated keys (the last value is the one meant), unknown keys. Judged by ``judge_url``: no exception;
+  each bound key either taken by its widget or named in a note that echoes the value in a code span; a
+  valid value never noted;
   nothing from the link rendered as HTML, or as markdown outside a code span.
 * **session** — an open page rerun with such a query string (the browser's back/forward button to
   an entry of the same page does this). Judged for exceptions and leaks only.
@@ -527,9 +528,9 @@ def judge_url(at: AppTest, info: PageInfo, query: Query, fresh: bool = True) -> 
             continue
         node = nodes.get(key)
         value = node.value if node is not None else None
-        # A key repeated with one value means that value (the guard's rule); with several, nothing.
-        one = raw[0] if isinstance(raw, list) and len(set(raw)) == 1 else raw
-        parsed = None if isinstance(one, list) else parse_link_value(bound, one)
+        # A repeated key means its last value (the guard's rule, and what Streamlit's widgets read).
+        one = raw[-1] if isinstance(raw, list) else raw
+        parsed = parse_link_value(bound, one)
         if parsed is not None and value == parsed and type(value) is type(parsed) and key not in notes:
             verdict.accepted.append(key)
             taken.add(key)
@@ -541,7 +542,7 @@ def judge_url(at: AppTest, info: PageInfo, query: Query, fresh: bool = True) -> 
 
 def _judge_key(verdict: Verdict, bound: Bound, raw: str | list[str], value: object, notes: list[str] | None) -> None:
     key = bound.key
-    joined = "&".join(raw) if isinstance(raw, list) else raw
+    joined = raw[-1] if isinstance(raw, list) else raw  # the value meant: a repeated key's last
     if notes:
         verdict.noted.append(key)
         # An empty value has nothing to echo (it shows as ``); anything else must sit in a one-line code span.
@@ -562,7 +563,8 @@ def _judge_leaks(verdict: Verdict, at: AppTest, info: PageInfo, query: Query, ta
     untaken += [k for k in query if info.bound(k) is None]
     page_texts = list(texts(at))
     for value in untaken:
-        fragments = _fragments(value)
+        # A piece the page shows without this link too (the app's own <script>) is no sign of a leak.
+        fragments = {f for f in _fragments(value) if f not in info.baseline}
         probe = _probe(value, info.baseline)
         for where, text, mode in page_texts:
             if mode == "html" and any(f in text for f in fragments):
