@@ -77,3 +77,47 @@ def one_worker(monkeypatch):
 
 class Interrupted(Exception):
     """What a page's rerun raises inside a progress update, for tests of interruption."""
+
+
+# --- The real-browser tests' shared fixtures (tests/test_browser*.py) ---------------------------------
+REQUIRE_BROWSER = os.environ.get("EBLAB_REQUIRE_BROWSER") == "1"  # set by .ci/run: a missing browser fails
+
+
+def browser_missing() -> str | None:
+    """Why the real-browser tests cannot run here, or None."""
+    from devtools.live import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install -r requirements-dev.txt)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright, one per test module; a skip (a failure in CI) without it."""
+    reason = browser_missing()
+    if reason:
+        if REQUIRE_BROWSER:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    from devtools import live
+
+    with sync_playwright() as p:
+        b = live.launch_chromium(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """``streamlit run`` of the app (with its warm-up) on a free localhost port, one per test module."""
+    from devtools import live
+
+    with live.serve() as (url, _process):
+        yield url

@@ -7,7 +7,6 @@ unless ``EBLAB_REQUIRE_BROWSER=1`` (set by ``.ci/run``) turns that skip into a f
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -19,40 +18,8 @@ from ui.locales import STRINGS
 from ui.nav import PAGES
 
 SHOTS = ROOT / "screenshots"
-REQUIRED = os.environ.get("EBLAB_REQUIRE_BROWSER") == "1"
 
 pytestmark = pytest.mark.browser
-
-
-def _missing() -> str | None:
-    if not Path(CHROMIUM).exists():
-        return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed (pip install -r requirements-dev.txt)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = _missing()
-    if reason:
-        if REQUIRED:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = live.launch_chromium(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with live.serve() as (url, _process):
-        yield url
 
 
 def open_page(browser, url: str, width: int = 1400, height: int = 900):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import LANGS
-from test_browser import browser, open_page, server  # noqa: F401  (pytest fixtures and helper)
+from test_browser import open_page
 
 from devtools.live import wait_charts, wait_idle
 from ui.locales import STRINGS

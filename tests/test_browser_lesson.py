@@ -7,52 +7,17 @@ any exception box. Skips when Chromium or Playwright is missing, unless ``EBLAB_
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from devtools import live
-from devtools.live import CHROMIUM, wait_idle
+from devtools.live import wait_idle
 from ui import lesson
 from ui.locales import STRINGS
 
-REQUIRED = os.environ.get("EBLAB_REQUIRE_BROWSER") == "1"
 KO, EN = STRINGS["ko"], STRINGS["en"]
 
 pytestmark = pytest.mark.browser
-
-
-def _missing() -> str | None:
-    if not Path(CHROMIUM).exists():
-        return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed (pip install -r requirements-dev.txt)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = _missing()
-    if reason:
-        if REQUIRED:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = live.launch_chromium(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with live.serve() as (url, _process):
-        yield url
 
 
 @pytest.fixture()

@@ -9,16 +9,12 @@ Skips like ``tests/test_browser.py`` when Chromium or Playwright is missing.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from devtools import live
-from devtools.live import CHROMIUM, wait_charts, wait_idle
+from devtools.live import wait_charts, wait_idle
 from ui import lesson
 
-REQUIRED = os.environ.get("EBLAB_REQUIRE_BROWSER") == "1"
 MIN_PX = 18  # the smallest text a class reads off a 1280×720 projector
 STRIP_MIN_PX = 40  # the epoch strip's blocks: tall enough to hold their batch numbers
 # One link per page the lesson plan visits (its last step there: the home page's with a tiny last batch), in Korean.
@@ -73,31 +69,6 @@ MEASURE = """(min) => {
   const strip = strips.map(c => [...c.querySelectorAll('g.mark-rect path')].map(p => p.getBoundingClientRect().height));
   return {small, counts, canvas, dataframes, strip};
 }"""
-
-
-def _missing() -> str | None:
-    if not Path(CHROMIUM).exists():
-        return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed (pip install -r requirements-dev.txt)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = _missing()
-    if reason:
-        if REQUIRED:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = live.launch_chromium(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
