@@ -5,10 +5,10 @@ import math
 import pandas as pd
 import streamlit as st
 
-from ebcore import tables
-from ebcore import tradeoffs as tr
-from ebcore import tradeoffs_claims as tc
-from ebcore.tradeoffs_guides import GUIDES, dataset_guide
+from ebcore.lessons import tables
+from ebcore.lessons.tradeoffs import experiment as tr
+from ebcore.lessons.tradeoffs import claims as tc
+from ebcore.lessons.tradeoffs.guides import GUIDES, dataset_guide
 from ui import critical_note, layout, present, runs, urlstate
 from ui.charts.draw import draw
 from ui.charts.tradeoffs import guides_chart, loss_curves_chart, noise_chart, sweep_chart

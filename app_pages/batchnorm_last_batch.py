@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from ebcore import batchnorm as bn
-from ebcore import calc, tables
-from ebcore.strip import BlockKind, epoch_strip
+from ebcore.lessons.batchnorm import experiment as bn
+from ebcore.primitives import calc
+from ebcore.lessons import tables
+from ebcore.primitives.strip import BlockKind, epoch_strip
 from ui import layout, present, runs, urlstate
 from ui.charts.batchnorm import accuracy_chart, spread_chart, steps_chart
 from ui.charts.draw import draw

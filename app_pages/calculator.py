@@ -3,10 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from ebcore import calc, frameworks
-from ebcore.examples import WORKED_EXAMPLES
-from ebcore.keraslog import progress_line
-from ebcore.strip import BlockKind, epoch_strip, folded
+from ebcore.primitives import calc
+
+from ebcore.primitives import frameworks
+from ebcore.primitives.examples import WORKED_EXAMPLES
+from ebcore.primitives.keraslog import progress_line
+from ebcore.primitives.strip import BlockKind, epoch_strip, folded
 from ui import layout, nav, present, urlstate
 from ui.charts.draw import draw
 from ui.charts.strip import epoch_strip_chart

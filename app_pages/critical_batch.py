@@ -7,10 +7,10 @@ import math
 import pandas as pd
 import streamlit as st
 
-from ebcore import critical_batch as cb
-from ebcore import critical_tables as tables
-from ebcore import critical_view as view
-from ebcore import scaling
+from ebcore.lessons.critical import experiment as cb
+from ebcore.lessons.critical import tables
+from ebcore.lessons.critical import view
+from ebcore.lessons.critical import scaling
 from ui import layout, present, runs, urlstate
 from ui.charts.critical_batch import budget_chart, noise_chart, steps_chart, tradeoff_chart
 from ui.charts.draw import draw

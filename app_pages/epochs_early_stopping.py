@@ -1,10 +1,12 @@
 """Epochs & early stopping: scrub a real run from underfitting to overfitting, stop it Keras's way,
-and read the Keras log. Reads the widgets, asks ebcore.overfit, draws the answers."""
+and read the Keras log. Reads the widgets, asks ebcore.lessons.epochs, draws the answers."""
 
 import pandas as pd
 import streamlit as st
 
-from ebcore import overfit, tables
+from ebcore.lessons import epochs as overfit
+
+from ebcore.lessons import tables
 from ui import layout, present, runs, urlstate
 from ui.charts.draw import draw
 from ui.charts.epochs import accuracy_chart, fit_chart, loss_chart, stopping_chart

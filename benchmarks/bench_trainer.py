@@ -1,4 +1,4 @@
-"""Benchmark ``ebcore.train.fit`` against the notes' reference DataLoader loop, side by side.
+"""Benchmark ``ebcore.trainer.fit.fit`` against the notes' reference DataLoader loop, side by side.
 
 Part 1 runs the seed experiment ({5, 20} epochs × {16, 128} batch, N = 1000, Linear(1,1), SGD lr 0.1,
 MSE) both ways from the same initial weights, alternating the two in every repeat so background
@@ -31,8 +31,10 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from devtools import reference  # noqa: E402
-from ebcore import data, models, train  # noqa: E402
-from ebcore.train import TrainConfig  # noqa: E402
+from ebcore.problems import data
+from ebcore.problems import models
+from ebcore.trainer import fit as train  # noqa: E402
+from ebcore.trainer.fit import TrainConfig  # noqa: E402
 
 EXPERIMENTS = [(5, 16), (5, 128), (20, 16), (20, 128)]
 
@@ -150,7 +152,7 @@ def budget_worst_case() -> None:
 
 
 def timed_exam() -> tuple[float, float]:
-    from ebcore import exam
+    from ebcore.lessons import exam
 
     wall, cpu = time.perf_counter(), time.process_time()
     exam.sit(1, exam.MAX_EPOCHS, 0)
@@ -171,7 +173,7 @@ STACKED_CASES = [  # (name, model builder, data, config kwargs, K)
 
 
 def stacked_vs_loop(repeats: int) -> None:
-    from ebcore.stacked import fit_many
+    from ebcore.stacked.fit_many import fit_many
 
     print("\nPart 3 - K runs: fit_many (stacked) against K fit calls, best of "
           f"{repeats} alternating repeats, wall seconds")

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from ebcore import train
+from ebcore.trainer import fit as train
 
 # The torch.optim class behind each of the trainer's optimizer names.
 OPTIMIZERS = {

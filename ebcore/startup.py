@@ -22,8 +22,8 @@ def warm() -> None:
 
 def warm_training() -> None:
     """A two-step ``fit`` on tiny inputs: the trainer's own first-call costs (a few ms)."""
-    from ebcore import models
-    from ebcore.train import TrainConfig, fit
+    from ebcore.problems import models
+    from ebcore.trainer.fit import TrainConfig, fit
 
     X = torch.zeros(4, 1)
     fit(models.linear(seed=0), X, X, TrainConfig(epochs=1, batch_size=2))
@@ -32,7 +32,8 @@ def warm_training() -> None:
 def warm_transforms() -> None:
     """One per-sample-gradient pass on tiny inputs: ``torch.func``'s first transform (about 1 s here),
     which only the gradient noise scale uses."""
-    from ebcore import models, noise_scale
+    from ebcore.problems import models
+    from ebcore.lessons.critical import noise_scale
 
     X = torch.zeros(4, 1)
     noise_scale.per_sample_gradients(models.mlp(1, (2,), 1, seed=0), X, X)

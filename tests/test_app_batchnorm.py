@@ -4,8 +4,8 @@ import pytest
 from conftest import assert_clean, run_app
 from streamlit.testing.v1 import AppTest
 
-from ebcore import batchnorm as bn
-from ebcore import calc
+from ebcore.lessons.batchnorm import experiment as bn
+from ebcore.primitives import calc
 from ui.locales import STRINGS
 
 PAGE = "app_pages/batchnorm_last_batch.py"

@@ -3,8 +3,8 @@
 import pytest
 from conftest import assert_clean, metrics, run_app
 
-from ebcore import calc
-from ebcore.examples import WORKED_EXAMPLES
+from ebcore.primitives import calc
+from ebcore.primitives.examples import WORKED_EXAMPLES
 from ui.i18n import fill
 from ui.locales import STRINGS
 

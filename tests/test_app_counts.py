@@ -10,7 +10,7 @@ import re
 import pytest
 from conftest import assert_clean, metrics, run_app
 
-from ebcore import calc
+from ebcore.primitives import calc
 from ui.locales import STRINGS
 
 CASES = [  # (n, batch, epochs, accumulation, GPUs): the two, the plain case, and a single everything

@@ -9,8 +9,8 @@ import pytest
 from conftest import assert_clean, metrics, run_app
 from streamlit.testing.v1 import AppTest
 
-from ebcore import critical_batch as cb
-from ebcore import scaling
+from ebcore.lessons.critical import experiment as cb
+from ebcore.lessons.critical import scaling
 from ui.locales import STRINGS
 from ui.params import CriticalBatch as P
 

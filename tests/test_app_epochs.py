@@ -5,7 +5,7 @@ import pytest
 from conftest import assert_clean, metrics
 from streamlit.testing.v1 import AppTest
 
-from ebcore import overfit
+from ebcore.lessons import epochs as overfit
 from ui.locales import STRINGS
 
 PAGE = "epochs_early_stopping"

@@ -3,7 +3,7 @@
 import pytest
 from conftest import assert_clean, metrics, run_app
 
-from ebcore import exam
+from ebcore.lessons import exam
 from ui.i18n import fill
 from ui.locales import STRINGS
 

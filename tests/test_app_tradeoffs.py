@@ -8,7 +8,7 @@ from conftest import assert_clean, run_app
 from streamlit.testing.v1 import AppTest
 from test_tradeoffs_claims import oracle
 
-from ebcore import tradeoffs_claims as tc
+from ebcore.lessons.tradeoffs import claims as tc
 from ui.locales import STRINGS
 
 PAGE = "app_pages/batch_tradeoffs.py"
@@ -92,7 +92,7 @@ def test_ghosts_appear_and_clear():
 
 
 def test_a_new_range_reuses_the_batch_sizes_it_shares(monkeypatch):
-    from ebcore import tradeoffs as tr
+    from ebcore.lessons.tradeoffs import experiment as tr
     from ui import runs
 
     runs.sweep(tr.SweepSettings(b_min=4, b_max=256, epochs=3))

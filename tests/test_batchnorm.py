@@ -1,4 +1,4 @@
-"""ebcore.batchnorm against real PyTorch: batch statistics, the size-1 error, drop_last and the experiment."""
+"""ebcore.lessons.batchnorm.experiment against real PyTorch: batch statistics, the size-1 error, drop_last and the experiment."""
 
 import math
 
@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from ebcore import batchnorm as bn
-from ebcore import calc
-from ebcore.train import TrainConfig, check_budget
+from ebcore.lessons.batchnorm import experiment as bn
+from ebcore.primitives import calc
+from ebcore.trainer.fit import TrainConfig, check_budget
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +20,8 @@ def channel() -> torch.Tensor:
 
 
 def test_features_are_what_the_first_batchnorm_layer_receives():
-    from ebcore.data import classification_blobs
-    from ebcore.models import mlp
+    from ebcore.problems.data import classification_blobs
+    from ebcore.problems.models import mlp
 
     X, _ = classification_blobs(300, seed=bn.DATA_SEED)
     model = mlp(2, bn.HIDDEN, 2, norm="batch", seed=0)

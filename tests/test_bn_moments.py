@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 from conftest import one_ulp_up
 
-from ebcore import bn_moments
-from ebcore.stacked_net import _spread_randn
+from ebcore.stacked import bn_moments
+from ebcore.stacked.net import _spread_randn
 
 
 def _steps(sizes: list[int], channels: int = 32) -> list[torch.Tensor]:

@@ -1,4 +1,4 @@
-"""ebcore.calc against the frameworks themselves: a real DataLoader and DistributedSampler."""
+"""ebcore.primitives.calc against the frameworks themselves: a real DataLoader and DistributedSampler."""
 
 import math
 import signal
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch.utils.data import DataLoader, DistributedSampler
 
-from ebcore import calc
+from ebcore.primitives import calc
 
 sizes = st.integers(min_value=1, max_value=400)
 flags = st.booleans()
@@ -186,7 +186,7 @@ def test_calc_never_imports_torch_or_streamlit():
     import sys
 
     code = (
-        "import sys, ebcore.calc, ebcore.strip, ebcore.keraslog, ebcore.frameworks;"
+        "import sys, ebcore.primitives.calc, ebcore.primitives.strip, ebcore.primitives.keraslog, ebcore.primitives.frameworks;"
         "print('torch' in sys.modules, 'streamlit' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -269,7 +269,7 @@ def _exact(expr: str) -> int:
 @settings(max_examples=400, deadline=None)
 @given(n=st.integers(1, 3000), b=st.integers(1, 600), k=st.integers(1, 9), r=st.integers(1, 9), drop_last=flags)
 def test_translator_rows_are_calc_plan_and_the_cards_row_is_the_cards(n, b, k, r, drop_last):
-    from ebcore import frameworks
+    from ebcore.primitives import frameworks
 
     rows = frameworks.translate(n, b, k, r, drop_last)
     cards = calc.plan(n, b, drop_last=drop_last, accumulation_steps=k, world_size=r)
@@ -305,7 +305,7 @@ def test_translator_rows_are_calc_plan_and_the_cards_row_is_the_cards(n, b, k, r
 
 def test_translator_for_the_issue_case():
     """4 GPUs, K = 2, drop_last, N = 1,000, B = 32: the cards say 4 updates; the accumulation row said 16."""
-    from ebcore import frameworks
+    from ebcore.primitives import frameworks
 
     rows = {row.key: row for row in frameworks.translate(1000, 32, 2, 4, True)}
     assert calc.plan(1000, 32, drop_last=True, accumulation_steps=2, world_size=4).updates_per_epoch == 4

@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 def _both_ways() -> None:
     import streamlit as st
 
-    from ebcore.calc import plan
-    from ebcore.strip import BlockKind, epoch_strip
+    from ebcore.primitives.calc import plan
+    from ebcore.primitives.strip import BlockKind, epoch_strip
     from ui.charts.draw import draw
     from ui.charts.epochs import loss_chart
     from ui.charts.strip import epoch_strip_chart

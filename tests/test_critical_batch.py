@@ -7,9 +7,9 @@ import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from ebcore import critical_batch as cb
-from ebcore import scaling
-from ebcore.train import TrainConfig, check_budget, fit
+from ebcore.lessons.critical import experiment as cb
+from ebcore.lessons.critical import scaling
+from ebcore.trainer.fit import TrainConfig, check_budget, fit
 
 # --- the earliest step on a recorded curve -------------------------------------------------------------
 
@@ -179,7 +179,7 @@ def test_regions_are_read_off_each_measured_doubling():
 @settings(max_examples=100, deadline=None, derandomize=True, database=None)
 @given(values=st.lists(st.one_of(st.none(), st.floats(1, 1000)), min_size=2, max_size=8))
 def test_every_shaded_span_and_region_follows_from_the_drawn_steps(values):
-    from ebcore import critical_view as view
+    from ebcore.lessons.critical import view
 
     points = [(2 ** (3 + k), v) for k, v in enumerate(values)]
     d = scaling.doublings(points)
@@ -241,8 +241,8 @@ def test_noise_checkpoints_start_at_initialisation_and_follow_each_epoch():
 def test_the_page_view_reads_its_curves_and_ratios_off_the_runs():
     from torch.utils.data import DataLoader, TensorDataset
 
-    from ebcore import critical_view as view
-    from ebcore import scaling
+    from ebcore.lessons.critical import view
+    from ebcore.lessons.critical import scaling
 
     fit = scaling.fit([(b, 20 * (1 + 50 / b)) for b in (8, 32, 128, 512)])
     assert all(abs(s - 20 * (1 + 50 / b)) < 1e-6 * s for b, s in view.fit_line(fit))

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from ebcore import models
-from ebcore.direct_backprop import DirectBackprop, supports
-from ebcore.flat_params import FlatParams
-from ebcore.lean_optim import LeanOptimizer
+from ebcore.problems import models
+from ebcore.trainer.fast.direct_backprop import DirectBackprop, supports
+from ebcore.trainer.fast.flat_params import FlatParams
+from ebcore.trainer.fast.lean_optim import LeanOptimizer
 
 
 def autograd_step(model: nn.Module, loss: str, x: torch.Tensor, y: torch.Tensor):

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch.utils.data import DataLoader, TensorDataset
 
-from ebcore import exam
-from ebcore.models import mlp
-from ebcore.train import STEP_BUDGET, check_budget
+from ebcore.lessons import exam
+from ebcore.problems.models import mlp
+from ebcore.trainer.fit import STEP_BUDGET, check_budget
 
 
 @settings(max_examples=30, deadline=None)

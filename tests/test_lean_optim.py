@@ -7,7 +7,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ebcore.lean_optim import LeanOptimizer
+from ebcore.trainer.fast.lean_optim import LeanOptimizer
 
 SHAPES = [(64, 2), (64,), (1,), (2, 64), (3, 5, 7), (1, 1), (17,)]
 

@@ -125,7 +125,11 @@ def test_every_chart_with_a_run_offers_its_data_as_csv(page, lang):
 
 
 def test_warm_up_leaves_every_default_lesson_and_preset_run_cached(monkeypatch):
-    from ebcore import batchnorm, critical_batch, exam, overfit, tradeoffs
+    from ebcore.lessons.batchnorm import experiment as batchnorm
+    from ebcore.lessons.critical import experiment as critical_batch
+    from ebcore.lessons import exam
+    from ebcore.lessons import epochs as overfit
+    from ebcore.lessons.tradeoffs import experiment as tradeoffs
     from ui import warmup
 
     warmup.default_runs()

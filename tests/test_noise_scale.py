@@ -9,8 +9,8 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ebcore import noise_scale as ns
-from ebcore.models import mlp
+from ebcore.lessons.critical import noise_scale as ns
+from ebcore.problems.models import mlp
 
 
 def small_case(seed: int, n: int = 6, d: int = 3, out: int = 1):

@@ -1,4 +1,4 @@
-"""ebcore.overfit: the overfitting task, its snapshots, the phase labels and Keras early stopping,
+"""ebcore.lessons.epochs: the overfitting task, its snapshots, the phase labels and Keras early stopping,
 checked against the real trainer and plain PyTorch."""
 
 import math
@@ -8,7 +8,11 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ebcore import models, overfit, train
+from ebcore.problems import models
+
+from ebcore.lessons import epochs as overfit
+
+from ebcore.trainer import fit as train
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import altair as alt
 import pandas as pd
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
-from ebcore import calc
-from ebcore.strip import BlockKind, epoch_strip
+from ebcore.primitives import calc
+from ebcore.primitives.strip import BlockKind, epoch_strip
 from ui.charts import FIT_X, PRESENT_FONT_SIZE, themed
 from ui.charts.epochs import stopping_chart
 from ui.charts.strip import epoch_strip_chart

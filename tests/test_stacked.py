@@ -10,9 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from ebcore import models, stacked_net, train
-from ebcore.stacked import fit_many
-from ebcore.train import BatchTooSmallForBatchNorm, TrainConfig
+from ebcore.problems import models
+
+from ebcore.stacked import net as stacked_net
+
+from ebcore.trainer import fit as train
+from ebcore.stacked.fit_many import fit_many
+from ebcore.trainer.fit import BatchTooSmallForBatchNorm, TrainConfig
 
 
 def assert_same_history(a: train.History, b: train.History) -> None:

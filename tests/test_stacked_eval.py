@@ -4,9 +4,11 @@ import pytest
 import torch
 from conftest import one_ulp_up
 
-from ebcore import models, stacked_eval
-from ebcore.stacked_net import PROBE_OUTPUTS, PROBE_TRIALS, StackedNet, _Linear, probe_trials
-from ebcore.train import _cross_entropy, _mse_loss, _predict
+from ebcore.problems import models
+
+from ebcore.stacked import evaluate as stacked_eval
+from ebcore.stacked.net import PROBE_OUTPUTS, PROBE_TRIALS, StackedNet, _Linear, probe_trials
+from ebcore.trainer.fit import _cross_entropy, _mse_loss, _predict
 
 
 def trained_models(kind: str, k: int, out: int):
@@ -114,7 +116,9 @@ def test_fit_many_validation_either_way_equals_fit(batched, monkeypatch):
     # after every epoch; either way the histories and final models are fit's.
     import copy
 
-    from ebcore import stacked, train
+    from ebcore.stacked import fit_many as stacked
+
+    from ebcore.trainer import fit as train
 
     monkeypatch.setattr(stacked, "all_batched", lambda *args: batched)
     g = torch.Generator().manual_seed(3)
@@ -133,7 +137,7 @@ def test_fit_many_validation_either_way_equals_fit(batched, monkeypatch):
 
 def test_the_stacked_evaluation_is_kept_for_networks_where_it_pays():
     # LayerNorm and GroupNorm cost the same per row either way: their runs evaluate model by model
-    from ebcore import models
+    from ebcore.problems import models
 
     def net(norm):
         return StackedNet([models.mlp(2, (8,), 2, norm=norm, seed=s) for s in range(2)])

@@ -7,9 +7,9 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ebcore import stacked_loss
-from ebcore.direct_backprop import loss_and_grad
-from ebcore.stacked_loss import StackedLoss, cascade_mean
+from ebcore.stacked import loss as stacked_loss
+from ebcore.trainer.fast.direct_backprop import loss_and_grad
+from ebcore.stacked.loss import StackedLoss, cascade_mean
 
 
 def spread(g: torch.Generator, *shape: int) -> torch.Tensor:

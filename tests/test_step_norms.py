@@ -6,9 +6,13 @@ import pytest
 import torch
 from conftest import one_ulp_up
 
-from ebcore import models, step_norms, train
-from ebcore.stacked import fit_many
-from ebcore.train import TrainConfig
+from ebcore.problems import models
+
+from ebcore.stacked import step_norms
+
+from ebcore.trainer import fit as train
+from ebcore.stacked.fit_many import fit_many
+from ebcore.trainer.fit import TrainConfig
 
 
 def _runs(norm: str | None, n: int, batch_size: int, epochs: int):

@@ -3,9 +3,9 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ebcore import calc
-from ebcore.keraslog import progress_bar, progress_line
-from ebcore.strip import BlockKind, epoch_strip, folded
+from ebcore.primitives import calc
+from ebcore.primitives.keraslog import progress_bar, progress_line
+from ebcore.primitives.strip import BlockKind, epoch_strip, folded
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,13 +1,15 @@
-"""ebcore.tables: each chart's run as CSV rows holds exactly the run's numbers, and survives a CSV round trip."""
+"""ebcore.lessons.tables: each chart's run as CSV rows holds exactly the run's numbers, and survives a CSV round trip."""
 
 import io
 
 import pandas as pd
 import pytest
 
-from ebcore import batchnorm as bn
-from ebcore import exam, overfit, tables
-from ebcore import tradeoffs as tr
+from ebcore.lessons.batchnorm import experiment as bn
+from ebcore.lessons import exam
+from ebcore.lessons import epochs as overfit
+from ebcore.lessons import tables
+from ebcore.lessons.tradeoffs import experiment as tr
 
 
 def round_trip(rows: list[dict]) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""ebcore.tradeoffs: the seed experiment, gradient noise, memory, the sweep and its verdicts, against PyTorch."""
+"""ebcore.lessons.tradeoffs.experiment: the seed experiment, gradient noise, memory, the sweep and its verdicts, against PyTorch."""
 
 import math
 from dataclasses import replace
@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from ebcore import tradeoffs as tr
-from ebcore import tradeoffs_claims as tc
-from ebcore.data import seed_regression
-from ebcore.models import linear
-from ebcore.tradeoffs_guides import GUIDES, dataset_guide
-from ebcore.train import STEP_BUDGET, TrainConfig, check_budget, fit
+from ebcore.lessons.tradeoffs import experiment as tr
+from ebcore.lessons.tradeoffs import claims as tc
+from ebcore.problems.data import seed_regression
+from ebcore.problems.models import linear
+from ebcore.lessons.tradeoffs.guides import GUIDES, dataset_guide
+from ebcore.trainer.fit import STEP_BUDGET, TrainConfig, check_budget, fit
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +203,7 @@ def test_fewer_epochs_are_the_start_of_the_longest_run(warmup):
     # the final losses are what evaluating the trained model gives
     (X, y), val = tr.sweep_data(0)
     model = tr.sweep_model(0)
-    from ebcore.train import fit
+    from ebcore.trainer.fit import fit
     fit(model, X, y, settings.config(64), validation_data=val)
     model.eval()
     with torch.no_grad():

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from ebcore import tradeoffs as tr
+from ebcore.lessons.tradeoffs import experiment as tr
 from ui.charts.tradeoffs import loss_curves_chart
 
 LABELS = {"x": "x", "y": "loss", "run": "epochs · batch", "floor": "noise floor 0.09"}
@@ -86,7 +86,7 @@ def test_a_run_under_another_is_drawn_wider_and_named_as_such(curves):
 
 def test_the_guides_range_labels_are_not_crossed_by_the_swept_lines():
     # Each "16–32" is written after the dashed lines, over a white halo of itself: no line runs through a label.
-    from ebcore.tradeoffs_guides import GUIDES
+    from ebcore.lessons.tradeoffs.guides import GUIDES
     from ui.charts.tradeoffs import guides_chart
 
     guides = pd.DataFrame({"name": [g.key for g in GUIDES], "low": [g.low for g in GUIDES],

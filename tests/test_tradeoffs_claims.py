@@ -1,7 +1,7 @@
 """The trade-offs page's verdicts follow the rules it states, applied to the numbers as its table shows them.
 
 The oracle below is the page's rules as written (``trade.rule.*``), evaluated with decimal arithmetic on the
-values as printed: it shares no code with ``ebcore.tradeoffs_claims``.
+values as printed: it shares no code with ``ebcore.lessons.tradeoffs.claims``.
 """
 
 import math
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ebcore import tradeoffs as tr
-from ebcore import tradeoffs_claims as tc
+from ebcore.lessons.tradeoffs import experiment as tr
+from ebcore.lessons.tradeoffs import claims as tc
 
 INF = Decimal("Infinity")
 

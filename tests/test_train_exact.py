@@ -14,7 +14,9 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from devtools.reference import OPTIMIZERS, reference_loop
-from ebcore import data, models, train
+from ebcore.problems import data
+from ebcore.problems import models
+from ebcore.trainer import fit as train
 
 
 def same_floats(a: list[float], b: list[float]) -> bool:

@@ -13,8 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch.utils.data import DataLoader
 
-from ebcore import data, models, train
-from ebcore.calc import loader_length
+from ebcore.problems import data
+
+from ebcore.problems import models
+
+from ebcore.trainer import fit as train
+from ebcore.primitives.calc import loader_length
 
 # --- configuration -------------------------------------------------------------------------------
 

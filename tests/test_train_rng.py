@@ -8,7 +8,11 @@ import pytest
 import torch
 from torch import nn
 
-from ebcore import data, models, train
+from ebcore.problems import data
+
+from ebcore.problems import models
+
+from ebcore.trainer import fit as train
 
 
 def run(seed: int) -> tuple[list[float], dict[str, torch.Tensor]]:

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import Interrupted
 
-from ebcore import exam, overfit
+from ebcore.lessons import exam
+
+from ebcore.lessons import epochs as overfit
 from ui import worker
 
 
@@ -51,7 +53,7 @@ def test_without_workers_the_job_runs_here(monkeypatch):
     monkeypatch.setenv("EBLAB_WORKERS", "0")
     seen: list[float] = []
     assert worker.run("ui.jobs:seed_runs", 1, progress=seen.append, progress_kw="progress") == \
-        __import__("ebcore.tradeoffs", fromlist=["x"]).seed_experiment(range(1))
+        __import__("ebcore.lessons.tradeoffs.experiment", fromlist=["x"]).seed_experiment(range(1))
     assert seen[-1] == pytest.approx(1.0)
 
 

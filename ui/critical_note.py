@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebcore import critical_batch as cb
-from ebcore import critical_view as view
-from ebcore import tradeoffs_claims as tc
+from ebcore.lessons.critical import experiment as cb
+from ebcore.lessons.critical import view
+from ebcore.lessons.tradeoffs import claims as tc
 from ui import nav, runs
 from ui.i18n import t
 from ui.params import CriticalBatch as P

@@ -10,17 +10,19 @@ from collections.abc import Callable
 
 import torch
 
-from ebcore import batchnorm as bn
-from ebcore import critical_batch as cb
-from ebcore import exam, overfit
-from ebcore import tradeoffs as tr
+from ebcore.lessons.batchnorm import experiment as bn
+from ebcore.lessons.critical import experiment as cb
+from ebcore.lessons import exam
+from ebcore.lessons import epochs as overfit
+from ebcore.lessons.tradeoffs import experiment as tr
 
 Progress = Callable[..., None]
 
 
 def warm() -> None:
     """Import what the jobs use and run one tiny training, so a worker's first real job does not pay for it."""
-    from ebcore import models, train
+    from ebcore.problems import models
+    from ebcore.trainer import fit as train
 
     X, y = torch.zeros(4, 1), torch.zeros(4, 1)
     train.fit(models.linear(), X, y, train.TrainConfig(epochs=1, batch_size=2, optimizer="adam"))

@@ -130,7 +130,7 @@ def presets(prefix: str, values_by_key: Mapping[str, Mapping[str, object]]) -> N
 
 
 def download(name: str, make_rows: Callable[..., Sequence[Mapping[str, object]]], *args: object, container=st) -> None:
-    """A small "download as CSV" button for a chart's run: ``make_rows(*args)`` (an ``ebcore.tables``
+    """A small "download as CSV" button for a chart's run: ``make_rows(*args)`` (an ``ebcore.lessons.tables``
     function) as ``{name}.csv``.
 
     The rows and the file are made only when clicked (Streamlit calls ``data`` then): a page run does not

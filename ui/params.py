@@ -7,10 +7,11 @@ breaks links teachers have shared: add keys, never rename them.
 
 from __future__ import annotations
 
-from ebcore import batchnorm as bn
-from ebcore import critical_batch as cb
-from ebcore import exam, overfit
-from ebcore import tradeoffs as tr
+from ebcore.lessons.batchnorm import experiment as bn
+from ebcore.lessons.critical import experiment as cb
+from ebcore.lessons import exam
+from ebcore.lessons import epochs as overfit
+from ebcore.lessons.tradeoffs import experiment as tr
 from ui.urlstate import BoolParam, ChoiceParam, IntParam, Param
 
 LEARNING_RATES = ("0.01", "0.03", "0.1", "0.3", "1")

@@ -20,11 +20,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from ebcore import batchnorm as bn
-from ebcore import critical_batch as cb
-from ebcore import exam, overfit
-from ebcore import tradeoffs as tr
-from ebcore.overfit import log_lines
+from ebcore.lessons.batchnorm import experiment as bn
+from ebcore.lessons.critical import experiment as cb
+from ebcore.lessons import exam
+from ebcore.lessons import epochs as overfit
+from ebcore.lessons.tradeoffs import experiment as tr
+from ebcore.lessons.epochs import log_lines
 from ui import activity, lanes, worker
 from ui.lanes import Call
 from ui.progress import on_page, progress_bar

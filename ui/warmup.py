@@ -19,9 +19,9 @@ from typing import Any
 
 import streamlit as st
 
-from ebcore import batchnorm as bn
+from ebcore.lessons.batchnorm import experiment as bn
 from ebcore import startup
-from ebcore import tradeoffs as tr
+from ebcore.lessons.tradeoffs import experiment as tr
 from ui import boot, lesson, progress, runs, worker
 from ui.params import BY_PAGE, PRESETS_BY_PAGE, BatchNorm, CriticalBatch, Epochs, Exam, Tradeoffs
 from ui.urlstate import Param

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from ebcore.batchnorm import Run, StatSpread
+from ebcore.lessons.batchnorm.experiment import Run, StatSpread
 from ui.charts import FONT_SIZE, PALETTE, SERIES, style
 
 # Ticks drawn per batch size: enough to see the spread, few enough for a light chart.

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from ebcore.exam import BatchStudy, ExamRun, Tile
+from ebcore.lessons.exam import BatchStudy, ExamRun, Tile
 from ui.charts import FONT_SIZE, PALETTE, style
 from ui.charts import labels as place
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from ebcore.strip import Block, BlockKind
+from ebcore.primitives.strip import Block, BlockKind
 from ui.charts import FONT_SIZE, PALETTE
 
 _STRIP_COLOURS = {

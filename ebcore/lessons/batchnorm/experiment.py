@@ -1,0 +1,394 @@
+"""The last-batch problem of BatchNorm, as experiments on a real network.
+
+Three experiments, all pure (no Streamlit) and seeded through explicit ``torch.Generator`` objects:
+
+- ``batch_stat_spread`` (in ``bn_spread``, re-exported here): how noisy the mean and variance BatchNorm
+  computes from a batch of ``b`` samples are, by drawing many batches from the same features (spread ∝ 1/√b).
+- ``compare``: a small MLP trained by ``ebcore.trainer.fit.fit`` on a seeded two-class set, the tiny last
+  batch kept (``drop_last=False``) versus each fix (``drop_last=True``, a safer batch size from
+  ``ebcore.primitives.calc``, LayerNorm / GroupNorm instead of BatchNorm), over several seeds.
+- ``single_sample_error``: a last batch of exactly 1 sample, run for real, returning PyTorch's error.
+
+Composition only: the trainer, data and model builders of ``ebcore`` are used as they are.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
+
+import torch
+from torch import Tensor
+
+from ebcore.primitives import calc
+from ebcore.lessons.batchnorm.spread import SPREAD_DECIMALS as SPREAD_DECIMALS  # section 1's measurements, re-exported
+from ebcore.lessons.batchnorm.spread import SpreadRatio as SpreadRatio
+from ebcore.lessons.batchnorm.spread import StatSpread as StatSpread
+from ebcore.lessons.batchnorm.spread import batch_stat_spread as batch_stat_spread
+from ebcore.lessons.batchnorm.spread import spread_ratio as spread_ratio
+from ebcore.lessons.batchnorm.spread import spread_sizes as spread_sizes
+from ebcore.problems.data import classification_blobs
+from ebcore.problems.models import mlp
+from ebcore.stacked.fit_many import fit_many
+from ebcore.trainer.fit import BatchTooSmallForBatchNorm, TrainConfig, epoch_batches, fit, steps_needed
+
+HIDDEN = (32, 32)
+"""Hidden widths of the demo MLP (``Linear → norm → ReLU`` twice, then a Linear to 2 logits)."""
+N_VAL = 1000
+"""Validation samples, drawn from the same two blobs with their own seed (never trained on)."""
+VAL_SEED = 10_007
+DATA_SEED = 0
+"""The training set is the same for every run; seeds change the initial weights and the shuffling."""
+N_RANGE = (50, 2000)
+BATCH_RANGE = (50, 600)
+EPOCHS_MAX = 15
+"""The settings a page may offer (with up to ``SEEDS_MAX`` seeds of every variant)."""
+SEEDS_MAX = 8
+BN_LAYER = "1"
+"""Name of the first BatchNorm layer in ``mlp(norm="batch")`` (module index 1 of the Sequential)."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way to train: ``key`` (stable name), normalisation (``"batch"``/``"layer"``/``"group"``),
+    batch size (samples per step) and ``drop_last``."""
+
+    key: str
+    norm: str
+    batch_size: int
+    drop_last: bool
+
+
+# --- 1. how noisy are a batch's statistics? ----------------------------------------------------------
+
+
+def bn_input_features(n: int, seed: int = 0) -> Tensor:
+    """What the first BatchNorm layer of the demo MLP sees: the first Linear layer's outputs.
+
+    Shape ``(n, HIDDEN[0])``, float32: the untrained model (initialised from ``seed``) applied to the
+    demo training set of ``n`` samples. Each column is one BatchNorm channel.
+    """
+    X, _ = classification_blobs(n, seed=DATA_SEED)
+    first_linear = mlp(2, HIDDEN, 2, norm="batch", seed=seed)[0]
+    with torch.no_grad():
+        return first_linear(X)
+
+
+# --- 2. what the tiny last batch does to training -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one training run recorded (plain lists: cheap to cache and to chart).
+
+    Per step: ``step_loss`` (batch mean cross-entropy before the update), ``step_grad_norm`` (global
+    L2 norm of the gradients), ``step_batch_size`` (samples), ``running_mean_shift`` (RMS over
+    channels of how far that step moved the first BatchNorm layer's running mean; empty without
+    BatchNorm), ``batch_mean_gap`` (RMS over channels of this batch's mean minus the running mean
+    before the step: how unusual the batch's statistics were). Per epoch: ``val_accuracy``
+    (fraction right on the validation set, eval mode). ``error`` is PyTorch's message if the run
+    stopped on a batch of one (then ``val_accuracy`` holds only the finished epochs).
+    """
+
+    variant: Variant
+    seed: int
+    step_loss: list[float]
+    step_grad_norm: list[float]
+    step_batch_size: list[int]
+    val_accuracy: list[float]
+    running_mean_shift: list[float] = field(default_factory=list)
+    batch_mean_gap: list[float] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def final_accuracy(self) -> float | None:
+        """Validation accuracy after the last epoch (fraction), or None if the run crashed."""
+        return None if self.error is not None or not self.val_accuracy else self.val_accuracy[-1]
+
+
+def demo_data(n: int) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
+    """The demo's ``(X, y)`` training set of ``n`` samples and its fixed validation set of ``N_VAL``."""
+    return classification_blobs(n, seed=DATA_SEED), classification_blobs(N_VAL, seed=VAL_SEED)
+
+
+def _bn_traces(history) -> tuple[list[float], list[float]]:
+    records = history.bn_stats.get(BN_LAYER, [])
+    shifts, gaps = [], []
+    before = torch.zeros(HIDDEN[0])  # BatchNorm starts with running mean 0
+    for record in records:
+        gaps.append((record.batch_mean - before).square().mean().sqrt().item())
+        shifts.append((record.running_mean - before).square().mean().sqrt().item())
+        before = record.running_mean
+    return shifts, gaps
+
+
+def _config(variant: Variant, optimizer: str, lr: float, epochs: int, seed: int) -> TrainConfig:
+    return TrainConfig(
+        epochs=epochs, batch_size=variant.batch_size, lr=lr, optimizer=optimizer,
+        drop_last=variant.drop_last, seed=seed, loss="cross_entropy",
+    )
+
+
+def _as_run(variant: Variant, seed: int, result) -> Run:
+    """A trainer result (a History, or the BatchNorm error carrying the history so far) as a ``Run``."""
+    history, error = (result.history, result.torch_message) if isinstance(result, BatchTooSmallForBatchNorm) \
+        else (result, None)
+    shifts, gaps = _bn_traces(history)
+    return Run(
+        variant=variant, seed=seed, step_loss=list(history.step_loss),
+        step_grad_norm=list(history.step_grad_norm), step_batch_size=list(history.step_batch_size),
+        val_accuracy=list(history.val_accuracy), running_mean_shift=shifts, batch_mean_gap=gaps, error=error,
+    )
+
+
+def train_run(
+    variant: Variant, n: int, optimizer: str, lr: float, epochs: int, seed: int, record_bn: bool = True
+) -> Run:
+    """Train the demo MLP (``variant.norm`` after each hidden layer) on ``n`` samples with ``fit``.
+
+    Cross-entropy, ``optimizer`` (``"sgd"``, ``"sgd_momentum"``, ``"adam"``) at learning rate ``lr``,
+    ``epochs`` passes, ``seed`` for the initial weights and the shuffling. A batch of one reaching
+    BatchNorm ends the run early with ``Run.error`` set, instead of raising. ``record_bn=False``
+    skips the BatchNorm traces (they cost time and only one seed is charted).
+    """
+    (X, y), val = demo_data(n)
+    model = mlp(2, HIDDEN, 2, norm=variant.norm, seed=seed)
+    try:
+        result = fit(model, X, y, _config(variant, optimizer, lr, epochs, seed), validation_data=val,
+                     record_bn_stats=record_bn and variant.norm == "batch")
+    except BatchTooSmallForBatchNorm as err:
+        result = err
+    return _as_run(variant, seed, result)
+
+
+VARIANT_ORDER = ("keep", "drop_last", "safer_batch", "other_norm")
+"""The variants' keys in the order ``variants`` lists them (and the page's charts show them)."""
+
+
+def variants(n: int, batch_size: int, other_norm: str = "layer") -> list[Variant]:
+    """The runs to compare: BatchNorm keeping the last batch (``"keep"``), BatchNorm with
+    ``drop_last`` (``"drop_last"``), BatchNorm at the nearest safer batch size from
+    ``calc.safer_batch_sizes`` (``"safer_batch"``: only when this loader's last batch is not healthy
+    already, and there is a safer size) and ``other_norm`` (``"layer"`` or ``"group"``) with the last
+    batch kept (``"other_norm"``)."""
+    out = [Variant("keep", "batch", batch_size, False)]
+    if calc.loader_length(n, batch_size, drop_last=True) > 0:
+        out.append(Variant("drop_last", "batch", batch_size, True))
+    # A last batch that is already healthy has nothing to be made safer: a "safer" size would only be another.
+    safer = [] if calc.healthy_last_batch(n, batch_size) else calc.safer_batch_sizes(n, batch_size, count=1)
+    if safer:
+        out.append(Variant("safer_batch", "batch", safer[0], False))
+    out.append(Variant("other_norm", other_norm, batch_size, False))
+    return out
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """All runs of ``compare``: ``runs[variant key]`` holds one ``Run`` per seed (seeds 0, 1, …)."""
+
+    n: int
+    batch_size: int
+    optimizer: str
+    lr: float
+    epochs: int
+    seeds: int
+    runs: dict[str, list[Run]]
+
+    def accuracies(self, key: str) -> list[float]:
+        """Final validation accuracies (fractions) of the variant's runs that finished."""
+        return [a for a in (r.final_accuracy for r in self.runs[key]) if a is not None]
+
+
+def compare(
+    n: int, batch_size: int, optimizer: str, lr: float, epochs: int, seeds: int,
+    other_norm: str = "layer", progress: Callable[[float], None] | None = None,
+    keys: Sequence[str] | None = None,
+) -> Comparison:
+    """Train every variant (see ``variants``; only those named in ``keys``, if given) for seeds
+    0 … ``seeds``−1 and collect the runs.
+
+    All runs go to ``fit_many`` at once: the seeds of one variant step in lockstep as one stacked
+    program (each with its own weights and sample order), and every run equals ``train_run``'s (when N is a
+    multiple of the batch size, the drop_last runs are the keep runs, which they equal, so ``keys``
+    must then name both or neither). BatchNorm traces are kept for seed 0 only. ``progress(fraction)``
+    follows the finished steps of all runs. ``merge`` joins comparisons of disjoint ``keys``.
+    """
+    if seeds < 1:
+        raise ValueError(f"seeds must be at least 1, got {seeds}")
+    runs_to_do = [v for v in variants(n, batch_size, other_norm) if keys is None or v.key in keys]
+    (X, y), val = demo_data(n)
+    # With no partial last batch, drop_last drops nothing: its DataLoader yields the same batches from
+    # the same shuffle, so its runs are the "keep" runs (the test trains both and compares).
+    same_as_keep = [v for v in runs_to_do if v.drop_last and n % v.batch_size == 0]
+    if same_as_keep and not any(v.key == "keep" for v in runs_to_do):
+        raise ValueError("with no partial last batch the drop_last runs are the keep runs: ask for both")
+    jobs = [(v, seed) for v in runs_to_do if v not in same_as_keep for seed in range(seeds)]
+    configs = [_config(v, optimizer, lr, epochs, seed) for v, seed in jobs]
+    models = [mlp(2, HIDDEN, 2, norm=v.norm, seed=seed) for v, seed in jobs]
+    total = sum(steps_needed(n, c) for c in configs)
+    done = 0
+
+    def report(history, epoch: int) -> None:
+        nonlocal done
+        done += history.steps_per_epoch
+        if progress is not None:
+            progress(min(done / total, 1.0))
+
+    results = fit_many(models, X, y, configs, validation_data=val, on_epoch=report, on_error="return",
+                       record_bn_stats=[v.norm == "batch" and seed == 0 for v, seed in jobs])
+    out: dict[str, list[Run]] = {v.key: [] for v in runs_to_do}
+    for (variant, seed), result in zip(jobs, results, strict=True):
+        out[variant.key].append(_as_run(variant, seed, result))
+    for variant in same_as_keep:
+        out[variant.key] = [replace(run, variant=variant) for run in out["keep"]]
+    return Comparison(n, batch_size, optimizer, lr, epochs, seeds, out)
+
+
+NORM_STEP_COST = {"batch": 1.0, "layer": 1.15, "group": 2.0}
+"""A training step's cost by normalisation, relative to BatchNorm's, measured here for 8 stacked seeds
+of the demo MLP (evaluation included): GroupNorm 1.7× BatchNorm at batch 50 and 2.6× at batch 600
+(its kernel works group by group, four channels each), LayerNorm 1.1–1.2×. It orders ``compare``'s
+pieces of work heaviest first and weights the progress bar; results never depend on it."""
+
+
+class Part(NamedTuple):
+    """One piece of ``compare``'s work: the variant ``keys`` it trains, its training ``steps`` per seed,
+    and its ``work`` (steps weighted by ``NORM_STEP_COST``, to compare pieces' costs)."""
+
+    keys: list[str]
+    steps: int
+    work: float
+
+
+def variant_parts(n: int, batch_size: int, epochs: int, other_norm: str = "layer") -> list[Part]:
+    """``compare``'s variants as separate pieces of work, one ``Part`` for each variant that trains, in
+    ``variants`` order; a drop_last that drops nothing goes with "keep", whose runs it is.
+    ``compare(..., keys=part.keys)`` trains one piece; ``merge`` joins them."""
+    parts: list[Part] = []
+    for v in variants(n, batch_size, other_norm):
+        if v.drop_last and n % v.batch_size == 0:
+            parts[0].keys.append(v.key)  # "keep" comes first
+        else:
+            steps = epochs * calc.loader_length(n, v.batch_size, v.drop_last)
+            parts.append(Part([v.key], steps, steps * NORM_STEP_COST[v.norm]))
+    return parts
+
+
+def merge(parts: Sequence[Comparison]) -> Comparison:
+    """One ``Comparison`` from comparisons of the same settings over disjoint variants, the variants
+    in ``variants`` order."""
+    first = parts[0]
+    if any((p.n, p.batch_size, p.optimizer, p.lr, p.epochs, p.seeds) !=
+           (first.n, first.batch_size, first.optimizer, first.lr, first.epochs, first.seeds) for p in parts):
+        raise ValueError("only comparisons of the same settings merge")
+    runs = {key: seeded for p in parts for key, seeded in p.runs.items()}
+    ordered = {key: runs[key] for key in VARIANT_ORDER if key in runs}
+    if len(ordered) != sum(len(p.runs) for p in parts):
+        raise ValueError("the comparisons to merge share a variant, or have one merge does not know")
+    return replace(first, runs=ordered)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How final accuracies differ between two sets of runs (fractions, not percent).
+
+    ``difference`` = mean(b) − mean(a); ``noise`` = the standard error of that difference (0 with a
+    single seed each); ``kind`` is ``"better"`` (b clearly higher: more than twice the noise and at
+    least half a point), ``"worse"`` (the mirror) or ``"unclear"``. ``sd_a``/``sd_b``: spread across
+    seeds (0 for one seed).
+    """
+
+    mean_a: float
+    mean_b: float
+    sd_a: float
+    sd_b: float
+    difference: float
+    noise: float
+    kind: str
+
+
+MIN_CLEAR_DIFFERENCE = 0.005
+"""Half a percentage point: below this a difference in accuracy is not worth telling students about."""
+
+
+def verdict(a: Sequence[float], b: Sequence[float]) -> Verdict:
+    """Compare final accuracies ``a`` (e.g. last batch kept) with ``b`` (e.g. ``drop_last``)."""
+    if not a or not b:
+        raise ValueError("both sides need at least one finished run")
+    sd_a = statistics.stdev(a) if len(a) > 1 else 0.0
+    sd_b = statistics.stdev(b) if len(b) > 1 else 0.0
+    difference = statistics.fmean(b) - statistics.fmean(a)
+    noise = math.sqrt(sd_a**2 / len(a) + sd_b**2 / len(b))
+    clear = abs(difference) > 2 * noise and abs(difference) >= MIN_CLEAR_DIFFERENCE
+    kind = "unclear" if not clear else ("better" if difference > 0 else "worse")
+    return Verdict(statistics.fmean(a), statistics.fmean(b), sd_a, sd_b, difference, noise, kind)
+
+
+# --- 3. the drop_last fix: which samples an epoch skips ------------------------------------------------
+
+
+def skipped_samples(n: int, batch_size: int, epochs: int, seed: int = 0) -> list[list[int]]:
+    """Per epoch, the sorted sample numbers (0-based) that ``drop_last=True`` leaves out.
+
+    The batches are exactly those of a shuffled ``DataLoader(..., drop_last=True,
+    generator=torch.Generator().manual_seed(seed))`` (``ebcore.trainer.fit.epoch_batches``), so each epoch
+    skips ``n mod batch_size`` samples, and a different random set of them every epoch.
+    """
+    out = []
+    for batches in epoch_batches(n, batch_size, drop_last=True, seed=seed, epochs=epochs):
+        used = torch.zeros(n, dtype=torch.bool)
+        for batch in batches:
+            used[batch] = True
+        out.append(torch.nonzero(~used).flatten().tolist())
+    return out
+
+
+def never_skipped(skipped: Sequence[Sequence[int]], n: int) -> int:
+    """How many of the ``n`` samples no epoch in ``skipped`` left out (all were trained on at least
+    once, as long as ``len(skipped) ≥ 1``)."""
+    return n - len({i for epoch in skipped for i in epoch})
+
+
+# --- 4. a last batch of exactly one sample -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SingleSampleCrash:
+    """Where a run with a last batch of 1 stopped: 1-based ``epoch`` and ``step`` (of
+    ``steps_per_epoch``), the offending ``batch_size`` and PyTorch's own ``message``."""
+
+    epoch: int
+    step: int
+    steps_per_epoch: int
+    batch_size: int
+    message: str
+
+
+CRASH_EXAMPLE = (1201, 300)
+"""The notes' loader whose last batch is a single sample: 1,201 samples in batches of 300."""
+
+
+def crash_example(n: int, batch_size: int) -> tuple[int, int]:
+    """The (samples, batch size) to show the one-sample crash with: the given loader if its last
+    batch holds exactly one sample (ceil semantics, like ``len(DataLoader)``), else ``CRASH_EXAMPLE``."""
+    return (n, batch_size) if calc.plan(n, batch_size).last_batch_size == 1 else CRASH_EXAMPLE
+
+
+def single_sample_error(n: int = 1201, batch_size: int = 300, seed: int = 0) -> SingleSampleCrash | None:
+    """Train the BatchNorm MLP for real on ``n`` samples in batches of ``batch_size`` (1 epoch).
+
+    Returns where and how it failed when a batch of one reached BatchNorm (the trainer's typed
+    ``BatchTooSmallForBatchNorm``), or None if the epoch finished (no batch of one).
+    """
+    (X, y), _ = demo_data(n)
+    model = mlp(2, HIDDEN, 2, norm="batch", seed=seed)
+    config = TrainConfig(epochs=1, batch_size=batch_size, seed=seed, loss="cross_entropy")
+    try:
+        fit(model, X, y, config)
+    except BatchTooSmallForBatchNorm as err:
+        return SingleSampleCrash(err.epoch + 1, err.step + 1, err.history.steps_per_epoch, err.batch_size,
+                                 err.torch_message)
+    return None

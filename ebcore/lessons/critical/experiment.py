@@ -1,0 +1,368 @@
+"""How big can a batch get? Steps to a target loss against batch size, measured (Shallue et al. 2018).
+
+For every batch size (powers of two, from 8 up to the whole training set) a small MLP trains
+``REPEATS`` times (other starting weights and shuffling, same data) per learning rate of a grid; the
+runs of one batch size are one ``fit_many`` call (runs of one batch size and one optimizer stack into
+one program). After every epoch each run's validation loss is recorded, so one set of runs answers
+every target loss a student picks:
+
+- ``steps_to_target``: the earliest optimizer step at which a run's validation loss reaches the
+  target (interpolated between the per-epoch evaluations);
+- ``best_per_batch``: per batch size, the median over the repeats of the steps at the learning rate
+  whose median is lowest (the tuned comparison, as Shallue et al. 2018 measure it), or at one learning
+  rate for all sizes (the untuned one), with the repeats' spread and examples = steps × batch size;
+- ``epoch_budget``: the notes' comparison instead: validation loss after a fixed number of epochs.
+
+The fit of these points to the model of McCandlish et al. and the regions live in ``ebcore.lessons.critical.scaling``
+(read at one target by ``ebcore.lessons.critical.view.analyse``);
+the gradient noise scale along one run is ``noise_run`` (the estimators: ``ebcore.lessons.critical.noise_scale``).
+All randomness comes from explicit generators.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from ebcore.lessons.critical import noise_scale
+from ebcore.primitives.calc import loader_length
+from ebcore.problems.models import mlp
+from ebcore.stacked.fit_many import fit_many
+from ebcore.trainer.fit import TrainConfig, fit, max_epochs
+
+Progress = Callable[[float], None]
+
+N_TRAIN = 1024
+"""Training samples: enough that the largest batches (up to all 1,024) sit well past the bend."""
+N_VAL = 512
+IN_FEATURES = 8
+HIDDEN = (8,)
+NOISE = 0.5
+SCALE_RATIO = 0.8
+NOISE_FLOOR = NOISE**2
+"""The best possible expected MSE: the variance of the label noise, 0.5² = 0.25."""
+BATCHES: tuple[int, ...] = tuple(2**k for k in range(3, 11))
+"""Batch sizes 8, 16, …, 1,024 (the whole training set)."""
+LR_GRID: tuple[float, ...] = (0.025, 0.05, 0.1)
+"""SGD learning rates tried at every batch size (factors of two). The grid stops at 0.1: from 0.2 on this
+network's loss spikes at the large batches (it jumps out of its valley and falls back a few steps later),
+so the step a run first reaches the target becomes a matter of luck, and 0.4 diverges."""
+REPEATS = 3
+"""Runs per batch size and learning rate (other starting weights and shuffling): the page reads their median."""
+TARGETS: tuple[float, ...] = (0.5, 0.4, 0.35, 0.32)
+"""Validation-loss targets (MSE) a student can pick; the runs are long enough for the lowest."""
+# Each run lasts about STEP_ALLOWANCE + SAMPLE_ALLOWANCE / B steps (rounded up to whole epochs):
+# the shape S_min + E_min / B of the steps a batch size needs, with room for the lowest target at the
+# best learning rate (seeds 0-9: at most 471 steps at B = 8, 93 at B = 1,024, against 512 and 103 here).
+# No longer: three repeats per rate made the grid 1.8 times as many runs, and the page must stay fast.
+STEP_ALLOWANCE = 100
+SAMPLE_ALLOWANCE = 3 * N_TRAIN
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the experiment depends on (hashable: pages cache on it): the seed of the data and of the
+    repeats' weights and shuffling, the learning-rate grid (SGD, no momentum) and the repeats per rate."""
+
+    seed: int = 0
+    lrs: tuple[float, ...] = LR_GRID
+    repeats: int = REPEATS
+
+    def run_seed(self, rep: int) -> int:
+        """Seed of repeat ``rep``'s starting weights and shuffling (repeat 0: ``seed`` itself)."""
+        return self.seed * self.repeats + rep if rep else self.seed
+
+    def config(self, batch: int, lr: float, rep: int = 0) -> TrainConfig:
+        """The trainer configuration of one trial."""
+        return TrainConfig(epochs=epochs_for(batch), batch_size=batch, lr=lr, optimizer="sgd",
+                           seed=self.run_seed(rep))
+
+    @property
+    def runs(self) -> int:
+        """Runs per batch size: learning rates × repeats."""
+        return len(self.lrs) * self.repeats
+
+
+def epochs_for(batch: int) -> int:
+    """Epochs every run at ``batch`` trains for: enough steps for the lowest target, within the budget."""
+    per_epoch = loader_length(N_TRAIN, batch, False)
+    wanted = math.ceil((STEP_ALLOWANCE + SAMPLE_ALLOWANCE / batch) / per_epoch)
+    return max(1, min(wanted, max_epochs(N_TRAIN, batch, n_val=N_VAL)))
+
+
+def total_steps(settings: Settings) -> int:
+    """Optimizer steps of the whole experiment: runs × steps, summed over batch sizes."""
+    return sum(settings.runs * epochs_for(b) * loader_length(N_TRAIN, b, False) for b in BATCHES)
+
+
+def data(seed: int = 0) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
+    """The task: 1,024 training and 512 validation samples of ``y = f(x) + 0.5·ε``, ``x`` in 8-D.
+
+    ``x`` is standard normal with coordinate ``k`` scaled by ``s_k = 0.8^k`` (an unevenly curved loss,
+    so even full-batch steps make slow progress along the flat directions), ``f(x) = ½ Σ_k x_k/s_k +
+    tanh(x_0)``, ``ε`` standard normal. Float32, ``X`` of shape ``(n, 8)``, ``y`` of shape ``(n, 1)``.
+    """
+    g = torch.Generator().manual_seed(1000 + seed)
+    n = N_TRAIN + N_VAL
+    scales = torch.tensor([SCALE_RATIO**k for k in range(IN_FEATURES)])
+    X = torch.randn(n, IN_FEATURES, generator=g) * scales
+    f = (X / scales).sum(1) / 2 + torch.tanh(X[:, 0])
+    y = (f + NOISE * torch.randn(n, generator=g)).unsqueeze(1)
+    return (X[:N_TRAIN], y[:N_TRAIN]), (X[N_TRAIN:], y[N_TRAIN:])
+
+
+def model(seed: int = 0) -> nn.Sequential:
+    """The model: an MLP 8 → 8 → 1 (ReLU), PyTorch's default initialisation from ``seed``."""
+    return mlp(IN_FEATURES, HIDDEN, 1, seed=seed)
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One run: batch size, learning rate, and its validation loss (MSE) at ``steps`` optimizer steps
+    (0 = before training, then after each epoch). ``diverged``: a training loss was not finite.
+    ``rep``: which repeat (starting weights and shuffling) of that batch size and learning rate."""
+
+    batch: int
+    lr: float
+    steps: tuple[int, ...]
+    val_loss: tuple[float, ...]
+    diverged: bool
+    rep: int = 0
+
+
+def _mse(net: nn.Module, X: Tensor, y: Tensor) -> float:
+    with torch.no_grad():
+        return float(F.mse_loss(net(X), y))
+
+
+def run_batch(settings: Settings, batch: int, on_progress: Progress | None = None) -> list[Trial]:
+    """Every learning rate of the grid, ``repeats`` times each, at one batch size, as one ``fit_many`` call
+    (one stacked program).
+
+    All trials train on the same data; repeat ``r`` of every learning rate starts from the same weights
+    and sees the same batches (``Settings.run_seed``). ``on_progress(fraction)`` reports finished epochs
+    over the call's epochs. Trials in repeat then grid order.
+    """
+    (X, y), val = data(settings.seed)
+    reps = [(r, lr) for r in range(settings.repeats) for lr in settings.lrs]
+    start = {r: _mse(model(settings.run_seed(r)), *val) for r in range(settings.repeats)}
+    configs = [settings.config(batch, lr, r) for r, lr in reps]
+    total = len(configs) * configs[0].epochs
+    done = [0]
+
+    def report(_history, _epoch) -> None:
+        done[0] += 1
+        if on_progress is not None:
+            on_progress(done[0] / total)
+
+    models = [model(c.seed) for c in configs]
+    histories = fit_many(models, X, y, configs, validation_data=val, on_epoch=report)
+    per_epoch = loader_length(N_TRAIN, batch, False)
+    return [
+        Trial(batch, c.lr, tuple(e * per_epoch for e in range(len(h.val_loss) + 1)), (start[r], *h.val_loss),
+              h.diverged, r)
+        for (r, _), c, h in zip(reps, configs, histories, strict=True)
+    ]
+
+
+def batch_steps(settings: Settings, batch: int) -> int:
+    """Training steps of ``run_batch`` at ``batch``: every run of the grid, all its epochs."""
+    return settings.runs * epochs_for(batch) * loader_length(N_TRAIN, batch, False)
+
+
+STEP_OVERHEAD_ROWS = 320
+"""A stacked step's fixed cost (Python and kernel calls), in rows of batch it is worth: a step of the
+grid at batch ``b`` cost about 190 ns × (320 + b) per run here, for every batch size from 8 to 1,024."""
+
+
+def batch_work(settings: Settings, batch: int) -> float:
+    """``run_batch``'s cost at ``batch``, in row-steps (``batch_steps`` × (``STEP_OVERHEAD_ROWS`` + batch)):
+    to order the batch sizes' jobs heaviest first and weight one progress bar over them. Batch 8 has the
+    most steps, batch 1,024 the widest ones: by steps alone it looked the third lightest of eight."""
+    return batch_steps(settings, batch) * (STEP_OVERHEAD_ROWS + batch)
+
+
+def plan(settings: Settings) -> list[tuple[int, float, float]]:
+    """Per batch size: (batch, start, share) of its steps within the whole experiment, for one progress bar."""
+    steps = [batch_steps(settings, b) for b in BATCHES]
+    total, done, out = sum(steps), 0, []
+    for b, n in zip(BATCHES, steps, strict=True):
+        out.append((b, done / total, n / total))
+        done += n
+    return out
+
+
+def run(settings: Settings, on_progress: Progress | None = None) -> list[Trial]:
+    """The whole experiment: ``run_batch`` for every batch size, trials in batch then grid order."""
+    trials: list[Trial] = []
+    for b, start, share in plan(settings):
+        def report(fraction: float, _start: float = start, _share: float = share) -> None:
+            if on_progress is not None:
+                on_progress(_start + _share * fraction)
+
+        trials.extend(run_batch(settings, b, report))
+    return trials
+
+
+# --- reading the runs ---------------------------------------------------------------------------------
+
+
+def steps_to_target(steps: Sequence[int], losses: Sequence[float], target: float) -> float | None:
+    """The earliest step at which the recorded curve reaches ``target`` (None if it never does).
+
+    The curve is the validation loss at the recorded ``steps`` (increasing), joined between
+    evaluations by straight lines in log-loss (losses fall roughly exponentially between two epochs);
+    the result is where it first crosses ``target``, in (fractional) optimizer steps. A point at or
+    below the target at step 0 gives 0; a non-finite loss ends the curve (the run diverged).
+    """
+    if len(steps) != len(losses):
+        raise ValueError("steps and losses must have the same length")
+    if not target > 0:
+        raise ValueError(f"target must be > 0, got {target}")
+    previous = None
+    for s, loss in zip(steps, losses, strict=True):
+        if not math.isfinite(loss):
+            return None
+        if loss <= target:
+            if previous is None:
+                return float(s)
+            s0, l0 = previous
+            share = (math.log(l0) - math.log(target)) / (math.log(l0) - math.log(loss))
+            return s0 + (s - s0) * share
+        previous = (s, loss)
+    return None
+
+
+def median(values: Sequence[float]) -> float:
+    """The median of ``values`` (inf counts as a value: a run that missed the target ranks last)."""
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+@dataclass(frozen=True)
+class Point:
+    """One batch size's answer: the learning rate used, the median over the repeats of the steps to the
+    target (None: the median run did not reach it), every repeat's steps (``runs``, None where one missed)
+    and examples = steps × batch (training samples processed)."""
+
+    batch: int
+    lr: float
+    steps: float | None
+    runs: tuple[float | None, ...] = ()
+
+    @property
+    def examples(self) -> float | None:
+        """Training samples processed until the target: steps × batch size."""
+        return None if self.steps is None else self.steps * self.batch
+
+    @property
+    def low(self) -> float | None:
+        """The fastest repeat's steps (None if none reached the target)."""
+        return min((s for s in self.runs if s is not None), default=None)
+
+    @property
+    def high(self) -> float | None:
+        """The slowest repeat's steps, None if a repeat did not reach the target (no upper end)."""
+        return None if not self.runs or None in self.runs else max(self.runs)
+
+
+def best_per_batch(trials: Sequence[Trial], target: float, lr: float | None = None) -> list[Point]:
+    """Per batch size (ascending), the median over the repeats of the steps to ``target``.
+
+    ``lr=None`` tunes: the learning rate of the grid whose median is lowest (Shallue et al.'s comparison;
+    the median, so one lucky repeat cannot pick the rate). With ``lr`` set every size uses that one
+    learning rate (the untuned comparison). A median of a missed target is None (and the learning rate is
+    the one asked for, or the grid's first).
+    """
+    out = []
+    for b in sorted({t.batch for t in trials}):
+        candidates = [t for t in trials if t.batch == b and (lr is None or t.lr == lr)]
+        if not candidates:
+            raise ValueError(f"no trial at batch {b} with learning rate {lr}")
+        scored = []
+        for rate in dict.fromkeys(t.lr for t in candidates):
+            runs = tuple(steps_to_target(t.steps, t.val_loss, target) for t in candidates if t.lr == rate)
+            scored.append((median([math.inf if s is None else s for s in runs]), rate, runs))
+        middle, rate, runs = min(scored, key=lambda m: (m[0], m[1]))
+        out.append(Point(b, rate, middle if math.isfinite(middle) else None, runs))
+    return out
+
+
+def epoch_budget(trials: Sequence[Trial], epochs: int, lr: float | None = None) -> list[tuple[int, float, float]]:
+    """The notes' comparison: per batch size, (batch, learning rate, validation loss after ``epochs``
+    epochs, the median over the repeats), the best of the grid (``lr=None``) or at one learning rate.
+    Diverged runs count as ``inf``."""
+    out = []
+    for b in sorted({t.batch for t in trials}):
+        candidates = [t for t in trials if t.batch == b and (lr is None or t.lr == lr)]
+        if any(len(t.val_loss) <= epochs for t in candidates):
+            raise ValueError(f"the runs at batch {b} are shorter than {epochs} epochs")
+        scored = [(median([t.val_loss[epochs] if math.isfinite(t.val_loss[epochs]) else math.inf
+                            for t in candidates if t.lr == rate]), rate)
+                  for rate in dict.fromkeys(t.lr for t in candidates)]
+        loss, best_lr = min(scored)
+        out.append((b, best_lr, loss))
+    return out
+
+
+def max_budget_epochs() -> int:
+    """The longest epoch budget every batch size's runs cover (the shortest run, at the smallest batch)."""
+    return min(epochs_for(b) for b in BATCHES)
+
+
+# --- the gradient noise scale along one run ----------------------------------------------------------
+
+NOISE_BATCH = 128
+"""Batch size of the run along which the noise scale is measured (8 steps an epoch: a checkpoint every 8)."""
+NOISE_LR = 0.1
+NOISE_EPOCHS = 16
+TWO_BATCH = (8, 256)
+"""The two batch sizes of McCandlish et al.'s estimator."""
+TWO_BATCH_DRAWS = 64
+
+
+@dataclass(frozen=True)
+class NoiseCheckpoint:
+    """The noise scale at one point of the run: after ``step`` optimizer steps (0 = initialisation),
+    with the training and validation loss there (MSE), measured exactly and by the two-batch estimator."""
+
+    step: int
+    train_loss: float
+    val_loss: float
+    exact: noise_scale.NoiseScale
+    estimate: noise_scale.NoiseScale
+
+
+def noise_run(seed: int = 0) -> list[NoiseCheckpoint]:
+    """Train at ``NOISE_BATCH`` (128) with SGD at ``NOISE_LR`` (0.1) for 16 epochs and measure the noise
+    scale at initialisation and after every epoch, on the whole training set (``noise_scale.exact``)
+    and by the two-batch estimator (batches of 8 and 256 drawn with replacement, 64 pairs)."""
+    (X, y), val = data(seed)
+    net = model(seed)
+    config = TrainConfig(epochs=NOISE_EPOCHS, batch_size=NOISE_BATCH, lr=NOISE_LR, optimizer="sgd", seed=seed)
+    per_epoch = loader_length(N_TRAIN, NOISE_BATCH, False)
+    points: list[NoiseCheckpoint] = []
+
+    def measure(step: int) -> None:
+        g = noise_scale.per_sample_gradients(net, X, y)
+        exact = noise_scale.from_gradients(g)
+        estimate = noise_scale.two_batch(net, X, y, *TWO_BATCH, draws=TWO_BATCH_DRAWS, seed=seed + step,
+                                         per_sample=g)
+        points.append(NoiseCheckpoint(step, _mse(net, X, y), _mse(net, *val), exact, estimate))
+
+    measure(0)
+    # ``fit`` trains ``net`` in place and calls back after each epoch: the weights are that epoch's.
+    fit(net, X, y, config, on_epoch=lambda _h, epoch: measure((epoch + 1) * per_epoch))
+    return points
+
+
+def noise_at(points: Sequence[NoiseCheckpoint], target: float) -> NoiseCheckpoint:
+    """The first checkpoint whose validation loss is at or below ``target`` (the last one if none is):
+    the noise scale where the runs reach the target, which predicts the critical batch there."""
+    return next((p for p in points if p.val_loss <= target), points[-1])

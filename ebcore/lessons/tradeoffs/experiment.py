@@ -1,0 +1,478 @@
+"""Batch-size trade-offs, measured: the notes' claims about small and large batches, next to real runs.
+
+Four measurements, all pure PyTorch (no Streamlit) and seeded only through explicit generators:
+
+- ``seed_experiment``: the notes' loss-curve experiment (``y = 3x + 0.3·noise``, ``Linear(1,1)``,
+  SGD lr 0.1, {5, 20} epochs × {16, 128} batch) over several seeds, with x-axes in epochs,
+  weight updates or samples seen (``curve_rows``).
+- ``gradient_noise``: how far mini-batch gradients stray from the full-batch gradient at fixed weights.
+- ``activation_bytes`` / ``transformer_activation_bytes``: memory a training step holds, computed from
+  tensor sizes for our model and estimated by a published formula for a well-known large model.
+- ``run_sweep``: a batch-size sweep on a small classification task; the verdict on each of the notes'
+  claims (holds / depends / does not hold here), derived from its numbers, is ``tradeoffs_claims``.
+
+The sizing guides of the notes live in ``tradeoffs_guides``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from ebcore.primitives import calc
+from ebcore.problems.data import classification_blobs, seed_regression
+from ebcore.trainer.fast.direct_backprop import DirectBackprop, supports
+from ebcore.problems.models import linear, mlp
+from ebcore.stacked.fit_many import fit_many
+from ebcore.trainer.fit import TrainConfig, check_budget, fit
+
+Progress = Callable[[float], None]
+
+# --- the seed experiment ---------------------------------------------------------------------------------
+
+SEED_GRID: tuple[tuple[int, int], ...] = ((5, 16), (5, 128), (20, 16), (20, 128))
+"""The notes' four runs as (epochs, batch size)."""
+SEED_N = 1000
+SEED_NOISE = 0.3
+NOISE_FLOOR = SEED_NOISE**2
+"""Best possible MSE on the seed data: the variance of the noise, 0.3² = 0.09."""
+X_AXES = ("epochs", "updates", "samples")
+GRANULARITIES = ("epoch", "step")
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One training run of the seed experiment.
+
+    ``step_loss`` holds every update's batch loss (MSE, before the update), ``step_batch`` its batch
+    size in samples; ``epoch_loss`` the per-epoch mean of batch losses, as the notes' loop logs it.
+    """
+
+    epochs: int
+    batch: int
+    seed: int
+    steps_per_epoch: int
+    n_samples: int
+    step_loss: tuple[float, ...]
+    step_batch: tuple[int, ...]
+    epoch_loss: tuple[float, ...]
+
+
+def seed_experiment(
+    seeds: Sequence[int] = (0,), grid: Sequence[tuple[int, int]] = SEED_GRID, on_progress: Progress | None = None
+) -> list[Curve]:
+    """Run the notes' experiment for every (epochs, batch) in ``grid`` and every seed in ``seeds``.
+
+    The data are always the notes' (``seed_regression()``, noise seed 0: the values of
+    ``torch.manual_seed(0); 3*X + 0.3*randn_like(X)``); a run's ``seed`` sets the model's initial
+    weights and the shuffling order, which is what differs between two re-runs of the notes' script.
+    ``on_progress(fraction)`` is called after each run.
+    """
+    X, y = seed_regression(SEED_N, SEED_NOISE, seed=0)
+    # A shorter run is exactly the start of a longer one at the same batch size (same batches in the
+    # same order, constant learning rate), so each (seed, batch size) trains once, for the longest epoch
+    # count, and the shorter runs are cut from it. All of them train as one stacked program.
+    longest = {b: max(e for e, bb in grid if bb == b) for _, b in grid}
+    jobs = [(seed, b) for seed in seeds for b in longest]
+    configs = [TrainConfig(epochs=longest[b], batch_size=b, lr=0.1, optimizer="sgd", seed=seed) for seed, b in jobs]
+    total = sum(c.epochs for c in configs)
+    done = 0
+
+    def report(history, epoch: int) -> None:
+        nonlocal done
+        done += 1
+        if on_progress is not None:
+            on_progress(done / total)
+
+    histories = fit_many([linear(seed=seed) for seed, _ in jobs], X, y, configs, on_epoch=report)
+    full = dict(zip(jobs, histories, strict=True))
+    curves = []
+    for seed in seeds:
+        for epochs, b in grid:
+            h = full[(seed, b)]
+            steps = epochs * h.steps_per_epoch
+            curves.append(Curve(epochs, b, seed, h.steps_per_epoch, SEED_N, tuple(h.step_loss[:steps]),
+                                tuple(h.step_batch_size[:steps]), tuple(h.epoch_loss[:epochs])))
+    return curves
+
+
+def curve_rows(curves: Sequence[Curve], x_axis: str = "epochs", granularity: str = "epoch") -> list[dict]:
+    """Long-format points ``{run, epochs, batch, seed, x, loss}`` for plotting curves on a chosen x-axis.
+
+    ``x_axis``: ``"epochs"`` (passes over the data, fractional within an epoch for steps),
+    ``"updates"`` (weight updates so far) or ``"samples"`` (training samples seen so far), all counted
+    at the *end* of the epoch or step. ``granularity``: ``"epoch"`` (per-epoch mean loss) or ``"step"``
+    (every update's batch loss, the noisy view). ``run`` names the configuration (``"5 · 16"``).
+    """
+    if x_axis not in X_AXES:
+        raise ValueError(f"x_axis must be one of {X_AXES}, got {x_axis!r}")
+    if granularity not in GRANULARITIES:
+        raise ValueError(f"granularity must be one of {GRANULARITIES}, got {granularity!r}")
+    rows = []
+    for c in curves:
+        run = f"{c.epochs} · {c.batch}"
+        if granularity == "epoch":
+            points = [
+                ((e + 1), (e + 1) * c.steps_per_epoch, (e + 1) * c.n_samples, loss)
+                for e, loss in enumerate(c.epoch_loss)
+            ]
+        else:
+            seen = 0
+            points = []
+            for s, (loss, size) in enumerate(zip(c.step_loss, c.step_batch, strict=True)):
+                seen += size
+                points.append(((s + 1) / c.steps_per_epoch, s + 1, seen, loss))
+        index = X_AXES.index(x_axis)
+        rows.extend(
+            {"run": run, "epochs": c.epochs, "batch": c.batch, "seed": c.seed, "x": p[index], "loss": p[3]}
+            for p in points
+        )
+    return rows
+
+
+# --- gradient noise -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoisePoint:
+    """Gradient noise at one batch size.
+
+    ``spread``: root-mean-square distance ``sqrt(E‖g_B − g‖²)`` between a mini-batch gradient ``g_B``
+    and the full-batch gradient ``g`` (same units as the gradient: loss per unit weight), over
+    ``draws`` random batches; ``relative`` = ``spread / ‖g‖``.
+    """
+
+    batch: int
+    spread: float
+    relative: float
+
+
+def _flat_grad(model: nn.Module, loss: Tensor) -> Tensor:
+    params = [p for p in model.parameters() if p.requires_grad]
+    return torch.cat([g.reshape(-1) for g in torch.autograd.grad(loss, params)])
+
+
+def _loss_fn(loss: str) -> Callable[[Tensor, Tensor], Tensor]:
+    return F.mse_loss if loss == "mse" else F.cross_entropy
+
+
+def gradient_noise(
+    model: nn.Module, X: Tensor, y: Tensor, batch_sizes: Sequence[int], *, loss: str = "mse", draws: int = 64,
+    seed: int = 0,
+) -> list[NoisePoint]:
+    """Spread of mini-batch gradients around the full-batch gradient, at the model's current weights.
+
+    For each batch size ``B`` (1 ≤ B ≤ N) draw ``draws`` batches of ``B`` distinct samples (as one
+    shuffled epoch would: without replacement) with its own ``torch.Generator().manual_seed(seed)``, and
+    measure ``sqrt(mean ‖g_B − g‖²)``. Theory: ``E‖g_B − g‖² = tr(Σ)/B · (N − B)/(N − 1)``, so the
+    spread falls like ``1/√B`` while B ≪ N and reaches 0 at B = N. The weights are not changed; the
+    model is evaluated in its current train/eval mode (use models without BatchNorm, whose batch
+    gradient is the mean of per-sample gradients).
+    """
+    n = X.shape[0]
+    fn = _loss_fn(loss)
+    if supports(model, loss, X, y) and not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules()):
+        # The kernels autograd's backward runs, called directly: the same gradient bits, at a fraction
+        # of the cost (this runs 1 + draws × sizes times for a sweep).
+        direct = DirectBackprop(model, loss)
+
+        def gradient(xb: Tensor, yb: Tensor) -> Tensor:
+            return torch.cat([g.reshape(-1) for g in direct.step(xb, yb)[2]])
+    else:
+        def gradient(xb: Tensor, yb: Tensor) -> Tensor:
+            return _flat_grad(model, fn(model(xb), yb))
+    full = gradient(X, y)
+    full_norm = float(full.norm())
+    points = []
+    for b in batch_sizes:
+        if not 1 <= b <= n:
+            raise ValueError(f"batch sizes must be between 1 and {n}, got {b}")
+        g = torch.Generator().manual_seed(seed)  # per size: B's spread does not depend on the other sizes
+        total = 0.0
+        for _ in range(draws):
+            idx = torch.randperm(n, generator=g)[:b]
+            total += float((gradient(X[idx], y[idx]) - full).pow(2).sum())
+        # At B = N every batch is the whole set: the spread is exactly 0, not float round-off.
+        spread = 0.0 if b == n else math.sqrt(total / draws)
+        points.append(NoisePoint(b, spread, spread / full_norm if full_norm > 0 else math.inf))
+    return points
+
+
+def inverse_sqrt_reference(points: Sequence[NoisePoint]) -> list[tuple[int, float]]:
+    """The ``c/√B`` line through the first (smallest-batch) point's ``relative`` noise: pure 1/√B scaling.
+
+    Returns (batch, relative noise) pairs at the points' batch sizes.
+    """
+    if not points:
+        return []
+    c = points[0].relative * math.sqrt(points[0].batch)
+    return [(p.batch, c / math.sqrt(p.batch)) for p in points]
+
+
+# --- memory ---------------------------------------------------------------------------------------------
+
+
+def activation_bytes(model: nn.Module, in_features: int, batch: int) -> int:
+    """Bytes of activations one training step keeps for the backward pass, computed from tensor sizes.
+
+    Counts the input batch and the output of every leaf module for a batch of ``batch`` samples
+    (float32 here). It is the part of memory that grows with the batch size; the weights, their
+    gradients and optimizer state (``parameter_bytes``) do not. It counts tensors, not allocator overhead.
+    """
+    sizes = [batch * in_features * 4]
+
+    def hook(_module, _args, output):
+        sizes.append(output.numel() * output.element_size())
+
+    leaves = [m for m in model.modules() if not any(True for _ in m.children())]
+    handles = [m.register_forward_hook(hook) for m in leaves]
+    try:
+        with torch.no_grad():
+            model(torch.zeros(batch, in_features))
+    finally:
+        for h in handles:
+            h.remove()
+    return sum(sizes)
+
+
+def parameter_bytes(model: nn.Module) -> int:
+    """Bytes of the weights plus their gradients (independent of the batch size)."""
+    return 2 * sum(p.numel() * p.element_size() for p in model.parameters())
+
+
+@dataclass(frozen=True)
+class TransformerShape:
+    """A decoder-only Transformer's size, for the activation-memory estimate."""
+
+    name: str
+    layers: int
+    hidden: int
+    heads: int
+    seq_len: int
+
+
+GPT2_SMALL = TransformerShape("GPT-2 small (124M)", layers=12, hidden=768, heads=12, seq_len=1024)
+
+
+def transformer_activation_bytes(batch: int, shape: TransformerShape = GPT2_SMALL) -> float:
+    """ESTIMATE of activation bytes per training step for a Transformer at ``batch`` sequences.
+
+    Korthikanti et al. (2022), "Reducing Activation Recomputation in Large Transformer Models":
+    each layer stores about ``s·b·h·(34 + 5·a·s/h)`` bytes in 16-bit precision without recomputation
+    (s sequence length, b batch, h hidden size, a attention heads). Embeddings and the output layer
+    are left out, so real numbers are somewhat higher.
+    """
+    s, h, a = shape.seq_len, shape.hidden, shape.heads
+    return float(shape.layers * s * batch * h * (34 + 5 * a * s / h))
+
+
+# --- the sweep ------------------------------------------------------------------------------------------
+
+SWEEP_TRAIN = 256
+"""Training samples in the sweep: small on purpose, so that over-fitting (a generalisation gap) can show."""
+SWEEP_VAL = 1024
+SWEEP_MAX_EPOCHS = 15
+"""The epochs slider's end: batch 1 then takes 3,840 steps (within the trainer's budget, checked by a test)."""
+SWEEP_HIDDEN = (64, 64)
+SCALE_BASE_BATCH = 32
+"""The linear scaling rule's reference batch: ``lr × B / 32``."""
+WARMUP_EPOCHS = 3
+WARMUP_START = 0.1
+NOISE_DRAWS = 48
+
+
+@dataclass(frozen=True)
+class SweepSettings:
+    """What a sweep depends on (hashable: pages cache on it).
+
+    Batch sizes double from ``b_min`` up to ``b_max`` (``b_max`` always included); ``lr`` is the SGD
+    learning rate; ``scale_lr`` applies ``lr × B/32``; ``warmup`` ramps the rate up from 10 % over the
+    first 3 epochs (fewer if the run is shorter).
+    """
+
+    b_min: int = 4
+    b_max: int = 256
+    epochs: int = 20
+    lr: float = 0.1
+    scale_lr: bool = False
+    warmup: bool = False
+    seed: int = 0
+
+    def batch_sizes(self) -> list[int]:
+        """The swept batch sizes: b_min, 2·b_min, 4·b_min, … below b_max, then b_max."""
+        low, high = min(self.b_min, self.b_max), max(self.b_min, self.b_max)
+        sizes = []
+        b = low
+        while b < high:
+            sizes.append(b)
+            b *= 2
+        return sizes + [high]
+
+    def only(self, batch: int) -> SweepSettings:
+        """These settings narrowed to the single batch size ``batch`` (the key of one run of the sweep)."""
+        return replace(self, b_min=batch, b_max=batch)
+
+    def trained_epochs(self) -> int:
+        """Epochs a run of these settings trains: the slider's end, of which fewer epochs are the start
+        (constant rate, same shuffles) — unless a warm-up shorter than its 3 epochs makes the schedule
+        depend on the total."""
+        return self.epochs if self.warmup and self.epochs < WARMUP_EPOCHS else SWEEP_MAX_EPOCHS
+
+    def training(self, batch: int) -> SweepSettings:
+        """The run that serves batch size ``batch`` of these settings: narrowed to it, at ``trained_epochs``."""
+        return replace(self, b_min=batch, b_max=batch, epochs=self.trained_epochs())
+
+    def config(self, batch: int) -> TrainConfig:
+        """The trainer configuration for one batch size of this sweep."""
+        return TrainConfig(
+            epochs=self.epochs, batch_size=batch, lr=self.lr, optimizer="sgd", loss="cross_entropy", seed=self.seed,
+            lr_scale_base_batch=SCALE_BASE_BATCH if self.scale_lr else None,
+            warmup_epochs=min(WARMUP_EPOCHS, self.epochs) if self.warmup else 0, warmup_start_factor=WARMUP_START,
+        )
+
+
+def sweep_data(seed: int = 0) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
+    """The sweep's task: two overlapping 2-D blobs, 256 training and 1,024 validation samples."""
+    X, y = classification_blobs(SWEEP_TRAIN + SWEEP_VAL, seed=seed)
+    # Sliced by hand: validation_split's floor(N·(1 − s)) would leave 255 training samples, not 256.
+    return (X[:SWEEP_TRAIN], y[:SWEEP_TRAIN]), (X[SWEEP_TRAIN:], y[SWEEP_TRAIN:])
+
+
+def sweep_model(seed: int = 0) -> nn.Sequential:
+    """The sweep's model: an MLP 2 → 64 → 64 → 2 (ReLU), PyTorch's default initialisation from ``seed``."""
+    return mlp(2, SWEEP_HIDDEN, 2, seed=seed)
+
+
+def sweep_steps(settings: SweepSettings) -> int:
+    """Total optimizer steps of the sweep; raises ``ValueError`` if any single run is over budget."""
+    return sum(check_budget(SWEEP_TRAIN, settings.config(b), SWEEP_VAL) for b in settings.batch_sizes())
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    """One batch size of a sweep, everything measured.
+
+    Losses are cross-entropy (nats per sample). ``epoch_loss`` is the running mean during each
+    epoch, ``val_loss`` the validation loss after it. ``final_train``/``final_val`` evaluate the
+    final model on the whole training/validation set (eval mode), ``gap = final_val − final_train``.
+    ``seconds_per_epoch`` is measured wall time (median over epochs), ``updates_per_epoch`` from
+    ``ebcore.primitives.calc``; ``noise`` the relative gradient noise at the initial weights; ``act_bytes`` the
+    computed activation memory of one step; ``bn_mean_error`` how far a batch's mean of a feature
+    strays from the population mean, in population standard deviations (root mean square).
+    """
+
+    batch: int
+    lr: float
+    epoch_loss: tuple[float, ...]
+    val_loss: tuple[float, ...]
+    final_train: float
+    final_val: float
+    gap: float
+    seconds_per_epoch: float
+    updates_per_epoch: int
+    noise: float
+    act_bytes: int
+    bn_mean_error: float
+    diverged: bool
+    train_eval: tuple[float, ...] = ()
+    """Eval-mode loss on the whole training set after each epoch (``final_train`` is the last)."""
+    epoch_times: tuple[float, ...] = ()
+    """Measured wall seconds of each epoch."""
+
+    def prefix(self, epochs: int) -> SweepRun:
+        """This run cut after ``epochs`` epochs: what a run of that many epochs measures (its final
+        losses are those after epoch ``epochs``, its time the median over those epochs)."""
+        if not 1 <= epochs <= len(self.val_loss):
+            raise ValueError(f"epochs must be from 1 to {len(self.val_loss)}, got {epochs}")
+        train, val = self.train_eval[epochs - 1], self.val_loss[epochs - 1]
+        times = sorted(self.epoch_times[:epochs])
+        return replace(self, epoch_loss=self.epoch_loss[:epochs], val_loss=self.val_loss[:epochs],
+                       final_train=train, final_val=val, gap=val - train, seconds_per_epoch=times[len(times) // 2],
+                       diverged=not all(math.isfinite(v) for v in self.epoch_loss[:epochs]) or not math.isfinite(val),
+                       train_eval=self.train_eval[:epochs], epoch_times=self.epoch_times[:epochs])
+
+
+def batch_mean_error(X: Tensor, batch: int, draws: int = 256, seed: int = 0) -> float:
+    """RMS error of a batch's per-feature mean, in units of the feature's standard deviation.
+
+    This is what BatchNorm suffers from: it normalises with the batch's own mean, which for ``batch``
+    samples misses the true mean by about ``1/√batch`` standard deviations. ``inf`` for a batch of
+    one: PyTorch's BatchNorm refuses it in training ("Expected more than 1 value per channel").
+    """
+    if batch < 2:
+        return math.inf
+    g = torch.Generator().manual_seed(seed)
+    mu, sd = X.mean(0), X.std(0, unbiased=False)
+    errors = [((X[torch.randperm(X.shape[0], generator=g)[:batch]].mean(0) - mu) / sd).pow(2).mean()
+              for _ in range(draws)]
+    return math.sqrt(float(torch.stack(errors).mean()))
+
+
+def run_sweep(settings: SweepSettings, on_progress: Progress | None = None) -> list[SweepRun]:
+    """Train the sweep's model at each batch size of ``settings`` and measure everything on ``SweepRun``.
+
+    Every run starts from the same initial weights (``settings.seed``) on the same data, so batch size
+    (and the learning rate it implies) is the only difference. ``on_progress(fraction)`` reports
+    finished steps over total steps. Raises ``ValueError`` before any work if a run is over budget.
+    """
+    runs: list[SweepRun] = []
+    for b, start, share in sweep_plan(settings):
+        def report(fraction: float, _start: float = start, _share: float = share) -> None:
+            if on_progress is not None:
+                on_progress(_start + _share * fraction)
+
+        runs.append(sweep_run(settings.training(b), b, on_progress=report).prefix(settings.epochs))
+    return runs
+
+
+def sweep_plan(settings: SweepSettings) -> list[tuple[int, float, float]]:
+    """Per batch size of the sweep: (batch, start, share), the steps of the run that serves it
+    (``settings.training(batch)``) as fractions of the whole sweep's (one progress bar across the runs).
+    Raises ``ValueError`` if any run is over budget."""
+    steps = [sweep_steps(settings.training(b)) for b in settings.batch_sizes()]
+    total, done, plan = sum(steps), 0, []
+    for b, n in zip(settings.batch_sizes(), steps, strict=True):
+        plan.append((b, done / total, n / total))
+        done += n
+    return plan
+
+
+def sweep_run(settings: SweepSettings, batch: int, on_progress: Progress | None = None) -> SweepRun:
+    """One batch size of the sweep, ``settings.epochs`` epochs: the same run whatever range it is part of
+    (``settings.b_min``/``b_max`` are ignored), so a cache of runs per batch size serves every range, and
+    its ``prefix`` serves every shorter epoch count. ``on_progress(fraction)`` reports this run's
+    finished epochs over its total."""
+    config = settings.config(batch)
+    check_budget(SWEEP_TRAIN, config, SWEEP_VAL)
+    (X, y), val = sweep_data(settings.seed)
+    model = sweep_model(settings.seed)
+    (noise,) = gradient_noise(model, X, y, [batch], loss="cross_entropy", draws=NOISE_DRAWS, seed=settings.seed)
+
+    def report(history, epoch) -> None:
+        if on_progress is not None:
+            on_progress((epoch + 1) / config.epochs)
+
+    # The training set is snapshotted after every epoch (eval mode), so every prefix has its final loss.
+    h = fit(model, X, y, config, validation_data=val, on_epoch=report, snapshot_inputs=X)
+    train_eval = tuple(float(F.cross_entropy(s, y)) for s in h.snapshots[1:])
+    run = SweepRun(
+        batch=batch, lr=config.base_lr, epoch_loss=tuple(h.epoch_loss), val_loss=tuple(h.val_loss),
+        final_train=0.0, final_val=0.0, gap=0.0, seconds_per_epoch=0.0,
+        updates_per_epoch=calc.plan(SWEEP_TRAIN, batch, 1).updates_per_epoch, noise=noise.relative,
+        act_bytes=activation_bytes(model, 2, batch), bn_mean_error=batch_mean_error(X, batch, seed=settings.seed),
+        diverged=False, train_eval=train_eval, epoch_times=tuple(h.epoch_time),
+    )
+    return run.prefix(config.epochs)
+
+
+def machine() -> str:
+    """A short description of where the times were measured (CPU, cores, torch threads)."""
+    cpu = platform.processor() or platform.machine()
+    return f"{cpu}, {os.cpu_count()} cores, torch {torch.__version__}, {torch.get_num_threads()} thread(s)"
