@@ -1,4 +1,4 @@
-"""Benchmark ``ebcore.trainer.fit.fit`` against the notes' reference DataLoader loop, side by side.
+"""Benchmark ``ebcore.trainer.single_run`` against the notes' reference DataLoader loop, side by side.
 
 Part 1 runs the seed experiment ({5, 20} epochs × {16, 128} batch, N = 1000, Linear(1,1), SGD lr 0.1,
 MSE) both ways from the same initial weights, alternating the two in every repeat so background
@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from devtools import reference  # noqa: E402
 from ebcore.problems import data
 from ebcore.problems import models
-from ebcore.trainer import fit as train  # noqa: E402
-from ebcore.trainer.fit import TrainConfig  # noqa: E402
+from ebcore import trainer as train  # noqa: E402
+from ebcore.trainer import TrainConfig  # noqa: E402
 
 EXPERIMENTS = [(5, 16), (5, 128), (20, 16), (20, 128)]
 
@@ -173,7 +173,7 @@ STACKED_CASES = [  # (name, model builder, data, config kwargs, K)
 
 
 def stacked_vs_loop(repeats: int) -> None:
-    from ebcore.stacked.fit_many import fit_many
+    from ebcore.stacked import fit_many
 
     print("\nPart 3 - K runs: fit_many (stacked) against K fit calls, best of "
           f"{repeats} alternating repeats, wall seconds")

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from ebcore.trainer import fit as train
+from ebcore import trainer
 
 # The torch.optim class behind each of the trainer's optimizer names.
 OPTIMIZERS = {
@@ -22,7 +22,7 @@ OPTIMIZERS = {
 }
 
 
-def loader(X, y, cfg: train.TrainConfig) -> DataLoader:
+def loader(X, y, cfg: trainer.TrainConfig) -> DataLoader:
     """The DataLoader the notes use, its shuffling seeded by an explicit generator."""
     return DataLoader(
         TensorDataset(X, y),
@@ -33,7 +33,7 @@ def loader(X, y, cfg: train.TrainConfig) -> DataLoader:
     )
 
 
-def reference_loop(model: nn.Module, X, y, cfg: train.TrainConfig) -> list[float]:
+def reference_loop(model: nn.Module, X, y, cfg: trainer.TrainConfig) -> list[float]:
     """The notes' train_model (seed 000), generalised to the optimizer and loss under test."""
     dataloader = loader(X, y, cfg)
     criterion = nn.MSELoss() if cfg.loss == "mse" else nn.CrossEntropyLoss()

@@ -23,7 +23,7 @@ def warm() -> None:
 def warm_training() -> None:
     """A two-step ``fit`` on tiny inputs: the trainer's own first-call costs (a few ms)."""
     from ebcore.problems import models
-    from ebcore.trainer.fit import TrainConfig, fit
+    from ebcore.trainer import TrainConfig, fit
 
     X = torch.zeros(4, 1)
     fit(models.linear(seed=0), X, X, TrainConfig(epochs=1, batch_size=2))

@@ -11,7 +11,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from ebcore.lessons.batchnorm import experiment as bn
 from ebcore.primitives import calc
-from ebcore.trainer.fit import TrainConfig, check_budget
+from ebcore.trainer import TrainConfig, check_budget
 
 
 @pytest.fixture(scope="module")

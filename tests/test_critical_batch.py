@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from ebcore.lessons.critical import experiment as cb
 from ebcore.lessons.critical import scaling
-from ebcore.trainer.fit import TrainConfig, check_budget, fit
+from ebcore.trainer import TrainConfig, check_budget, fit
 
 # --- the earliest step on a recorded curve -------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from ebcore.lessons import exam
 from ebcore.problems.models import mlp
-from ebcore.trainer.fit import STEP_BUDGET, check_budget
+from ebcore.trainer import STEP_BUDGET, check_budget
 
 
 @settings(max_examples=30, deadline=None)

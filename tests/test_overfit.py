@@ -12,7 +12,7 @@ from ebcore.problems import models
 
 from ebcore.lessons import epochs as overfit
 
-from ebcore.trainer import fit as train
+from ebcore import trainer
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def test_snapshots_are_the_model_after_each_epoch():
     task = overfit.make_task(10, 5)
     for epochs in (1, 4, 8):
         model = models.linear(overfit.DEGREE, 1, seed=5)
-        train.fit(model, overfit.legendre_features(task.x), task.y, overfit.curve_config(5, epochs))
+        trainer.fit(model, overfit.legendre_features(task.x), task.y, overfit.curve_config(5, epochs))
         with torch.no_grad():
             expected = model(overfit.legendre_features(task.grid)).squeeze(1)
         torch.testing.assert_close(run.snapshots[epochs], expected, rtol=0, atol=0)
@@ -70,7 +70,7 @@ def test_snapshots_are_the_model_after_each_epoch():
 def test_validation_loss_is_plain_mse_of_the_snapshot_model(default_run):
     task = default_run.task
     model = models.linear(overfit.DEGREE, 1, seed=0)
-    train.fit(model, overfit.legendre_features(task.x), task.y, overfit.curve_config(0, 20))
+    trainer.fit(model, overfit.legendre_features(task.x), task.y, overfit.curve_config(0, 20))
     with torch.no_grad():
         mse = torch.nn.functional.mse_loss(model(overfit.legendre_features(task.x_val)), task.y_val).item()
     assert mse == pytest.approx(default_run.val_loss[19], rel=1e-6)
@@ -84,7 +84,7 @@ def test_replay_equals_the_trainer_early_stopping(default_run, patience, min_del
     task = default_run.task
     model = models.linear(overfit.DEGREE, 1, seed=0)
     config = overfit.curve_config(0, patience=patience, min_delta=min_delta, restore_best_weights=True)
-    history = train.fit(model, overfit.legendre_features(task.x), task.y, config,
+    history = trainer.fit(model, overfit.legendre_features(task.x), task.y, config,
                         validation_data=(overfit.legendre_features(task.x_val), task.y_val))
     assert stop.stop_epoch == (None if history.stopped_epoch is None else history.stopped_epoch + 1)
     assert stop.best_epoch == history.best_epoch + 1
@@ -134,7 +134,7 @@ def test_regions_partition_in_order(losses):
 
 
 def test_every_page_setting_fits_the_budget():
-    assert overfit.curve_budget() <= train.STEP_BUDGET
+    assert overfit.curve_budget() <= trainer.STEP_BUDGET
     for n in overfit.LOG_SAMPLES:
         for b in overfit.LOG_BATCHES:
             overfit.log_budget(n, b, overfit.LOG_EPOCHS_MAX)

@@ -14,12 +14,12 @@ from ebcore.problems import models
 
 from ebcore.stacked import net as stacked_net
 
-from ebcore.trainer import fit as train
-from ebcore.stacked.fit_many import fit_many
-from ebcore.trainer.fit import BatchTooSmallForBatchNorm, TrainConfig
+from ebcore import trainer
+from ebcore.stacked import fit_many
+from ebcore.trainer import BatchTooSmallForBatchNorm, TrainConfig
 
 
-def assert_same_history(a: train.History, b: train.History) -> None:
+def assert_same_history(a: trainer.History, b: trainer.History) -> None:
     for name in ("step_loss", "step_batch_size", "step_grad_norm", "step_lr", "epoch_loss", "epoch_accuracy",
                  "val_loss", "val_accuracy", "best_epoch", "stopped_epoch", "steps_per_epoch", "n_samples"):
         assert getattr(a, name) == getattr(b, name), name
@@ -65,8 +65,8 @@ def train_both(models_, X, y, configs, **options):
     expected = []
     for model, config in zip(alone, configs, strict=True):
         try:
-            expected.append(train.fit(model, X, y, config, **options))
-        except train.TrainingError as err:
+            expected.append(trainer.fit(model, X, y, config, **options))
+        except trainer.TrainingError as err:
             expected.append(err)
     got = fit_many(models_, X, y, configs, on_error="return", **options)
     return alone, expected, got
@@ -88,7 +88,7 @@ def layer_results(layer, x, upstream, batched: bool) -> list[torch.Tensor]:
     epochs=st.integers(1, 3),
     drop_last=st.booleans(),
     shuffle=st.booleans(),
-    optimizer=st.sampled_from(train.OPTIMIZERS),
+    optimizer=st.sampled_from(trainer.OPTIMIZERS),
     runs=st.integers(2, 5),
     same_lr=st.booleans(),
     width=st.sampled_from([8, 16, 12]),
@@ -119,7 +119,7 @@ def test_every_run_equals_fit_bit_for_bit(kind, classes, n, batch_size, epochs, 
                                       snapshot_inputs=val[0][:5] if watched else None)
     for a, b in zip(expected, got, strict=True):
         assert type(a) is type(b)
-        if isinstance(a, train.TrainingError):
+        if isinstance(a, trainer.TrainingError):
             assert str(a) == str(b)
             a, b = a.history, b.history
         assert_same_history(a, b)
@@ -148,7 +148,7 @@ def test_runs_that_cannot_stack_are_grouped_and_per_run_data_is_kept():
                for s, b in enumerate([5, 5, 8, 5])]
     model_list = [models.mlp(2, (16,), 2, seed=s) for s in range(3)] + [models.mlp(2, (8,), 2, seed=3)]
     alone = [copy.deepcopy(m) for m in model_list]
-    expected = [train.fit(m, X, y, c) for m, (X, y), c in zip(alone, datasets, configs, strict=True)]
+    expected = [trainer.fit(m, X, y, c) for m, (X, y), c in zip(alone, datasets, configs, strict=True)]
     got = fit_many(model_list, [X for X, _ in datasets], [y for _, y in datasets], configs)
     for a, b in zip(expected, got, strict=True):
         assert_same_history(a, b)
@@ -205,7 +205,7 @@ def test_bad_arguments_are_refused_before_any_work():
     with pytest.raises(ValueError, match="on_error"):
         fit_many([models.linear(2, 1)], X, y, [TrainConfig(1, 2)], on_error="ignore")
     with pytest.raises(ValueError, match="exceeds"):
-        fit_many([models.linear(2, 1)] * 2, X, y, [TrainConfig(1, 2), TrainConfig(train.EPOCH_BUDGET + 1, 2)])
+        fit_many([models.linear(2, 1)] * 2, X, y, [TrainConfig(1, 2), TrainConfig(trainer.EPOCH_BUDGET + 1, 2)])
 
 
 @pytest.mark.parametrize("k,batch,width", [(8, 50, 32), (8, 49, 32), (3, 7, 12), (2, 1, 8)])

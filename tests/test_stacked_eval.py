@@ -8,7 +8,9 @@ from ebcore.problems import models
 
 from ebcore.stacked import evaluate as stacked_eval
 from ebcore.stacked.net import PROBE_OUTPUTS, PROBE_TRIALS, StackedNet, _Linear, probe_trials
-from ebcore.trainer.fit import _cross_entropy, _mse_loss, _predict
+from ebcore.trainer.loop import cross_entropy as _cross_entropy
+from ebcore.trainer.loop import mse_loss as _mse_loss
+from ebcore.trainer.loop import predict as _predict
 
 
 def trained_models(kind: str, k: int, out: int):
@@ -116,19 +118,19 @@ def test_fit_many_validation_either_way_equals_fit(batched, monkeypatch):
     # after every epoch; either way the histories and final models are fit's.
     import copy
 
-    from ebcore.stacked import fit_many as stacked
+    from ebcore.stacked import many_runs as stacked
 
-    from ebcore.trainer import fit as train
+    from ebcore import trainer
 
     monkeypatch.setattr(stacked, "all_batched", lambda *args: batched)
     g = torch.Generator().manual_seed(3)
     X, y = torch.randn(45, 3, generator=g), torch.randint(2, (45,), generator=g)
     val = (torch.randn(30, 3, generator=g), torch.randint(2, (30,), generator=g))
-    configs = [train.TrainConfig(epochs=2 + i % 2, batch_size=8, loss="cross_entropy", optimizer="adam", seed=i)
+    configs = [trainer.TrainConfig(epochs=2 + i % 2, batch_size=8, loss="cross_entropy", optimizer="adam", seed=i)
                for i in range(3)]
     runs = trained_models("batch", 3, 2)
     alone = [copy.deepcopy(m) for m in runs]
-    expected = [train.fit(m, X, y, c, validation_data=val) for m, c in zip(alone, configs, strict=True)]
+    expected = [trainer.fit(m, X, y, c, validation_data=val) for m, c in zip(alone, configs, strict=True)]
     got = stacked.fit_many(runs, X, y, configs, validation_data=val)
     for a, b, ma, mb in zip(expected, got, alone, runs, strict=True):
         assert a.val_loss == b.val_loss and a.val_accuracy == b.val_accuracy and a.step_loss == b.step_loss

@@ -10,9 +10,9 @@ from ebcore.problems import models
 
 from ebcore.stacked import step_norms
 
-from ebcore.trainer import fit as train
-from ebcore.stacked.fit_many import fit_many
-from ebcore.trainer.fit import TrainConfig
+from ebcore import trainer
+from ebcore.stacked import fit_many
+from ebcore.trainer import TrainConfig
 
 
 def _runs(norm: str | None, n: int, batch_size: int, epochs: int):
@@ -20,7 +20,7 @@ def _runs(norm: str | None, n: int, batch_size: int, epochs: int):
     X, y = torch.randn(n, 2, generator=g), torch.randint(2, (n,), generator=g)
     configs = [TrainConfig(epochs=epochs, batch_size=batch_size, lr=0.05, optimizer="adam", seed=s,
                            loss="cross_entropy") for s in range(4)]
-    expected = [train.fit(models.mlp(2, (16, 16), 2, norm=norm, seed=s), X, y, c).step_grad_norm
+    expected = [trainer.fit(models.mlp(2, (16, 16), 2, norm=norm, seed=s), X, y, c).step_grad_norm
                 for s, c in enumerate(configs)]
     got = [h.step_grad_norm for h in fit_many([models.mlp(2, (16, 16), 2, norm=norm, seed=s) for s in range(4)],
                                                X, y, configs)]

@@ -15,7 +15,7 @@ from ebcore.lessons.tradeoffs import claims as tc
 from ebcore.problems.data import seed_regression
 from ebcore.problems.models import linear
 from ebcore.lessons.tradeoffs.guides import GUIDES, dataset_guide
-from ebcore.trainer.fit import STEP_BUDGET, TrainConfig, check_budget, fit
+from ebcore.trainer import STEP_BUDGET, TrainConfig, check_budget, fit
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +203,7 @@ def test_fewer_epochs_are_the_start_of_the_longest_run(warmup):
     # the final losses are what evaluating the trained model gives
     (X, y), val = tr.sweep_data(0)
     model = tr.sweep_model(0)
-    from ebcore.trainer.fit import fit
+    from ebcore.trainer import fit
     fit(model, X, y, settings.config(64), validation_data=val)
     model.eval()
     with torch.no_grad():

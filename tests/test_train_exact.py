@@ -16,7 +16,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from devtools.reference import OPTIMIZERS, reference_loop
 from ebcore.problems import data
 from ebcore.problems import models
-from ebcore.trainer import fit as train
+from ebcore import trainer
 
 
 def same_floats(a: list[float], b: list[float]) -> bool:
@@ -50,7 +50,7 @@ def test_epoch_batches_are_the_dataloaders(n, batch_size, epochs, shuffle, drop_
         generator=torch.Generator().manual_seed(seed),
     )
     ours = list(
-        train.epoch_batches(n, batch_size, shuffle=shuffle, drop_last=drop_last, seed=seed, epochs=epochs)
+        trainer.epoch_batches(n, batch_size, shuffle=shuffle, drop_last=drop_last, seed=seed, epochs=epochs)
     )
     assert len(ours) == epochs
     for batches in ours:
@@ -93,7 +93,7 @@ def test_epoch_loss_and_weights_are_bit_exact(
     if optimizer == "adam":
         momentum = 0.0
     model, X, y, loss = problem(kind, n, seed)
-    cfg = train.TrainConfig(
+    cfg = trainer.TrainConfig(
         epochs,
         batch_size,
         lr=lr,
@@ -106,7 +106,7 @@ def test_epoch_loss_and_weights_are_bit_exact(
     )
     reference = copy.deepcopy(model)
     expected = reference_loop(reference, X, y, cfg)
-    history = train.fit(model, X, y, cfg)
+    history = trainer.fit(model, X, y, cfg)
     assert same_floats(history.epoch_loss, expected)  # exact float equality, not approx
     assert_same_state(model, reference)
 
@@ -126,20 +126,20 @@ def test_seed_experiment_is_reproduced_exactly(batch_size):
     X, y = data.seed_regression()
     model = models.linear()
     reference = LinearModel(copy.deepcopy(model))
-    cfg = train.TrainConfig(epochs=5, batch_size=batch_size)
+    cfg = trainer.TrainConfig(epochs=5, batch_size=batch_size)
     expected = reference_loop(reference, X, y, cfg)
-    assert same_floats(train.fit(model, X, y, cfg).epoch_loss, expected)
+    assert same_floats(trainer.fit(model, X, y, cfg).epoch_loss, expected)
     assert torch.equal(model.weight, reference.linear.weight) and torch.equal(
         model.bias, reference.linear.bias
     )
 
 
-def replay(model: nn.Module, X, y, cfg: train.TrainConfig):
+def replay(model: nn.Module, X, y, cfg: trainer.TrainConfig):
     """Hand-run the reference loop, recording per step what fit claims to record."""
     optimizer = OPTIMIZERS[cfg.optimizer](model.parameters(), cfg)
     records = []
     for epoch, batches in enumerate(
-        train.epoch_batches(
+        trainer.epoch_batches(
             X.shape[0],
             cfg.batch_size,
             shuffle=cfg.shuffle,
@@ -169,9 +169,9 @@ def replay(model: nn.Module, X, y, cfg: train.TrainConfig):
 @pytest.mark.parametrize("kind", ["linear", "classify"])
 def test_recorded_steps_match_a_hand_replay(kind):
     model, X, y, loss = problem(kind, 37, seed=3)
-    cfg = train.TrainConfig(epochs=3, batch_size=8, lr=0.05, optimizer="sgd_momentum", loss=loss, seed=11)
+    cfg = trainer.TrainConfig(epochs=3, batch_size=8, lr=0.05, optimizer="sgd_momentum", loss=loss, seed=11)
     records = replay(copy.deepcopy(model), X, y, cfg)
-    history = train.fit(model, X, y, cfg, record_predictions=True)
+    history = trainer.fit(model, X, y, cfg, record_predictions=True)
 
     assert len(history.predictions) == len(records) == len(history.step_loss)
     changed = 0

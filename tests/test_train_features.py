@@ -17,7 +17,7 @@ from ebcore.problems import data
 
 from ebcore.problems import models
 
-from ebcore.trainer import fit as train
+from ebcore import trainer
 from ebcore.primitives.calc import loader_length
 
 # --- configuration -------------------------------------------------------------------------------
@@ -51,13 +51,13 @@ from ebcore.primitives.calc import loader_length
 def test_bad_config_names_the_argument(kwargs, name):
     args = {"epochs": 10, "batch_size": 4} | kwargs
     with pytest.raises(ValueError, match=rf"^{name}\b|{name}="):
-        train.TrainConfig(**args)
+        trainer.TrainConfig(**args)
 
 
 def test_sgd_momentum_defaults_to_the_notes_momentum():
-    assert train.TrainConfig(1, 1, optimizer="sgd_momentum").momentum == train.SGD_MOMENTUM_DEFAULT == 0.9
-    assert train.TrainConfig(1, 1, optimizer="sgd_momentum", momentum=0.5).momentum == 0.5
-    assert hash(train.TrainConfig(1, 1)) == hash(train.TrainConfig(1, 1))
+    assert trainer.TrainConfig(1, 1, optimizer="sgd_momentum").momentum == trainer.SGD_MOMENTUM_DEFAULT == 0.9
+    assert trainer.TrainConfig(1, 1, optimizer="sgd_momentum", momentum=0.5).momentum == 0.5
+    assert hash(trainer.TrainConfig(1, 1)) == hash(trainer.TrainConfig(1, 1))
 
 
 # --- budget --------------------------------------------------------------------------------------
@@ -66,36 +66,36 @@ def test_sgd_momentum_defaults_to_the_notes_momentum():
 @settings(max_examples=200, deadline=None)
 @given(n=st.integers(1, 3000), batch=st.integers(1, 3000), epochs=st.integers(1, 50), drop_last=st.booleans())
 def test_steps_needed_counts_dataloader_batches(n, batch, epochs, drop_last):
-    cfg = train.TrainConfig(epochs, batch, drop_last=drop_last)
+    cfg = trainer.TrainConfig(epochs, batch, drop_last=drop_last)
     per_epoch = len(DataLoader(range(n), batch_size=batch, drop_last=drop_last))
-    assert train.steps_needed(n, cfg) == epochs * per_epoch
-    assert train.samples_needed(n, cfg, n_val=7) == epochs * (n + 7)
+    assert trainer.steps_needed(n, cfg) == epochs * per_epoch
+    assert trainer.samples_needed(n, cfg, n_val=7) == epochs * (n + 7)
 
 
 def test_over_budget_raises_before_any_work():
     X, y = data.seed_regression(n=1000)
     model = models.linear()
     before = copy.deepcopy(model.state_dict())
-    too_many_steps = train.TrainConfig(epochs=train.STEP_BUDGET // 1000 + 1, batch_size=1)
-    assert train.steps_needed(1000, too_many_steps) > train.STEP_BUDGET
+    too_many_steps = trainer.TrainConfig(epochs=trainer.STEP_BUDGET // 1000 + 1, batch_size=1)
+    assert trainer.steps_needed(1000, too_many_steps) > trainer.STEP_BUDGET
     calls = []
     with pytest.raises(ValueError, match="budget"):
-        train.fit(model, X, y, too_many_steps, on_epoch=lambda h, e: calls.append(e))
-    too_many_samples = train.TrainConfig(epochs=train.SAMPLE_BUDGET // 1000 + 1, batch_size=1000)
-    assert train.steps_needed(1000, too_many_samples) <= train.STEP_BUDGET
+        trainer.fit(model, X, y, too_many_steps, on_epoch=lambda h, e: calls.append(e))
+    too_many_samples = trainer.TrainConfig(epochs=trainer.SAMPLE_BUDGET // 1000 + 1, batch_size=1000)
+    assert trainer.steps_needed(1000, too_many_samples) <= trainer.STEP_BUDGET
     with pytest.raises(ValueError, match="budget"):
-        train.fit(model, X, y, too_many_samples)
-    too_many_epochs = train.TrainConfig(epochs=train.EPOCH_BUDGET + 1, batch_size=1000)
-    assert train.steps_needed(1, too_many_epochs) <= train.STEP_BUDGET
+        trainer.fit(model, X, y, too_many_samples)
+    too_many_epochs = trainer.TrainConfig(epochs=trainer.EPOCH_BUDGET + 1, batch_size=1000)
+    assert trainer.steps_needed(1, too_many_epochs) <= trainer.STEP_BUDGET
     with pytest.raises(ValueError, match="epochs"):
-        train.fit(model, X[:1], y[:1], too_many_epochs)
+        trainer.fit(model, X[:1], y[:1], too_many_epochs)
     with pytest.raises(ValueError, match="no batch"):
-        train.fit(model, X[:3], y[:3], train.TrainConfig(1, 4, drop_last=True))
+        trainer.fit(model, X[:3], y[:3], trainer.TrainConfig(1, 4, drop_last=True))
     assert calls == []
     for key, value in model.state_dict().items():
         assert torch.equal(value, before[key])
-    fits = train.TrainConfig(epochs=train.STEP_BUDGET // 1000, batch_size=1)
-    assert train.check_budget(1000, fits) == train.steps_needed(1000, fits) <= train.STEP_BUDGET
+    fits = trainer.TrainConfig(epochs=trainer.STEP_BUDGET // 1000, batch_size=1)
+    assert trainer.check_budget(1000, fits) == trainer.steps_needed(1000, fits) <= trainer.STEP_BUDGET
 
 
 @settings(max_examples=200, deadline=None)
@@ -106,13 +106,13 @@ def test_over_budget_raises_before_any_work():
     n_val=st.sampled_from([0, 1, 500, 5000]),
 )
 def test_max_epochs_is_the_largest_that_passes(n, batch, drop_last, n_val):
-    most = train.max_epochs(n, batch, drop_last=drop_last, n_val=n_val)
+    most = trainer.max_epochs(n, batch, drop_last=drop_last, n_val=n_val)
     if most >= 1:
-        cfg = train.TrainConfig(most, batch, drop_last=drop_last)
-        assert train.check_budget(n, cfg, n_val) == train.steps_needed(n, cfg)
-    if most < train.EPOCH_BUDGET and loader_length(n, batch, drop_last) > 0:
+        cfg = trainer.TrainConfig(most, batch, drop_last=drop_last)
+        assert trainer.check_budget(n, cfg, n_val) == trainer.steps_needed(n, cfg)
+    if most < trainer.EPOCH_BUDGET and loader_length(n, batch, drop_last) > 0:
         with pytest.raises(ValueError, match="budget"):
-            train.check_budget(n, train.TrainConfig(most + 1, batch, drop_last=drop_last), n_val)
+            trainer.check_budget(n, trainer.TrainConfig(most + 1, batch, drop_last=drop_last), n_val)
 
 
 # --- early stopping --------------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def keras_rule(series: list[float], patience: int, min_delta: float) -> tuple[in
 )
 def test_early_stopping_follows_keras_and_restores_the_best_epoch(patience, min_delta, seed, batch_size):
     model, X_train, y_train, validation = overfitting_problem(seed)
-    cfg = train.TrainConfig(
+    cfg = trainer.TrainConfig(
         epochs=25,
         batch_size=batch_size,
         lr=0.05,
@@ -162,7 +162,7 @@ def test_early_stopping_follows_keras_and_restores_the_best_epoch(patience, min_
         restore_best_weights=True,
     )
     snapshots = []
-    history = train.fit(
+    history = trainer.fit(
         model,
         X_train,
         y_train,
@@ -180,10 +180,10 @@ def test_early_stopping_follows_keras_and_restores_the_best_epoch(patience, min_
 def test_early_stopping_stops_and_rolls_back():
     """One fixed run where stopping does happen and the best epoch is not the last."""
     model, X_train, y_train, validation = overfitting_problem(0)
-    cfg = train.TrainConfig(
+    cfg = trainer.TrainConfig(
         epochs=50, batch_size=4, lr=0.05, optimizer="adam", patience=2, restore_best_weights=True
     )
-    history = train.fit(model, X_train, y_train, cfg, validation_data=validation)
+    history = trainer.fit(model, X_train, y_train, cfg, validation_data=validation)
     assert history.stopped_epoch is not None and history.epochs_run < 50
     assert history.best_epoch < history.stopped_epoch
     lines = history.log_lines()
@@ -197,7 +197,7 @@ def test_early_stopping_stops_and_rolls_back():
 def test_early_stopping_on_val_loss_needs_validation_data():
     X, y = data.seed_regression(n=20)
     with pytest.raises(ValueError, match="validation_data"):
-        train.fit(models.linear(), X, y, train.TrainConfig(3, 4, patience=1))
+        trainer.fit(models.linear(), X, y, trainer.TrainConfig(3, 4, patience=1))
 
 
 # --- learning rate ---------------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def test_early_stopping_on_val_loss_needs_validation_data():
 @pytest.mark.parametrize("batch_size", [8, 32, 100])
 def test_warmup_and_linear_scaling_follow_linear_lr(batch_size):
     X, y = data.seed_regression(n=200)
-    cfg = train.TrainConfig(
+    cfg = trainer.TrainConfig(
         epochs=5,
         batch_size=batch_size,
         lr=0.001,
@@ -214,7 +214,7 @@ def test_warmup_and_linear_scaling_follow_linear_lr(batch_size):
         warmup_epochs=3,
         warmup_start_factor=0.1,
     )
-    history = train.fit(models.linear(), X, y, cfg)
+    history = trainer.fit(models.linear(), X, y, cfg)
     steps = loader_length(200, batch_size)
     base = 0.001 * (batch_size / 32)  # the notes' linear scaling rule
     assert cfg.base_lr == base
@@ -235,14 +235,14 @@ def test_warmup_and_linear_scaling_follow_linear_lr(batch_size):
 def test_recorded_learning_rates_are_the_ones_used():
     """Replaying the loop with the recorded per-step lr reproduces fit's numbers exactly."""
     X, y = data.seed_regression(n=50)
-    cfg = train.TrainConfig(epochs=3, batch_size=8, lr=0.2, lr_scale_base_batch=16, warmup_epochs=2)
+    cfg = trainer.TrainConfig(epochs=3, batch_size=8, lr=0.2, lr_scale_base_batch=16, warmup_epochs=2)
     model = models.linear()
     reference = copy.deepcopy(model)
-    history = train.fit(model, X, y, cfg)
+    history = trainer.fit(model, X, y, cfg)
     opt = torch.optim.SGD(reference.parameters(), lr=1.0)
     lrs = iter(history.step_lr)
     losses = []
-    for batches in train.epoch_batches(50, 8, seed=0, epochs=3):
+    for batches in trainer.epoch_batches(50, 8, seed=0, epochs=3):
         for idx in batches:
             opt.param_groups[0]["lr"] = next(lrs)
             opt.zero_grad()
@@ -261,14 +261,14 @@ def test_recorded_learning_rates_are_the_ones_used():
 def test_batch_of_one_with_batchnorm_is_a_typed_error(n, batch_size, epoch_of_crash):
     X, y = data.classification_blobs(n + 1, seed=0)
     X, y = X[:n], y[:n]
-    cfg = train.TrainConfig(epochs=2, batch_size=batch_size, loss="cross_entropy")
+    cfg = trainer.TrainConfig(epochs=2, batch_size=batch_size, loss="cross_entropy")
     model = models.mlp(2, (8,), 2, batch_norm=True)
-    with pytest.raises(train.BatchTooSmallForBatchNorm) as info:
-        train.fit(model, X, y, cfg)
+    with pytest.raises(trainer.BatchTooSmallForBatchNorm) as info:
+        trainer.fit(model, X, y, cfg)
     err = info.value
     steps = loader_length(n, batch_size)
     assert (err.epoch, err.step, err.batch_size) == (epoch_of_crash, steps - 1, 1)
-    assert isinstance(err, train.TrainingError)
+    assert isinstance(err, trainer.TrainingError)
     assert isinstance(err.__cause__, ValueError)
     assert "Expected more than 1 value per channel when training" in err.torch_message
     assert err.history.step_batch_size == [batch_size] * (steps - 1)
@@ -276,10 +276,10 @@ def test_batch_of_one_with_batchnorm_is_a_typed_error(n, batch_size, epoch_of_cr
     assert f"Epoch {epoch_of_crash + 1}, step {steps}/{steps}" in str(err)
     # drop_last skips the lonely sample; LayerNorm does not care about batch size at all.
     if n > batch_size:
-        dropping = train.TrainConfig(epochs=2, batch_size=batch_size, loss="cross_entropy", drop_last=True)
-        ok = train.fit(models.mlp(2, (8,), 2, batch_norm=True), X, y, dropping)
+        dropping = trainer.TrainConfig(epochs=2, batch_size=batch_size, loss="cross_entropy", drop_last=True)
+        ok = trainer.fit(models.mlp(2, (8,), 2, batch_norm=True), X, y, dropping)
         assert ok.epochs_run == 2 and set(ok.step_batch_size) == {batch_size}
-    assert train.fit(models.mlp(2, (8,), 2, norm="layer"), X, y, cfg).epochs_run == 2
+    assert trainer.fit(models.mlp(2, (8,), 2, norm="layer"), X, y, cfg).epochs_run == 2
 
 
 def test_batchnorm_recorder_sees_the_batch_going_in():
@@ -296,8 +296,8 @@ def test_batchnorm_recorder_sees_the_batch_going_in():
 
     for name in inputs:
         model.get_submodule(name).register_forward_pre_hook(keep_input(name))
-    cfg = train.TrainConfig(epochs=2, batch_size=16, loss="cross_entropy", optimizer="sgd_momentum")
-    history = train.fit(model, X, y, cfg, record_bn_stats=True)
+    cfg = trainer.TrainConfig(epochs=2, batch_size=16, loss="cross_entropy", optimizer="sgd_momentum")
+    history = trainer.fit(model, X, y, cfg, record_bn_stats=True)
     assert set(history.bn_stats) == {"1", "4"}
     for name, records in history.bn_stats.items():
         assert len(records) == len(history.step_loss) == len(inputs[name])
@@ -327,8 +327,8 @@ def test_validation_snapshots_callback_and_frames():
     with torch.no_grad():
         before = model(grid)
     seen = []
-    cfg = train.TrainConfig(epochs=3, batch_size=32, lr=0.05, loss="cross_entropy")
-    history = train.fit(
+    cfg = trainer.TrainConfig(epochs=3, batch_size=32, lr=0.05, loss="cross_entropy")
+    history = trainer.fit(
         model,
         X_train,
         y_train,
@@ -374,7 +374,7 @@ def test_seed_experiment_reaches_the_noise_floor():
     solution = torch.linalg.lstsq(design, y.double()).solution
     floor = ((design @ solution - y.double()) ** 2).mean().item()
     assert 0.06 < floor < 0.13
-    history = train.fit(models.linear(), X, y, train.TrainConfig(epochs=20, batch_size=16))
+    history = trainer.fit(models.linear(), X, y, trainer.TrainConfig(epochs=20, batch_size=16))
     assert 0.06 < history.epoch_loss[-1] < 0.13
     assert history.epoch_loss[-1] == pytest.approx(floor, rel=0.1)
     assert history.epoch_loss[0] > history.epoch_loss[-1]
@@ -393,11 +393,11 @@ def test_validation_split_is_keras_floor():
 def test_bad_data_is_refused():
     X, y = data.seed_regression(n=10)
     with pytest.raises(ValueError, match="y"):
-        train.fit(models.linear(), X, y[:5], train.TrainConfig(1, 2))
+        trainer.fit(models.linear(), X, y[:5], trainer.TrainConfig(1, 2))
     with pytest.raises(ValueError, match="cross_entropy"):
-        train.fit(models.linear(1, 2), X, y, train.TrainConfig(1, 2, loss="cross_entropy"))
+        trainer.fit(models.linear(1, 2), X, y, trainer.TrainConfig(1, 2, loss="cross_entropy"))
     with pytest.raises(ValueError, match="mse"):
-        train.fit(models.linear(), X, y.long(), train.TrainConfig(1, 2))
+        trainer.fit(models.linear(), X, y.long(), trainer.TrainConfig(1, 2))
 
 
 def test_a_parameter_without_gradient_counts_as_zero():
@@ -411,8 +411,8 @@ def test_a_parameter_without_gradient_counts_as_zero():
             return self.linear(x)
 
     X, y = data.seed_regression(n=40)
-    cfg = train.TrainConfig(epochs=2, batch_size=8)
-    spare = train.fit(WithSpare(), X, y, cfg)
-    plain = train.fit(models.linear(), X, y, cfg)
+    cfg = trainer.TrainConfig(epochs=2, batch_size=8)
+    spare = trainer.fit(WithSpare(), X, y, cfg)
+    plain = trainer.fit(models.linear(), X, y, cfg)
     assert spare.step_loss == plain.step_loss
     assert spare.step_grad_norm == pytest.approx(plain.step_grad_norm, rel=1e-6)

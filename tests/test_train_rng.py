@@ -12,7 +12,7 @@ from ebcore.problems import data
 
 from ebcore.problems import models
 
-from ebcore.trainer import fit as train
+from ebcore import trainer
 
 
 def run(seed: int) -> tuple[list[float], dict[str, torch.Tensor]]:
@@ -20,10 +20,10 @@ def run(seed: int) -> tuple[list[float], dict[str, torch.Tensor]]:
     X, y = data.classification_blobs(300, seed=seed)
     (X_train, y_train), validation = data.validation_split(X, y, 0.2)
     model = models.mlp(2, (16, 16), 2, norm="batch", seed=seed)
-    cfg = train.TrainConfig(
+    cfg = trainer.TrainConfig(
         epochs=4, batch_size=16, lr=0.01, optimizer="adam", loss="cross_entropy", seed=seed
     )
-    history = train.fit(model, X_train, y_train, cfg, validation_data=validation, snapshot_inputs=X[:5])
+    history = trainer.fit(model, X_train, y_train, cfg, validation_data=validation, snapshot_inputs=X[:5])
     return history.epoch_loss + history.val_loss, model.state_dict()
 
 
@@ -35,8 +35,8 @@ def test_global_rng_is_never_touched():
         models.mlp(3, (8, 8), 2, norm=norm, seed=3)
     data.seed_regression(seed=4)
     X, y = data.seed_regression(n=50, seed=5)
-    cfg = train.TrainConfig(epochs=3, batch_size=7, patience=1, monitor="loss", restore_best_weights=True)
-    train.fit(models.linear(seed=6), X, y, cfg, record_predictions=True, record_bn_stats=True)
+    cfg = trainer.TrainConfig(epochs=3, batch_size=7, patience=1, monitor="loss", restore_best_weights=True)
+    trainer.fit(models.linear(seed=6), X, y, cfg, record_predictions=True, record_bn_stats=True)
     assert torch.equal(torch.get_rng_state(), before)
 
 

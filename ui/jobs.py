@@ -22,10 +22,10 @@ Progress = Callable[..., None]
 def warm() -> None:
     """Import what the jobs use and run one tiny training, so a worker's first real job does not pay for it."""
     from ebcore.problems import models
-    from ebcore.trainer import fit as train
+    from ebcore import trainer
 
     X, y = torch.zeros(4, 1), torch.zeros(4, 1)
-    train.fit(models.linear(), X, y, train.TrainConfig(epochs=1, batch_size=2, optimizer="adam"))
+    trainer.fit(models.linear(), X, y, trainer.TrainConfig(epochs=1, batch_size=2, optimizer="adam"))
 
 
 def warm_transforms() -> None:

@@ -1,6 +1,6 @@
 """Epochs, under- and over-fitting, and Keras early stopping, on tasks small enough to train live.
 
-Two experiments for the epochs page, both real ``ebcore.trainer.fit.fit`` runs:
+Two experiments for the epochs page, both real ``ebcore.trainer.single_run`` runs:
 
 - ``train_curve``: a handful of noisy points from ``sin(πx)`` fitted by a degree-14 polynomial (a
   ``Linear`` layer on Legendre features: more weights than points, so it *can* memorise the noise).
@@ -29,7 +29,7 @@ from ebcore.problems import data
 
 from ebcore.problems import models
 
-from ebcore.trainer import fit as train
+from ebcore import trainer
 from ebcore.primitives.calc import keras_steps, keras_train_samples
 from ebcore.primitives.keraslog import progress_line
 
@@ -98,10 +98,10 @@ def make_task(points: int, seed: int, noise: float = NOISE) -> CurveTask:
     return CurveTask(x, y, x_val, y_val, grid)
 
 
-def curve_config(seed: int, epochs: int = EPOCHS, **early_stopping: object) -> train.TrainConfig:
+def curve_config(seed: int, epochs: int = EPOCHS, **early_stopping: object) -> trainer.TrainConfig:
     """The training settings of a curve run (Adam, MSE, batch ``BATCH_SIZE``, shuffled from ``seed``);
     ``early_stopping`` passes ``patience``/``min_delta``/``restore_best_weights`` through."""
-    return train.TrainConfig(epochs=epochs, batch_size=BATCH_SIZE, lr=LEARNING_RATE, optimizer="adam",
+    return trainer.TrainConfig(epochs=epochs, batch_size=BATCH_SIZE, lr=LEARNING_RATE, optimizer="adam",
                              seed=seed, **early_stopping)
 
 
@@ -130,7 +130,7 @@ def train_curve(points: int, seed: int, epochs: int = EPOCHS,
     task = make_task(points, seed)
     model = models.linear(DEGREE, 1, seed=seed)
     report = None if on_epoch is None else (lambda history, epoch: on_epoch(epoch + 1, epochs))
-    history = train.fit(model, legendre_features(task.x), task.y, curve_config(seed, epochs),
+    history = trainer.fit(model, legendre_features(task.x), task.y, curve_config(seed, epochs),
                         validation_data=(legendre_features(task.x_val), task.y_val),
                         snapshot_inputs=legendre_features(task.grid), on_epoch=report)
     snapshots = torch.stack([s.squeeze(1) for s in history.snapshots])
@@ -139,7 +139,7 @@ def train_curve(points: int, seed: int, epochs: int = EPOCHS,
 
 def curve_budget(points_high: int = POINTS_RANGE[1], epochs: int = EPOCHS) -> int:
     """Optimizer steps of the largest curve run the page allows; raises if it breaks the trainer's budget."""
-    return train.check_budget(points_high, curve_config(0, epochs), VALIDATION_POINTS)
+    return trainer.check_budget(points_high, curve_config(0, epochs), VALIDATION_POINTS)
 
 
 # --- reading the curves ----------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ def keras_early_stopping(val_loss: Sequence[float], patience: int, min_delta: fl
     After each epoch the counter ``wait`` grows by one; an epoch whose loss beats the best so far by
     *more than* ``min_delta`` becomes the new best and resets ``wait`` to 0; training stops after the
     epoch where ``wait`` reaches ``patience`` (never after the first epoch). Training before the stop
-    is unchanged by the callback, so this equals training again with it (``train.fit(patience=...)``).
+    is unchanged by the callback, so this equals training again with it (``trainer.fit(patience=...)``).
     """
     if patience < 0 or min_delta < 0:
         raise ValueError(f"patience and min_delta must be at least 0, got {patience} and {min_delta}")
@@ -269,9 +269,9 @@ def log_lines(epochs: int, steps: int, *metrics: Sequence[float]) -> list[str]:
             for e in range(len(metrics[0]))]
 
 
-def log_config(batch: int, epochs: int, seed: int = 0) -> train.TrainConfig:
+def log_config(batch: int, epochs: int, seed: int = 0) -> trainer.TrainConfig:
     """The classification run's settings: Adam at Keras's default rate, cross-entropy, shuffled."""
-    return train.TrainConfig(epochs=epochs, batch_size=batch, lr=LOG_LEARNING_RATE, optimizer="adam",
+    return trainer.TrainConfig(epochs=epochs, batch_size=batch, lr=LOG_LEARNING_RATE, optimizer="adam",
                              loss="cross_entropy", seed=seed)
 
 
@@ -288,25 +288,25 @@ def log_train_samples(n: int) -> int:
 def log_budget(n: int, batch: int, epochs: int) -> int:
     """Optimizer steps of a classification run; raises if it breaks the trainer's budget."""
     n_train = keras_train_samples(n, VALIDATION_SPLIT)
-    return train.check_budget(n_train, log_config(batch, epochs), n - n_train)
+    return trainer.check_budget(n_train, log_config(batch, epochs), n - n_train)
 
 
 def keras_log_run(n: int, batch: int, epochs: int, seed: int = 0,
                   on_epoch: Callable[[list[str], int], None] | None = None,
-                  on_history: Callable[[train.History, int], None] | None = None) -> KerasLogRun:
+                  on_history: Callable[[trainer.History, int], None] | None = None) -> KerasLogRun:
     """Train a small MLP (2 → 16 → 2) on ``n`` two-blob samples like ``model.fit(x, y, batch_size=batch,
     epochs=epochs, validation_split=0.2)``. ``on_epoch(log_lines_so_far, epochs_done)`` is called after
     each epoch, for a live log; ``on_history(history, epoch)`` too, with the trainer's own record."""
     X, y = data.classification_blobs(n, seed=seed)
     (x_train, y_train), validation = data.validation_split(X, y, VALIDATION_SPLIT)
     model = models.mlp(2, (16,), 2, seed=seed)
-    def report(history: train.History, epoch: int) -> None:
+    def report(history: trainer.History, epoch: int) -> None:
         if on_epoch is not None:
             on_epoch(history.log_lines(), epoch + 1)
         if on_history is not None:
             on_history(history, epoch)
 
-    history = train.fit(model, x_train, y_train, log_config(batch, epochs, seed), validation_data=validation,
+    history = trainer.fit(model, x_train, y_train, log_config(batch, epochs, seed), validation_data=validation,
                         on_epoch=report)
     return KerasLogRun(history.log_lines(), history.steps_per_epoch, x_train.shape[0], list(history.epoch_loss),
                        list(history.epoch_accuracy), list(history.val_loss), list(history.val_accuracy))

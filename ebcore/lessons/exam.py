@@ -5,7 +5,7 @@ The exam (notes, seed 002): questions come in *topics* of similar questions, lai
 features are its topic's pattern plus a few per-question *quirks* (random details a flexible model can
 memorise). Most keys follow the topic; a few *trick* questions have a key that contradicts it.
 
-The student is an MLP trained with ``ebcore.trainer.fit.fit`` in exam order (``shuffle=False``):
+The student is an MLP trained with ``ebcore.trainer.single_run`` in exam order (``shuffle=False``):
 batch size = questions solved before checking the key (one weight update per check), epochs =
 sittings of the same exam. Its answer to a question is the trainer's recorded prediction, made
 *before* that question's batch was checked. A second exam with the same topics but new questions
@@ -24,8 +24,8 @@ from torch import Tensor
 
 from ebcore.primitives.calc import loader_last_batch, loader_length
 from ebcore.problems.models import mlp
-from ebcore.stacked.fit_many import fit_many
-from ebcore.trainer.fit import TrainConfig, check_budget
+from ebcore.stacked import fit_many
+from ebcore.trainer import TrainConfig, check_budget
 
 QUESTIONS = 100
 """Questions on the exam sheet (the notes' mock exam)."""

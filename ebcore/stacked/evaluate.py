@@ -28,7 +28,7 @@ from ebcore.stacked.net import (
     _spread_randn,
     probe_trials,
 )
-from ebcore.trainer.fit import _cross_entropy, _mse_loss
+from ebcore.trainer.loop import cross_entropy, mse_loss
 
 
 def _bn_eval(layer: _BatchNorm, x: Tensor, batched: bool) -> Tensor:
@@ -121,7 +121,7 @@ def all_batched(net: StackedNet, x_shape: tuple[int, ...], y: Tensor, loss: str)
 
 def predict(net: StackedNet, x: Tensor) -> Tensor:
     """Every run's eval-mode outputs ``(K, N, out)`` for its inputs ``x`` ``(K, N, in)``: run ``i``'s are
-    the bits its own model gives in eval mode (``ebcore.trainer.fit._predict``). Changes no state."""
+    the bits its own model gives in eval mode (``ebcore.trainer._predict``). Changes no state."""
     x = x.contiguous()
     with torch.no_grad():
         for layer in net.layers:
@@ -136,7 +136,7 @@ def validation_metrics(net: StackedNet, x: Tensor, y: Tensor, loss: str) -> tupl
     outputs = predict(net, x)
     values = batched_loss_values(loss, outputs, y)
     if values is None:  # no batched call with these bits for this shape: each run's own kernel
-        loss_fn = _mse_loss if loss == "mse" else _cross_entropy
+        loss_fn = mse_loss if loss == "mse" else cross_entropy
         values = torch.stack([loss_fn(o, t) for o, t in zip(outputs.unbind(0), y.unbind(0), strict=True)])
     if loss != "cross_entropy":
         return values.tolist(), None

@@ -1,19 +1,20 @@
-"""What decides a training run, and what it may cost: ``TrainConfig``, the learning-rate schedule,
-the DataLoader's batches and the trainer's budgets. Shared by ``fit`` (``ebcore.trainer.fit``) and
-``fit_many`` (``ebcore.stacked.fit_many``).
+"""What decides a training run, and what it may cost: ``TrainConfig``, the learning-rate schedule
+and the trainer's budgets. Shared by ``fit`` and ``fit_many``.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
-from torch import Tensor
 
 from ebcore.primitives.calc import loader_length
+
+__all__ = ["EPOCH_BUDGET", "LOSSES", "MONITORS", "OPTIMIZERS", "SAMPLE_BUDGET", "SGD_MOMENTUM_DEFAULT", "STEP_BUDGET",
+           "TrainConfig", "check_budget", "learning_rate", "max_epochs", "require_int", "samples_needed",
+           "steps_needed"]
 
 # The server has 2 cores shared by many sessions; intra-op threads only add contention for these tiny models.
 torch.set_num_threads(1)
@@ -42,7 +43,7 @@ SGD_MOMENTUM_DEFAULT = 0.9
 # --- configuration ----------------------------------------------------------------------------------
 
 
-def _require_int(name: str, value: object, low: int, high: int | None = None) -> None:
+def require_int(name: str, value: object, low: int, high: int | None = None) -> None:
     ok = isinstance(value, int) and not isinstance(value, bool) and value >= low
     if ok and high is not None:
         ok = value <= high
@@ -106,8 +107,8 @@ class TrainConfig:
     monitor: str = "val_loss"
 
     def __post_init__(self) -> None:
-        _require_int("epochs", self.epochs, 1)
-        _require_int("batch_size", self.batch_size, 1)
+        require_int("epochs", self.epochs, 1)
+        require_int("batch_size", self.batch_size, 1)
         _require_real("lr", self.lr, lambda v: v > 0, "greater than 0")
         _require_choice("optimizer", self.optimizer, OPTIMIZERS)
         _require_real("momentum", self.momentum, lambda v: 0 <= v < 1, "in [0, 1)")
@@ -117,14 +118,14 @@ class TrainConfig:
             object.__setattr__(self, "momentum", SGD_MOMENTUM_DEFAULT)
         _require_bool("drop_last", self.drop_last)
         _require_bool("shuffle", self.shuffle)
-        _require_int("seed", self.seed, 0, 2**63 - 1)
+        require_int("seed", self.seed, 0, 2**63 - 1)
         _require_choice("loss", self.loss, LOSSES)
         if self.lr_scale_base_batch is not None:
-            _require_int("lr_scale_base_batch", self.lr_scale_base_batch, 1)
-        _require_int("warmup_epochs", self.warmup_epochs, 0, self.epochs)
+            require_int("lr_scale_base_batch", self.lr_scale_base_batch, 1)
+        require_int("warmup_epochs", self.warmup_epochs, 0, self.epochs)
         _require_real("warmup_start_factor", self.warmup_start_factor, lambda v: 0 < v <= 1, "in (0, 1]")
         if self.patience is not None:
-            _require_int("patience", self.patience, 0)
+            require_int("patience", self.patience, 0)
         _require_real("min_delta", self.min_delta, lambda v: v >= 0, "at least 0")
         _require_bool("restore_best_weights", self.restore_best_weights)
         if self.restore_best_weights and self.patience is None:
@@ -153,65 +154,6 @@ def learning_rate(config: TrainConfig, step: int, steps_per_epoch: int) -> float
     return config.base_lr * (f + (1.0 - f) * step / warmup_steps)
 
 
-# --- which samples go in which batch ----------------------------------------------------------------
-
-
-def _epoch_orders(n: int, *, shuffle: bool, seed: int) -> Iterator[Tensor]:
-    """Endless per-epoch sample orders (int64 index tensors), consuming randomness like the DataLoader."""
-    if not shuffle:
-        order = torch.arange(n)
-        while True:
-            yield order
-    g = torch.Generator().manual_seed(seed)
-    while True:
-        # Each `for ... in dataloader` builds a new iterator whose constructor draws a 64-bit base
-        # seed (meant for worker processes) from the loader's generator, before any sampling.
-        torch.empty((), dtype=torch.int64).random_(generator=g)
-        order = torch.randperm(n, generator=g)
-        # RandomSampler then draws a second permutation for its `num_samples % n` tail (empty by
-        # default) when the epoch runs it to exhaustion; it is discarded but advances the generator.
-        torch.randperm(n, generator=g)
-        yield order
-
-
-def _split(rows: Tensor, batch_size: int, drop_last: bool) -> tuple[Tensor, ...]:
-    batches = rows.split(batch_size)
-    if drop_last and batches[-1].shape[0] < batch_size:
-        batches = batches[:-1]
-    return batches
-
-
-def _batches(X: Tensor, y: Tensor, order: Tensor, config: TrainConfig) -> tuple[list[Tensor], list[Tensor]]:
-    """One epoch's input and target batches, each a fresh tensor as the DataLoader's collate makes it.
-
-    One ``index_select`` per batch replaces the DataLoader's per-sample indexing and stacking: the very
-    same values, and, like a collated batch, each in an allocation of its own (BLAS may take another
-    path for data that starts at an offset inside a larger tensor).
-    """
-    if not config.shuffle:
-        return ([xb.clone() for xb in _split(X, config.batch_size, config.drop_last)],
-                [yb.clone() for yb in _split(y, config.batch_size, config.drop_last)])
-    index = _split(order, config.batch_size, config.drop_last)
-    return [X.index_select(0, i) for i in index], [y.index_select(0, i) for i in index]
-
-
-def epoch_batches(
-    n: int, batch_size: int, *, shuffle: bool = True, drop_last: bool = False, seed: int = 0, epochs: int = 1
-) -> Iterator[tuple[Tensor, ...]]:
-    """Yield, for each of ``epochs`` epochs, the tuple of int64 index tensors forming its batches.
-
-    Exactly the batches of ``DataLoader(TensorDataset(...n samples...), batch_size, shuffle=shuffle,
-    drop_last=drop_last, generator=torch.Generator().manual_seed(seed))`` in its successive passes
-    (in order ``0..n-1`` when not shuffling). With ``drop_last`` the ``n mod batch_size`` samples
-    missing from an epoch's batches are that epoch's skipped samples.
-    """
-    _require_int("n", n, 1)
-    _require_int("batch_size", batch_size, 1)
-    _require_int("epochs", epochs, 0)
-    for order in itertools.islice(_epoch_orders(n, shuffle=shuffle, seed=seed), epochs):
-        yield _split(order, batch_size, drop_last)
-
-
 # --- budget ------------------------------------------------------------------------------------------
 
 
@@ -228,9 +170,9 @@ def samples_needed(n: int, config: TrainConfig, n_val: int = 0) -> int:
 def max_epochs(n: int, batch_size: int, *, drop_last: bool = False, n_val: int = 0) -> int:
     """The most epochs a run on ``n`` training (+ ``n_val`` validation) samples may take within
     ``EPOCH_BUDGET``, ``STEP_BUDGET`` and ``SAMPLE_BUDGET`` (0 if not even one): a slider's maximum."""
-    _require_int("n", n, 1)
-    _require_int("batch_size", batch_size, 1)
-    _require_int("n_val", n_val, 0)
+    require_int("n", n, 1)
+    require_int("batch_size", batch_size, 1)
+    require_int("n_val", n_val, 0)
     per_epoch = loader_length(n, batch_size, drop_last)
     if per_epoch == 0:
         return 0
@@ -243,8 +185,8 @@ def check_budget(n: int, config: TrainConfig, n_val: int = 0) -> int:
     Also refuses configurations with no batch at all (``drop_last`` with ``batch_size > n``).
     Pages can use ``max_epochs`` or ``steps_needed`` to size slider ranges before calling ``fit``.
     """
-    _require_int("n", n, 1)
-    _require_int("n_val", n_val, 0)
+    require_int("n", n, 1)
+    require_int("n_val", n_val, 0)
     per_epoch = loader_length(n, config.batch_size, config.drop_last)
     if per_epoch == 0:
         raise ValueError(

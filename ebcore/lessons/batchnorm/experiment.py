@@ -4,7 +4,7 @@ Three experiments, all pure (no Streamlit) and seeded through explicit ``torch.G
 
 - ``batch_stat_spread`` (in ``bn_spread``, re-exported here): how noisy the mean and variance BatchNorm
   computes from a batch of ``b`` samples are, by drawing many batches from the same features (spread ∝ 1/√b).
-- ``compare``: a small MLP trained by ``ebcore.trainer.fit.fit`` on a seeded two-class set, the tiny last
+- ``compare``: a small MLP trained by ``ebcore.trainer.single_run`` on a seeded two-class set, the tiny last
   batch kept (``drop_last=False``) versus each fix (``drop_last=True``, a safer batch size from
   ``ebcore.primitives.calc``, LayerNorm / GroupNorm instead of BatchNorm), over several seeds.
 - ``single_sample_error``: a last batch of exactly 1 sample, run for real, returning PyTorch's error.
@@ -32,8 +32,8 @@ from ebcore.lessons.batchnorm.spread import spread_ratio as spread_ratio
 from ebcore.lessons.batchnorm.spread import spread_sizes as spread_sizes
 from ebcore.problems.data import classification_blobs
 from ebcore.problems.models import mlp
-from ebcore.stacked.fit_many import fit_many
-from ebcore.trainer.fit import BatchTooSmallForBatchNorm, TrainConfig, epoch_batches, fit, steps_needed
+from ebcore.stacked import fit_many
+from ebcore.trainer import BatchTooSmallForBatchNorm, TrainConfig, epoch_batches, fit, steps_needed
 
 HIDDEN = (32, 32)
 """Hidden widths of the demo MLP (``Linear → norm → ReLU`` twice, then a Linear to 2 logits)."""
@@ -334,7 +334,7 @@ def skipped_samples(n: int, batch_size: int, epochs: int, seed: int = 0) -> list
     """Per epoch, the sorted sample numbers (0-based) that ``drop_last=True`` leaves out.
 
     The batches are exactly those of a shuffled ``DataLoader(..., drop_last=True,
-    generator=torch.Generator().manual_seed(seed))`` (``ebcore.trainer.fit.epoch_batches``), so each epoch
+    generator=torch.Generator().manual_seed(seed))`` (``ebcore.trainer.epoch_batches``), so each epoch
     skips ``n mod batch_size`` samples, and a different random set of them every epoch.
     """
     out = []

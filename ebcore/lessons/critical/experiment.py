@@ -32,8 +32,8 @@ from torch import Tensor, nn
 from ebcore.lessons.critical import noise_scale
 from ebcore.primitives.calc import loader_length
 from ebcore.problems.models import mlp
-from ebcore.stacked.fit_many import fit_many
-from ebcore.trainer.fit import TrainConfig, fit, max_epochs
+from ebcore.stacked import fit_many
+from ebcore.trainer import TrainConfig, fit, max_epochs
 
 Progress = Callable[[float], None]
 

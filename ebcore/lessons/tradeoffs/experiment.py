@@ -30,8 +30,8 @@ from ebcore.primitives import calc
 from ebcore.problems.data import classification_blobs, seed_regression
 from ebcore.trainer.fast.direct_backprop import DirectBackprop, supports
 from ebcore.problems.models import linear, mlp
-from ebcore.stacked.fit_many import fit_many
-from ebcore.trainer.fit import TrainConfig, check_budget, fit
+from ebcore.stacked import fit_many
+from ebcore.trainer import TrainConfig, check_budget, fit
 
 Progress = Callable[[float], None]
 
