@@ -21,6 +21,7 @@ stack's state when its run ends.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import fields
 
 import torch
 from torch import Tensor, nn
@@ -55,6 +56,14 @@ def _per_run(value, k: int, what: str) -> list:
     return values
 
 
+_PER_RUN = frozenset({"epochs", "seed", "patience", "min_delta", "restore_best_weights", "monitor"})
+"""Settings the epoch loop applies run by run (``trainer.loop``): they may differ within a stack."""
+_PER_BLOCK = frozenset({"lr", "lr_scale_base_batch", "warmup_epochs", "warmup_start_factor", "momentum", "optimizer"})
+"""Settings of the learning rate and optimizer: a stretch of runs with equal ``_lr_key`` gets its own
+optimizer (and the optimizer's family must match, ``_group_key``). Every other setting, including any
+added to ``TrainConfig`` later, must be equal for runs to stack: a new setting is safe by default."""
+
+
 def _lr_key(config: TrainConfig) -> tuple:
     # Runs with equal keys get the same learning rate at every step (and the same momentum).
     return (config.base_lr, config.warmup_epochs, config.warmup_start_factor, config.momentum)
@@ -66,9 +75,10 @@ def _group_key(model: nn.Module, X: Tensor, y: Tensor, val: Pair | None, config:
     if sig is None or not supports(model, config.loss, X, y):
         return None
     optimizer = "sgd" if config.optimizer in ("sgd", "sgd_momentum") else config.optimizer
+    shared = tuple((f.name, getattr(config, f.name)) for f in fields(config) if f.name not in _PER_RUN | _PER_BLOCK)
     return (sig, tuple(X.shape), X.dtype, tuple(y.shape), y.dtype, None if val is None else
-            (tuple(val[0].shape), tuple(val[1].shape)), config.batch_size, config.drop_last, config.shuffle,
-            config.loss, optimizer, None if snapshot is None else tuple(snapshot.shape))
+            (tuple(val[0].shape), tuple(val[1].shape)), optimizer, shared,
+            None if snapshot is None else tuple(snapshot.shape))
 
 
 def fit_many(
