@@ -251,3 +251,13 @@ def test_the_linear_probe_refuses_products_summed_in_another_order(monkeypatch, 
     assert not parts.input_grad and not parts.weight_grad
     if batch == 600:
         assert stacked_net.probe_trials(k * batch * min(n_in, n_out)) == 1
+
+
+def test_probe_draws_shrink_with_the_outputs_compared_never_below_one():
+    from ebcore.stacked.net import PROBE_OUTPUTS, PROBE_TRIALS, probe_trials
+
+    assert probe_trials(1) == probe_trials(PROBE_OUTPUTS // PROBE_TRIALS) == PROBE_TRIALS
+    assert probe_trials(PROBE_OUTPUTS) == probe_trials(8 * 1000 * 32) == 1
+    draws = [probe_trials(n) for n in range(1, 3 * PROBE_OUTPUTS, 997)]
+    assert draws == sorted(draws, reverse=True)
+    assert all(n * probe_trials(n) >= min(PROBE_OUTPUTS, n * PROBE_TRIALS) for n in range(1, 3 * PROBE_OUTPUTS, 997))
