@@ -10,12 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from ebcore.problems import models
-
-from ebcore.stacked import net as stacked_net
-
 from ebcore import trainer
-from ebcore.stacked import fit_many
+from ebcore.problems import models
+from ebcore.stacked import fit_many, layers, probe
 from ebcore.trainer import BatchTooSmallForBatchNorm, TrainConfig
 
 
@@ -168,8 +165,8 @@ def test_the_probe_refuses_a_kernel_that_differs():
     g = torch.Generator().manual_seed(0)
     weight, bias = torch.randn(4, 1, 64, generator=g), torch.randn(4, 1, generator=g)
     x, upstream = torch.randn(4, 8, 64, generator=g), torch.randn(4, 8, 1, generator=g)
-    layer = stacked_net._Linear(weight, bias)
-    batched = stacked_net.exact_batched(layer, x)
+    layer = layers.Linear(weight, bias)
+    batched = layer.exact(x.shape[0], x.shape[1])
     for a, b in zip(layer_results(layer, x, upstream, batched), layer_results(layer, x, upstream, False),
                     strict=True):
         assert torch.equal(a, b)
@@ -184,14 +181,14 @@ def test_a_linear_layer_mixes_batched_and_per_run_parts_exactly(n_in, n_out, bat
     # builds sum Linear(1, 1)'s weight gradient the same way batched, others do not, so the mix is also
     # forced (weight_grad_batched=False): whatever mix is taken gives the per-run bits.
     g = torch.Generator().manual_seed(n_in * 100 + batch)
-    weight, bias = stacked_net._spread_randn(g, 5, n_out, n_in), stacked_net._spread_randn(g, 5, n_out)
-    x, upstream = stacked_net._spread_randn(g, 5, batch, n_in), stacked_net._spread_randn(g, 5, batch, n_out)
+    weight, bias = probe.spread_randn(g, 5, n_out, n_in), probe.spread_randn(g, 5, n_out)
+    x, upstream = probe.spread_randn(g, 5, batch, n_in), probe.spread_randn(g, 5, batch, n_out)
     if weight_grad_batched is not None:
-        probed = stacked_net._linear_parts(5, batch, n_in, n_out)
+        probed = layers.linear_parts(5, batch, n_in, n_out)
         forced = probed._replace(weight_grad=weight_grad_batched)
-        monkeypatch.setattr(stacked_net, "_linear_parts", lambda *shape: forced)
-    layer = stacked_net._Linear(weight, bias)
-    way = stacked_net.exact_batched(layer, x)
+        monkeypatch.setattr(layers, "linear_parts", lambda *shape: forced)
+    layer = layers.Linear(weight, bias)
+    way = layer.exact(x.shape[0], x.shape[1])
     if (n_in, n_out) == (1, 1):
         assert way  # one product term and a bias: batched on any BLAS (the seed experiment's layer)
     for a, b in zip(layer_results(layer, x, upstream, way), layer_results(layer, x, upstream, False), strict=True):
@@ -213,10 +210,10 @@ def test_layer_norm_batched_forward_equals_each_run_alone(k, batch, width):
     # One affine-free call over all runs' rows and one addcmul give each run's fused LayerNorm bits; the
     # backward then runs per run on views of that call's statistics. Values over many magnitudes.
     g = torch.Generator().manual_seed(k * batch)
-    weight, bias = 1 + 0.1 * stacked_net._spread_randn(g, k, width), 0.1 * stacked_net._spread_randn(g, k, width)
-    x, upstream = stacked_net._spread_randn(g, k, batch, width), stacked_net._spread_randn(g, k, batch, width)
-    layer = stacked_net._LayerNorm(weight, bias, 1e-5)
-    assert stacked_net.exact_batched(layer, x)  # the batched path is the one this test checks
+    weight, bias = 1 + 0.1 * probe.spread_randn(g, k, width), 0.1 * probe.spread_randn(g, k, width)
+    x, upstream = probe.spread_randn(g, k, batch, width), probe.spread_randn(g, k, batch, width)
+    layer = layers.LayerNorm(weight, bias, 1e-5)
+    assert layer.exact(k, batch)  # the batched path is the one this test checks
     batched = layer_results(layer, x, upstream, True)
     for a, b in zip(batched, layer_results(layer, x, upstream, False), strict=True):
         assert torch.equal(a, b)
@@ -229,12 +226,12 @@ def test_layer_norm_batched_forward_equals_each_run_alone(k, batch, width):
 def test_layer_norm_probe_refuses_when_the_affine_step_rounds_differently(monkeypatch, batch):
     # Were the affine step a multiply then an add (two roundings), the batched path would differ: refused,
     # at a large batch in the one draw ``probe_trials`` asks for there.
-    stacked_net._probe.cache_clear()
+    layers.norm_exact.cache_clear()
     monkeypatch.setattr(torch, "addcmul", lambda b, t1, t2: t1 * t2 + b)
-    assert stacked_net.probe_trials(8 * batch * 32) == (3 if batch == 50 else 1)
-    assert not stacked_net._probe("layer", 8, batch, (32,))
+    assert probe.probe_trials(8 * batch * 32) == (3 if batch == 50 else 1)
+    assert not layers.norm_exact(layers.LayerNorm, 8, batch, 32, 0)
     monkeypatch.undo()
-    stacked_net._probe.cache_clear()
+    layers.norm_exact.cache_clear()
 
 
 @pytest.mark.parametrize("k,batch,n_in,n_out", [(8, 600, 32, 32), (8, 200, 32, 2), (3, 5, 4, 3)])
@@ -242,19 +239,19 @@ def test_the_linear_probe_refuses_products_summed_in_another_order(monkeypatch, 
     # Every batched product summed in reverse order (the same maths, other roundings): the input gradient
     # (a sum over the outputs) and the weight gradient (a sum over the batch) must be refused in the draws
     # the probe takes, one at the largest shape.
-    stacked_net._linear_parts.cache_clear()
+    layers.linear_parts.cache_clear()
     real = torch.Tensor.bmm
     monkeypatch.setattr(torch.Tensor, "bmm", lambda a, b: real(a.flip(-1), b.flip(-2)))
-    parts = stacked_net._linear_parts(k, batch, n_in, n_out)
+    parts = layers.linear_parts(k, batch, n_in, n_out)
     monkeypatch.undo()
-    stacked_net._linear_parts.cache_clear()
+    layers.linear_parts.cache_clear()
     assert not parts.input_grad and not parts.weight_grad
     if batch == 600:
-        assert stacked_net.probe_trials(k * batch * min(n_in, n_out)) == 1
+        assert probe.probe_trials(k * batch * min(n_in, n_out)) == 1
 
 
 def test_probe_draws_shrink_with_the_outputs_compared_never_below_one():
-    from ebcore.stacked.net import PROBE_OUTPUTS, PROBE_TRIALS, probe_trials
+    from ebcore.stacked.probe import PROBE_OUTPUTS, PROBE_TRIALS, probe_trials
 
     assert probe_trials(1) == probe_trials(PROBE_OUTPUTS // PROBE_TRIALS) == PROBE_TRIALS
     assert probe_trials(PROBE_OUTPUTS) == probe_trials(8 * 1000 * 32) == 1

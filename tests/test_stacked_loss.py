@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ebcore.stacked import loss as stacked_loss
-from ebcore.trainer.fast.direct_backprop import loss_and_grad
 from ebcore.stacked.loss import StackedLoss, cascade_mean
+from ebcore.trainer.fast.direct_backprop import loss_and_grad
 
 
 def spread(g: torch.Generator, *shape: int) -> torch.Tensor:

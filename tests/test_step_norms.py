@@ -6,12 +6,9 @@ import pytest
 import torch
 from conftest import one_ulp_up
 
-from ebcore.problems import models
-
-from ebcore.stacked import step_norms
-
 from ebcore import trainer
-from ebcore.stacked import fit_many
+from ebcore.problems import models
+from ebcore.stacked import fit_many, probe, step_norms
 from ebcore.trainer import TrainConfig
 
 
@@ -61,7 +58,7 @@ def test_a_layout_the_probe_refuses_is_reduced_stretch_by_stretch(monkeypatch):
 
 def test_the_reference_is_each_stretch_as_a_tensor_of_its_own():
     g = torch.Generator().manual_seed(0)
-    buffer = step_norms._spread_randn(g, 5, 96)
+    buffer = probe.spread_randn(g, 5, 96)
     view = step_norms._chunk_views(buffer, 5, 16, 4, 20)
     reference = step_norms._each(view)
     assert reference.shape == (5, 4)
@@ -86,6 +83,6 @@ def test_the_probe_refuses_a_reduction_that_differs(monkeypatch):
 def test_the_chunked_call_treats_every_row_alike_however_many_rows(rows, k, per_run, width, offset):
     # The probe looks at PROBE_ROWS rows of a layout; here every stretch of 1 to 600 rows is compared.
     g = torch.Generator().manual_seed(rows + k)
-    buffer = step_norms._spread_randn(g, rows, width)
+    buffer = probe.spread_randn(g, rows, width)
     view = step_norms._chunk_views(buffer, rows, offset, k, per_run)
     assert torch.equal(torch.linalg.vector_norm(view, 2, -1), step_norms._each(view))

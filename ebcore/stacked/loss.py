@@ -23,11 +23,12 @@ import functools
 import torch
 from torch import Tensor
 
-from ebcore.trainer.fast.direct_backprop import _IGNORE, _MEAN, _ONE, loss_and_grad
-from ebcore.trainer.fast.direct_backprop import _nll_backward as _NLL_BACKWARD
-from ebcore.stacked.net import PROBE_TRIALS, _spread_randn
+from ebcore.stacked.probe import bit_equal, spread_randn
+from ebcore.trainer.fast.direct_backprop import kernels, loss_and_grad
 
 _NONE = torch.nn._reduction.get_enum("none")
+_MEAN = torch.nn._reduction.get_enum("mean")
+_ONE = torch.ones(())  # the backward seed d(loss)/d(loss), as loss.backward() uses
 _LEVELS = 8  # cascade_sum_num_levels
 _STEP = 16  # 1 << level_power; level_power = max(4, CeilLog2(B) / 8) is 4 for any batch below 2**32
 
@@ -91,25 +92,22 @@ def _fold_level(values: Tensor, subtract: bool, top: bool) -> tuple[Tensor, Tens
 @functools.lru_cache(maxsize=1024)
 def exact_batched(kind: str, k: int, batch: int, width: int) -> bool:
     """Whether ``StackedLoss``'s batched ``kind`` loss gives, for K runs of ``batch`` rows of ``width``
-    outputs (classes), the per-run kernels' gradient and loss bits (random draws of many magnitudes)."""
-    g = torch.Generator().manual_seed(4321)
-    for _ in range(PROBE_TRIALS):
-        out = _spread_randn(g, k, batch, width)
+    outputs (classes), the per-run kernels' gradient and loss bits."""
+    def draw(g: torch.Generator) -> list[list[Tensor]]:
+        out = spread_randn(g, k, batch, width)
         if kind == "cross_entropy":
             y = torch.randint(0, width, (k, batch), generator=g)
         else:
-            y = _spread_randn(g, k, batch, width)
+            y = spread_randn(g, k, batch, width)
         pairs = [loss_and_grad(kind, o.clone(), t.clone()) for o, t in zip(out, y, strict=True)]
         if kind == "cross_entropy":
             grad, picked = _batched_cross_entropy(out.clone(), y.clone())
             values = cascade_mean(picked)
         else:
             grad, values = _batched_mse(out.clone(), y.clone())
-        if not torch.equal(grad, torch.stack([p[1] for p in pairs])):
-            return False
-        if not torch.equal(values, torch.stack([p[0] for p in pairs])):
-            return False
-    return True
+        return [[grad, values], [torch.stack([p[1] for p in pairs]), torch.stack([p[0] for p in pairs])]]
+
+    return bit_equal(draw)
 
 
 def _batched_mse(out: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
@@ -133,7 +131,8 @@ def _batched_cross_entropy(out: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
     rows, targets = out.reshape(k * b, c), y.reshape(k * b)
     log_p = torch._log_softmax(rows, 1, False)
     # The kernel's mean gradient is -grad_output / total_weight, total_weight = B per run: pass B.
-    g = _NLL_BACKWARD(_ONE, log_p, targets, None, _MEAN, _IGNORE, torch.tensor(float(b)))
+    # -100: cross_entropy's default ignore_index, which no class label matches
+    g = kernels.nll_backward(_ONE, log_p, targets, None, _MEAN, -100, torch.tensor(float(b)))
     grad = torch._log_softmax_backward_data(g, log_p, 1, out.dtype)
     return grad.view(k, b, c), log_p.gather(1, targets.unsqueeze(1)).view(k, b)
 

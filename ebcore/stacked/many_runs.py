@@ -151,14 +151,7 @@ def _worth_stacking(models: Sequence[nn.Module], config: TrainConfig, n: int) ->
     """Whether stacking saves anything: some matrix product of the network is exact batched at the
     full batch size. Where every layer would run per run, K ``fit`` calls do the same work for less."""
     batch = min(config.batch_size, n)
-    probe = StackedNet(models[:2])
-    x = torch.zeros(2, batch, next(iter(models[0].parameters())).shape[-1])
-    for layer in probe.layers:
-        if isinstance(layer, stacked_net._Linear):
-            if stacked_net.exact_batched(layer, x):
-                return True
-            x = torch.zeros(2, batch, layer.weight.shape[1])
-    return False
+    return any(layer.product and layer.exact(2, batch) for layer in StackedNet(models[:2]).layers)
 
 
 class _Group:

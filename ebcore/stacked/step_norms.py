@@ -23,12 +23,12 @@ import functools
 import torch
 from torch import Tensor
 
-from ebcore.stacked.net import PROBE_TRIALS, _fresh, _spread_randn
+from ebcore.stacked.probe import bit_equal, fresh, spread_randn
 
 CHUNK_BYTES = 16 * 2**20
 """At most this much gradient history is held before it is reduced (a chunk of steps)."""
 PROBE_ROWS = 8
-"""Rows (steps) of a layout a probe compares, each of K stretches; over ``PROBE_TRIALS`` random draws."""
+"""Rows (steps) of a layout a probe compares, each of K stretches; over the probe's random draws."""
 
 
 def _chunk_views(buffer: Tensor, rows: int, offset: int, k: int, per_run: int) -> Tensor:
@@ -47,15 +47,15 @@ def _each(stretches: Tensor) -> Tensor:
 def exact_rows(k: int, per_run: int, width: int, offset: int) -> bool:
     """Whether ``vector_norm(..., dim=-1)`` over the ``(rows, K, per_run)`` view at ``offset`` of a
     ``(rows, width)`` buffer gives, for every stretch, ``_foreach_norm``'s bits on a fresh copy of it."""
-    g = torch.Generator().manual_seed(11)
     buffer = torch.zeros(PROBE_ROWS, width)
     view = _chunk_views(buffer, PROBE_ROWS, offset, k, per_run)
-    for _ in range(PROBE_TRIALS):
+
+    def draw(g: torch.Generator) -> tuple[list[Tensor], list[Tensor]]:
         # random values only where this parameter's stretches lie: the rest of the row is never read
-        view.copy_(_spread_randn(g, PROBE_ROWS, k, per_run))
-        if not torch.equal(torch.linalg.vector_norm(view, 2, -1), _each(view)):
-            return False
-    return True
+        view.copy_(spread_randn(g, PROBE_ROWS, k, per_run))
+        return [torch.linalg.vector_norm(view, 2, -1)], [_each(view)]
+
+    return bit_equal(draw)
 
 
 class StepNorms:
@@ -111,7 +111,7 @@ def each_step(grads: list[Tensor]) -> Tensor:
         if _norm_exact(tuple(grad.shape)):
             norms.append(_row_norms(grad.reshape(grad.shape[0], -1)))
         else:
-            norms.append(torch.stack(torch._foreach_norm([_fresh(row) for row in grad.unbind(0)])))
+            norms.append(torch.stack(torch._foreach_norm([fresh(row) for row in grad.unbind(0)])))
     return torch.stack(norms, dim=1)
 
 
@@ -123,10 +123,9 @@ def _row_norms(rows: Tensor) -> Tensor:
 @functools.lru_cache(maxsize=1024)
 def _norm_exact(shape: tuple[int, ...]) -> bool:
     """Whether a row-wise norm of a ``shape`` stack (run axis first) equals ``_foreach_norm`` of each row."""
-    g = torch.Generator().manual_seed(7)
-    for _ in range(PROBE_TRIALS):
-        grads = _spread_randn(g, *shape)
-        rows = torch.stack(torch._foreach_norm([_fresh(row) for row in grads.unbind(0)]))
-        if not torch.equal(rows, _row_norms(grads.view(shape[0], -1))):
-            return False
-    return True
+    def draw(g: torch.Generator) -> tuple[list[Tensor], list[Tensor]]:
+        grads = spread_randn(g, *shape)
+        rows = torch.stack(torch._foreach_norm([fresh(row) for row in grads.unbind(0)]))
+        return [_row_norms(grads.view(shape[0], -1))], [rows]
+
+    return bit_equal(draw)

@@ -49,8 +49,10 @@ _mse_backward = _aten.mse_loss_backward.default
 _nll_forward = _aten.nll_loss_forward.default
 _nll_backward = _aten.nll_loss_backward.default
 kernels = SimpleNamespace(threshold_backward=_threshold_backward, batch_norm_backward=_batch_norm_backward,
-                          layer_norm_backward=_layer_norm_backward, group_norm_backward=_group_norm_backward)
-"""The backward kernels by name, for the stacked network (``ebcore.stacked.net``), which calls the same."""
+                          layer_norm_backward=_layer_norm_backward, group_norm_backward=_group_norm_backward,
+                          nll_backward=_nll_backward)
+"""The backward kernels by name, for the stacked network (``stacked.layers``, ``stacked.loss``), which
+calls the same."""
 _LINEAR, _RELU, _BATCH, _LAYER, _GROUP = range(5)
 _KINDS = {nn.Linear: _LINEAR, nn.ReLU: _RELU, nn.BatchNorm1d: _BATCH, nn.LayerNorm: _LAYER, nn.GroupNorm: _GROUP}
 
