@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import torch
 
+__all__ = ["warm", "warm_training", "warm_transforms"]
+
 
 def warm() -> None:
     """Both first-use costs: ``warm_training`` then ``warm_transforms``; nothing is kept."""
@@ -32,8 +34,8 @@ def warm_training() -> None:
 def warm_transforms() -> None:
     """One per-sample-gradient pass on tiny inputs: ``torch.func``'s first transform (about 1 s here),
     which only the gradient noise scale uses."""
-    from ebcore.problems import models
     from ebcore.lessons.critical import noise_scale
+    from ebcore.problems import models
 
     X = torch.zeros(4, 1)
     noise_scale.per_sample_gradients(models.mlp(1, (2,), 1, seed=0), X, X)

@@ -25,13 +25,17 @@ from enum import Enum
 import torch
 from torch import Tensor
 
-from ebcore.problems import data
-
-from ebcore.problems import models
-
 from ebcore import trainer
 from ebcore.primitives.calc import keras_steps, keras_train_samples
 from ebcore.primitives.keraslog import progress_line
+from ebcore.problems import data, models
+
+__all__ = ["BATCH_SIZE", "DEGREE", "EPOCHS", "GOOD_TOLERANCE", "GRID_POINTS", "LEARNING_RATE", "LOG_BATCHES",
+           "LOG_EPOCHS_MAX", "LOG_LEARNING_RATE", "LOG_SAMPLES", "NOISE", "NOTES_LOG", "POINTS_RANGE",
+           "VALIDATION_POINTS", "VALIDATION_SPLIT", "curve_budget", "curve_config", "CurveRun", "CurveTask",
+           "EarlyStop", "keras_early_stopping", "keras_log_run", "KerasLogRun", "legendre_features", "log_budget",
+           "log_config", "log_lines", "log_steps", "log_train_samples", "make_task", "Region", "regions", "target",
+           "train_curve"]
 
 # --- the curve-fitting task ----------------------------------------------------------------------------
 

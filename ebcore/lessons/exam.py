@@ -27,6 +27,12 @@ from ebcore.problems.models import mlp
 from ebcore.stacked import fit_many
 from ebcore.trainer import TrainConfig, check_budget
 
+__all__ = ["BATCH_SIZES", "CHOICES", "HIDDEN", "LR", "MAX_EPOCHS", "NEW_QUESTIONS", "PATTERN_DIM", "PATTERN_NOISE",
+           "QUESTIONS", "QUIRK_DIM", "QUIRK_SCALE", "STUDY_SEEDS", "TOPICS", "TRICKS_PER_TOPIC",
+           "WORSE_BY_QUESTIONS", "BatchStudy", "chance_mistakes", "checked_within_topic", "config", "Exam",
+           "ExamRun", "first_sitting_study", "make_exams", "new_exam_verdict", "NewExamVerdict", "sheet",
+           "sheet_counts", "SheetCounts", "sit", "sit_many", "Tile"]
+
 QUESTIONS = 100
 """Questions on the exam sheet (the notes' mock exam)."""
 TOPICS = 10

@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ebcore.lessons.batchnorm.experiment import Run
-from ebcore.lessons.exam import BatchStudy, ExamRun
 from ebcore.lessons.epochs import CurveRun, EarlyStop, KerasLogRun, regions, target
+from ebcore.lessons.exam import BatchStudy, ExamRun
 from ebcore.lessons.tradeoffs.experiment import Curve, NoisePoint, SweepRun, curve_rows
+
+__all__ = ["bn_accuracy", "bn_steps", "curve_fit", "curve_losses", "early_stopping", "exam_first_sitting",
+           "exam_sittings", "exam_study", "gradient_noise", "keras_log", "Rows", "seed_curves", "sweep_epochs"]
 
 Rows = list[dict[str, object]]
 

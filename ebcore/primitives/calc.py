@@ -20,6 +20,11 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+__all__ = ["BN_RELIABLE_BATCH", "BN_TINY_BATCH", "MAX_ACCUMULATION", "MAX_BATCH", "MAX_EPOCHS", "MAX_SAMPLES",
+           "MAX_WORLD_SIZE", "SAFER_SCAN", "distributed_share", "EpochPlan", "healthy_last_batch", "keras_steps",
+           "keras_train_samples", "last_batch_severity", "LastBatchSeverity", "loader_last_batch", "loader_length",
+           "plan", "Regime", "safer_batch_sizes"]
+
 # Upper bounds keep every number printable and every argument check meaningful; they are far
 # beyond any dataset a student would type (10^12 samples is a large web-scale corpus).
 MAX_SAMPLES = 10**12

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+__all__ = ["WORKED_EXAMPLES", "WorkedExample"]
+
 
 class WorkedExample(NamedTuple):
     """One example: ``n`` samples in batches of ``batch`` for ``epochs`` epochs."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+__all__ = ["BAR_WIDTH", "progress_bar", "progress_line"]
+
 # Keras's progress bar is 30 characters wide.
 BAR_WIDTH = 30
 

@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from ebcore.primitives.calc import EpochPlan
 
+__all__ = ["GAP_WIDTH", "MIN_PARTIAL_WIDTH", "Block", "BlockKind", "epoch_strip", "folded"]
+
 
 class BlockKind(StrEnum):
     """What a block of the strip stands for."""

@@ -11,6 +11,8 @@ from torch import Tensor
 
 from ebcore.primitives.calc import keras_train_samples
 
+__all__ = ["classification_blobs", "seed_regression", "validation_split"]
+
 
 def _generator(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)

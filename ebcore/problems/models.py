@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+__all__ = ["NORMS", "init_default_", "linear", "mlp"]
+
 NORMS = ("batch", "layer", "group")
 """Normalisation layers ``mlp`` can insert after each hidden Linear layer."""
 

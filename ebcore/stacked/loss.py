@@ -26,6 +26,8 @@ from torch import Tensor
 from ebcore.stacked.probe import bit_equal, spread_randn
 from ebcore.trainer.fast.direct_backprop import kernels, loss_and_grad
 
+__all__ = ["batched_loss_values", "cascade_mean", "exact_batched", "StackedLoss"]
+
 _NONE = torch.nn._reduction.get_enum("none")
 _MEAN = torch.nn._reduction.get_enum("mean")
 _ONE = torch.ones(())  # the backward seed d(loss)/d(loss), as loss.backward() uses

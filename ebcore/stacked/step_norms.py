@@ -25,6 +25,8 @@ from torch import Tensor
 
 from ebcore.stacked.probe import bit_equal, fresh, spread_randn
 
+__all__ = ["CHUNK_BYTES", "PROBE_ROWS", "each_step", "exact_rows", "StepNorms"]
+
 CHUNK_BYTES = 16 * 2**20
 """At most this much gradient history is held before it is reduced (a chunk of steps)."""
 PROBE_ROWS = 8

@@ -13,6 +13,8 @@ from torch import Tensor
 from ebcore.primitives.keraslog import progress_line
 from ebcore.trainer.config import TrainConfig
 
+__all__ = ["BatchNormRecord", "BatchTooSmallForBatchNorm", "History", "StepPredictions", "TrainingError"]
+
 # --- what a run records ------------------------------------------------------------------------------
 
 

@@ -23,17 +23,24 @@ from typing import NamedTuple
 import torch
 from torch import Tensor
 
-from ebcore.primitives import calc
 from ebcore.lessons.batchnorm.spread import SPREAD_DECIMALS as SPREAD_DECIMALS  # section 1's measurements, re-exported
 from ebcore.lessons.batchnorm.spread import SpreadRatio as SpreadRatio
 from ebcore.lessons.batchnorm.spread import StatSpread as StatSpread
 from ebcore.lessons.batchnorm.spread import batch_stat_spread as batch_stat_spread
 from ebcore.lessons.batchnorm.spread import spread_ratio as spread_ratio
 from ebcore.lessons.batchnorm.spread import spread_sizes as spread_sizes
+from ebcore.primitives import calc
 from ebcore.problems.data import classification_blobs
 from ebcore.problems.models import mlp
 from ebcore.stacked import fit_many
 from ebcore.trainer import BatchTooSmallForBatchNorm, TrainConfig, epoch_batches, fit, steps_needed
+
+__all__ = ["BATCH_RANGE", "BN_LAYER", "CRASH_EXAMPLE", "DATA_SEED", "EPOCHS_MAX", "HIDDEN", "MIN_CLEAR_DIFFERENCE",
+           "N_RANGE", "N_VAL", "NORM_STEP_COST", "SEEDS_MAX", "SPREAD_DECIMALS", "VAL_SEED", "VARIANT_ORDER",
+           "batch_stat_spread", "bn_input_features", "compare", "Comparison", "crash_example", "demo_data", "merge",
+           "never_skipped", "Part", "Run", "single_sample_error", "SingleSampleCrash", "skipped_samples",
+           "spread_ratio", "spread_sizes", "SpreadRatio", "StatSpread", "train_run", "Variant", "variant_parts",
+           "variants", "Verdict", "verdict"]
 
 HIDDEN = (32, 32)
 """Hidden widths of the demo MLP (``Linear → norm → ReLU`` twice, then a Linear to 2 logits)."""

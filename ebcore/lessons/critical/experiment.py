@@ -35,6 +35,13 @@ from ebcore.problems.models import mlp
 from ebcore.stacked import fit_many
 from ebcore.trainer import TrainConfig, fit, max_epochs
 
+__all__ = ["BATCHES", "HIDDEN", "IN_FEATURES", "LR_GRID", "N_TRAIN", "N_VAL", "NOISE", "NOISE_BATCH", "NOISE_EPOCHS",
+           "NOISE_FLOOR", "NOISE_LR", "REPEATS", "SAMPLE_ALLOWANCE", "SCALE_RATIO", "STEP_ALLOWANCE",
+           "STEP_OVERHEAD_ROWS", "TARGETS", "TWO_BATCH", "TWO_BATCH_DRAWS", "batch_steps", "batch_work",
+           "best_per_batch", "data", "epoch_budget", "epochs_for", "max_budget_epochs", "median", "model",
+           "noise_at", "noise_run", "NoiseCheckpoint", "plan", "Point", "Progress", "run", "run_batch", "Settings",
+           "steps_to_target", "total_steps", "Trial"]
+
 Progress = Callable[[float], None]
 
 N_TRAIN = 1024

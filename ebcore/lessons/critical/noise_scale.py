@@ -27,6 +27,8 @@ import torch
 from torch import Tensor, nn
 from torch.func import functional_call, grad, vmap
 
+__all__ = ["exact", "from_gradients", "from_norms", "NoiseScale", "per_sample_gradients", "two_batch"]
+
 
 @dataclass(frozen=True)
 class NoiseScale:

@@ -23,6 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+__all__ = ["MAXIMAL_SHARE", "PERFECT_SHARE", "Doubling", "doubling_share", "doublings", "fit", "Hyperbola",
+           "maximal_from", "perfect_scaling", "perfect_until", "region", "Region", "region_bounds", "region_of_share"]
+
 PERFECT_SHARE = 0.8
 """Doubling the batch counts as perfect scaling while it saves at least 80 % of the ideal halving."""
 MAXIMAL_SHARE = 0.2

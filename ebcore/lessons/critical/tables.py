@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from ebcore.lessons.critical.experiment import NoiseCheckpoint, Point, Trial
 from ebcore.lessons.critical.scaling import Doubling, Hyperbola
 
+__all__ = ["epoch_budget", "noise_scale", "Rows", "steps_to_target", "trials"]
+
 Rows = list[dict[str, object]]
 
 

@@ -13,8 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ebcore.lessons.critical import scaling
-from ebcore.primitives.calc import loader_length
 from ebcore.lessons.critical.experiment import N_TRAIN, Point, Trial, best_per_batch, median
+from ebcore.primitives.calc import loader_length
+
+__all__ = ["LINE_BATCHES", "TRADEOFF_BATCHES", "analyse", "Analysis", "best_val_loss", "claim_conditions",
+           "ClaimConditions", "critical_mark", "fit_line", "fixed_against_tuned", "perfect_line", "predicted_line",
+           "prediction_error", "region_by_batch", "region_spans", "Span", "span", "tradeoff_curve", "updates_in"]
 
 
 def best_val_loss(trials: Sequence[Trial]) -> list[tuple[int, float, float]]:

@@ -1,4 +1,4 @@
-"""The notes' claims about small and large batches, judged from a measured sweep (``tradeoffs.run_sweep``).
+"""The notes' claims about small and large batches, judged from a measured sweep (``SweepRun``s).
 
 Each claim compares the sweep's smallest and largest batch and gets a verdict: it holds, it is too close
 to call, or it does not hold here. Every verdict follows one stated rule: one of the two measurements,
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
-from ebcore.primitives import calc
 from ebcore.lessons.tradeoffs.experiment import SweepRun
+from ebcore.primitives import calc
 
 __all__ = ["BN_RELIABLE", "BN_RELIABLE_FROM", "BN_UNRELIABLE", "BN_UNRELIABLE_BELOW", "CLAIMS", "DECIMALS",
            "GAP_TOLERANCE", "NOISE_MARGIN", "TIME_MARGIN", "Claim", "Verdict", "claims", "decimal_text"]

@@ -8,8 +8,8 @@ Four measurements, all pure PyTorch (no Streamlit) and seeded only through expli
 - ``gradient_noise``: how far mini-batch gradients stray from the full-batch gradient at fixed weights.
 - ``activation_bytes`` / ``transformer_activation_bytes``: memory a training step holds, computed from
   tensor sizes for our model and estimated by a published formula for a well-known large model.
-- ``run_sweep``: a batch-size sweep on a small classification task; the verdict on each of the notes'
-  claims (holds / depends / does not hold here), derived from its numbers, is ``tradeoffs_claims``.
+- ``sweep_run``: one batch size of a sweep on a small classification task; the verdict on each of the notes'
+  claims (holds / depends / does not hold here), derived from a sweep's numbers, is ``tradeoffs.claims``.
 
 The sizing guides of the notes live in ``tradeoffs_guides``.
 """
@@ -28,10 +28,17 @@ from torch import Tensor, nn
 
 from ebcore.primitives import calc
 from ebcore.problems.data import classification_blobs, seed_regression
-from ebcore.trainer.fast.direct_backprop import DirectBackprop, supports
 from ebcore.problems.models import linear, mlp
 from ebcore.stacked import fit_many
 from ebcore.trainer import TrainConfig, check_budget, fit
+from ebcore.trainer.fast.direct_backprop import DirectBackprop, supports
+
+__all__ = ["GPT2_SMALL", "GRANULARITIES", "NOISE_DRAWS", "NOISE_FLOOR", "SCALE_BASE_BATCH", "SEED_GRID", "SEED_N",
+           "SEED_NOISE", "SWEEP_HIDDEN", "SWEEP_MAX_EPOCHS", "SWEEP_TRAIN", "SWEEP_VAL", "WARMUP_EPOCHS",
+           "WARMUP_START", "X_AXES", "activation_bytes", "batch_mean_error", "Curve", "curve_rows", "gradient_noise",
+           "inverse_sqrt_reference", "machine", "NoisePoint", "parameter_bytes", "Progress", "seed_experiment",
+           "sweep_data", "sweep_model", "sweep_run", "sweep_steps", "SweepRun", "SweepSettings",
+           "transformer_activation_bytes", "TransformerShape"]
 
 Progress = Callable[[float], None]
 
@@ -315,10 +322,6 @@ class SweepSettings:
             b *= 2
         return sizes + [high]
 
-    def only(self, batch: int) -> SweepSettings:
-        """These settings narrowed to the single batch size ``batch`` (the key of one run of the sweep)."""
-        return replace(self, b_min=batch, b_max=batch)
-
     def trained_epochs(self) -> int:
         """Epochs a run of these settings trains: the slider's end, of which fewer epochs are the start
         (constant rate, same shuffles) — unless a warm-up shorter than its 3 epochs makes the schedule
@@ -413,35 +416,6 @@ def batch_mean_error(X: Tensor, batch: int, draws: int = 256, seed: int = 0) -> 
     errors = [((X[torch.randperm(X.shape[0], generator=g)[:batch]].mean(0) - mu) / sd).pow(2).mean()
               for _ in range(draws)]
     return math.sqrt(float(torch.stack(errors).mean()))
-
-
-def run_sweep(settings: SweepSettings, on_progress: Progress | None = None) -> list[SweepRun]:
-    """Train the sweep's model at each batch size of ``settings`` and measure everything on ``SweepRun``.
-
-    Every run starts from the same initial weights (``settings.seed``) on the same data, so batch size
-    (and the learning rate it implies) is the only difference. ``on_progress(fraction)`` reports
-    finished steps over total steps. Raises ``ValueError`` before any work if a run is over budget.
-    """
-    runs: list[SweepRun] = []
-    for b, start, share in sweep_plan(settings):
-        def report(fraction: float, _start: float = start, _share: float = share) -> None:
-            if on_progress is not None:
-                on_progress(_start + _share * fraction)
-
-        runs.append(sweep_run(settings.training(b), b, on_progress=report).prefix(settings.epochs))
-    return runs
-
-
-def sweep_plan(settings: SweepSettings) -> list[tuple[int, float, float]]:
-    """Per batch size of the sweep: (batch, start, share), the steps of the run that serves it
-    (``settings.training(batch)``) as fractions of the whole sweep's (one progress bar across the runs).
-    Raises ``ValueError`` if any run is over budget."""
-    steps = [sweep_steps(settings.training(b)) for b in settings.batch_sizes()]
-    total, done, plan = sum(steps), 0, []
-    for b, n in zip(settings.batch_sizes(), steps, strict=True):
-        plan.append((b, done / total, n / total))
-        done += n
-    return plan
 
 
 def sweep_run(settings: SweepSettings, batch: int, on_progress: Progress | None = None) -> SweepRun:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = ["GUIDES", "dataset_guide", "Guide"]
+
 
 @dataclass(frozen=True)
 class Guide:

@@ -35,6 +35,8 @@ from torch import Tensor, nn
 
 from ebcore.trainer.records import BatchNormRecord
 
+__all__ = ["SUPPORTED", "DirectBackprop", "kernels", "layers_of", "loss_and_grad", "supports"]
+
 _MEAN = torch.nn._reduction.get_enum("mean")
 _ONE = torch.ones(())  # the backward seed d(loss)/d(loss), as loss.backward() uses
 _IGNORE = -100  # cross_entropy's default ignore_index

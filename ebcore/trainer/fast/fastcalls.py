@@ -12,6 +12,8 @@ import torch
 from torch import Tensor
 from torch.autograd.graph import _engine_run_backward
 
+__all__ = ["backward"]
+
 _ONE = torch.ones(())
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+__all__ = ["ALIGN", "FlatParams"]
+
 ALIGN = 16
 """Each parameter starts at a multiple of 16 floats (64 bytes) in the buffer, as a tensor of its own
 would: kernels may pick their code path by a pointer's alignment, so the views keep the forward and

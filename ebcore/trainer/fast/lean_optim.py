@@ -19,6 +19,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+__all__ = ["ADAM_BETAS", "EPS", "RMSPROP_ALPHA", "LeanOptimizer"]
+
 # torch.optim's defaults for the classes fit builds
 ADAM_BETAS = (0.9, 0.999)
 EPS = 1e-8
