@@ -10,6 +10,7 @@ from ebcore.lessons import exam
 from ebcore.lessons import epochs as overfit
 from ebcore.lessons import tables
 from ebcore.lessons.tradeoffs import experiment as tr
+from tests.test_tradeoffs import sweep
 
 
 def round_trip(rows: list[dict]) -> pd.DataFrame:
@@ -48,7 +49,7 @@ def test_exam_study_pairs_each_seed_with_its_count():
 
 
 def test_sweep_rows_follow_every_run_epoch_by_epoch():
-    runs = tr.run_sweep(tr.SweepSettings(b_min=64, b_max=256, epochs=2))
+    runs = sweep(tr.SweepSettings(b_min=64, b_max=256, epochs=2))
     df = round_trip(tables.sweep_epochs(runs))
     assert len(df) == sum(len(r.val_loss) for r in runs)
     for r in runs:

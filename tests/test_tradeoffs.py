@@ -136,9 +136,14 @@ def test_config_applies_scaling_and_warmup():
     assert c.base_lr == pytest.approx(0.2) and c.warmup_epochs == 2 and c.loss == "cross_entropy"
 
 
+def sweep(settings: tr.SweepSettings) -> list[tr.SweepRun]:
+    """The sweep as the page assembles it (``ui.runs.sweep``): each batch size's run, cut to the epochs."""
+    return [tr.sweep_run(settings.training(b), b).prefix(settings.epochs) for b in settings.batch_sizes()]
+
+
 @pytest.fixture(scope="module")
 def runs():
-    return tr.run_sweep(tr.SweepSettings(b_min=2, b_max=256, epochs=8))
+    return sweep(tr.SweepSettings(b_min=2, b_max=256, epochs=8))
 
 
 def test_sweep_measures_what_the_claims_need(runs):
@@ -182,8 +187,8 @@ def test_dataset_guides():
 def test_a_batch_size_trains_the_same_in_any_range():
     # The per-batch-size cache (ui.runs.sweep_batch) relies on it: a run does not depend on its neighbours.
     wide, narrow = tr.SweepSettings(b_min=4, b_max=64, epochs=2), tr.SweepSettings(b_min=16, b_max=32, epochs=2)
-    by_batch = {r.batch: r for r in tr.run_sweep(wide)}
-    for run in tr.run_sweep(narrow):
+    by_batch = {r.batch: r for r in sweep(wide)}
+    for run in sweep(narrow):
         alone = tr.sweep_run(tr.SweepSettings(b_min=1, b_max=1, epochs=2), run.batch)
         for other in (by_batch[run.batch], alone):
             assert untimed(other) == untimed(run)
@@ -217,11 +222,7 @@ def test_a_short_warmup_trains_its_own_run():
     assert tr.SweepSettings(epochs=2).training(8).epochs == tr.SWEEP_MAX_EPOCHS
 
 
-def test_sweep_progress_runs_from_zero_to_one_across_the_batch_sizes():
-    settings = tr.SweepSettings(b_min=32, b_max=256, epochs=2)
-    plan = tr.sweep_plan(settings)
-    assert [b for b, _, _ in plan] == settings.batch_sizes()
-    assert plan[0][1] == 0 and all(math.isclose(s + w, n) for (_, s, w), (_, n, _) in zip(plan, plan[1:], strict=False))
+def test_sweep_run_progress_runs_from_zero_to_one():
     seen = []
-    tr.run_sweep(settings, on_progress=seen.append)
-    assert seen == sorted(seen) and math.isclose(seen[-1], 1.0)
+    tr.sweep_run(tr.SweepSettings(epochs=2), 128, on_progress=seen.append)
+    assert seen == [0.5, 1.0]

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from ebcore.lessons.tradeoffs import experiment as tr
 from ebcore.lessons.tradeoffs import claims as tc
+from tests.test_tradeoffs import sweep
 
 INF = Decimal("Infinity")
 
@@ -117,7 +118,7 @@ def test_limits_are_written_out_exactly():
 @pytest.mark.parametrize(("seed", "b_min", "b_max", "epochs", "lr"),
                          [(0, 16, 128, 3, 0.1), (1, 16, 128, 3, 0.1), (2, 8, 32, 2, 0.3), (3, 1, 256, 2, 1.0)])
 def test_real_sweeps_over_settings_and_seeds(seed, b_min, b_max, epochs, lr):
-    runs = tr.run_sweep(tr.SweepSettings(b_min=b_min, b_max=b_max, epochs=epochs, lr=lr, seed=seed))
+    runs = sweep(tr.SweepSettings(b_min=b_min, b_max=b_max, epochs=epochs, lr=lr, seed=seed))
     assert_follows_the_stated_rules(runs)
     # and with the timing turned round, the time verdict turns round with it
     slow = replace(runs[-1], seconds_per_epoch=runs[0].seconds_per_epoch * 1.5)
