@@ -34,6 +34,11 @@ def timed(fn, *args):
     return out, time.perf_counter() - wall, time.process_time() - cpu
 
 
+def every_batch(settings: cb.Settings) -> list[cb.Trial]:
+    """The whole experiment in one process: ``run_batch`` for every batch size (the page sends each as a job)."""
+    return [t for b in cb.BATCHES for t in cb.run_batch(settings, b)]
+
+
 def main(seeds: int) -> None:
     settings = cb.Settings()
     runs = len(cb.BATCHES) * settings.runs
@@ -46,7 +51,7 @@ def main(seeds: int) -> None:
     fixed_lr = float(P.LR.default)
     in_order = 0
     for seed in range(seeds):
-        trials, wall, cpu = timed(cb.run, cb.Settings(seed=seed))
+        trials, wall, cpu = timed(every_batch, cb.Settings(seed=seed))
         noise, n_wall, n_cpu = timed(cb.noise_run, seed)
         label = "default view" if seed == 0 else "another seed (worst slider move)"
         print(f"\nseed {seed} ({label}): experiment {wall:.2f} s wall / {cpu:.2f} s CPU, noise run "

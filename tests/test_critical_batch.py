@@ -157,10 +157,10 @@ def test_regions_follow_the_doubling_share_on_the_curve(b_crit, batch):
     h = scaling.Hyperbola(s_min=50.0, e_min=50.0 * b_crit)
     share = (h.steps(batch) - h.steps(2 * batch)) / (h.steps(batch) / 2)
     assert scaling.doubling_share(batch, b_crit) == pytest.approx(share, rel=1e-9)
-    low, high = scaling.region_bounds(b_crit)
+    low, high = b_crit / 4, 4 * b_crit  # where the shares are 80 % and 20 %
     assume(min(abs(batch - low), abs(batch - high)) > 1e-6 * batch)
     expected = "perfect" if batch < low else "maximal" if batch > high else "diminishing"
-    assert scaling.region(batch, b_crit).value == expected
+    assert scaling.region_of_share(scaling.doubling_share(batch, b_crit)).value == expected
 
 
 def test_regions_are_read_off_each_measured_doubling():

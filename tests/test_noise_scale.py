@@ -37,6 +37,11 @@ def test_per_sample_gradients_equal_one_backward_pass_per_sample(seed, out):
     assert torch.allclose(ns.per_sample_gradients(model, X, y), by_hand(model, X, y), atol=1e-6)
 
 
+def exact(model, X, y) -> ns.NoiseScale:
+    """The noise scale on the whole set, as the critical-batch page's ``noise_run`` measures it."""
+    return ns.from_gradients(ns.per_sample_gradients(model, X, y))
+
+
 @pytest.mark.parametrize("seed", [0, 3])
 def test_exact_noise_scale_summed_by_hand(seed):
     model, X, y = small_case(seed, n=7)
@@ -48,7 +53,7 @@ def test_exact_noise_scale_summed_by_hand(seed):
     model.zero_grad()
     F.mse_loss(model(X), y).backward()
     batch = torch.cat([p.grad.reshape(-1) for p in model.parameters()]).double()
-    got = ns.exact(model, X, y)
+    got = exact(model, X, y)
     assert got.grad_sq == pytest.approx(float(full @ full), rel=1e-6)
     assert got.grad_sq == pytest.approx(float(batch @ batch), rel=1e-5)
     assert got.trace == pytest.approx(trace, rel=1e-6)
@@ -79,7 +84,7 @@ def test_two_batch_estimator_is_unbiased_over_every_pair_of_batches(seed, n, p, 
 
 def test_two_batch_average_approaches_the_exact_value():
     model, X, y = small_case(5, n=64, d=4)
-    truth = ns.exact(model, X, y)
+    truth = exact(model, X, y)
     few = ns.two_batch(model, X, y, 2, 16, draws=8, seed=0)
     many = ns.two_batch(model, X, y, 2, 16, draws=20_000, seed=0)
     assert many.grad_sq == pytest.approx(truth.grad_sq, rel=0.05)
@@ -96,5 +101,5 @@ def test_from_norms_refuses_bad_sizes_and_b_simple_of_no_gradient():
 def test_weights_are_not_changed():
     model, X, y = small_case(1)
     before = [p.detach().clone() for p in model.parameters()]
-    ns.exact(model, X, y)
+    exact(model, X, y)
     assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))

@@ -39,7 +39,7 @@ __all__ = ["BATCHES", "HIDDEN", "IN_FEATURES", "LR_GRID", "N_TRAIN", "N_VAL", "N
            "NOISE_FLOOR", "NOISE_LR", "REPEATS", "SAMPLE_ALLOWANCE", "SCALE_RATIO", "STEP_ALLOWANCE",
            "STEP_OVERHEAD_ROWS", "TARGETS", "TWO_BATCH", "TWO_BATCH_DRAWS", "batch_steps", "batch_work",
            "best_per_batch", "data", "epoch_budget", "epochs_for", "max_budget_epochs", "median", "model",
-           "noise_at", "noise_run", "NoiseCheckpoint", "plan", "Point", "Progress", "run", "run_batch", "Settings",
+           "noise_at", "noise_run", "NoiseCheckpoint", "Point", "Progress", "run_batch", "Settings",
            "steps_to_target", "total_steps", "Trial"]
 
 Progress = Callable[[float], None]
@@ -147,12 +147,12 @@ def _mse(net: nn.Module, X: Tensor, y: Tensor) -> float:
         return float(F.mse_loss(net(X), y))
 
 
-def run_batch(settings: Settings, batch: int, on_progress: Progress | None = None) -> list[Trial]:
+def run_batch(settings: Settings, batch: int, progress: Progress | None = None) -> list[Trial]:
     """Every learning rate of the grid, ``repeats`` times each, at one batch size, as one ``fit_many`` call
     (one stacked program).
 
     All trials train on the same data; repeat ``r`` of every learning rate starts from the same weights
-    and sees the same batches (``Settings.run_seed``). ``on_progress(fraction)`` reports finished epochs
+    and sees the same batches (``Settings.run_seed``). ``progress(fraction)`` reports finished epochs
     over the call's epochs. Trials in repeat then grid order.
     """
     (X, y), val = data(settings.seed)
@@ -164,8 +164,8 @@ def run_batch(settings: Settings, batch: int, on_progress: Progress | None = Non
 
     def report(_history, _epoch) -> None:
         done[0] += 1
-        if on_progress is not None:
-            on_progress(done[0] / total)
+        if progress is not None:
+            progress(done[0] / total)
 
     models = [model(c.seed) for c in configs]
     histories = fit_many(models, X, y, configs, validation_data=val, on_epoch=report)
@@ -188,32 +188,10 @@ grid at batch ``b`` cost about 190 ns × (320 + b) per run here, for every batch
 
 
 def batch_work(settings: Settings, batch: int) -> float:
-    """``run_batch``'s cost at ``batch``, in row-steps (``batch_steps`` × (``STEP_OVERHEAD_ROWS`` + batch)):
-    to order the batch sizes' jobs heaviest first and weight one progress bar over them. Batch 8 has the
-    most steps, batch 1,024 the widest ones: by steps alone it looked the third lightest of eight."""
+    """The cost model: ``run_batch``'s cost at ``batch``, in row-steps (``batch_steps`` × (``STEP_OVERHEAD_ROWS``
+    + batch)), to compare batch sizes. Batch 8 has the most steps, batch 1,024 the widest ones: by steps
+    alone it looked the third lightest of eight."""
     return batch_steps(settings, batch) * (STEP_OVERHEAD_ROWS + batch)
-
-
-def plan(settings: Settings) -> list[tuple[int, float, float]]:
-    """Per batch size: (batch, start, share) of its steps within the whole experiment, for one progress bar."""
-    steps = [batch_steps(settings, b) for b in BATCHES]
-    total, done, out = sum(steps), 0, []
-    for b, n in zip(BATCHES, steps, strict=True):
-        out.append((b, done / total, n / total))
-        done += n
-    return out
-
-
-def run(settings: Settings, on_progress: Progress | None = None) -> list[Trial]:
-    """The whole experiment: ``run_batch`` for every batch size, trials in batch then grid order."""
-    trials: list[Trial] = []
-    for b, start, share in plan(settings):
-        def report(fraction: float, _start: float = start, _share: float = share) -> None:
-            if on_progress is not None:
-                on_progress(_start + _share * fraction)
-
-        trials.extend(run_batch(settings, b, report))
-    return trials
 
 
 # --- reading the runs ---------------------------------------------------------------------------------
@@ -346,10 +324,11 @@ class NoiseCheckpoint:
     estimate: noise_scale.NoiseScale
 
 
-def noise_run(seed: int = 0) -> list[NoiseCheckpoint]:
+def noise_run(seed: int = 0, progress: Progress | None = None) -> list[NoiseCheckpoint]:
     """Train at ``NOISE_BATCH`` (128) with SGD at ``NOISE_LR`` (0.1) for 16 epochs and measure the noise
-    scale at initialisation and after every epoch, on the whole training set (``noise_scale.exact``)
-    and by the two-batch estimator (batches of 8 and 256 drawn with replacement, 64 pairs)."""
+    scale at initialisation and after every epoch, on the whole training set (``noise_scale.from_gradients``)
+    and by the two-batch estimator (batches of 8 and 256 drawn with replacement, 64 pairs).
+    ``progress(fraction)`` reports the measured epochs over ``NOISE_EPOCHS``."""
     (X, y), val = data(seed)
     net = model(seed)
     config = TrainConfig(epochs=NOISE_EPOCHS, batch_size=NOISE_BATCH, lr=NOISE_LR, optimizer="sgd", seed=seed)
@@ -362,6 +341,8 @@ def noise_run(seed: int = 0) -> list[NoiseCheckpoint]:
         estimate = noise_scale.two_batch(net, X, y, *TWO_BATCH, draws=TWO_BATCH_DRAWS, seed=seed + step,
                                          per_sample=g)
         points.append(NoiseCheckpoint(step, _mse(net, X, y), _mse(net, *val), exact, estimate))
+        if progress is not None:
+            progress((len(points) - 1) / NOISE_EPOCHS)
 
     measure(0)
     # ``fit`` trains ``net`` in place and calls back after each epoch: the weights are that epoch's.

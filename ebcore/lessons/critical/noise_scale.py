@@ -9,8 +9,9 @@ paying off (``ebcore.lessons.critical.experiment``).
 
 Two ways to measure it, both here:
 
-- ``exact``: every per-sample gradient at once with ``torch.func`` (``vmap`` over ``grad``), then
-  ``|G|²`` and ``tr(Σ)`` computed directly: exact on the training set, and affordable for small models.
+- exact: every per-sample gradient at once with ``torch.func`` (``per_sample_gradients``: ``vmap`` over
+  ``grad``), then ``|G|²`` and ``tr(Σ)`` computed directly (``from_gradients``): exact on the training
+  set, and affordable for small models.
 - ``two_batch``: the estimator of McCandlish et al., Appendix A, which only needs the norms of batch
   gradients at two batch sizes (what a data-parallel job has for free): unbiased for ``|G|²`` and
   ``tr(Σ)`` separately; their ratio (of averages over draws) estimates ``B_simple``.
@@ -27,7 +28,7 @@ import torch
 from torch import Tensor, nn
 from torch.func import functional_call, grad, vmap
 
-__all__ = ["exact", "from_gradients", "from_norms", "NoiseScale", "per_sample_gradients", "two_batch"]
+__all__ = ["from_gradients", "from_norms", "NoiseScale", "per_sample_gradients", "two_batch"]
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,6 @@ def per_sample_gradients(model: nn.Module, X: Tensor, y: Tensor) -> Tensor:
 
     grads = vmap(grad(loss), in_dims=(None, 0, 0))(params, X, y)
     return torch.cat([g.reshape(X.shape[0], -1) for g in grads.values()], dim=1)
-
-
-def exact(model: nn.Module, X: Tensor, y: Tensor) -> NoiseScale:
-    """``|G|²`` and ``tr(Σ)`` from all per-sample gradients on ``(X, y)`` (Σ divided by ``n``)."""
-    return from_gradients(per_sample_gradients(model, X, y))
 
 
 def from_gradients(per_sample: Tensor) -> NoiseScale:

@@ -13,7 +13,7 @@ point weighted by ``1/S²`` (equal relative errors, as on the log–log chart).
 The regions are read off the measured steps themselves (``doublings``): a doubling of the batch that
 saves at least 80 % of the ideal halving of steps is *perfect scaling*, one that saves at most 20 % is
 *maximal data parallelism*, those between show *diminishing returns* (Shallue et al. 2018's three
-regions). On the fitted curve the same shares fall at ``B_crit/4`` and ``4·B_crit`` (``region_bounds``),
+regions). On the fitted curve the same shares fall at ``B_crit/4`` and ``4·B_crit``,
 since doubling from ``B`` saves ``B_crit/(B + B_crit)`` of the ideal there.
 """
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 __all__ = ["MAXIMAL_SHARE", "PERFECT_SHARE", "Doubling", "doubling_share", "doublings", "fit", "Hyperbola",
-           "maximal_from", "perfect_scaling", "perfect_until", "region", "Region", "region_bounds", "region_of_share"]
+           "maximal_from", "perfect_scaling", "perfect_until", "Region", "region_of_share"]
 
 PERFECT_SHARE = 0.8
 """Doubling the batch counts as perfect scaling while it saves at least 80 % of the ideal halving."""
@@ -86,16 +86,6 @@ def doubling_share(batch: float, b_crit: float) -> float:
     """The fraction of the ideal halving of steps that doubling the batch from ``batch`` saves on the
     fitted curve: ``(S(B) − S(2B)) / (S(B)/2) = B_crit/(B + B_crit)`` (1 = perfect, 0 = no gain)."""
     return b_crit / (batch + b_crit)
-
-
-def region(batch: float, b_crit: float) -> Region:
-    """Which of Shallue et al.'s three regions ``batch`` is in, judged on the fitted curve."""
-    share = doubling_share(batch, b_crit)
-    if share >= PERFECT_SHARE:
-        return Region.PERFECT
-    if share <= MAXIMAL_SHARE:
-        return Region.MAXIMAL
-    return Region.DIMINISHING
 
 
 def region_of_share(share: float) -> Region:
@@ -160,13 +150,6 @@ def perfect_until(steps: Sequence[Doubling]) -> int | None:
             break
         end = d.large
     return end
-
-
-def region_bounds(b_crit: float) -> tuple[float, float]:
-    """The batch sizes where the regions meet: ``(B_crit/4, 4·B_crit)`` for the 80 % / 20 % shares."""
-    low = b_crit * (1 - PERFECT_SHARE) / PERFECT_SHARE
-    high = b_crit * (1 - MAXIMAL_SHARE) / MAXIMAL_SHARE
-    return low, high
 
 
 def perfect_scaling(batch0: float, steps0: float, batches: Sequence[float]) -> list[tuple[float, float]]:
