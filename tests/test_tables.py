@@ -1,15 +1,15 @@
-"""ebcore.lessons.tables: each chart's run as CSV rows holds exactly the run's numbers, and survives a CSV round trip."""
+"""lessons.tables: each chart's run as CSV rows holds exactly the run's numbers, and survives a CSV round trip."""
 
 import io
 
 import pandas as pd
 import pytest
 
-from ebcore.lessons.batchnorm import experiment as bn
-from ebcore.lessons import exam
 from ebcore.lessons import epochs as overfit
-from ebcore.lessons import tables
+from ebcore.lessons import exam, tables
+from ebcore.lessons.batchnorm import experiment as bn
 from ebcore.lessons.tradeoffs import experiment as tr
+from ebcore.lessons.tradeoffs import measures
 from tests.test_tradeoffs import sweep
 
 
@@ -60,7 +60,7 @@ def test_sweep_rows_follow_every_run_epoch_by_epoch():
 
 
 def test_gradient_noise_rows():
-    points = [tr.NoisePoint(1, 2.0, 0.5), tr.NoisePoint(4, 1.0, 0.25)]
+    points = [measures.NoisePoint(1, 2.0, 0.5), measures.NoisePoint(4, 1.0, 0.25)]
     assert tables.gradient_noise(points) == [
         {"batch_size": 1, "spread": 2.0, "relative_spread": 0.5},
         {"batch_size": 4, "spread": 1.0, "relative_spread": 0.25}]

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from ebcore.lessons.batchnorm.experiment import Run
 from ebcore.lessons.epochs import CurveRun, EarlyStop, KerasLogRun, regions, target
 from ebcore.lessons.exam import BatchStudy, ExamRun
-from ebcore.lessons.tradeoffs.experiment import Curve, NoisePoint, SweepRun, curve_rows
+from ebcore.lessons.tradeoffs.experiment import Curve, SweepRun, curve_rows
+from ebcore.lessons.tradeoffs.measures import NoisePoint
 
 __all__ = ["bn_accuracy", "bn_steps", "curve_fit", "curve_losses", "early_stopping", "exam_first_sitting",
            "exam_sittings", "exam_study", "gradient_noise", "keras_log", "Rows", "seed_curves", "sweep_epochs"]
