@@ -11,7 +11,8 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from ebcore.lessons.batchnorm import experiment as bn
 from ebcore.primitives import calc
-from ebcore.trainer import TrainConfig, check_budget
+from ebcore.problems.models import mlp
+from ebcore.trainer import BatchTooSmallForBatchNorm, TrainConfig, check_budget, fit
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +135,6 @@ def test_skipped_samples_are_exactly_the_dataloaders():
     assert got == expected
     assert all(len(epoch) == 6 for epoch in got)
     assert got[0] != got[1] != got[2]  # shuffling leaves out different samples each epoch
-    assert bn.never_skipped(got, n) == n - len(set().union(*map(set, got)))
 
 
 @settings(max_examples=25, deadline=None)
@@ -147,7 +147,7 @@ def test_skipped_count_is_the_remainder(n, b, epochs):
 
 @pytest.fixture(scope="module")
 def keep_run() -> bn.Run:
-    return bn.train_run(bn.Variant("keep", "batch", 300, False), 1206, "sgd_momentum", 0.1, 10, seed=0)
+    return bn.compare(1206, 300, "sgd_momentum", 0.1, 10, 1, keys=["keep"]).runs["keep"][0]
 
 
 def test_run_records_every_step_with_the_loaders_batch_sizes(keep_run):
@@ -174,10 +174,10 @@ def test_the_tiny_batch_moves_the_running_mean_more(keep_run):
 
 
 def test_run_with_a_batch_of_one_stops_with_the_error_instead_of_raising():
-    run = bn.train_run(bn.Variant("keep", "batch", 300, False), 1201, "sgd", 0.1, 3, seed=0)
+    run = bn.compare(1201, 300, "sgd", 0.1, 3, 1, keys=["keep"]).runs["keep"][0]
     assert run.error and "Expected more than 1 value per channel" in run.error
     assert run.final_accuracy is None and len(run.step_loss) == 4
-    other = bn.train_run(bn.Variant("other_norm", "layer", 300, False), 1201, "sgd", 0.1, 2, seed=0)
+    other = bn.compare(1201, 300, "sgd", 0.1, 2, 1, keys=["other_norm"]).runs["other_norm"][0]
     assert other.error is None and other.step_batch_size[-1] == 1 and other.running_mean_shift == []
 
 
@@ -205,6 +205,20 @@ def test_compare_counts_seeds_and_handles_the_crash():
     assert result.runs["keep"][1].running_mean_shift == []  # traces only for seed 0
 
 
+def trained_alone(variant: bn.Variant, n: int, lr: float, epochs: int, seed: int, record_bn: bool):
+    """One run of the page's comparison trained by ``fit`` alone (SGD with momentum): its history and
+    PyTorch's message if a batch of one stopped it."""
+    (X, y), val = bn.demo_data(n)
+    config = TrainConfig(epochs=epochs, batch_size=variant.batch_size, lr=lr, optimizer="sgd_momentum",
+                         drop_last=variant.drop_last, seed=seed, loss="cross_entropy")
+    model = mlp(2, bn.HIDDEN, 2, norm=variant.norm, seed=seed)
+    try:
+        return fit(model, X, y, config, validation_data=val,
+                   record_bn_stats=record_bn and variant.norm == "batch"), None
+    except BatchTooSmallForBatchNorm as err:
+        return err.history, err.torch_message
+
+
 @pytest.mark.parametrize("n", [1206, 1200])  # 1200 = 4 × 300: drop_last drops nothing, its runs are reused
 def test_compare_runs_every_seed_and_equals_training_each_run_alone(n):
     result = bn.compare(n, 300, "sgd_momentum", 0.1, 3, 3, other_norm="group")
@@ -213,8 +227,14 @@ def test_compare_runs_every_seed_and_equals_training_each_run_alone(n):
         assert [r.seed for r in runs] == [0, 1, 2]
         for run in runs:
             assert run.variant.key == key
-            alone = bn.train_run(run.variant, n, "sgd_momentum", 0.1, 3, run.seed, record_bn=run.seed == 0)
-            assert run == alone, (key, run.seed)
+            history, error = trained_alone(run.variant, n, 0.1, 3, run.seed, record_bn=run.seed == 0)
+            assert (run.step_loss, run.step_grad_norm, run.step_batch_size, run.val_accuracy, run.error) == (
+                history.step_loss, history.step_grad_norm, history.step_batch_size, history.val_accuracy, error)
+            # the BatchNorm traces (seed 0): the RMS move of the running mean, step by step
+            records = history.bn_stats.get(bn.BN_LAYER, [])
+            befores = [torch.zeros(bn.HIDDEN[0])] + [r.running_mean for r in records]
+            assert run.running_mean_shift == [(r.running_mean - b).square().mean().sqrt().item()
+                                              for r, b in zip(records, befores, strict=False)], (key, run.seed)
     if n % 300 == 0:  # what the page then says: drop_last's runs are the keep runs, a difference of 0
         assert [r.val_accuracy for r in result.runs["drop_last"]] == [r.val_accuracy for r in result.runs["keep"]]
 
