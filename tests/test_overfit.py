@@ -134,10 +134,12 @@ def test_regions_partition_in_order(losses):
 
 
 def test_every_page_setting_fits_the_budget():
-    assert overfit.curve_budget() <= trainer.STEP_BUDGET
+    largest = overfit.POINTS_RANGE[1]
+    trainer.check_budget(largest, overfit.curve_config(0, overfit.EPOCHS), overfit.VALIDATION_POINTS)
     for n in overfit.LOG_SAMPLES:
+        n_train = overfit.log_train_samples(n)
         for b in overfit.LOG_BATCHES:
-            overfit.log_budget(n, b, overfit.LOG_EPOCHS_MAX)
+            trainer.check_budget(n_train, overfit.log_config(b, overfit.LOG_EPOCHS_MAX), n - n_train)
 
 
 def test_notes_log_is_800_steps():

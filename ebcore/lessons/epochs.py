@@ -32,9 +32,9 @@ from ebcore.problems import data, models
 
 __all__ = ["BATCH_SIZE", "DEGREE", "EPOCHS", "GOOD_TOLERANCE", "GRID_POINTS", "LEARNING_RATE", "LOG_BATCHES",
            "LOG_EPOCHS_MAX", "LOG_LEARNING_RATE", "LOG_SAMPLES", "NOISE", "NOTES_LOG", "POINTS_RANGE",
-           "VALIDATION_POINTS", "VALIDATION_SPLIT", "curve_budget", "curve_config", "CurveRun", "CurveTask",
-           "EarlyStop", "keras_early_stopping", "keras_log_run", "KerasLogRun", "legendre_features", "log_budget",
-           "log_config", "log_lines", "log_steps", "log_train_samples", "make_task", "Region", "regions", "target",
+           "VALIDATION_POINTS", "VALIDATION_SPLIT", "curve_config", "CurveRun", "CurveTask", "EarlyStop",
+           "keras_early_stopping", "keras_log_run", "KerasLogRun", "legendre_features", "log_config", "log_lines",
+           "log_steps", "log_train_samples", "make_task", "Region", "regions", "target",
            "train_curve"]
 
 # --- the curve-fitting task ----------------------------------------------------------------------------
@@ -139,11 +139,6 @@ def train_curve(points: int, seed: int, epochs: int = EPOCHS,
                         snapshot_inputs=legendre_features(task.grid), on_epoch=report)
     snapshots = torch.stack([s.squeeze(1) for s in history.snapshots])
     return CurveRun(task, list(history.epoch_loss), list(history.val_loss), snapshots)
-
-
-def curve_budget(points_high: int = POINTS_RANGE[1], epochs: int = EPOCHS) -> int:
-    """Optimizer steps of the largest curve run the page allows; raises if it breaks the trainer's budget."""
-    return trainer.check_budget(points_high, curve_config(0, epochs), VALIDATION_POINTS)
 
 
 # --- reading the curves ----------------------------------------------------------------------------------
@@ -287,12 +282,6 @@ def log_steps(n: int, batch: int) -> int:
 def log_train_samples(n: int) -> int:
     """Training samples Keras keeps from ``n`` with ``validation_split=0.2`` (the first ``floor(0.8 n)``)."""
     return keras_train_samples(n, VALIDATION_SPLIT)
-
-
-def log_budget(n: int, batch: int, epochs: int) -> int:
-    """Optimizer steps of a classification run; raises if it breaks the trainer's budget."""
-    n_train = keras_train_samples(n, VALIDATION_SPLIT)
-    return trainer.check_budget(n_train, log_config(batch, epochs), n - n_train)
 
 
 def keras_log_run(n: int, batch: int, epochs: int, seed: int = 0,
