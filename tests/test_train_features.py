@@ -347,15 +347,8 @@ def test_validation_snapshots_callback_and_frames():
     assert history.val_accuracy[-1] == (out.argmax(1) == y_val).sum().item() / 46
     assert all(0 <= a <= 1 for a in history.epoch_accuracy + history.val_accuracy)
 
-    steps = history.steps_frame()
-    assert len({len(column) for column in steps.values()}) == 1
-    assert steps["update"][-1] == 3 * loader_length(184, 32) == len(history.step_loss)
-    assert steps["samples_seen"][-1] == 3 * 184
-    assert steps["epoch"][0] == 1 and steps["epoch"][-1] == 3
-    epochs = history.epochs_frame()
-    assert epochs["epoch"] == [1, 2, 3] and epochs["samples_seen"] == [184, 368, 552]
-    assert set(epochs) >= {"loss", "accuracy", "val_loss", "val_accuracy", "time_s", "updates"}
-    assert all(t > 0 for t in epochs["time_s"])
+    assert len(history.step_loss) == 3 * loader_length(184, 32) and sum(history.step_batch_size) == 3 * 184
+    assert all(t > 0 for t in history.epoch_time)
 
     line = history.log_lines()[1]
     assert re.fullmatch(

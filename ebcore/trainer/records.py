@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -53,7 +52,7 @@ class BatchNormRecord:
 @dataclass
 class History:
     """Everything ``fit`` observed. Epoch indices (``best_epoch``, ``stopped_epoch``) are 0-based
-    positions in the per-epoch lists; logs and frames show them 1-based, as Keras does.
+    positions in the per-epoch lists; logs show them 1-based, as Keras does.
 
     Per step (one entry per optimizer update, across all epochs): ``step_loss`` (the batch's mean
     loss before the update), ``step_batch_size`` (samples), ``step_grad_norm`` (global L2 norm of
@@ -93,21 +92,6 @@ class History:
         """True if any epoch's training loss is not finite (the learning rate was too large)."""
         return not all(math.isfinite(v) for v in self.epoch_loss)
 
-    def steps_frame(self) -> dict[str, list]:
-        """Per-step columns (dict of equal-length lists): ``update`` (1-based count of updates so
-        far), ``epoch`` (1-based), ``batch_size``, ``samples_seen`` (cumulative), ``loss``,
-        ``grad_norm``, ``lr``."""
-        updates = range(1, len(self.step_loss) + 1)
-        return {
-            "update": list(updates),
-            "epoch": [(u - 1) // self.steps_per_epoch + 1 for u in updates],
-            "batch_size": list(self.step_batch_size),
-            "samples_seen": list(itertools.accumulate(self.step_batch_size)),
-            "loss": list(self.step_loss),
-            "grad_norm": list(self.step_grad_norm),
-            "lr": list(self.step_lr),
-        }
-
     def metrics(self) -> dict[str, list[float]]:
         """The recorded per-epoch metrics under their Keras names: ``loss`` always, ``accuracy``
         (classification), ``val_loss`` (with validation data), ``val_accuracy`` (both)."""
@@ -118,18 +102,6 @@ class History:
             "val_accuracy": self.val_accuracy,
         }
         return {name: list(values) for name, values in columns.items() if values or name == "loss"}
-
-    def epochs_frame(self) -> dict[str, list]:
-        """Per-epoch columns: ``epoch`` (1-based), ``updates`` and ``samples_seen`` (cumulative at the
-        epoch's end, for switching the x-axis), ``time_s``, and the ``metrics()`` columns."""
-        epochs = range(1, self.epochs_run + 1)
-        seen = list(itertools.accumulate(self.step_batch_size))
-        return {
-            "epoch": list(epochs),
-            "updates": [e * self.steps_per_epoch for e in epochs],
-            "samples_seen": [seen[e * self.steps_per_epoch - 1] for e in epochs],
-            "time_s": list(self.epoch_time),
-        } | self.metrics()
 
     def log_lines(self) -> list[str]:
         """The run as a Keras-style log, one line per epoch
