@@ -14,13 +14,17 @@ figures summed over them and HAProxy); ``--url URL`` sends it to a server or pro
 (no server figures); ``--root DIR`` to one fresh server of another checkout (before/after a change,
 the same client). ``--downloads``: each student downloads a CSV on each page, with one click (a file
 gone before its GET is an error). ``benchmarks/replicas.py`` puts 1 and 2 replicas side by side.
+``--draggers N``: N more students drag the BatchNorm page's N to a new value every 0.3 s without
+waiting for the page (epochs 15, seeds 8, Adam; ``devtools.load.dragger``) from the class's start to
+its end; their own requests are not in the table. ``--alone-too`` runs the same class alone first (on
+a fresh server of its own) and prints each page's change p95/max alone and with the draggers side by side.
 
 Memory mode (``--memory``): a warm-up, then 1,000 random interactions (random pages, widget values
 across their full ranges, 4 sessions at once, each replaced after 50 requests); prints the RSS
 growth after the warm-up against the bound.
 
 Run: ``python benchmarks/load.py [--sessions 30] [--links] [--think 5,15] [--downloads]
-[--replicas N | --url URL | --root DIR] [--memory [--interactions 1000]]``.
+[--draggers N [--alone-too]] [--replicas N | --url URL | --root DIR] [--memory [--interactions 1000]]``.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import os
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -73,35 +78,84 @@ def stats(pids: list[int]) -> dict[str, float]:
     return load.total_stats(pids) if pids else {"rss": math.nan, "peak": math.nan, "cpu": math.nan}
 
 
-def class_mode(args: argparse.Namespace) -> None:
+@dataclass
+class ClassRun:
+    """One class on one fresh server (or ``--url``): its samples, the draggers beside it, the figures."""
+
+    draggers: int
+    samples: list[load.Sample]
+    drags: list[load.Drag]
+    took: float  # seconds
+    start: dict[str, float]  # the server's figures before and after the class (``stats``)
+    end: dict[str, float]
+    check: load.Interruption
+
+
+def run_class(args: argparse.Namespace, draggers: int) -> ClassRun:
+    """The class (``--sessions``, ``--seed``, …) with ``draggers`` students dragging the BatchNorm page's N."""
     with target(args) as (url, pids):
         start = stats(pids)
         began = time.perf_counter()
+        drags: list[load.Drag] = []
         samples = asyncio.run(load.classroom(url, args.sessions, args.seed, links=args.links, think=args.think,
-                                             start=args.join, downloads=args.downloads))
+                                             start=args.join, downloads=args.downloads, draggers=draggers,
+                                             drags=drags))
         took = time.perf_counter() - began
         end = stats(pids)
         check = asyncio.run(load.interruption(url))
+    return ClassRun(draggers, samples, drags, took, start, end, check)
+
+
+def report_class(args: argparse.Namespace, run: ClassRun) -> None:
     where = args.url or (f"{args.replicas} replicas behind HAProxy" if args.replicas > 1
                          else f"one server of {args.root}" if args.root else "one server")
-    print(f"{where}: {args.sessions} sessions joining within {args.join:.0f} s, "
+    cpu = run.end["cpu"] - run.start["cpu"]
+    print(f"\n{where}: {args.sessions} sessions (seed {args.seed}) joining within {args.join:.0f} s, "
           f"thinking {args.think[0]:g}-{args.think[1]:g} s "
-          f"between moves, {'links, one tab per page' if args.links else 'sidebar navigation'}: {len(samples)} "
-          f"requests in {took:.0f} s; server CPU "
-          f"{end['cpu'] - start['cpu']:.0f} s ({(end['cpu'] - start['cpu']) / took:.1f} cores busy); "
+          f"between moves, {'links, one tab per page' if args.links else 'sidebar navigation'}, "
+          f"draggers: {run.draggers}; {len(run.samples)} requests in {run.took:.0f} s; server CPU "
+          f"{cpu:.0f} s ({cpu / run.took:.1f} cores busy); "
           f"machine load average {os.getloadavg()[1]:.1f} (5 min; 2 cores)")
-    print_table(samples)
-    print(f"server memory: {start['rss']:.0f} MB at start, {end['rss']:.0f} MB at the end, "
-          f"peak {end['peak']:.0f} MB (VmHWM)")
+    print_table(run.samples)
+    print(f"server memory: {run.start['rss']:.0f} MB at start, {run.end['rss']:.0f} MB at the end, "
+          f"peak {run.end['peak']:.0f} MB (VmHWM)")
+    for d in run.drags:
+        print(f"dragger {d.student} on {d.link}: {load.DRAG_KEY} to a new value every {load.DRAG_EVERY:g} s without "
+              f"waiting, {d.changes} changes in {d.seconds:.0f} s; the last answered in {d.last:.2f} s; "
+              f"errors {len(d.errors)}" + (f" {d.errors[:2]}" if d.errors else "") + " (not in the table)")
 
+
+def side_by_side(alone: ClassRun, dragged: ClassRun) -> None:
+    """Each page's change p95 and max (s) of the class alone and with the draggers, the same class."""
+    print(f"\nthe class's changes alone and with {dragged.draggers} dragging (their own requests not counted):")
+    print(f"{'page':<24}{'n':>5}{'p95 alone':>11}{'p95 drag':>10}{'max alone':>11}{'max drag':>10}"
+          f"{'errors':>8}")
+    rows = {r["page"]: r for r in load.summary(alone.samples) if r["kind"] == "change"}
+    for r in load.summary(dragged.samples):
+        if r["kind"] == "change" and (a := rows.get(r["page"])):
+            print(f"{r['page']:<24}{r['n']:>5}{a['p95']:>11.2f}{r['p95']:>10.2f}{a['max']:>11.2f}{r['max']:>10.2f}"
+                  f"{a['errors'] + r['errors']:>8}")
+
+
+def class_mode(args: argparse.Namespace) -> None:
+    runs = [run_class(args, 0)] if args.draggers and args.alone_too else []
+    runs.append(run_class(args, args.draggers))
+    for run in runs:
+        report_class(args, run)
+    if len(runs) == 2:
+        side_by_side(*runs)
+
+    samples, check = [s for run in runs for s in run.samples], runs[-1].check
     seen = load.groups(samples)
     shared = sum(len({s.student for s in samples if s.group == g}) > 1 for g in seen)
     bad = {g: f for g, f in seen.items() if len(f) > 1}
-    print(f"fingerprints: {len(seen)} (page, settings) groups, {shared} seen by 2+ sessions, {len(bad)} inconsistent")
+    print(f"\nfingerprints: {len(seen)} (page, settings) groups, {shared} seen by 2+ sessions, {len(bad)} inconsistent"
+          + (" (over both classes)" if len(runs) == 2 else ""))
     for group in list(bad)[:5]:
-        runs = [s.run for s in samples if s.fingerprint and s.group == group]
-        other = next(r for r in runs if load.app_fingerprint(r) != load.app_fingerprint(runs[0]))
-        print(f"  {load.group_link(group)}\n" + "\n".join(f"      {d}" for d in load.differences(runs[0], other)[:4]))
+        group_runs = [s.run for s in samples if s.fingerprint and s.group == group]
+        other = next(r for r in group_runs if load.app_fingerprint(r) != load.app_fingerprint(group_runs[0]))
+        detail = load.differences(group_runs[0], other)
+        print(f"  {load.group_link(group)}\n" + "\n".join(f"      {d}" for d in detail[:4]))
     wanted = sorted(seen)[: args.solo] + [(load.INTERRUPT_PAGE, check.settings)]
     with live.serve(root=Path(args.root).resolve() if args.root else live.ROOT) as (url, _):
         reference = asyncio.run(load.solo(url, wanted))
@@ -160,11 +214,17 @@ def main() -> None:
     parser.add_argument("--root", default="", help="class mode on one fresh server of the checkout at ROOT "
                         "(e.g. a worktree of the code before a change), driven by this checkout's client")
     parser.add_argument("--downloads", action="store_true", help="each student downloads a CSV on each page")
+    parser.add_argument("--draggers", type=int, default=0, help="N more students drag the BatchNorm page's N to "
+                        "a new value every 0.3 s without waiting (epochs 15, seeds 8, Adam) while the class runs")
+    parser.add_argument("--alone-too", action="store_true", help="with --draggers: first the same class alone on "
+                        "a fresh server, then with the draggers on another; the change p95/max side by side")
     parser.add_argument("--memory", action="store_true", help="memory mode instead of class mode")
     parser.add_argument("--interactions", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=100, help="random interactions before measuring")
     parser.add_argument("--memory-sessions", type=int, default=4)
     args = parser.parse_args()
+    if args.alone_too and args.url:
+        parser.error("--alone-too needs a fresh server for each class (the second would find the first's runs cached)")
     (memory_mode if args.memory else class_mode)(args)
 
 

@@ -4,6 +4,8 @@
   following the teacher's steps on each page and now and then trying a value of their own; each
   student is one browser (its cookies shared by its tabs: behind HAProxy, its replica), may download
   a CSV on each page, and reconnects as the browser does when its connection is lost.
+- ``dragger``: a student who drags a slider to a new value every 0.3 s without waiting for the page
+  (``classroom(draggers=N)``: N of them next to the class).
 - ``solo``: given settings computed one after another, each from its link (the reference for ``classroom``).
 - ``interruption``: a slider moved while a cache miss trains; the settings reopened afterwards.
 - ``random_walk``: random pages and widget values across their full ranges (the memory mode).
@@ -14,10 +16,12 @@ Times are seconds from sending a change until its run finished; memory is in MB.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import math
 import os
 import random
+import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -92,28 +96,86 @@ def app_fingerprint(run: Run) -> str:
     """``wsclient.fingerprint`` of a run without what is not a function of its settings.
 
     Left out: the share link (its host and port differ between servers); on the trade-offs page
-    the measured wall times (the "ms / epoch" column, the epoch-time claim) and the ghosts of the
-    session's earlier sweeps (their chart data and the caption counting them).
+    the measured wall time wherever it is shown (``WallTime``: tables and their phone cards) and the
+    ghosts of the session's earlier sweeps (their chart data and the caption counting them).
     """
     text = defaultdict(lambda: "\0", STRINGS[run.settings.get("lang", "en")])  # a renamed key drops no rule
     ghost_caption = text["trade.sweep.caption"].split("{")[0]
+    wall = WallTime(text)
     kept = []
     for kind, value in run.shown():
         if (kind == "code" and "://" in value) or (kind == "markdown" and value.startswith(ghost_caption)):
             continue
-        if kind == "dataframe":
-            value = _without_times(value, text["trade.sweep.time"], text["trade.claim.faster_epochs"])
+        if kind in ("table", "dataframe"):
+            value = wall.table(value)
+        elif kind == "markdown":
+            value = wall.card(value)
         elif kind == "vega_lite_chart":
             value = [t for t in value if "sweep" not in t.column_names]
         kept.append((kind, value))
     return fingerprint(kept)
 
 
-def _without_times(table: pa.Table, column: str, claim: str) -> pa.Table:
-    if column in table.column_names:
-        table = table.drop_columns([column])
-    rows = [row for row in table.to_pylist() if claim not in row.values()]
-    return table if len(rows) == table.num_rows else pa.Table.from_pylist(rows, schema=table.schema)
+WALL = "<wall time>"  # what a measured wall time is replaced by
+_MS_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?(?=[\s\u00a0]*ms)")  # a limit in ms in the epoch-time claim's rule
+_CARD_LINE = re.compile(r"- (.*?): \*\*(.*)\*\*", re.S)  # a phone card's "- column: **value**" line
+
+
+def _plain(markdown: str) -> str:
+    """Markdown text without its backslash escapes (a card escapes ``*``, ``_``, ``|``, …)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+class WallTime:
+    """The trade-offs page's measured wall time, wherever it is shown, replaced by ``WALL``; nothing else.
+
+    It is the sweep table's "ms / epoch" column, and in the claims table the epoch-time claim's two
+    values (ms), its verdict and the limits (ms) in its rule (the claim's name and measure stay); the
+    projected verdicts table the same; and each of these tables' phone cards (``ui.layout.table``:
+    "**title**" then "- column: **value**" lines), where the claim's card is titled by the claim.
+    ``text``: the run's language's strings.
+    """
+
+    def __init__(self, text: dict[str, str]) -> None:
+        self.column = text["trade.sweep.time"]
+        self.claim = text["trade.claim.faster_epochs"]
+        self.measure = text["trade.measure.faster_epochs"]
+        self.rule = text["trade.col.rule"]
+
+    def _claim_cell(self, column: str, value: Any) -> Any:
+        if value in (self.claim, self.measure):
+            return value
+        return _MS_NUMBER.sub(WALL, value) if column == self.rule and isinstance(value, str) else WALL
+
+    def table(self, table: pa.Table) -> pa.Table:
+        """``table`` with its wall-time cells replaced (the same table if it shows none)."""
+        rows = table.to_pylist()
+        if self.column not in table.column_names and not any(self.claim in row.values() for row in rows):
+            return table
+        out = []
+        for row in rows:
+            if self.claim in row.values():
+                row = {c: self._claim_cell(c, v) for c, v in row.items()}
+            out.append({c: WALL if c == self.column else v for c, v in row.items()})
+        changed = {c for row, new in zip(rows, out, strict=True) for c in row if row[c] != new[c]}
+        return pa.table({c: [str(r[c]) if c in changed else r[c] for r in out] for c in table.column_names})
+
+    def card(self, markdown: str) -> str:
+        """A table's phone card with its wall-time values replaced (other Markdown as it is)."""
+        head, *lines = markdown.split("\n")
+        if not (head.startswith("**") and any(_CARD_LINE.fullmatch(line) for line in lines)):
+            return markdown
+        claim_card = _plain(head) == f"**{self.claim}**"
+        out = [head]
+        for line in lines:
+            m = _CARD_LINE.fullmatch(line)
+            if m and _plain(m.group(1)) == self.column:
+                line = f"- {m.group(1)}: **{WALL}**"
+            elif m and claim_card and _plain(m.group(2)) != self.measure:
+                value = _MS_NUMBER.sub(WALL, m.group(2)) if _plain(m.group(1)) == self.rule else WALL
+                line = f"- {m.group(1)}: **{value}**"
+            out.append(line)
+        return "\n".join(out)
 
 
 async def _timed(samples: list[Sample], student: int, kind: str, page: str, request) -> Run | None:
@@ -274,12 +336,81 @@ async def _moves(tab: Tab, index: int, page: str, rng: random.Random, samples: l
 
 
 async def classroom(url: str, sessions: int = 30, seed: int = 0, samples: list[Sample] | None = None,
-                    **kwargs) -> list[Sample]:
+                    draggers: int = 0, drags: list[Drag] | None = None, **kwargs) -> list[Sample]:
     """``sessions`` students at once (``student`` options in ``kwargs``), each with its own Random(seed + i);
-    their samples (appended to ``samples`` as they come, if given: a test can watch the class)."""
+    their samples (appended to ``samples`` as they come, if given: a test can watch the class).
+
+    ``draggers``: that many more sessions drag a slider (``dragger``) from the start until the last
+    student is done, Random(seed * 1000 + 500 + i) each; their own requests are not in the samples, what
+    they did is appended to ``drags`` (if given).
+    """
     samples = [] if samples is None else samples
-    await asyncio.gather(*(student(url, i, random.Random(seed + i), samples, **kwargs) for i in range(sessions)))
+    stop = asyncio.Event()
+    dragging = [asyncio.create_task(dragger(url, sessions + i, random.Random(seed * 1000 + 500 + i), stop))
+                for i in range(draggers)]
+    try:
+        await asyncio.gather(*(student(url, i, random.Random(seed + i), samples, **kwargs)
+                               for i in range(sessions)))
+    finally:
+        stop.set()
+        done = await asyncio.gather(*dragging)
+    if drags is not None:
+        drags.extend(done)
     return samples
+
+
+# Issue 27's student who drags the BatchNorm page's N to a new value every 0.3 s without waiting for
+# the page, on the settings where a run costs most (15 epochs, 8 seeds, Adam).
+DRAG_PAGE, DRAG_KEY, DRAG_EVERY = "batchnorm_last_batch", "n", 0.3
+DRAG_SETTINGS = {"epochs": 15, "seeds": 8, "opt": "adam"}
+
+
+@dataclass
+class Drag:
+    """What one dragging session did."""
+
+    student: int
+    link: str = ""  # the page and settings it dragged on
+    changes: int = 0  # new values sent
+    seconds: float = 0.0  # from the first change to the last
+    last: float = math.nan  # seconds from the last change until its run finished (the page caught up)
+    errors: list[str] = field(default_factory=list)
+
+
+async def dragger(url: str, index: int, rng: random.Random, stop: asyncio.Event, every: float = DRAG_EVERY,
+                  page: str = DRAG_PAGE, key: str = DRAG_KEY, settings: dict[str, Any] | None = None) -> Drag:
+    """A student who opens ``page`` from its link with ``settings`` (``DRAG_SETTINGS`` if None) and moves
+    the widget ``key`` to a new value (uniform over its range) every ``every`` seconds without waiting
+    for the page to finish, until ``stop`` is set; then waits for the last value's run."""
+    settings = DRAG_SETTINGS if settings is None else settings
+    out = Drag(index, group_link((page, tuple(sorted(settings.items())))))
+    try:
+        session = await Session.connect(url)
+    except (OSError, InvalidHandshake) as exc:
+        out.errors.append(f"connect: {exc!r}")
+        return out
+    try:
+        opened = await session.open(page, settings, lang=("en", "ko")[index % 2])
+        out.errors += opened.errors
+        widget = session.widgets[key]
+        low, high, value = int(widget.low), int(widget.high), widget.value
+        began = time.perf_counter()
+        while not stop.is_set():
+            pick = rng.randint(low, high - 1)
+            value = pick + (pick >= value)  # uniform over the range less the value it has
+            await session.set(key, value, wait=False)
+            out.changes += 1
+            with contextlib.suppress(TimeoutError):  # the next move on the beat, or stop now
+                await asyncio.wait_for(stop.wait(), max(0.0, began + out.changes * every - time.perf_counter()))
+        out.seconds = time.perf_counter() - began
+        if out.changes:
+            run = await session.wait()
+            out.last, out.errors = run.seconds, out.errors + run.errors
+    except (SessionError, OSError, TimeoutError, KeyError) as exc:
+        out.errors.append(repr(exc))
+    finally:
+        await session.close()
+    return out
 
 
 async def solo(url: str, groups: list[tuple]) -> dict[tuple, Sample]:

@@ -151,7 +151,7 @@ class Run:
     def shown(self) -> list[tuple[str, Any]]:
         """The numbers and text the run shows, in page order, as (kind, value); widgets, progress left out.
 
-        Tables (dataframes, chart datasets) are decoded to ``pyarrow.Table``; a chart's spec is left
+        Tables (static tables, dataframes, chart datasets) are decoded to ``pyarrow.Table``; a chart's spec is left
         out (titles, colours, encodings), its numbers are in its datasets.
         """
         out: list[tuple[str, Any]] = []
@@ -168,6 +168,8 @@ class Run:
             elif kind == "dataframe":
                 df = e.dataframe
                 out.append((kind, _table(df.arrow_data.data or df.lazy_data.initial_chunk.data)))
+            elif kind == "table":  # st.table: the pages' static tables (``ui.layout.table``)
+                out.append((kind, _table(e.table.arrow_data.data)))
             elif kind == "vega_lite_chart":
                 c = e.vega_lite_chart
                 tables = [_table(d.data.data) for d in c.datasets] + ([_table(c.data.data)] if c.data.data else [])

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+from streamlit.proto.Element_pb2 import Element
+from streamlit.testing.v1 import AppTest
+
 from devtools import live, load
-from devtools.wsclient import Session, url_text
+from devtools.wsclient import Run, Session, url_text
 from ui.lesson import STEPS
 from ui.params import BY_PAGE
 
@@ -56,3 +60,51 @@ def test_lesson_plan_in_one_tab():
     with live.serve() as (url, _):
         problems = asyncio.run(teach(url))
     assert not problems, "\n".join(problems)
+
+
+def _tradeoffs_tables(lang: str, ms: tuple[str, str], val: str) -> None:
+    """The trade-offs page's sweep and claims tables (``ms``: B = 1's and B = 128's epoch times, ``val``:
+    B = 1's validation loss) drawn by ``ui.layout.table``, as a table and as phone cards (an AppTest script)."""
+    import pandas as pd
+
+    from ui import layout
+    from ui.locales import STRINGS
+
+    s = STRINGS[lang]
+    layout.table(pd.DataFrame({s["trade.sweep.batch"]: [1, 128], s["trade.sweep.time"]: list(ms),
+                               s["trade.sweep.val"]: [val, "0.410"]}), "sweep")
+    rule = s["trade.rule.faster_epochs"].format(large=128, small=1, hold=f"{0.8 * float(ms[0]):.1f}",
+                                                fail=ms[0])
+    layout.table(pd.DataFrame({
+        s["trade.col.claim"]: [s["trade.claim.faster_epochs"], s["trade.claim.generalise"]],
+        s["trade.col.measure"]: [s["trade.measure.faster_epochs"], s["trade.measure.generalise"]],
+        "B = 1": [f"{ms[0]}\u00a0ms", val], "B = 128": [f"{ms[1]}\u00a0ms", "0.410"],
+        s["trade.col.verdict"]: [s["trade.verdict.holds" if float(ms[1]) < 0.8 * float(ms[0]) else
+                                   "trade.verdict.fails"], s["trade.verdict.holds"]],
+        s["trade.col.rule"]: [rule.replace("B = ", "B\u00a0=\u00a0"), "B\u00a0=\u00a01 …"],
+    }), "claims")
+
+
+def _shown(lang: str, ms: tuple[str, str], val: str = "0.350") -> Run:
+    """What a session would receive for ``_tradeoffs_tables``: its tables and cards as a ``Run``."""
+    at = AppTest.from_function(_tradeoffs_tables, args=(lang, ms, val)).run()
+    assert not at.exception, at.exception
+    elements = {}
+    for i, node in enumerate(at.table):
+        elements[(0, i)] = e = Element()
+        e.table.CopyFrom(node.proto)
+    for i, node in enumerate(at.markdown):
+        elements[(1, i)] = e = Element()
+        e.markdown.CopyFrom(node.proto)
+    return Run(0.0, "batch_tradeoffs", "", elements, [], False, 0, {"lang": lang})
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_fingerprint_leaves_out_wall_time_in_tables_and_cards_and_nothing_else(lang):
+    """Two servers measure different epoch times: the solo check must still see the same numbers (the
+    phone cards too, not only the table), and must see any other number that differs."""
+    first = _shown(lang, ("12.5", "3.1"))
+    assert [kind for kind, _ in first.shown()].count("table") == 2 and len(first.shown()) == 6  # 2 tables, 4 cards
+    slower = _shown(lang, ("14.2", "2.7"))  # other times, the same verdict
+    assert load.app_fingerprint(first) == load.app_fingerprint(slower)
+    assert load.app_fingerprint(first) != load.app_fingerprint(_shown(lang, ("12.5", "3.1"), val="0.351"))
