@@ -4,7 +4,7 @@ import math
 
 import pytest
 import torch
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ebcore.lessons.critical import experiment as cb
@@ -149,18 +149,6 @@ def test_fit_refuses_what_it_cannot_fit():
         scaling.fit([(8, 10.0)])
     with pytest.raises(ValueError):
         scaling.fit([(8, 10.0), (16, 20.0), (32, 40.0)])  # steps rising with the batch: E_min < 0
-
-
-@settings(derandomize=True, database=None)
-@given(b_crit=st.floats(1, 1e4), batch=st.floats(0.5, 1e5))
-def test_regions_follow_the_doubling_share_on_the_curve(b_crit, batch):
-    h = scaling.Hyperbola(s_min=50.0, e_min=50.0 * b_crit)
-    share = (h.steps(batch) - h.steps(2 * batch)) / (h.steps(batch) / 2)
-    assert scaling.doubling_share(batch, b_crit) == pytest.approx(share, rel=1e-9)
-    low, high = b_crit / 4, 4 * b_crit  # where the shares are 80 % and 20 %
-    assume(min(abs(batch - low), abs(batch - high)) > 1e-6 * batch)
-    expected = "perfect" if batch < low else "maximal" if batch > high else "diminishing"
-    assert scaling.region_of_share(scaling.doubling_share(batch, b_crit)).value == expected
 
 
 def test_regions_are_read_off_each_measured_doubling():

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["MAXIMAL_SHARE", "PERFECT_SHARE", "Doubling", "doubling_share", "doublings", "fit", "Hyperbola",
+__all__ = ["MAXIMAL_SHARE", "PERFECT_SHARE", "Doubling", "doublings", "fit", "Hyperbola",
            "maximal_from", "perfect_scaling", "perfect_until", "Region", "region_of_share"]
 
 PERFECT_SHARE = 0.8
@@ -80,12 +80,6 @@ class Region(StrEnum):
     PERFECT = "perfect"
     DIMINISHING = "diminishing"
     MAXIMAL = "maximal"
-
-
-def doubling_share(batch: float, b_crit: float) -> float:
-    """The fraction of the ideal halving of steps that doubling the batch from ``batch`` saves on the
-    fitted curve: ``(S(B) − S(2B)) / (S(B)/2) = B_crit/(B + B_crit)`` (1 = perfect, 0 = no gain)."""
-    return b_crit / (batch + b_crit)
 
 
 def region_of_share(share: float) -> Region:
