@@ -7,6 +7,10 @@ it trains in-process) calls ``warm()`` once at start, so the first student's run
 worker started by the server's warm-up pays only ``warm_training`` at its start, and ``warm_transforms``
 as a job just before the one page that needs it (``ui.warmup``): the worker is ready about 1 s sooner
 for a page opened in the server's first seconds.
+
+``warm_training`` also runs the fast paths' self-check (``ebcore.trainer.fast.selfcheck``, once per
+process, tens of ms): if this torch's numbers differ from ``fit``'s fast paths, they turn off here,
+before any student's run.
 """
 
 from __future__ import annotations
@@ -23,9 +27,13 @@ def warm() -> None:
 
 
 def warm_training() -> None:
-    """A two-step ``fit`` on tiny inputs: the trainer's own first-call costs (a few ms)."""
+    """The fast paths' self-check (once per process), then a two-step ``fit`` on tiny inputs: the
+    trainer's own first-call costs (a few ms)."""
     from ebcore.problems import models
     from ebcore.trainer import TrainConfig, fit
+    from ebcore.trainer.fast import selfcheck
+
+    selfcheck.check_once()
 
     X = torch.zeros(4, 1)
     fit(models.linear(seed=0), X, X, TrainConfig(epochs=1, batch_size=2))

@@ -33,6 +33,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from ebcore.trainer.fast import switch
 from ebcore.trainer.records import BatchNormRecord
 
 __all__ = ["SUPPORTED", "DirectBackprop", "kernels", "layers_of", "loss_and_grad", "supports"]
@@ -90,7 +91,10 @@ def supports(model: nn.Module, loss: str, X: Tensor, y: Tensor) -> bool:
     """Whether ``DirectBackprop`` computes this model's steps on this data exactly as autograd would:
     a bare ``Linear`` or a ``Sequential`` of ``layers_of``'s layers, every parameter float32 and
     trainable, no module hooks, 2-D float32 inputs, and targets the loss takes without broadcasting
-    (MSE: the outputs' shape; cross-entropy: 1-D class labels)."""
+    (MSE: the outputs' shape; cross-entropy: 1-D class labels). False for every model while the fast
+    paths are off (``switch``: the start-up self-check saw them differ from torch)."""
+    if not switch.enabled():
+        return False
     layers = layers_of(model)
     if layers is None or X.dim() != 2 or X.dtype != torch.float32:
         return False

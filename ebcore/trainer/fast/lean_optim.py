@@ -12,6 +12,9 @@ and ``tests/test_train_exact.py`` checks ``fit`` against the reference loop.
 
 A parameter without a gradient in a step is skipped, as ``torch.optim`` skips it: its state and step
 count wait for its next gradient.
+
+With the fast paths off (``trainer.fast.switch``: the start-up self-check found a difference), a new
+``LeanOptimizer`` hands every step to the ``torch.optim`` class itself (``torch_optimizer``).
 """
 
 from __future__ import annotations
@@ -19,12 +22,25 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-__all__ = ["ADAM_BETAS", "EPS", "RMSPROP_ALPHA", "LeanOptimizer"]
+from ebcore.trainer.fast import switch
+
+__all__ = ["ADAM_BETAS", "EPS", "RMSPROP_ALPHA", "LeanOptimizer", "torch_optimizer"]
 
 # torch.optim's defaults for the classes fit builds
 ADAM_BETAS = (0.9, 0.999)
 EPS = 1e-8
 RMSPROP_ALPHA = 0.99
+
+
+def torch_optimizer(params: list[Tensor], kind: str, momentum: float = 0.0) -> torch.optim.Optimizer:
+    """The ``torch.optim`` optimizer ``LeanOptimizer`` copies (its defaults; the learning rate is set per step)."""
+    if kind in ("sgd", "sgd_momentum"):
+        return torch.optim.SGD(params, lr=0.0, momentum=momentum)
+    if kind == "adam":
+        return torch.optim.Adam(params, lr=0.0)
+    if kind == "rmsprop":
+        return torch.optim.RMSprop(params, lr=0.0, momentum=momentum)
+    raise ValueError(f"unknown optimizer {kind!r}")
 
 
 class LeanOptimizer:
@@ -38,6 +54,8 @@ class LeanOptimizer:
         self.params = list(params)
         self.kind = kind
         self.momentum = momentum
+        # the fast paths off: torch.optim's own class takes every step
+        self.delegate = None if switch.enabled() else torch_optimizer(self.params, kind, momentum)
         n = len(self.params)
         self.steps = [0] * n  # updates each parameter has had (torch.optim's state["step"])
         self.buffers: list[Tensor | None] = [None] * n  # momentum buffers (SGD, RMSprop with momentum)
@@ -53,6 +71,9 @@ class LeanOptimizer:
     def step(self, lr: float, grads: list[Tensor] | None = None) -> None:
         """One update of every parameter with a gradient, at learning rate ``lr``. ``grads``: the
         parameters' gradients in order, instead of their ``.grad`` (``fit`` without autograd)."""
+        if self.delegate is not None:
+            self._delegated_step(lr, grads)
+            return
         if grads is None:
             grads = [p.grad for p in self.params]
         # `None in grads` would compare every tensor with None (elementwise, hundreds of µs): test identity
@@ -71,6 +92,14 @@ class LeanOptimizer:
             self._rmsprop(index, params, grads, lr)
         else:
             self._sgd(index, params, grads, lr)
+
+    def _delegated_step(self, lr: float, grads: list[Tensor] | None) -> None:
+        if grads is not None:
+            for p, g in zip(self.params, grads, strict=True):
+                p.grad = g
+        for group in self.delegate.param_groups:
+            group["lr"] = lr
+        self.delegate.step()
 
     def _pick(self, values: list, index) -> list:
         return values if len(index) == len(values) else [values[i] for i in index]
