@@ -18,7 +18,6 @@ import math
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
 
 import torch
 from torch import Tensor
@@ -36,10 +35,10 @@ from ebcore.stacked import fit_many
 from ebcore.trainer import BatchTooSmallForBatchNorm, TrainConfig, epoch_batches, fit, steps_needed
 
 __all__ = ["BATCH_RANGE", "BN_LAYER", "CRASH_EXAMPLE", "DATA_SEED", "EPOCHS_MAX", "HIDDEN", "MIN_CLEAR_DIFFERENCE",
-           "N_RANGE", "N_VAL", "NORM_STEP_COST", "SEEDS_MAX", "SPREAD_DECIMALS", "VAL_SEED", "VARIANT_ORDER",
+           "N_RANGE", "N_VAL", "NORM_STEP_COST", "SPREAD_DECIMALS", "VAL_SEED", "VARIANT_ORDER",
            "batch_stat_spread", "bn_input_features", "compare", "Comparison", "crash_example", "demo_data", "merge",
-           "never_skipped", "Part", "Run", "single_sample_error", "SingleSampleCrash", "skipped_samples",
-           "spread_ratio", "spread_sizes", "SpreadRatio", "StatSpread", "train_run", "Variant", "variant_parts",
+           "pieces", "Run", "single_sample_error", "SingleSampleCrash", "skipped_samples",
+           "spread_ratio", "spread_sizes", "SpreadRatio", "StatSpread", "Variant",
            "variants", "Verdict", "verdict"]
 
 HIDDEN = (32, 32)
@@ -52,8 +51,7 @@ DATA_SEED = 0
 N_RANGE = (50, 2000)
 BATCH_RANGE = (50, 600)
 EPOCHS_MAX = 15
-"""The settings a page may offer (with up to ``SEEDS_MAX`` seeds of every variant)."""
-SEEDS_MAX = 8
+"""The settings a page may offer."""
 BN_LAYER = "1"
 """Name of the first BatchNorm layer in ``mlp(norm="batch")`` (module index 1 of the Sequential)."""
 
@@ -151,26 +149,6 @@ def _as_run(variant: Variant, seed: int, result) -> Run:
     )
 
 
-def train_run(
-    variant: Variant, n: int, optimizer: str, lr: float, epochs: int, seed: int, record_bn: bool = True
-) -> Run:
-    """Train the demo MLP (``variant.norm`` after each hidden layer) on ``n`` samples with ``fit``.
-
-    Cross-entropy, ``optimizer`` (``"sgd"``, ``"sgd_momentum"``, ``"adam"``) at learning rate ``lr``,
-    ``epochs`` passes, ``seed`` for the initial weights and the shuffling. A batch of one reaching
-    BatchNorm ends the run early with ``Run.error`` set, instead of raising. ``record_bn=False``
-    skips the BatchNorm traces (they cost time and only one seed is charted).
-    """
-    (X, y), val = demo_data(n)
-    model = mlp(2, HIDDEN, 2, norm=variant.norm, seed=seed)
-    try:
-        result = fit(model, X, y, _config(variant, optimizer, lr, epochs, seed), validation_data=val,
-                     record_bn_stats=record_bn and variant.norm == "batch")
-    except BatchTooSmallForBatchNorm as err:
-        result = err
-    return _as_run(variant, seed, result)
-
-
 VARIANT_ORDER = ("keep", "drop_last", "safer_batch", "other_norm")
 """The variants' keys in the order ``variants`` lists them (and the page's charts show them)."""
 
@@ -211,14 +189,14 @@ class Comparison:
 
 def compare(
     n: int, batch_size: int, optimizer: str, lr: float, epochs: int, seeds: int,
-    other_norm: str = "layer", progress: Callable[[float], None] | None = None,
-    keys: Sequence[str] | None = None,
+    other_norm: str = "layer", keys: Sequence[str] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> Comparison:
     """Train every variant (see ``variants``; only those named in ``keys``, if given) for seeds
     0 … ``seeds``−1 and collect the runs.
 
     All runs go to ``fit_many`` at once: the seeds of one variant step in lockstep as one stacked
-    program (each with its own weights and sample order), and every run equals ``train_run``'s (when N is a
+    program (each with its own weights and sample order), and every run equals ``fit``'s alone (when N is a
     multiple of the batch size, the drop_last runs are the keep runs, which they equal, so ``keys``
     must then name both or neither). BatchNorm traces are kept for seed 0 only. ``progress(fraction)``
     follows the finished steps of all runs. ``merge`` joins comparisons of disjoint ``keys``.
@@ -257,31 +235,22 @@ def compare(
 NORM_STEP_COST = {"batch": 1.0, "layer": 1.15, "group": 2.0}
 """A training step's cost by normalisation, relative to BatchNorm's, measured here for 8 stacked seeds
 of the demo MLP (evaluation included): GroupNorm 1.7× BatchNorm at batch 50 and 2.6× at batch 600
-(its kernel works group by group, four channels each), LayerNorm 1.1–1.2×. It orders ``compare``'s
-pieces of work heaviest first and weights the progress bar; results never depend on it."""
+(its kernel works group by group, four channels each), LayerNorm 1.1–1.2×. The cost model (``pieces``);
+results never depend on it."""
 
 
-class Part(NamedTuple):
-    """One piece of ``compare``'s work: the variant ``keys`` it trains, its training ``steps`` per seed,
-    and its ``work`` (steps weighted by ``NORM_STEP_COST``, to compare pieces' costs)."""
-
-    keys: list[str]
-    steps: int
-    work: float
-
-
-def variant_parts(n: int, batch_size: int, epochs: int, other_norm: str = "layer") -> list[Part]:
-    """``compare``'s variants as separate pieces of work, one ``Part`` for each variant that trains, in
-    ``variants`` order; a drop_last that drops nothing goes with "keep", whose runs it is.
-    ``compare(..., keys=part.keys)`` trains one piece; ``merge`` joins them."""
-    parts: list[Part] = []
+def pieces(n: int, batch_size: int, epochs: int, other_norm: str = "layer") -> list[tuple[list[str], float]]:
+    """The cost model: ``compare``'s work split into independent pieces, one for each variant that trains,
+    in ``variants`` order (a drop_last that drops nothing goes with "keep", whose runs it is), each as
+    (its variant keys, its cost: training steps per seed × ``NORM_STEP_COST``).
+    ``compare(..., keys=keys)`` trains one piece; ``merge`` joins them."""
+    out: list[tuple[list[str], float]] = []
     for v in variants(n, batch_size, other_norm):
         if v.drop_last and n % v.batch_size == 0:
-            parts[0].keys.append(v.key)  # "keep" comes first
+            out[0][0].append(v.key)  # "keep" comes first
         else:
-            steps = epochs * calc.loader_length(n, v.batch_size, v.drop_last)
-            parts.append(Part([v.key], steps, steps * NORM_STEP_COST[v.norm]))
-    return parts
+            out.append(([v.key], epochs * calc.loader_length(n, v.batch_size, v.drop_last) * NORM_STEP_COST[v.norm]))
+    return out
 
 
 def merge(parts: Sequence[Comparison]) -> Comparison:
@@ -351,12 +320,6 @@ def skipped_samples(n: int, batch_size: int, epochs: int, seed: int = 0) -> list
             used[batch] = True
         out.append(torch.nonzero(~used).flatten().tolist())
     return out
-
-
-def never_skipped(skipped: Sequence[Sequence[int]], n: int) -> int:
-    """How many of the ``n`` samples no epoch in ``skipped`` left out (all were trained on at least
-    once, as long as ``len(skipped) ≥ 1``)."""
-    return n - len({i for epoch in skipped for i in epoch})
 
 
 # --- 4. a last batch of exactly one sample -----------------------------------------------------------
