@@ -20,6 +20,7 @@ from ebcore.trainer.fast.lean_optim import LeanOptimizer
 
 @pytest.fixture(autouse=True)
 def fast_paths_restored():
+    selfcheck.check_once()  # this process's own first check, unperturbed: done before the test's
     yield
     switch.turn_on()
 
@@ -104,8 +105,37 @@ def test_a_changed_update_hands_the_optimizer_to_torch_optim(monkeypatch, caplog
                                        loss="cross_entropy", seed=2))
 
 
-def test_a_training_process_checks_at_start(monkeypatch):
+def test_a_training_process_checks_at_start_and_before_its_first_fast_step(monkeypatch):
     calls = []
     monkeypatch.setattr(selfcheck, "check_once", lambda: calls.append(1))
     startup.warm_training()
+    assert calls[:1] == [1]  # (its fit asks again, through supports)
+    calls.clear()
+    X, y = blobs()
+    fit(mlp(2, (8,), 2, seed=0), X, y, TrainConfig(epochs=1, batch_size=8, loss="cross_entropy"))
     assert calls == [1]
+
+
+def test_other_threads_wait_for_the_first_check(monkeypatch):
+    # a fresh process's state: no check yet; the first caller's check is slow, a second thread must wait
+    import threading
+
+    monkeypatch.setattr(selfcheck, "_owner", [])
+    monkeypatch.setattr(selfcheck, "_finished", threading.Event())
+    order = []
+    started = threading.Event()
+
+    def slow_check() -> bool:
+        started.set()
+        threading.Event().wait(0.2)
+        order.append("checked")
+        return True
+
+    monkeypatch.setattr(selfcheck, "check", slow_check)
+    first = threading.Thread(target=selfcheck.check_once)
+    first.start()
+    started.wait()
+    selfcheck.check_once()
+    order.append("second went on")
+    first.join()
+    assert order == ["checked", "second went on"]

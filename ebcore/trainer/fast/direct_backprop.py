@@ -92,7 +92,11 @@ def supports(model: nn.Module, loss: str, X: Tensor, y: Tensor) -> bool:
     a bare ``Linear`` or a ``Sequential`` of ``layers_of``'s layers, every parameter float32 and
     trainable, no module hooks, 2-D float32 inputs, and targets the loss takes without broadcasting
     (MSE: the outputs' shape; cross-entropy: 1-D class labels). False for every model while the fast
-    paths are off (``switch``: the start-up self-check saw them differ from torch)."""
+    paths are off (``switch``: the start-up self-check saw them differ from torch); the first call in a
+    process runs that check if nothing has (``selfcheck.check_once``)."""
+    from ebcore.trainer.fast import selfcheck  # (it trains with fit, which imports this module)
+
+    selfcheck.check_once()
     if not switch.enabled():
         return False
     layers = layers_of(model)

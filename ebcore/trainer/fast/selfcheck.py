@@ -46,8 +46,9 @@ OPTIMIZER_CASES: tuple[tuple[str, float], ...] = (("sgd", 0.0), ("sgd_momentum",
                                                   ("rmsprop", 0.0), ("rmsprop", 0.5))
 """``LeanOptimizer``'s cases: (kind, momentum), each over three steps."""
 
-_done = threading.Lock()
-_checked: list[bool] = []
+_lock = threading.Lock()
+_owner: list[int] = []  # the thread running the check
+_finished = threading.Event()
 
 
 class TorchUpdate:
@@ -185,7 +186,20 @@ def check() -> bool:
 
 
 def check_once() -> None:
-    """``check`` the first time this is called in the process (what a training process does at start)."""
-    with _done:
-        if not _checked:
-            _checked.append(check())
+    """``check`` the first time this is called in the process: a training process calls it at start
+    (``ebcore.startup``), and ``direct_backprop.supports`` before any fast path is taken, so a process
+    that trains without that start (the server's own thread, a script, a test) is checked too. Other
+    threads wait for the first one's check; its own ``fit`` calls pass."""
+    if _finished.is_set():
+        return
+    with _lock:
+        first = not _owner
+        if first:
+            _owner.append(threading.get_ident())
+    if first:
+        try:
+            check()
+        finally:
+            _finished.set()
+    elif _owner[0] != threading.get_ident():
+        _finished.wait()
