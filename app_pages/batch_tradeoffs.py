@@ -65,8 +65,9 @@ scale = urlstate.toggle(P.SCALE, t("trade.scale"), t("trade.scale.help"), c2)
 warmup = urlstate.toggle(P.WARMUP, t("trade.warmup"), t("trade.warmup.help"), c3)
 settings = tr.SweepSettings(b_min, b_max, epochs, float(lr), scale, warmup)
 # The seed experiment (section 2, drawn last) trains in the worker while the sweep trains here.
-runs.seed_runs_early(urlstate.current(P.SEEDS))
-sweep = runs.sweep(settings, t("trade.running", steps=f"{tr.sweep_steps(settings):,}"))
+page_runs = runs.tradeoffs(urlstate.current)  # the page's runs at its widgets' values: nothing trained yet
+page_runs.seeds.start_early()
+sweep = page_runs.sweep(t("trade.running", steps=f"{tr.sweep_steps(settings):,}"))
 layout.share_button(share)
 
 # --- 1. the claims, with verdicts from the numbers ---
@@ -92,11 +93,11 @@ else:
             layout.table(table[[t("trade.col.claim"), verdict]], "verdicts", verdict)
     st.caption(t("trade.table.caption", small=small.batch, large=large.batch, n=tr.SWEEP_TRAIN,
                  val=f"{tr.SWEEP_VAL:,}", machine=tr.machine()))
-    critical_note.show()  # when "large batches train faster" and "small batches generalise better" hold
+    critical_note.show(page_runs.claims)  # when "large batches train faster" and "small batches generalise better" hold
 
 # --- gradient noise and memory ---
 st.subheader(t("trade.noise.title"))
-points = runs.noise_curve(settings.seed)
+points = page_runs.noise()
 swept = set(settings.batch_sizes())
 draw(noise_chart,
     [(p.batch, p.relative, p.batch in swept) for p in points],
@@ -153,7 +154,7 @@ x_axis = urlstate.choice(P.XAXIS, t("trade.seed.x"), t("trade.seed.x.help"), c1,
 view = urlstate.choice(P.VIEW, t("trade.seed.view"), t("trade.seed.view.help"), c2,
                        labels={o: t(f"trade.seed.view.{o}") for o in P.VIEW.options})
 n_seeds = urlstate.slider(P.SEEDS, t("trade.seed.seeds"), t("trade.seed.seeds.help"), c3)
-curves = runs.seed_runs(n_seeds, t("trade.seed.running"))
+curves = page_runs.seeds(t("trade.seed.running"))  # at n_seeds
 points = pd.DataFrame(tr.curve_rows(curves, x_axis, view))
 # Weight updates differ 8× between the batches: on a log axis both runs spread over the chart.
 log_x = x_axis == "updates"

@@ -46,7 +46,8 @@ norm = urlstate.choice(P.NORM, t("bn.norm"), t("bn.norm.help"), c3,
                        labels={o: t(f"bn.norm.{o}") for o in P.NORM.options})
 layout.share_button(share)
 # The comparison (section 3) is the long part: the worker starts on it while sections 1 and 2 are drawn.
-runs.bn_comparison_early(n, b, opt, lr, epochs, seeds, norm)
+page_runs = runs.batchnorm(urlstate.current)  # the page's runs at its widgets' values: nothing trained yet
+page_runs.comparison.start_early()
 
 # --- 1. where the tiny batch comes from ---
 st.header(t("bn.s1.title"), divider="gray")
@@ -65,7 +66,7 @@ SEVERITY_ALERT.get(severity, st.success)(
 # --- 2. how noisy a batch's statistics are ---
 st.header(t("bn.s2.title"), divider="gray")
 present.explain(t("bn.s2.intro"))
-spread = runs.bn_spreads(n, b)
+spread = page_runs.spreads()
 left, right = st.columns(2)
 spread_labels = {"row": t("bn.s2.row"), "true": t("bn.s2.true")}
 draw(spread_chart, spread, "mean", spread_labels | {"x_title": t("bn.s2.x_mean")}, container=left)
@@ -93,7 +94,7 @@ st.header(t("bn.s3.title"), divider="gray")
 full_batches = "" if p.has_partial_last_batch else ".full"
 present.explain(t("bn.s3.intro", epochs=epochs, opt=t(f"bn.opt.{opt}"), lr=lr,
                   which=t(f"bn.s3.intro{full_batches or '.partial'}")))
-result = runs.bn_comparison(n, b, opt, lr, epochs, seeds, norm, t("bn.running"))
+result = page_runs.comparison(t("bn.running"))
 keep, dropped = result.runs["keep"], result.runs.get("drop_last")
 run_names = {f"run.{key}": t(f"bn.run.{key}", b=seeded[0].variant.batch_size, norm=t(f"bn.norm.{norm}"))
              for key, seeded in result.runs.items()}
@@ -131,7 +132,7 @@ look_for = (t("bn.s3.grows.crashed", last=p.last_batch_size, norm=t(f"bn.norm.{n
 # --- 4. a last batch of exactly 1 ---
 st.header(t("bn.s4.title"), divider="gray")
 crash_n, crash_b = bn.crash_example(n, b)
-crash = runs.bn_single_crash(crash_n, crash_b)
+crash = page_runs.crash()  # at (crash_n, crash_b)
 st.markdown(t("bn.s4.intro", n=f"{crash_n:,}", b=crash_b))
 if crash is not None:
     st.code(f"ValueError: {crash.message}", language=None, wrap_lines=True)

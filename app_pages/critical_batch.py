@@ -48,9 +48,10 @@ fixed = urlstate.toggle(P.FIXED, t("crit.fixed"), t("crit.fixed.help"), c1)
 lr = float(urlstate.choice(P.LR, t("crit.lr"), t("crit.lr.help"), c2))
 settings = cb.Settings(seed=seed)
 # The noise scale (section 3) is measured in the worker while the grid trains here and in the worker.
-runs.critical_noise_early(seed)
-trials = runs.critical_trials(seed, t("crit.running", runs=len(cb.BATCHES) * settings.runs,
-                                      steps=num(cb.total_steps(settings))))
+page_runs = runs.critical(urlstate.current)  # the page's runs at its widgets' values: nothing trained yet
+page_runs.noise.start_early()
+trials = page_runs.trials(t("crit.running", runs=len(cb.BATCHES) * settings.runs,
+                            steps=num(cb.total_steps(settings))))
 layout.share_button(share)
 a = view.analyse(trials, target, lr if fixed else None)
 fit = a.fit  # fitted to the table's points, tuned or at the one learning rate
@@ -161,7 +162,7 @@ layout.download("critical_batch_runs", tables.trials, trials)
 # --- 3. the noise scale ---
 st.subheader(t("crit.noise.title"))
 present.explain(t("crit.noise.intro", small=cb.TWO_BATCH[0], big=cb.TWO_BATCH[1]))
-noise = runs.critical_noise(seed, t("crit.noise_running"))
+noise = page_runs.noise(t("crit.noise_running"))
 exact, estimate = t("crit.noise.exact"), t("crit.noise.two_batch", draws=cb.TWO_BATCH_DRAWS)
 rows = pd.DataFrame([{"step": p.step, "b_simple": p.exact.b_simple, "series": exact} for p in noise]
                     + [{"step": p.step, "b_simple": p.estimate.b_simple, "series": estimate} for p in noise])

@@ -23,7 +23,8 @@ st.header(t("epochs.scrub.title"))
 c1, c2 = st.columns(2)
 points = urlstate.slider(P.POINTS, t("epochs.points"), t("epochs.points.help"), c1)
 seed = urlstate.slider(P.SEED, t("epochs.seed"), t("epochs.seed.help"), c2)
-run = runs.curve_run(points, seed, t("epochs.training"))
+page_runs = runs.epochs(urlstate.current)  # the page's runs at its widgets' values: nothing trained yet
+run = page_runs.curve(t("epochs.training"))
 val = run.val_loss
 phases = overfit.regions(val)
 best = min(range(run.epochs), key=val.__getitem__) + 1
@@ -101,7 +102,7 @@ with l2:
 log_epochs = urlstate.slider(P.LOG_EPOCHS, t("epochs.log.epochs"), container=l3)
 n, b = int(log_n), int(log_batch)
 steps = overfit.log_steps(n, b)
-log = runs.log_run(n, b, log_epochs, t("epochs.training"))
+log = page_runs.log(t("epochs.training"))  # at (n, b, log_epochs)
 st.markdown(t("epochs.log.steps", n=f"{n:,}", train=f"{log.n_train:,}", b=b, steps=f"{steps:,}"))
 # Wrapped: val_loss and val_accuracy, what early stopping watches, sit at the end of long lines.
 st.code("\n".join(log.lines), language=None, wrap_lines=True)

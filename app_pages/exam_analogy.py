@@ -32,7 +32,8 @@ m[0].metric(t("exam.m.checks"), counts.checks, help=t("exam.m.checks.help"), bor
 m[1].metric(t("exam.m.last"), counts.last_batch, help=t("exam.m.last.help"), border=True)
 m[2].metric(t("exam.m.memory"), counts.memory, help=t("exam.m.memory.help"), border=True)
 st.markdown(t("exam.sheet.sentence", b=b, times=tn("exam.count.times", counts.checks)))
-studies = runs.exam_study(t("exam.study.progress"))
+page_runs = runs.exam_analogy(urlstate.current)  # the page's runs at its widgets' values: nothing trained yet
+studies = page_runs.study(t("exam.study.progress"))
 by_batch = {s.batch_size: s for s in studies}
 within = exam.checked_within_topic(b)
 st.caption(t("exam.within", within=within))
@@ -53,7 +54,7 @@ draw(sheet_chart, tiles, tile_labels)
 # --- 2. similar questions ---
 st.header(t("exam.similar.title"), divider="gray")
 present.explain(t("exam.similar.intro"))
-student = runs.exam_sit(b, seed, t("exam.epochs.progress"))  # every sitting the slider offers, trained once
+student = page_runs.student(t("exam.epochs.progress"))  # every sitting the slider offers, trained once
 first = student.prefix(1)
 left, right = st.columns(2, gap="large")
 with left:

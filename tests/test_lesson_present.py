@@ -163,11 +163,11 @@ def test_with_workers_the_warm_up_sends_torch_func_first_use_just_before_the_pag
 
     seen: list[str] = []
     monkeypatch.setattr(worker, "workers", lambda: 1)
-    monkeypatch.setattr(worker, "run", lambda target, *args, **kwargs: seen.append(target))
+    monkeypatch.setattr(worker, "run", lambda target, *args, **kwargs: seen.append(target.__name__))
     monkeypatch.setattr(warmup, "page_runs", lambda page, values=None: seen.append(page))
     warmup.default_runs()
-    expected = [x for p in BY_PAGE for x in (["ui.jobs:warm_transforms"] if p == "critical_batch" else []) + [p]]
-    assert seen == expected and expected.count("ui.jobs:warm_transforms") == 1
+    expected = [x for p in BY_PAGE for x in (["warm_transforms"] if p == "critical_batch" else []) + [p]]
+    assert seen == expected and expected.count("warm_transforms") == 1
     monkeypatch.setattr(worker, "workers", lambda: 0)  # training in-process: the warm-up paid it at its start
     seen.clear()
     warmup.default_runs()

@@ -149,9 +149,11 @@ def test_notes_log_is_800_steps():
 
 
 def test_keras_log_run_prints_the_keras_lines():
-    lines_seen = []
-    run = overfit.keras_log_run(500, 64, 3, on_epoch=lambda lines, done: lines_seen.append((len(lines), done)))
-    assert lines_seen == [(1, 1), (2, 2), (3, 3)]
+    seen = []  # each epoch's progress and row, what the page's live log is printed from
+    run = overfit.keras_log_run(500, 64, 3, progress=lambda fraction, row: seen.append((fraction, row)))
+    assert [f for f, _ in seen] == pytest.approx([1 / 3, 2 / 3, 1.0])
+    assert [row for _, row in seen] == [list(m) for m in zip(run.loss, run.accuracy, run.val_loss, run.val_accuracy,
+                                                             strict=True)]
     assert run.n_train == 400 and run.steps_per_epoch == 7
     assert run.lines[0].startswith("Epoch 1/3  7/7 [==============================] - loss: ")
     assert "- accuracy: " in run.lines[0] and "- val_accuracy: " in run.lines[-1]

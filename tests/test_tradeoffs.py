@@ -224,5 +224,5 @@ def test_a_short_warmup_trains_its_own_run():
 
 def test_sweep_run_progress_runs_from_zero_to_one():
     seen = []
-    tr.sweep_run(tr.SweepSettings(epochs=2), 128, on_progress=seen.append)
+    tr.sweep_run(tr.SweepSettings(epochs=2), 128, progress=seen.append)
     assert seen == [0.5, 1.0]

@@ -16,19 +16,20 @@ from conftest import Interrupted
 from ebcore.lessons import exam
 
 from ebcore.lessons import epochs as overfit
+from ebcore.lessons.tradeoffs import experiment as tr
 from ui import worker
 
 
 def test_a_worker_job_equals_the_solo_run_and_reports_progress(one_worker):
     seen: list[float] = []
-    result = worker.run("ui.jobs:exam_sit", 20, 3, progress=seen.append, progress_kw="progress")
+    result = worker.run(exam.sit, 20, exam.MAX_EPOCHS, 3, progress=seen.append)
     assert result == exam.sit(20, exam.MAX_EPOCHS, 3)
     assert seen and seen == sorted(seen) and seen[-1] == pytest.approx(1.0)
 
 
 def test_rows_carry_the_live_keras_log(one_worker):
     rows: list[list[float]] = []
-    run = worker.run("ui.jobs:log_run", 500, 64, 3, progress_kw="progress", on_row=rows.append)
+    run = worker.run(overfit.keras_log_run, 500, 64, 3, on_row=rows.append)
     assert run == overfit.keras_log_run(500, 64, 3)
     assert [r[:4] for r in rows] == [list(m) for m in zip(run.loss, run.accuracy, run.val_loss, run.val_accuracy,
                                                            strict=True)]
@@ -39,21 +40,20 @@ def test_an_interrupted_page_gets_its_exception_and_the_pool_goes_on(one_worker)
         raise Interrupted
 
     with pytest.raises(Interrupted):
-        worker.run("ui.jobs:exam_sit", 1, 0, progress=interrupt, progress_kw="progress")
+        worker.run(exam.sit, 1, exam.MAX_EPOCHS, 0, progress=interrupt)
     # the cancelled job frees its slot; the next job runs and is exact
-    assert worker.run("ui.jobs:exam_sit", 50, 1, progress_kw="progress") == exam.sit(50, exam.MAX_EPOCHS, 1)
+    assert worker.run(exam.sit, 50, exam.MAX_EPOCHS, 1) == exam.sit(50, exam.MAX_EPOCHS, 1)
 
 
 def test_errors_of_the_job_reach_the_caller(one_worker):
     with pytest.raises(ValueError):
-        worker.run("ui.jobs:exam_sit", 0, 0, progress_kw="progress")
+        worker.run(exam.sit, 0, exam.MAX_EPOCHS, 0)
 
 
 def test_without_workers_the_job_runs_here(monkeypatch):
     monkeypatch.setenv("EBLAB_WORKERS", "0")
     seen: list[float] = []
-    assert worker.run("ui.jobs:seed_runs", 1, progress=seen.append, progress_kw="progress") == \
-        __import__("ebcore.lessons.tradeoffs.experiment", fromlist=["x"]).seed_experiment(range(1))
+    assert worker.run(tr.seed_experiment, range(1), progress=seen.append) == tr.seed_experiment(range(1))
     assert seen[-1] == pytest.approx(1.0)
 
 
@@ -63,7 +63,7 @@ sys.path.insert(0, sys.argv[1])
 os.environ["EBLAB_WORKERS"] = "1"
 from ui import worker
 worker.start()
-worker.run("ui.jobs:warm")  # the worker is up and answering
+worker.run(os.getpid, progress_kw=None)  # the worker is up and answering
 print(" ".join(str(p) for p in worker._get_pool().executor._processes), flush=True)
 time.sleep(600)
 """

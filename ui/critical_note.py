@@ -8,20 +8,22 @@ import streamlit as st
 from ebcore.lessons.critical import experiment as cb
 from ebcore.lessons.critical import view
 from ebcore.lessons.tradeoffs import claims as tc
-from ui import nav, runs
+from ui import nav
 from ui.i18n import t
 from ui.params import CriticalBatch as P
+from ui.runs import Run
 
 
-def show() -> None:
-    """Two conditions from the critical-batch runs (seed, target and learning rate at their defaults) and a link.
+def show(claims: Run) -> None:
+    """Two conditions from the critical-batch runs ``claims`` (``runs.tradeoffs``: seed, target and learning rate
+    at their defaults) and a link.
 
     "Small batches generalise better" counts as refuted when, tuned, the largest batch's lowest validation
     loss is within the trade-offs page's tolerance (``GAP_TOLERANCE``) of the smallest batch's."""
     target, lr = float(P.TARGET.default), float(P.LR.default)
     settings = cb.Settings()
-    c = view.claim_conditions(runs.critical_trials(P.SEED.default, t(
-        "crit.running", runs=len(cb.BATCHES) * settings.runs, steps=f"{cb.total_steps(settings):,}")), target, lr)
+    c = view.claim_conditions(claims(t("crit.running", runs=len(cb.BATCHES) * settings.runs,
+                                       steps=f"{cb.total_steps(settings):,}")), target, lr)
     common = {"target": f"{target:g}", "n": f"{cb.N_TRAIN:,}", "reps": settings.repeats,
               "b_crit": f"{c.b_crit:,.0f}" if c.b_crit is not None else "–"}
     if c.b_crit is None:

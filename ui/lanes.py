@@ -35,11 +35,12 @@ _early_lock = threading.Lock()
 
 
 class Call(NamedTuple):
-    """One job of ``run_all``: ``target`` (``module:function``), its positional ``args``, and its
+    """One job of ``run_all``: ``target``, a module-level function (a worker gets it pickled by reference:
+    its module and name), its positional ``args``, and its
     ``weight``: its share of the work (e.g. training steps), which splits the jobs between the lanes
     and the progress bar between the jobs."""
 
-    target: str
+    target: Callable[..., Any]
     args: tuple
     weight: float = 1.0
 

@@ -1,34 +1,53 @@
-"""The training pages' experiments, cached per settings for every session of the server.
+"""The training pages' runs: declared once per page (``PAGES``), cached per settings for every session.
 
-A run depends only on its settings, so every student who picks the same settings shares one
-result (and the same numbers). The progress label is not part of the cache key (Streamlit skips
-``_``-prefixed arguments): an English and a Korean visitor share a run too. Caches are bounded
-(``max_entries``), so memory stays flat however many settings a class tries. A rerun that
-interrupts a run stops it inside a progress update, before anything is stored (``ui.progress``).
+Follow a setting from a page to the trainer, e.g. the BatchNorm page's ``n``:
 
-Training runs in a worker process (``ui.worker``) while the session's thread only waits, so cached
-reruns of other students keep the GIL; an experiment made of independent jobs goes through
-``ui.lanes``, which also trains a share in the session's thread when its page run is the server's only
-one. The warm-up (``ui.warmup``) computes the page defaults and the lesson plan's settings in the
-background at start-up, so the first student to open a page after a restart does not wait for its
-first training run.
+1. The page asks ``runs.batchnorm(urlstate.current)`` for its runs at its widgets' values: a ``BatchNormRuns``
+   whose ``comparison`` is ``Run(bn_comparison, (n, batch, …))``. Nothing trains yet.
+2. ``comparison(label)`` calls ``bn_comparison``, an ``st.cache_data`` function: a hit returns at once. A
+   miss makes one ``Call(bn.compare, (n, batch, …, keys), weight=cost)`` per piece of the lesson's cost
+   model (``bn.pieces``) and hands them to ``lanes.run_all``, which sends them to the worker process.
+3. ``ui.worker`` pickles ``bn.compare`` by reference and calls ``bn.compare(n, …, progress=…)`` there;
+   every experiment takes ``progress(fraction, row=None)``, which feeds the page's bar (``ui.progress``).
+
+The warm-up (``ui.warmup``) asks the same declarations for each page's defaults, presets and lesson steps,
+and a page starts a run early (``Run.start_early``) from the same ``Run``.
+
+A run depends only on its settings, so every student who picks the same settings shares one result.
+The progress label is not part of the cache key (Streamlit skips ``_``-prefixed arguments). Caches are
+bounded (``max_entries``). A rerun that interrupts a run stops it inside a progress update, before
+anything is stored. Training runs in a worker process, so other students' cached reruns keep the GIL;
+``ui.lanes`` also trains a share in the page's thread when its page run is the server's only one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import streamlit as st
 
+from ebcore.lessons import epochs as overfit
+from ebcore.lessons import exam
 from ebcore.lessons.batchnorm import experiment as bn
 from ebcore.lessons.critical import experiment as cb
-from ebcore.lessons import exam
-from ebcore.lessons import epochs as overfit
-from ebcore.lessons.tradeoffs import experiment as tr
 from ebcore.lessons.epochs import log_lines
+from ebcore.lessons.tradeoffs import experiment as tr
+from ebcore.lessons.tradeoffs import measures
 from ui import activity, lanes, worker
 from ui.lanes import Call
+from ui.params import BatchNorm, CriticalBatch, Epochs, Exam, Tradeoffs
 from ui.progress import on_page, progress_bar
+from ui.urlstate import Param
+
+Values = Callable[[Param], Any]
+"""A page's setting by its ``Param``: ``urlstate.current`` on a page, the warm-up's own values off it."""
+
+
+def defaults(param: Param) -> Any:
+    """Every setting at its default (``Values``)."""
+    return param.default
 
 
 def _here() -> bool:
@@ -42,27 +61,114 @@ class _NotCached(Exception):
 
 
 def _peek(cached_fn, *args):
-    """``cached_fn(*args)`` if its cache holds it, else None, computing nothing (``st.cache_data`` caches
-    no exception, so a miss stores nothing)."""
+    """``cached_fn(*args)`` if its cache holds it, else None, computing nothing. Streamlit offers no way to
+    ask its cache; a cached function raises ``_NotCached`` when asked to peek, and caches no exception."""
     try:
         return cached_fn(*args, _peek=True)
     except _NotCached:
         return None
 
 
-def _start_early(cached_fn, args: tuple, call: Callable[[], Call]) -> None:
-    """Send ``call()`` to the worker now (``lanes.start_early``) if ``cached_fn(*args)`` is not cached and
-    the page run is alone: the worker trains it while the page draws or trains what comes first, and
-    the cached function's own run takes the job up."""
-    if worker.workers() and _here() and _peek(cached_fn, *args) is None:
-        lanes.start_early(call())
+@dataclass(frozen=True)
+class Run:
+    """One run a page shows: ``cached(*args, label)``, its cached function with its settings, and ``early``:
+    the job worth sending ahead (``start_early``), made from the same ``args``."""
+
+    cached: Callable[..., Any]
+    args: tuple = ()
+    early: Callable[..., Call] | None = None
+
+    def __call__(self, label: str = "") -> Any:
+        """The result: from the cache, or trained now under a progress bar labelled ``label``."""
+        return self.cached(*self.args, label)
+
+    def start_early(self) -> None:
+        """Send ``early(*args)`` to the worker now if the run is not cached and the page run is alone: the
+        worker trains while the page draws what comes first, and ``self()`` takes the job up."""
+        if worker.workers() and _here() and _peek(self.cached, *self.args) is None:
+            lanes.start_early(self.early(*self.args))
+
+
+# --- each page's runs, declared once ----------------------------------------------------------------------
+
+
+class ExamRuns(NamedTuple):
+    study: Run
+    student: Run
+
+
+def exam_analogy(v: Values) -> ExamRuns:
+    """The exam page: the first-sitting study, and one student sitting every sitting the slider offers."""
+    return ExamRuns(Run(exam_study), Run(exam_sit, (v(Exam.BATCH), v(Exam.SEED))))
+
+
+class EpochsRuns(NamedTuple):
+    curve: Run
+    log: Run
+
+
+def epochs(v: Values) -> EpochsRuns:
+    """The epochs page: the curve run, and the Keras-log run (its longest, cut to the slider's epochs)."""
+    return EpochsRuns(Run(curve_run, (v(Epochs.POINTS), v(Epochs.SEED))),
+                      Run(log_run, (int(v(Epochs.LOG_N)), int(v(Epochs.LOG_BATCH)), v(Epochs.LOG_EPOCHS))))
+
+
+class BatchNormRuns(NamedTuple):
+    spreads: Run
+    comparison: Run
+    crash: Run
+
+
+def batchnorm(v: Values) -> BatchNormRuns:
+    """The BatchNorm page: the batch statistics' spread, the comparison, and the one-sample crash."""
+    n, batch = v(BatchNorm.N), v(BatchNorm.BATCH)
+    comparison = (n, batch, v(BatchNorm.OPT), v(BatchNorm.LR), v(BatchNorm.EPOCHS), v(BatchNorm.SEEDS),
+                  v(BatchNorm.NORM))
+    return BatchNormRuns(Run(bn_spreads, (n, batch)), Run(bn_comparison, comparison, _bn_heaviest),
+                         Run(bn_single_crash, bn.crash_example(n, batch)))
+
+
+class TradeoffsRuns(NamedTuple):
+    sweep: Run
+    noise: Run
+    seeds: Run
+    claims: Run
+
+
+def tradeoffs(v: Values) -> TradeoffsRuns:
+    """The trade-offs page: the sweep, its gradient noise, the seed experiment, and the critical-batch runs
+    at their defaults that the claims' conditions read (``ui.critical_note``)."""
+    settings = tr.SweepSettings(v(Tradeoffs.BMIN), v(Tradeoffs.BMAX), v(Tradeoffs.EPOCHS), float(v(Tradeoffs.LR)),
+                                v(Tradeoffs.SCALE), v(Tradeoffs.WARMUP))
+    return TradeoffsRuns(Run(sweep, (settings,)), Run(noise_curve, (settings.seed,)),
+                         Run(seed_runs, (v(Tradeoffs.SEEDS),), _seed_call), critical(defaults).trials)
+
+
+class CriticalRuns(NamedTuple):
+    trials: Run
+    noise: Run
+
+
+def critical(v: Values) -> CriticalRuns:
+    """The critical-batch page: the learning-rate grid at every batch size, and the noise scale."""
+    seed = v(CriticalBatch.SEED)
+    return CriticalRuns(Run(critical_trials, (seed,)), Run(critical_noise, (seed,), _noise_call))
+
+
+PAGES: dict[str, Callable[[Values], tuple[Run, ...]]] = {
+    "exam_analogy": exam_analogy, "epochs_early_stopping": epochs, "batchnorm_last_batch": batchnorm,
+    "batch_tradeoffs": tradeoffs, "critical_batch": critical}
+"""Every training page's declaration, by page (``ui.params.BY_PAGE``'s keys): the warm-up's list."""
+
+
+# --- the cached runs and their jobs ---------------------------------------------------------------------
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
 def exam_study(_label: str = "") -> list[exam.BatchStudy]:
     """First-sitting mistakes for every batch size over the study seeds (the same for everyone)."""
     with progress_bar(_label) as update:
-        return worker.run("ui.jobs:exam_study", progress=update, progress_kw="progress")
+        return worker.run(exam.first_sitting_study, progress=update)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -70,7 +176,7 @@ def exam_sit(batch: int, seed: int, _label: str = "") -> exam.ExamRun:
     """One student sitting the exam ``exam.MAX_EPOCHS`` times with ``batch`` questions per check; the
     page reads fewer sittings as the run's prefix (``ExamRun.prefix``)."""
     with progress_bar(_label) as update:
-        return worker.run("ui.jobs:exam_sit", batch, seed, progress=update, progress_kw="progress")
+        return worker.run(exam.sit, batch, exam.MAX_EPOCHS, seed, progress=update)
 
 
 def _pieces(piece, keys: list[tuple], train_together) -> list:
@@ -108,27 +214,22 @@ def sweep_batch(settings: tr.SweepSettings, _ready: tr.SweepRun | None = None, _
 def sweep_batches(trainings: tuple[tr.SweepSettings, ...], _label: str = "") -> list[tr.SweepRun]:
     """The runs of several batch sizes of the sweep (each ``settings.training(batch)``), trained at once
     (``ui.lanes``); one progress bar, in steps. Cached too, so students asking at once share one training."""
-    calls = [Call("ui.jobs:sweep_run", (t,), weight=tr.sweep_steps(t)) for t in trainings]
+    calls = [Call(tr.sweep_run, (t, t.b_min), weight=tr.sweep_steps(t)) for t in trainings]
     with progress_bar(_label) as update:
         return lanes.run_all(calls, progress=update, here=_here)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def noise_curve(seed: int) -> list[tr.NoisePoint]:
-    """Gradient noise against batch size (powers of two) for the sweep's model at ``seed``."""
+def noise_curve(seed: int, _label: str = "") -> list[measures.NoisePoint]:
+    """Gradient noise against batch size (powers of two) for the sweep's model at ``seed`` (no training)."""
     (X, y), _ = tr.sweep_data(seed)
     sizes = [2**k for k in range(9) if 2**k <= tr.SWEEP_TRAIN]
-    return tr.gradient_noise(tr.sweep_model(seed), X, y, sizes, loss="cross_entropy", draws=tr.NOISE_DRAWS, seed=seed)
+    return measures.gradient_noise(tr.sweep_model(seed), X, y, sizes, loss="cross_entropy", draws=tr.NOISE_DRAWS,
+                                   seed=seed)
 
 
 def _seed_call(seeds: int) -> Call:
-    return Call("ui.jobs:seed_runs", (seeds,))
-
-
-def seed_runs_early(seeds: int) -> None:
-    """Start ``seed_runs`` in the worker now, if it is not cached and the page run is alone: the
-    trade-offs page draws it last, and the worker trains it while the page trains the sweep beside it."""
-    _start_early(seed_runs, (seeds,), lambda: _seed_call(seeds))
+    return Call(tr.seed_experiment, (range(seeds),))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -141,22 +242,20 @@ def seed_runs(seeds: int, _label: str = "", _peek: bool = False) -> list[tr.Curv
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def bn_spreads(n: int, batch: int) -> list[bn.StatSpread]:
-    """How much a batch's mean and variance scatter, for batch sizes from the last batch up to ``batch``."""
+def bn_spreads(n: int, batch: int, _label: str = "") -> list[bn.StatSpread]:
+    """How much a batch's mean and variance scatter, for batch sizes from the last batch up to ``batch``
+    (sampling, no training)."""
     return bn.batch_stat_spread(bn.bn_input_features(n)[:, 0], bn.spread_sizes(n, batch))
 
 
 def _bn_calls(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str) -> list[Call]:
     # one job a variant (the seeds of one variant train stacked), so two cores can share them
-    return [Call("ui.jobs:bn_comparison", (n, batch, opt, float(lr), epochs, seeds, norm, part.keys),
-                 weight=part.work) for part in bn.variant_parts(n, batch, epochs, norm)]
+    return [Call(bn.compare, (n, batch, opt, float(lr), epochs, seeds, norm, keys), weight=cost)
+            for keys, cost in bn.pieces(n, batch, epochs, norm)]
 
 
-def bn_comparison_early(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str) -> None:
-    """Start ``bn_comparison``'s heaviest job in the worker now, if it is not cached and the page run is
-    alone: the worker trains while the page draws its first sections (``lanes.start_early``)."""
-    _start_early(bn_comparison, (n, batch, opt, lr, epochs, seeds, norm),
-                 lambda: max(_bn_calls(n, batch, opt, lr, epochs, seeds, norm), key=lambda c: c.weight))
+def _bn_heaviest(*args) -> Call:
+    return max(_bn_calls(*args), key=lambda call: call.weight)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -171,16 +270,16 @@ def bn_comparison(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def bn_single_crash(n: int, batch: int) -> bn.SingleSampleCrash | None:
+def bn_single_crash(n: int, batch: int, _label: str = "") -> bn.SingleSampleCrash | None:
     """Torch's real error when a last batch of one reaches BatchNorm (None if it does not)."""
-    return bn.single_sample_error(n, batch)
+    return worker.run(bn.single_sample_error, n, batch, progress_kw=None)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def curve_run(points: int, seed: int, _label: str = "") -> overfit.CurveRun:
     """One curve run per (points, seed); scrubbing the epoch slider only reads its snapshots."""
     with progress_bar(_label) as update:
-        return worker.run("ui.jobs:curve_run", points, seed, progress=update, progress_kw="progress")
+        return worker.run(overfit.train_curve, points, seed, progress=update)
 
 
 def log_run(n: int, batch: int, epochs: int, label: str = "") -> overfit.KerasLogRun:
@@ -202,7 +301,7 @@ def log_run_full(n: int, batch: int, _label: str = "") -> overfit.KerasLogRun:
             if live is not None:
                 live.code("\n".join(log_lines(epochs, steps, *zip(*metrics, strict=True))), language=None)
 
-        run = worker.run("ui.jobs:log_run", n, batch, epochs, progress=update, progress_kw="progress", on_row=show)
+        run = worker.run(overfit.keras_log_run, n, batch, epochs, progress=update, on_row=show)
     if live is not None:
         live.empty()
     return run
@@ -229,19 +328,13 @@ def critical_batch(seed: int, batch: int, _ready: list[cb.Trial] | None = None, 
 def critical_batches(seed: int, sizes: tuple[int, ...], _label: str = "") -> list[list[cb.Trial]]:
     """The learning-rate grids at several batch sizes, trained at once (``ui.lanes``); one bar, by their cost."""
     settings = cb.Settings(seed=seed)
-    calls = [Call("ui.jobs:critical_batch", (seed, b), weight=cb.batch_work(settings, b)) for b in sizes]
+    calls = [Call(cb.run_batch, (settings, b), weight=cb.batch_work(settings, b)) for b in sizes]
     with progress_bar(_label) as update:
         return lanes.run_all(calls, progress=update, here=_here)
 
 
 def _noise_call(seed: int) -> Call:
-    return Call("ui.jobs:critical_noise", (seed,))
-
-
-def critical_noise_early(seed: int) -> None:
-    """Start ``critical_noise`` in the worker now, if it is not cached and the page run is alone: the
-    critical-batch page draws it third, and the worker measures it while the page trains the grid."""
-    _start_early(critical_noise, (seed,), lambda: _noise_call(seed))
+    return Call(cb.noise_run, (seed,))
 
 
 @st.cache_data(max_entries=10, show_spinner=False)
@@ -250,5 +343,4 @@ def critical_noise(seed: int, _label: str = "", _peek: bool = False) -> list[cb.
     if _peek:
         raise _NotCached
     with progress_bar(_label) as update:
-        update(0.0)
         return lanes.run_all([_noise_call(seed)], progress=update)[0]

@@ -19,12 +19,9 @@ from typing import Any
 
 import streamlit as st
 
-from ebcore.lessons.batchnorm import experiment as bn
 from ebcore import startup
-from ebcore.lessons.tradeoffs import experiment as tr
 from ui import boot, lesson, progress, runs, worker
-from ui.params import BY_PAGE, PRESETS_BY_PAGE, BatchNorm, CriticalBatch, Epochs, Exam, Tradeoffs
-from ui.urlstate import Param
+from ui.params import BY_PAGE, PRESETS_BY_PAGE
 
 
 def link_values(page: str, link: Mapping[str, str]) -> dict[str, Any]:
@@ -35,35 +32,12 @@ def link_values(page: str, link: Mapping[str, str]) -> dict[str, Any]:
 def page_runs(page: str, values: Mapping[str, Any] | None = None) -> None:
     """Compute (into the shared caches) every run ``page`` shows with its widgets at ``values`` (the rest default).
 
-    The same calls with the same arguments as the page makes, so the page then finds them cached;
+    The page's own declaration (``runs.PAGES``), so the page then finds them cached;
     tests/test_lesson_present.py checks that a page opened on warmed settings trains nothing.
     """
-    def v(param: Param) -> Any:
-        return (values or {}).get(param.key, param.default)
-
-    if page == "exam_analogy":
-        b, seed = v(Exam.BATCH), v(Exam.SEED)
-        runs.exam_sit(b, seed)
-        runs.exam_study()
-    elif page == "epochs_early_stopping":
-        runs.curve_run(v(Epochs.POINTS), v(Epochs.SEED))
-        runs.log_run(int(v(Epochs.LOG_N)), int(v(Epochs.LOG_BATCH)), v(Epochs.LOG_EPOCHS))
-    elif page == "batchnorm_last_batch":
-        n, batch = v(BatchNorm.N), v(BatchNorm.BATCH)
-        runs.bn_spreads(n, batch)
-        runs.bn_comparison(n, batch, v(BatchNorm.OPT), v(BatchNorm.LR), v(BatchNorm.EPOCHS), v(BatchNorm.SEEDS),
-                           v(BatchNorm.NORM))
-        runs.bn_single_crash(*bn.crash_example(n, batch))
-    elif page == "batch_tradeoffs":
-        settings_ = tr.SweepSettings(v(Tradeoffs.BMIN), v(Tradeoffs.BMAX), v(Tradeoffs.EPOCHS), float(v(Tradeoffs.LR)),
-                                     v(Tradeoffs.SCALE), v(Tradeoffs.WARMUP))
-        runs.sweep(settings_)
-        runs.noise_curve(settings_.seed)
-        runs.seed_runs(v(Tradeoffs.SEEDS))
-        runs.critical_trials(CriticalBatch.SEED.default)  # the claims' conditions (ui.critical_note)
-    elif page == "critical_batch":
-        runs.critical_trials(v(CriticalBatch.SEED))
-        runs.critical_noise(v(CriticalBatch.SEED))
+    declared = runs.PAGES.get(page)  # None: the page trains nothing
+    for run in declared(lambda param: (values or {}).get(param.key, param.default)) if declared else ():
+        run()
 
 
 TRANSFORMS_BEFORE = "critical_batch"
@@ -73,11 +47,11 @@ server's first seconds, and every other page's defaults, do not wait for it."""
 
 
 def default_runs() -> None:
-    """Every training page's runs at its default settings; ``ui.jobs:warm_transforms`` in the worker
+    """Every training page's runs at its default settings; ``startup.warm_transforms`` in the worker
     right before ``TRANSFORMS_BEFORE``'s."""
     for page in BY_PAGE:
         if page == TRANSFORMS_BEFORE and worker.workers() > 0:
-            worker.run("ui.jobs:warm_transforms")
+            worker.run(startup.warm_transforms, progress_kw=None)
         page_runs(page)
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import atexit
 import concurrent.futures as cf
 import contextlib
-import importlib
 import multiprocessing as mp
 import os
 import sys
@@ -76,9 +75,7 @@ def _leave_with(parent: int) -> None:
     os._exit(0)
 
 
-def _call(slot: int, target: str, progress_kw: str | None, args: tuple, kwargs: dict):
-    module, name = target.split(":")
-    fn = getattr(importlib.import_module(module), name)
+def _call(slot: int, fn: Callable, progress_kw: str | None, args: tuple, kwargs: dict):
     if progress_kw is not None:
         fraction, cancel, rows, row_count = (_shared[k] for k in ("fraction", "cancel", "rows", "row_count"))
 
@@ -112,10 +109,11 @@ class _Pool:
         self.free = list(range(SLOTS))
         self.lock = threading.Condition()
         # Start every worker now, inside _plain_main: the executor starts processes only while it has
-        # fewer than max_workers, so no later submit starts one with the app script as __main__.
+        # fewer than max_workers, so no later submit starts one with the app script as __main__ (``_init``
+        # warms each worker up).
         with _plain_main():
             for _ in range(workers):
-                self.executor.submit(_call, 0, "ui.jobs:warm", None, (), {})
+                self.executor.submit(os.getpid)
 
     def take_slot(self) -> int:
         with self.lock:
@@ -166,7 +164,7 @@ def start(transforms: bool = True) -> None:
     """Start the worker processes now (they import torch), so the first training does not wait for them.
 
     ``transforms=False``: a worker does not pay ``torch.func``'s first use (``startup.warm_transforms``,
-    about 1 s) at its start; the caller sends ``ui.jobs:warm_transforms`` when it suits (the warm-up
+    about 1 s) at its start; the caller sends ``startup.warm_transforms`` when it suits (the warm-up
     does, before the critical-batch page's defaults, the only ones that need it)."""
     if workers() > 0:
         _get_pool(transforms)
@@ -183,9 +181,9 @@ def shutdown() -> None:
         pool.executor.shutdown(wait=False, cancel_futures=True)
 
 
-def run(target: str, *args, progress: Progress | None = None, progress_kw: str | None = None,
+def run(target: Callable, *args, progress: Progress | None = None, progress_kw: str | None = "progress",
         on_row: Callable[[list[float]], None] | None = None, **kwargs):
-    """``module:function(*args, **kwargs)`` in a worker; see ``_run``. A worker that died (the pool is
+    """``target(*args, **kwargs)`` in a worker; see ``_run``. A worker that died (the pool is
     broken) is replaced once, and the job sent again."""
     try:
         return _run(target, *args, progress=progress, progress_kw=progress_kw, on_row=on_row, **kwargs)
@@ -219,8 +217,8 @@ class Job:
             self.pool.cancel[self.slot] = 1
 
 
-def submit(target: str, *args, progress_kw: str | None = None, **kwargs) -> Job:
-    """Send ``module:function(*args, **kwargs)`` to a worker and return at once (workers must be on).
+def submit(target: Callable, *args, progress_kw: str | None = "progress", **kwargs) -> Job:
+    """Send ``target(*args, **kwargs)`` to a worker and return at once (workers must be on).
 
     Jobs queue in the order sent and run one at a time per worker. ``progress_kw`` names the function's
     progress argument, as for ``run``; read it with ``Job.fraction``."""
@@ -237,9 +235,9 @@ def submit(target: str, *args, progress_kw: str | None = None, **kwargs) -> Job:
     return Job(pool, slot, future)
 
 
-def call_here(target: str, *args, progress: Progress | None = None, progress_kw: str | None = None,
+def call_here(target: Callable, *args, progress: Progress | None = None, progress_kw: str | None = "progress",
               on_row: Callable[[list[float]], None] | None = None, **kwargs):
-    """``module:function(*args, **kwargs)`` in this thread, with ``run``'s progress and row callbacks."""
+    """``target(*args, **kwargs)`` in this thread, with ``run``'s progress and row callbacks."""
     if progress_kw is not None:
         def local(value: float, row: Sequence[float] | None = None) -> None:
             if row is not None and on_row is not None:
@@ -248,15 +246,15 @@ def call_here(target: str, *args, progress: Progress | None = None, progress_kw:
                 progress(value)
 
         kwargs = {**kwargs, progress_kw: local}
-    module, name = target.split(":")
-    return getattr(importlib.import_module(module), name)(*args, **kwargs)
+    return target(*args, **kwargs)
 
 
-def _run(target: str, *args, progress: Progress | None = None, progress_kw: str | None = None,
+def _run(target: Callable, *args, progress: Progress | None = None, progress_kw: str | None = "progress",
          on_row: Callable[[list[float]], None] | None = None, **kwargs):
-    """``module:function(*args, **kwargs)`` in a worker; return its result.
+    """``target(*args, **kwargs)`` in a worker; return its result. ``target`` is a module-level function
+    (pickled by reference), every experiment's takes ``progress(fraction, row=None)``.
 
-    ``progress_kw`` names the function's progress argument; the function is handed a callback
+    ``progress_kw`` names the function's progress argument (None: it takes none); it is handed a callback
     ``cb(fraction, row=None)`` there, and the caller's ``progress(fraction)`` is called with what the
     worker reported, ``on_row(row)`` with each reported row. If ``progress`` or ``on_row`` raises (a
     rerun interrupting the page), the job is cancelled and the exception goes on up: nothing is returned.

@@ -128,12 +128,12 @@ class CurveRun:
 
 
 def train_curve(points: int, seed: int, epochs: int = EPOCHS,
-                on_epoch: Callable[[int, int], None] | None = None) -> CurveRun:
+                progress: Callable[[float], None] | None = None) -> CurveRun:
     """Train the polynomial on ``make_task(points, seed)`` for ``epochs`` epochs, keeping every epoch's
-    curve. ``on_epoch(done, epochs)`` reports progress (1-based count of finished epochs)."""
+    curve. ``progress(fraction)`` reports the finished epochs over ``epochs``."""
     task = make_task(points, seed)
     model = models.linear(DEGREE, 1, seed=seed)
-    report = None if on_epoch is None else (lambda history, epoch: on_epoch(epoch + 1, epochs))
+    report = None if progress is None else (lambda history, epoch: progress((epoch + 1) / epochs))
     history = trainer.fit(model, legendre_features(task.x), task.y, curve_config(seed, epochs),
                         validation_data=(legendre_features(task.x_val), task.y_val),
                         snapshot_inputs=legendre_features(task.grid), on_epoch=report)
@@ -285,19 +285,17 @@ def log_train_samples(n: int) -> int:
 
 
 def keras_log_run(n: int, batch: int, epochs: int, seed: int = 0,
-                  on_epoch: Callable[[list[str], int], None] | None = None,
-                  on_history: Callable[[trainer.History, int], None] | None = None) -> KerasLogRun:
+                  progress: Callable[..., None] | None = None) -> KerasLogRun:
     """Train a small MLP (2 → 16 → 2) on ``n`` two-blob samples like ``model.fit(x, y, batch_size=batch,
-    epochs=epochs, validation_split=0.2)``. ``on_epoch(log_lines_so_far, epochs_done)`` is called after
-    each epoch, for a live log; ``on_history(history, epoch)`` too, with the trainer's own record."""
+    epochs=epochs, validation_split=0.2)``. ``progress(fraction, row=[loss, accuracy, val_loss,
+    val_accuracy])`` is called after each epoch with that epoch's numbers, for a live log (``log_lines``)."""
     X, y = data.classification_blobs(n, seed=seed)
     (x_train, y_train), validation = data.validation_split(X, y, VALIDATION_SPLIT)
     model = models.mlp(2, (16,), 2, seed=seed)
     def report(history: trainer.History, epoch: int) -> None:
-        if on_epoch is not None:
-            on_epoch(history.log_lines(), epoch + 1)
-        if on_history is not None:
-            on_history(history, epoch)
+        if progress is not None:
+            progress((epoch + 1) / epochs, row=[history.epoch_loss[epoch], history.epoch_accuracy[epoch],
+                                                history.val_loss[epoch], history.val_accuracy[epoch]])
 
     history = trainer.fit(model, x_train, y_train, log_config(batch, epochs, seed), validation_data=validation,
                         on_epoch=report)

@@ -225,21 +225,21 @@ def config(batch_size: int, sittings: int, seed: int = 0) -> TrainConfig:
 
 
 def sit(
-    batch_size: int, sittings: int = 1, seed: int = 0, on_sitting: Callable[[float], None] | None = None
+    batch_size: int, sittings: int = 1, seed: int = 0, progress: Callable[[float], None] | None = None
 ) -> ExamRun:
     """Train a fresh student (``mlp`` seeded with ``seed``) on exam ``seed`` for ``sittings`` epochs.
 
-    ``on_sitting(fraction_done)`` is called after each sitting (for a progress bar).
+    ``progress(fraction_done)`` is called after each sitting.
     """
-    return sit_many([(batch_size, seed)], sittings, on_progress=on_sitting)[0]
+    return sit_many([(batch_size, seed)], sittings, progress=progress)[0]
 
 
 def sit_many(
-    students: Sequence[tuple[int, int]], sittings: int = 1, on_progress: Callable[[float], None] | None = None
+    students: Sequence[tuple[int, int]], sittings: int = 1, progress: Callable[[float], None] | None = None
 ) -> list[ExamRun]:
     """Every ``(batch_size, seed)`` student sits their exam ``sittings`` times, trained as one stacked
     program (``fit_many``: the students of one batch size step together); each result equals ``sit``'s
-    for that student alone. ``on_progress(fraction)`` follows the finished steps of all students."""
+    for that student alone. ``progress(fraction)`` follows the finished steps of all students."""
     exams = [make_exams(seed) for _, seed in students]
     configs = [config(b, sittings, seed) for b, seed in students]
     models = [mlp(PATTERN_DIM + QUIRK_DIM, HIDDEN, CHOICES, seed=seed) for _, seed in students]
@@ -249,8 +249,8 @@ def sit_many(
     def after_epoch(history, epoch: int) -> None:
         nonlocal done
         done += history.steps_per_epoch
-        if on_progress is not None:
-            on_progress(done / total)
+        if progress is not None:
+            progress(done / total)
 
     histories = fit_many(
         models, [sheet.features for sheet, _ in exams], [sheet.key for sheet, _ in exams], configs,
@@ -295,11 +295,11 @@ class BatchStudy:
 def first_sitting_study(
     batch_sizes: Sequence[int] = BATCH_SIZES,
     seeds: Sequence[int] = STUDY_SEEDS,
-    on_progress: Callable[[float], None] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> list[BatchStudy]:
     """First-sitting mistakes (out of ``QUESTIONS``) for each batch size, one student per seed (all
-    students of all batch sizes trained as one stacked program)."""
-    runs = sit_many([(b, s) for b in batch_sizes for s in seeds], 1, on_progress=on_progress)
+    students of all batch sizes trained as one stacked program); ``progress(fraction)`` as ``sit_many``'s."""
+    runs = sit_many([(b, s) for b in batch_sizes for s in seeds], 1, progress=progress)
     per_batch = len(seeds)
     return [BatchStudy(b, [r.mistakes[0] for r in runs[i * per_batch:(i + 1) * per_batch]])
             for i, b in enumerate(batch_sizes)]

@@ -73,14 +73,14 @@ class Curve:
 
 
 def seed_experiment(
-    seeds: Sequence[int] = (0,), grid: Sequence[tuple[int, int]] = SEED_GRID, on_progress: Progress | None = None
+    seeds: Sequence[int] = (0,), grid: Sequence[tuple[int, int]] = SEED_GRID, progress: Progress | None = None
 ) -> list[Curve]:
     """Run the notes' experiment for every (epochs, batch) in ``grid`` and every seed in ``seeds``.
 
     The data are always the notes' (``seed_regression()``, noise seed 0: the values of
     ``torch.manual_seed(0); 3*X + 0.3*randn_like(X)``); a run's ``seed`` sets the model's initial
     weights and the shuffling order, which is what differs between two re-runs of the notes' script.
-    ``on_progress(fraction)`` is called after each run.
+    ``progress(fraction)`` is called after each run.
     """
     X, y = seed_regression(SEED_N, SEED_NOISE, seed=0)
     # A shorter run is exactly the start of a longer one at the same batch size (same batches in the
@@ -95,8 +95,8 @@ def seed_experiment(
     def report(history, epoch: int) -> None:
         nonlocal done
         done += 1
-        if on_progress is not None:
-            on_progress(done / total)
+        if progress is not None:
+            progress(done / total)
 
     histories = fit_many([linear(seed=seed) for seed, _ in jobs], X, y, configs, on_epoch=report)
     full = dict(zip(jobs, histories, strict=True))
@@ -418,10 +418,10 @@ def batch_mean_error(X: Tensor, batch: int, draws: int = 256, seed: int = 0) -> 
     return math.sqrt(float(torch.stack(errors).mean()))
 
 
-def sweep_run(settings: SweepSettings, batch: int, on_progress: Progress | None = None) -> SweepRun:
+def sweep_run(settings: SweepSettings, batch: int, progress: Progress | None = None) -> SweepRun:
     """One batch size of the sweep, ``settings.epochs`` epochs: the same run whatever range it is part of
     (``settings.b_min``/``b_max`` are ignored), so a cache of runs per batch size serves every range, and
-    its ``prefix`` serves every shorter epoch count. ``on_progress(fraction)`` reports this run's
+    its ``prefix`` serves every shorter epoch count. ``progress(fraction)`` reports this run's
     finished epochs over its total."""
     config = settings.config(batch)
     check_budget(SWEEP_TRAIN, config, SWEEP_VAL)
@@ -430,8 +430,8 @@ def sweep_run(settings: SweepSettings, batch: int, on_progress: Progress | None 
     (noise,) = gradient_noise(model, X, y, [batch], loss="cross_entropy", draws=NOISE_DRAWS, seed=settings.seed)
 
     def report(history, epoch) -> None:
-        if on_progress is not None:
-            on_progress((epoch + 1) / config.epochs)
+        if progress is not None:
+            progress((epoch + 1) / config.epochs)
 
     # The training set is snapshotted after every epoch (eval mode), so every prefix has its final loss.
     h = fit(model, X, y, config, validation_data=val, on_epoch=report, snapshot_inputs=X)
