@@ -18,7 +18,7 @@ import pytest
 import streamlit as st
 from conftest import assert_clean, run_app
 
-from ebcore import stacked, trainer  # noqa: F401  (both imported, so every module holding train_runs is)
+from ebcore import stacked, startup, trainer  # noqa: F401  (both imported, so every module holding train_runs is)
 from ebcore.trainer import loop
 from ui import activity, lanes, runs, worker
 from ui.params import BY_PAGE
@@ -62,6 +62,7 @@ def jobs_sent(monkeypatch) -> list[str]:
 def test_every_page_trains_its_default_runs_in_the_worker(page, others, one_worker, monkeypatch):
     st.cache_data.clear()  # nothing cached: the page trains every run it shows
     lanes._early.clear()
+    startup.warm_training()  # the process's one-off first use (the fast paths' self-check): no page's run
     here, sent = trainings_here(monkeypatch), jobs_sent(monkeypatch)
     with activity.page_run() if others else contextlib.nullcontext():  # another student's page run, in progress
         at = run_app(page)
