@@ -96,9 +96,9 @@ def browser_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's headless Chromium through Playwright, one per test module; a skip (a failure in CI) without it."""
+    """Debian's headless Chromium through Playwright, one per test process; a skip (a failure in CI) without it."""
     reason = browser_missing()
     if reason:
         if REQUIRE_BROWSER:
@@ -114,10 +114,11 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server():
-    """``streamlit run`` of the app (with its warm-up) on a free localhost port, one per test module."""
+    """``streamlit run`` of the app on a free localhost port, one per test process (xdist worker), so the
+    browser modules share its start-up and the runs it has cached (``EBLAB_WARMUP=0``: no warm-up)."""
     from devtools import live
 
-    with live.serve() as (url, _process):
+    with live.serve(timeout=120) as (url, _process):
         yield url

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pytest
 
-from devtools import live
 from devtools.live import wait_charts, wait_idle
 from ui import lesson
 
@@ -69,13 +68,6 @@ MEASURE = """(min) => {
   const strip = strips.map(c => [...c.querySelectorAll('g.mark-rect path')].map(p => p.getBoundingClientRect().height));
   return {small, counts, canvas, dataframes, strip};
 }"""
-
-
-@pytest.fixture(scope="module")
-def server():
-    # No warm-up: each page trains only what it shows, so the one server stays quick on a busy machine.
-    with live.serve(timeout=120, env={"EBLAB_WARMUP": "0"}) as (url, _process):
-        yield url
 
 
 def open_all_folds(page) -> None:
