@@ -11,6 +11,7 @@ It also puts ``ui.downloads.ServeKept`` in front: a CSV download answers however
 (Streamlit alone drops a clicked file after any two script runs on the server: a 404 under a class).
 """
 
+import asyncio
 from contextlib import asynccontextmanager
 
 import streamlit as st
@@ -22,7 +23,8 @@ from ui import downloads
 @asynccontextmanager
 async def lifespan(_app):
     """Start the training worker, import what every page run needs and start the warm-up (once per
-    process), then serve. The worker first: its imports run on the other core beside the server's."""
+    process), then serve; when the server stops, stop the warm-up and the workers. The worker first:
+    its imports run on the other core beside the server's."""
     from ui import boot
 
     boot.start_worker()
@@ -31,10 +33,17 @@ async def lifespan(_app):
     import torch  # noqa: F401
 
     import ui.layout  # noqa: F401
-    from ui import warmup
+    from ui import progress, warmup, worker
 
-    warmup.start()
+    warming = warmup.start()
     yield
+    # The server is stopping (Ctrl-C, SIGTERM): the warm-up first (its next progress update raises
+    # ``progress.Stopped``), then the workers, so it sends no job to a pool that is gone (a traceback
+    # at exit) and no worker trains on for nobody.
+    progress.stop.set()
+    if warming is not None:
+        await asyncio.to_thread(warming.join, 10)
+    worker.close()
 
 
 app = st.App("streamlit_app.py", lifespan=lifespan, middleware=[Middleware(downloads.ServeKept)])

@@ -1,6 +1,7 @@
 """Epoch & Batch Lab: the entry point. Sets the page up, the language, and routes to ``app_pages/``."""
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import activity, i18n, layout, nav, present, urlstate, warmup
 from ui.params import BY_PAGE, PAGE_KEYS, Shell
@@ -21,6 +22,8 @@ present.switch()
 page = st.navigation(nav.build())
 urlstate.fresh_on_arrival(page.url_path, PAGE_KEYS, BY_PAGE.get(page.url_path, ()))
 st.sidebar.caption(i18n.t("shell.about"))
-# Counted, so an experiment may use the second core while this is the only page the server runs.
-with activity.page_run():
+# Counted, so an experiment may use the second core while this is the only page the server runs; the
+# session's jobs take turns with other sessions', and stop once the page has a newer request.
+ctx = get_script_run_ctx()
+with activity.page_run(ctx.session_id, ctx.yield_check):
     page.run()

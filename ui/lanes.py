@@ -12,7 +12,9 @@ training.
 A job's result is the same function of its arguments in any process (every random draw comes from
 explicit generators), so which lane computed it never shows in the numbers. A progress update that
 raises (a rerun interrupting the page) stops the local share there and cancels the worker's jobs:
-nothing partial is returned, so nothing partial is cached.
+nothing partial is returned, so nothing partial is cached. The jobs are the page run's
+(``ui.activity.owner``), queued with its session's in ``ui.worker``, and a page waiting for them stops
+as soon as it has a newer request (``ui.activity.check``).
 
 This module does not import Streamlit.
 """
@@ -26,7 +28,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from ui import worker
+from ui import activity, worker
 
 EARLY_MAX = 16
 """Jobs sent ahead (``start_early``) kept for a ``run_all`` to take up; beyond it the oldest finished go."""
@@ -56,17 +58,20 @@ def start_early(call: Call) -> None:
     heaviest piece; the trade-offs page's seed experiment, drawn last, before its sweep trains), so the
     worker trains while the page's thread draws or trains. A job nobody takes up finishes and is dropped."""
     with _early_lock:
-        if _key(call) in _early:
-            return
+        job = _early.get(_key(call))
+        if job is not None and job.pool.adopt(job, activity.owner()):  # this run's now: no newer run of
+            return  # the session that sent it cancels it while this one may take it up
         _early[_key(call)] = worker.submit(call.target, *call.args, progress_kw="progress")
         finished = [k for k, job in _early.items() if job.future.done()]
         for k in finished[:max(0, len(_early) - EARLY_MAX)]:
             del _early[k]
 
 
-def _take_early(call: Call) -> worker.Job | None:
+def _take_early(call: Call, owner: activity.Owner | None = None) -> worker.Job | None:
+    """The job sent early for ``call``, now ``owner``'s; None if there is none or it was cancelled."""
     with _early_lock:
-        return _early.pop(_key(call), None)
+        job = _early.pop(_key(call), None)
+    return job if job is not None and job.pool.adopt(job, owner) else None
 
 
 def _early_running() -> list[cf.Future]:
@@ -98,6 +103,7 @@ def _run_all(calls: Sequence[Call], progress: Callable[[float], None] | None,
     worker (another page run started: it gets the GIL back within one job). ``progress(fraction)`` follows all calls,
     weighted. Errors of a call reach the caller; an error or interruption here cancels the worker's jobs."""
     still_here = here if callable(here) else (lambda: here)
+    owner = activity.owner()  # the page run these jobs are for (the feeder thread sends some of them)
     sharing = False  # whether this thread takes jobs too (decided below, with workers)
     stopped = False  # set once the run ends, however: nothing more goes to the worker
     lock = threading.Lock()  # the queue, ``jobs``, ``sharing`` and ``stopped``, shared with the feeder
@@ -132,7 +138,7 @@ def _run_all(calls: Sequence[Call], progress: Callable[[float], None] | None,
     # Heaviest first, each lane taking the next job when it is free (list scheduling): the lanes end
     # within about one job of each other, however far the weights are from the real costs.
     for i, call in enumerate(calls):  # jobs a page sent ahead are the worker's already
-        job = _take_early(call) if progress_kw == "progress" else None
+        job = _take_early(call, owner) if progress_kw == "progress" else None
         if job is not None:
             jobs[i] = job
     queue.extend(sorted((i for i in range(len(calls)) if i not in jobs), key=lambda i: (-weights[i], i)))
@@ -147,7 +153,8 @@ def _run_all(calls: Sequence[Call], progress: Callable[[float], None] | None,
             while queue and not stopped and (busy == 0 or not sharing):
                 i = queue.popleft()
                 try:
-                    jobs[i] = worker.submit(calls[i].target, *calls[i].args, progress_kw=progress_kw)
+                    jobs[i] = worker.submit(calls[i].target, *calls[i].args, progress_kw=progress_kw,
+                                            owner=owner)
                 except BaseException:
                     queue.appendleft(i)  # not sent: a lane still takes it
                     raise
@@ -198,6 +205,7 @@ def _run_all(calls: Sequence[Call], progress: Callable[[float], None] | None,
                     results[i] = jobs[i].future.result(timeout=worker.POLL_S)
                     break
                 except cf.TimeoutError:
+                    activity.check()  # the page has a newer request: stop now, queued jobs and all
                     report()
         report()
         return results

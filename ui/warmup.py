@@ -75,7 +75,7 @@ def _warm() -> None:
         default_runs()
         lesson_runs()
         preset_runs()
-    except progress.Stopped:
+    except (progress.Stopped, worker.Closed):
         return  # the server is shutting down
     # What is alive now (torch, Altair, pandas, Streamlit: ~400,000 objects) lives as long as the
     # server. Python's collector walked all of it on every full collection (0.2 CPU-s here, a

@@ -12,6 +12,12 @@ progress update, as before, so nothing partial is cached; the slot's cancel flag
 at its next update. A result is the same function of the same settings in any process (every random
 draw comes from explicit generators), so a worker's numbers equal a solo run's, bit for bit.
 
+Jobs wait in one queue a session (``ui.activity.owner``), and a worker that comes free takes the next
+session's next job, in turn: a student who keeps moving a slider gets one job in turn like anyone else,
+and never the class's cores. A session's newer page run replaces its older runs' jobs (cancelled, the
+queued ones dropped before they start); a page waiting for a job stops as soon as it has a newer
+request (``ui.activity.check``), so a run nobody wants leaves the queue at once.
+
 This module does not import Streamlit: the workers import only ``ebcore`` and torch.
 """
 
@@ -25,7 +31,10 @@ import os
 import sys
 import threading
 import types
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Hashable, Sequence
+
+from ui import activity
 
 SLOTS = 64
 """Jobs that may be in flight at once (queued or running), across all sessions."""
@@ -33,12 +42,19 @@ ROW_WIDTH = 8
 MAX_ROWS = 64
 POLL_S = 0.05
 """How often a waiting page refreshes its progress bar from the worker."""
+SERVED_KEPT = 4096
+"""Sessions whose last turn is remembered (``_Pool.dispatch``); beyond it the half served longest ago go."""
 
 Progress = Callable[..., None]
 
 
 class Cancelled(Exception):
     """Raised inside a worker's progress update once the page that asked for the job went away."""
+
+
+class Closed(Exception):
+    """Raised by ``submit`` (and so ``run``) once the workers are shut down for good (``close``: the
+    server is stopping), instead of starting new ones or leaving the executor's own RuntimeError."""
 
 
 # --- the worker side ----------------------------------------------------------------------------------
@@ -108,6 +124,15 @@ class _Pool:
             initargs=(self.fraction, self.cancel, self.rows, self.row_count, transforms))
         self.free = list(range(SLOTS))
         self.lock = threading.Condition()
+        # The sessions' queues (``enqueue``): the executor is handed a job only when a worker is free, so
+        # that the next is chosen then, in turn, and a job cancelled before it starts never runs.
+        self.capacity = workers
+        self.sent = 0  # jobs handed to the executor and not finished
+        self.queues: dict[Hashable, deque[Job]] = {}  # a session's jobs not sent yet (never empty), in order
+        self.served: dict[Hashable, int] = {}  # when a session last had a job sent (``dispatches`` counts)
+        self.dispatches = 0
+        self.live: dict[Hashable, set[Job]] = {}  # a session's jobs not finished (queued or sent)
+        self.queue_lock = threading.RLock()
         # Start every worker now, inside _plain_main: the executor starts processes only while it has
         # fewer than max_workers, so no later submit starts one with the app script as __main__ (``_init``
         # warms each worker up).
@@ -126,6 +151,119 @@ class _Pool:
             self.free.append(slot)
             self.lock.notify()
 
+    def enqueue(self, job: Job) -> None:
+        """Queue ``job`` in its session's queue; the session's jobs of older page runs are cancelled."""
+        session = job.owner.session if job.owner is not None else None
+        with self.queue_lock:
+            for old in list(self.live.get(session, ())) if job.owner is not None else ():
+                if old.owner.run < job.owner.run:
+                    self._cancel(old)
+            self.live.setdefault(session, set()).add(job)
+            self.queues.setdefault(session, deque()).append(job)
+        self.dispatch()
+
+    def _cancel(self, job: Job) -> None:
+        # (under queue_lock) a queued job leaves its queue and never runs; a sent one stops at its next update
+        job.cancelled = True
+        if job.sent:
+            if not job.future.done():
+                self.cancel[job.slot] = 1
+            return
+        queue = self.queues.get(job.session)
+        if queue is not None and job in queue:
+            queue.remove(job)
+            if not queue:
+                del self.queues[job.session]
+        self._forget(job)
+        job.future.cancel()
+
+    def _forget(self, job: Job) -> None:
+        # (under queue_lock) the job's slot is free and the session's record of it gone
+        jobs = self.live.get(job.session)
+        if jobs is not None and job in jobs:
+            jobs.discard(job)
+            if not jobs:
+                del self.live[job.session]
+            self.give_back(job.slot)
+
+    def withdraw(self, job: Job) -> None:
+        with self.queue_lock:
+            self._cancel(job)
+
+    def adopt(self, job: Job, owner: activity.Owner | None) -> bool:
+        """Make ``job`` (sent early by some page run) ``owner``'s, so only ``owner``'s newer runs replace
+        it; False if it was cancelled already (its result may never come)."""
+        with self.queue_lock:
+            if job.cancelled:
+                return False
+            if owner is not None and job.owner != owner:
+                if job in self.live.get(job.session, ()):
+                    self.live[job.session].discard(job)
+                    if not self.live[job.session]:
+                        del self.live[job.session]
+                    self.live.setdefault(owner.session, set()).add(job)
+                if not job.sent:  # move it to its new session's queue
+                    self.queues[job.session].remove(job)
+                    if not self.queues[job.session]:
+                        del self.queues[job.session]
+                    self.queues.setdefault(owner.session, deque()).append(job)
+                job.owner = owner
+            return True
+
+    def dispatch(self) -> None:
+        """Hand the executor the next job while a worker is free: the first queued job of the session
+        served longest ago (never served: first), so sessions take turns, and a student who has waited
+        goes before one who was just served, however many jobs that one keeps sending."""
+        while True:
+            with self.queue_lock:
+                if self.sent >= self.capacity or not self.queues:
+                    return
+                session = min(self.queues, key=lambda s: self.served.get(s, 0))  # ties: first queued
+                job = self.queues[session].popleft()
+                if not self.queues[session]:
+                    del self.queues[session]
+                self.dispatches += 1
+                self.served[session] = self.dispatches
+                if len(self.served) > SERVED_KEPT:  # forget the sessions gone longest ago
+                    for gone in sorted(self.served, key=self.served.get)[:len(self.served) - SERVED_KEPT // 2]:
+                        del self.served[gone]
+                job.sent = True
+                self.sent += 1
+                job.future.set_running_or_notify_cancel()
+            try:
+                inner = self.executor.submit(_call, job.slot, *job.call)
+            except cf.BrokenExecutor as error:
+                self._finished(job, error=error)
+            except RuntimeError as error:  # shut down meanwhile (``close``, or interpreter exit's own)
+                self._finished(job, error=Closed(str(error)))
+            else:
+                inner.add_done_callback(lambda done, job=job: self._finished(job, done))
+
+    def _finished(self, job: Job, done: cf.Future | None = None, error: BaseException | None = None) -> None:
+        if done is not None:
+            if done.cancelled():
+                error = Closed("the workers were shut down")
+            else:
+                error = done.exception()
+        if error is not None:
+            job.future.set_exception(error)
+        else:
+            job.future.set_result(done.result())
+        with self.queue_lock:
+            self.sent -= 1
+            self._forget(job)
+        self.dispatch()
+
+    def close_queues(self) -> None:
+        """Every queued job fails with ``Closed`` (the workers are shut down)."""
+        with self.queue_lock:
+            queued = [job for queue in self.queues.values() for job in queue]
+            self.queues.clear()
+            for job in queued:
+                self._forget(job)
+        for job in queued:
+            job.future.set_exception(Closed("the workers were shut down"))
+
 
 @contextlib.contextmanager
 def _plain_main():
@@ -141,6 +279,7 @@ def _plain_main():
 
 _pool: _Pool | None = None
 _pool_lock = threading.Lock()
+_closed = False  # set by ``close``: no pool starts again in this process
 
 
 def workers() -> int:
@@ -154,9 +293,11 @@ def workers() -> int:
 def _get_pool(transforms: bool = True) -> _Pool:
     global _pool
     with _pool_lock:
+        if _closed:
+            raise Closed
         if _pool is None:
             _pool = _Pool(workers(), transforms)
-            atexit.register(shutdown)
+            atexit.register(close)
         return _pool
 
 
@@ -170,12 +311,23 @@ def start(transforms: bool = True) -> None:
         _get_pool(transforms)
 
 
+def close() -> None:
+    """Stop the workers for good (``shutdown``), as the server stops: its lifespan's end (``serve.py``) and
+    interpreter exit. A job sent after this raises ``Closed``: a thread still running (the warm-up) ends
+    quietly instead of starting new workers or meeting the executor's RuntimeError."""
+    global _closed
+    with _pool_lock:
+        _closed = True
+    shutdown()
+
+
 def shutdown() -> None:
-    """Stop the workers (cancelling what they run); called at interpreter exit."""
+    """Stop the workers (cancelling what they run); the next job starts new ones (tests use this)."""
     global _pool
     with _pool_lock:
         pool, _pool = _pool, None
     if pool is not None:
+        pool.close_queues()
         for slot in range(SLOTS):
             pool.cancel[slot] = 1
         pool.executor.shutdown(wait=False, cancel_futures=True)
@@ -204,35 +356,40 @@ def discard_broken_pool() -> None:
 class Job:
     """A job sent to a worker (``submit``): its result, how far it got, and a way to stop it."""
 
-    def __init__(self, pool: _Pool, slot: int, future: cf.Future) -> None:
-        self.pool, self.slot, self.future = pool, slot, future
+    def __init__(self, pool: _Pool, slot: int, call: tuple, owner: activity.Owner | None) -> None:
+        self.pool, self.slot, self.call, self.owner = pool, slot, call, owner
+        self.future: cf.Future = cf.Future()
+        self.sent = False  # handed to the executor (``_Pool.dispatch``)
+        self.cancelled = False  # ``cancel`` was called (or a newer run of its session replaced it)
+
+    @property
+    def session(self) -> Hashable:
+        return None if self.owner is None else self.owner.session
 
     def fraction(self) -> float:
         """The fraction the job last reported (1.0 once it is done)."""
-        return 1.0 if self.future.done() else self.pool.fraction[self.slot]
+        return 1.0 if self.future.done() else self.pool.fraction[self.slot] if self.sent else 0.0
 
     def cancel(self) -> None:
-        """Ask the worker to stop the job at its next progress update (its result is then never read)."""
-        if not self.future.done():
-            self.pool.cancel[self.slot] = 1
+        """Drop the job if it still waits its turn, else ask the worker to stop it at its next progress
+        update (its result is then never read)."""
+        self.pool.withdraw(self)
 
 
-def submit(target: Callable, *args, progress_kw: str | None = "progress", **kwargs) -> Job:
+def submit(target: Callable, *args, progress_kw: str | None = "progress", owner: activity.Owner | None = None,
+           **kwargs) -> Job:
     """Send ``target(*args, **kwargs)`` to a worker and return at once (workers must be on).
 
-    Jobs queue in the order sent and run one at a time per worker. ``progress_kw`` names the function's
-    progress argument, as for ``run``; read it with ``Job.fraction``."""
+    Jobs queue in their session's queue (``owner``: this thread's page run if not given) and the
+    sessions take turns, one job at a time per worker. ``progress_kw`` names the function's progress
+    argument, as for ``run``; read it with ``Job.fraction``."""
     pool = _get_pool()
     slot = pool.take_slot()
     pool.fraction[slot], pool.cancel[slot], pool.row_count[slot] = 0.0, 0, 0
-    try:
-        future = pool.executor.submit(_call, slot, target, progress_kw, args, kwargs)
-    except BaseException:
-        pool.give_back(slot)
-        raise
     # The slot is free again only when the worker is done with it, even if this caller left early.
-    future.add_done_callback(lambda _f: pool.give_back(slot))
-    return Job(pool, slot, future)
+    job = Job(pool, slot, (target, progress_kw, args, kwargs), activity.owner() if owner is None else owner)
+    pool.enqueue(job)
+    return job
 
 
 def call_here(target: Callable, *args, progress: Progress | None = None, progress_kw: str | None = "progress",
@@ -271,14 +428,15 @@ def _run(target: Callable, *args, progress: Progress | None = None, progress_kw:
             except cf.TimeoutError:
                 pass
             finally:
-                count = pool.row_count[slot]
+                activity.check()  # the page has a newer request: this one stops, queued or not
+                count = pool.row_count[slot] if job.sent else 0
                 if on_row is not None:
                     while seen < count:
                         base = (slot * MAX_ROWS + seen) * ROW_WIDTH
                         on_row(list(pool.rows[base:base + ROW_WIDTH]))
                         seen += 1
                 if progress is not None:
-                    progress(pool.fraction[slot])
+                    progress(job.fraction())
     except BaseException:
         job.cancel()
         raise

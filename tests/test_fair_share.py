@@ -1,0 +1,107 @@
+"""ui.worker's fair share: sessions take turns for the worker, a session's newer page run replaces its older
+runs' jobs, and a page with a newer request stops waiting at once (its queued job never runs)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+from conftest import Interrupted
+
+from ebcore.lessons import exam
+from ui import activity, lanes, worker
+from ui.activity import Owner
+from ui.lanes import Call
+
+BUSY_S = 1.0
+"""How long a first job keeps the one worker busy while a test fills the queues (they fill in microseconds)."""
+
+
+def busy_worker() -> worker.Job:
+    worker.run(os.getpid, progress_kw=None)  # the worker up and warm
+    return worker.submit(time.sleep, BUSY_S, progress_kw=None)
+
+
+def test_a_session_with_many_jobs_does_not_hold_the_worker_from_another(one_worker):
+    busy = busy_worker()
+    flood = [worker.submit(time.time, progress_kw=None, owner=Owner("dragging", 1)) for _ in range(3)]
+    other = worker.submit(time.time, progress_kw=None, owner=Owner("waiting", 2))
+    started = {name: job.future.result(timeout=60) for name, job in
+               (("flood0", flood[0]), ("flood1", flood[1]), ("flood2", flood[2]), ("other", other))}
+    busy.future.result(timeout=60)
+    # in turn: the dragging session's first job, the other session's, then the rest (not arrival order)
+    assert sorted(started, key=started.get) == ["flood0", "other", "flood1", "flood2"]
+
+
+def test_a_newer_run_of_a_session_replaces_its_older_runs_jobs(one_worker):
+    busy = busy_worker()
+    older = [worker.submit(time.time, progress_kw=None, owner=Owner("student", 1)) for _ in range(2)]
+    elsewhere = worker.submit(time.time, progress_kw=None, owner=Owner("classmate", 2))
+    newer = worker.submit(time.time, progress_kw=None, owner=Owner("student", 3))
+    assert all(job.future.cancelled() for job in older)  # dropped from the queue: they never run
+    assert newer.future.result(timeout=60) and elsewhere.future.result(timeout=60)  # another session's stays
+    busy.future.result(timeout=60)
+
+
+def test_a_newer_run_stops_the_older_runs_job_already_training(one_worker):
+    worker.run(os.getpid, progress_kw=None)
+    older = worker.submit(exam.sit, 1, exam.MAX_EPOCHS, 0, owner=Owner("student", 1))  # batch 1: long
+    while older.fraction() == 0.0 and not older.future.done():  # training, past its first update
+        time.sleep(0.01)
+    newer = worker.submit(exam.sit, 50, exam.MAX_EPOCHS, 1, owner=Owner("student", 2))
+    with pytest.raises(worker.Cancelled):
+        older.future.result(timeout=60)
+    assert newer.future.result(timeout=60) == exam.sit(50, exam.MAX_EPOCHS, 1)
+
+
+def test_a_page_with_a_newer_request_stops_waiting_and_its_queued_job_never_runs(one_worker, tmp_path):
+    marker = tmp_path / "ran"
+    busy = busy_worker()
+    calls: list[int] = []
+
+    def newer_request() -> None:  # what Streamlit's check does once the student moved a slider again
+        calls.append(1)
+        raise Interrupted
+
+    with activity.page_run("student", newer_request), pytest.raises(Interrupted):
+        worker.run(marker.touch, progress_kw=None)
+    with activity.page_run("student", newer_request), pytest.raises(Interrupted):
+        lanes.run_all([Call(marker.touch, ()), Call(marker.touch, ())], progress_kw=None)
+    busy.future.result(timeout=60)
+    worker.run(os.getpid, progress_kw=None)  # whatever was queued before it has run by now
+    assert calls and not marker.exists()
+
+
+def test_a_job_sent_early_and_taken_up_by_another_session_survives_its_senders_next_run(one_worker):
+    busy = busy_worker()
+    call = Call(exam.sit, (20, exam.MAX_EPOCHS, 3))
+    with activity.page_run("sender"):
+        lanes.start_early(call)
+    with activity.page_run("classmate"):
+        job = lanes._take_early(call, activity.owner())
+    assert job is not None
+    with activity.page_run("sender"):  # the sender's next run: its own older jobs go, not the classmate's
+        worker.submit(os.getpid, progress_kw=None)
+    assert job.future.result(timeout=60) == exam.sit(20, exam.MAX_EPOCHS, 3)
+    busy.future.result(timeout=60)
+
+
+def test_page_runs_know_their_session_and_run():
+    assert activity.owner() is None
+    activity.check()  # outside a page run: nothing to stop
+    seen: list[Owner] = []
+    with activity.page_run("a"):
+        seen.append(activity.owner())
+        thread = threading.Thread(target=lambda: seen.append(activity.owner()))
+        thread.start()
+        thread.join()
+    with activity.page_run("a"):
+        seen.append(activity.owner())
+    with activity.page_run():
+        seen.append(activity.owner())
+    first, other_thread, second, anonymous = seen
+    assert other_thread is None  # a helper thread is no page run
+    assert first.session == second.session == "a" and first.run < second.run
+    assert anonymous.session not in ("a", None)
