@@ -34,6 +34,7 @@ import asyncio
 import contextlib
 import math
 import os
+import statistics
 import sys
 import time
 from collections import Counter
@@ -89,6 +90,7 @@ class ClassRun:
     start: dict[str, float]  # the server's figures before and after the class (``stats``)
     end: dict[str, float]
     check: load.Interruption
+    load: list[float]  # the machine's 1-min load average every 5 s during the class (2 cores)
 
 
 def run_class(args: argparse.Namespace, draggers: int) -> ClassRun:
@@ -97,13 +99,24 @@ def run_class(args: argparse.Namespace, draggers: int) -> ClassRun:
         start = stats(pids)
         began = time.perf_counter()
         drags: list[load.Drag] = []
-        samples = asyncio.run(load.classroom(url, args.sessions, args.seed, links=args.links, think=args.think,
-                                             start=args.join, downloads=args.downloads, draggers=draggers,
-                                             drags=drags))
+        machine: list[float] = []
+        samples = asyncio.run(watching(machine, load.classroom(
+            url, args.sessions, args.seed, links=args.links, think=args.think, start=args.join,
+            downloads=args.downloads, draggers=draggers, drags=drags)))
         took = time.perf_counter() - began
         end = stats(pids)
         check = asyncio.run(load.interruption(url))
-    return ClassRun(draggers, samples, drags, took, start, end, check)
+    return ClassRun(draggers, samples, drags, took, start, end, check, machine)
+
+
+async def watching(machine: list[float], work):
+    """Await ``work``, appending the machine's 1-min load average to ``machine`` every 5 s meanwhile:
+    the other work on a shared machine, which the figures include."""
+    task = asyncio.ensure_future(work)
+    while not task.done():
+        machine.append(os.getloadavg()[0])
+        await asyncio.wait([task], timeout=5.0)
+    return task.result()
 
 
 def report_class(args: argparse.Namespace, run: ClassRun) -> None:
@@ -114,8 +127,8 @@ def report_class(args: argparse.Namespace, run: ClassRun) -> None:
           f"thinking {args.think[0]:g}-{args.think[1]:g} s "
           f"between moves, {'links, one tab per page' if args.links else 'sidebar navigation'}, "
           f"draggers: {run.draggers}; {len(run.samples)} requests in {run.took:.0f} s; server CPU "
-          f"{cpu:.0f} s ({cpu / run.took:.1f} cores busy); "
-          f"machine load average {os.getloadavg()[1]:.1f} (5 min; 2 cores)")
+          f"{cpu:.0f} s ({cpu / run.took:.1f} cores busy); machine load average (1 min, 2 cores) during "
+          f"the class {statistics.mean(run.load):.1f} mean, {min(run.load):.1f}-{max(run.load):.1f}")
     print_table(run.samples)
     print(f"server memory: {run.start['rss']:.0f} MB at start, {run.end['rss']:.0f} MB at the end, "
           f"peak {run.end['peak']:.0f} MB (VmHWM)")

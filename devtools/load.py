@@ -378,10 +378,12 @@ class Drag:
 
 
 async def dragger(url: str, index: int, rng: random.Random, stop: asyncio.Event, every: float = DRAG_EVERY,
-                  page: str = DRAG_PAGE, key: str = DRAG_KEY, settings: dict[str, Any] | None = None) -> Drag:
+                  page: str = DRAG_PAGE, key: str = DRAG_KEY, settings: dict[str, Any] | None = None,
+                  changes: int | None = None) -> Drag:
     """A student who opens ``page`` from its link with ``settings`` (``DRAG_SETTINGS`` if None) and moves
     the widget ``key`` to a new value (uniform over its range) every ``every`` seconds without waiting
-    for the page to finish, until ``stop`` is set; then waits for the last value's run."""
+    for the page to finish, until ``stop`` is set (or after ``changes`` moves); then waits for the last
+    value's run."""
     settings = DRAG_SETTINGS if settings is None else settings
     out = Drag(index, group_link((page, tuple(sorted(settings.items())))))
     try:
@@ -395,7 +397,7 @@ async def dragger(url: str, index: int, rng: random.Random, stop: asyncio.Event,
         widget = session.widgets[key]
         low, high, value = int(widget.low), int(widget.high), widget.value
         began = time.perf_counter()
-        while not stop.is_set():
+        while not stop.is_set() and out.changes != changes:
             pick = rng.randint(low, high - 1)
             value = pick + (pick >= value)  # uniform over the range less the value it has
             await session.set(key, value, wait=False)

@@ -6,6 +6,8 @@ Times are not asserted here (this machine is shared and noisy): ``benchmarks/loa
 from __future__ import annotations
 
 import asyncio
+import math
+import random
 
 import pytest
 from streamlit.proto.Element_pb2 import Element
@@ -24,6 +26,7 @@ def test_class_of_five_same_numbers_no_errors_nothing_partial_cached():
         samples = asyncio.run(load.classroom(url, sessions=5, steps=1, deviate=0.0, think=(0.0, 0.3), start=0.5,
                                              links=True))
         check = asyncio.run(load.interruption(url))
+        drag = asyncio.run(load.dragger(url, 0, random.Random(0), asyncio.Event(), changes=4))
     errors = [(s.student, s.page, s.kind, e) for s in samples for e in s.errors]
     assert not errors, errors
     seen = load.groups(samples)
@@ -36,6 +39,8 @@ def test_class_of_five_same_numbers_no_errors_nothing_partial_cached():
     assert load.mismatches(seen, reference) == []
     assert check.interrupted and check.reopened_missed, check
     assert check.passed(reference[(load.INTERRUPT_PAGE, check.settings)].fingerprint), check
+    # A student dragging N without waiting: a new value on each beat, none refused, and the page catches up.
+    assert drag.changes == 4 and not drag.errors and not math.isnan(drag.last), drag
 
 
 def test_lesson_plan_in_one_tab():
