@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from ebcore.lessons import tables
-from ebcore.lessons.tradeoffs import experiment as tr
 from ebcore.lessons.tradeoffs import claims as tc
+from ebcore.lessons.tradeoffs import experiment as tr
+from ebcore.lessons.tradeoffs import measures
 from ebcore.lessons.tradeoffs.guides import GUIDES, dataset_guide
 from ui import critical_note, layout, present, runs, urlstate
 from ui.charts.draw import draw
@@ -101,7 +102,7 @@ points = page_runs.noise()
 swept = set(settings.batch_sizes())
 draw(noise_chart,
     [(p.batch, p.relative, p.batch in swept) for p in points],
-    tr.inverse_sqrt_reference(points),
+    measures.inverse_sqrt_reference(points),
     {"x": t("trade.noise.x"), "y": t("trade.noise.y"), "measured": t("trade.noise.measured"),
      "reference": t("trade.noise.reference")})
 st.caption(t("trade.noise.caption", n=tr.SWEEP_TRAIN))
@@ -111,9 +112,9 @@ st.subheader(t("trade.memory.title"))
 layout.table(pd.DataFrame({
     t("trade.memory.batch"): [r.batch for r in sweep],
     t("trade.memory.ours"): [fmt_bytes(r.act_bytes) for r in sweep],
-    t("trade.memory.gpt2"): [fmt_bytes(tr.transformer_activation_bytes(r.batch)) for r in sweep],
+    t("trade.memory.gpt2"): [fmt_bytes(measures.transformer_activation_bytes(r.batch)) for r in sweep],
 }), "memory", t("trade.memory.title"))
-st.caption(t("trade.memory.caption", params=fmt_bytes(tr.parameter_bytes(tr.sweep_model()))))
+st.caption(t("trade.memory.caption", params=fmt_bytes(measures.parameter_bytes(tr.sweep_model()))))
 
 # --- 3. your sweep, with ghosts of earlier sweeps ---
 st.subheader(t("trade.sweep.title"))

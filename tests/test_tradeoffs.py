@@ -1,4 +1,4 @@
-"""ebcore.lessons.tradeoffs.experiment: the seed experiment, gradient noise, memory, the sweep and its verdicts, against PyTorch."""
+"""lessons.tradeoffs: the seed experiment, gradient noise, memory, the sweep and its verdicts, against PyTorch."""
 
 import math
 from dataclasses import replace
@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from ebcore.lessons.tradeoffs import experiment as tr
 from ebcore.lessons.tradeoffs import claims as tc
+from ebcore.lessons.tradeoffs import experiment as tr
+from ebcore.lessons.tradeoffs import measures
+from ebcore.lessons.tradeoffs.guides import GUIDES, dataset_guide
 from ebcore.problems.data import seed_regression
 from ebcore.problems.models import linear
-from ebcore.lessons.tradeoffs.guides import GUIDES, dataset_guide
 from ebcore.trainer import STEP_BUDGET, TrainConfig, check_budget, fit
 
 
@@ -74,7 +75,7 @@ def test_curve_rows_axes(curves):
 def test_gradient_noise_falls_like_inverse_sqrt():
     (X, y), _ = tr.sweep_data()
     model = tr.sweep_model()
-    points = tr.gradient_noise(model, X, y, [1, 4, 16, 64, 256], loss="cross_entropy", draws=64)
+    points = measures.gradient_noise(model, X, y, [1, 4, 16, 64, 256], loss="cross_entropy", draws=64)
     spreads = [p.spread for p in points]
     assert all(a > b for a, b in zip(spreads, spreads[1:], strict=False))
     assert spreads[-1] == 0.0  # the whole training set is the full-batch gradient
@@ -96,9 +97,9 @@ def test_gradient_noise_without_autograd_gives_autograds_bits(loss):
     if loss == "mse":
         y = X.sum(1, keepdim=True)
     model = tr.sweep_model(3) if loss == "cross_entropy" else nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
-    direct = tr.gradient_noise(model, X, y, [1, 7, 64], loss=loss, draws=16, seed=3)
+    direct = measures.gradient_noise(model, X, y, [1, 7, 64], loss=loss, draws=16, seed=3)
     model.register_forward_hook(lambda *args: None)  # a hook: the direct kernels refuse it, autograd runs
-    assert tr.gradient_noise(model, X, y, [1, 7, 64], loss=loss, draws=16, seed=3) == direct
+    assert measures.gradient_noise(model, X, y, [1, 7, 64], loss=loss, draws=16, seed=3) == direct
 
 
 @settings(max_examples=10, deadline=None)
@@ -106,13 +107,13 @@ def test_gradient_noise_without_autograd_gives_autograds_bits(loss):
 def test_activation_bytes_grow_linearly_with_the_batch(batch):
     model = tr.sweep_model()
     # Input 2 + Linear 64 + ReLU 64 + Linear 64 + ReLU 64 + Linear 2 floats per sample, 4 bytes each.
-    assert tr.activation_bytes(model, 2, batch) == batch * (2 + 64 * 4 + 2) * 4
-    assert tr.parameter_bytes(model) == 2 * 4 * sum(p.numel() for p in model.parameters())
+    assert measures.activation_bytes(model, 2, batch) == batch * (2 + 64 * 4 + 2) * 4
+    assert measures.parameter_bytes(model) == 2 * 4 * sum(p.numel() for p in model.parameters())
 
 
 def test_transformer_estimate_is_gigabytes_per_sequence():
-    one = tr.transformer_activation_bytes(1)
-    assert 1e9 < one < 2e9 and tr.transformer_activation_bytes(32) == pytest.approx(32 * one)
+    one = measures.transformer_activation_bytes(1)
+    assert 1e9 < one < 2e9 and measures.transformer_activation_bytes(32) == pytest.approx(32 * one)
 
 
 def test_batch_sizes_double_and_end_at_the_largest():
