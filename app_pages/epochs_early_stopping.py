@@ -4,8 +4,7 @@ and read the Keras log. Reads the widgets, asks ebcore.lessons.epochs, draws the
 import pandas as pd
 import streamlit as st
 
-from ebcore.lessons import epochs as overfit
-
+from ebcore.lessons import epochs as ep
 from ebcore.lessons import tables
 from ui import layout, present, runs, urlstate
 from ui.charts.draw import draw
@@ -26,7 +25,7 @@ seed = urlstate.slider(P.SEED, t("epochs.seed"), t("epochs.seed.help"), c2)
 page_runs = runs.epochs(urlstate.current)  # the page's runs at its widgets' values: nothing trained yet
 run = page_runs.curve(t("epochs.training"))
 val = run.val_loss
-phases = overfit.regions(val)
+phases = ep.regions(val)
 best = min(range(run.epochs), key=val.__getitem__) + 1
 
 st.caption(t("epochs.presets"))
@@ -41,7 +40,7 @@ epoch = urlstate.slider(P.EPOCH, t("epochs.epoch"), t("epochs.epoch.help"))
 phase = "start" if epoch == 0 else phases[epoch - 1].value
 left, right = st.columns(2)
 fit_labels = {k: t(f"epochs.fit.{k}") for k in ("truth", "model", "points", "x", "y")}
-draw(fit_chart, run.task.grid.squeeze(1).tolist(), overfit.target(run.task.grid).squeeze(1).tolist(),
+draw(fit_chart, run.task.grid.squeeze(1).tolist(), ep.target(run.task.grid).squeeze(1).tolist(),
      run.snapshots[epoch].tolist(), run.task.x.squeeze(1).tolist(), run.task.y.squeeze(1).tolist(), fit_labels,
      container=left)
 loss_labels = {k: t(f"epochs.loss.{k}") for k in ("train", "val", "under", "good", "over", "x", "y", "current")}
@@ -66,7 +65,7 @@ patience = urlstate.slider(P.PATIENCE, t("epochs.patience"), t("epochs.patience.
 with s2:
     min_delta = urlstate.choice(P.MIN_DELTA, t("epochs.min_delta"), t("epochs.min_delta.help"))
 restore = urlstate.toggle(P.RESTORE, t("epochs.restore"), t("epochs.restore.help"), s3)
-stop = overfit.keras_early_stopping(val, patience, float(min_delta))
+stop = ep.keras_early_stopping(val, patience, float(min_delta))
 st.code(f"EarlyStopping(monitor='val_loss', patience={patience}, min_delta={min_delta}, "
         f"restore_best_weights={restore})", language="python", wrap_lines=True)
 stop_labels = {k: t(f"epochs.stopchart.{k}") for k in ("ran", "skipped", "best", "stop", "x", "y")}
@@ -81,7 +80,7 @@ st.markdown(t("epochs.stop.result", stop=stop.epochs_run, best=stop.best_epoch, 
               restored=f"{stop.val_loss_restored:.3f}", last=f"{stop.val_loss_last:.3f}"))
 
 st.subheader(t("epochs.patience.table"))
-rows = [overfit.keras_early_stopping(val, p, float(min_delta)) for p in (0, 1, 2, 3, 5, 10, 20, 30)]
+rows = [ep.keras_early_stopping(val, p, float(min_delta)) for p in (0, 1, 2, 3, 5, 10, 20, 30)]
 with present.answer():  # lesson step 12 asks what a larger patience buys and costs: this table answers it
     layout.table(pd.DataFrame({
         t("epochs.table.patience"): [r.patience for r in rows],
@@ -101,14 +100,14 @@ with l2:
     log_batch = urlstate.choice(P.LOG_BATCH, t("epochs.log.batch"))
 log_epochs = urlstate.slider(P.LOG_EPOCHS, t("epochs.log.epochs"), container=l3)
 n, b = int(log_n), int(log_batch)
-steps = overfit.log_steps(n, b)
+steps = ep.log_steps(n, b)
 log = page_runs.log(t("epochs.training"))  # at (n, b, log_epochs)
 st.markdown(t("epochs.log.steps", n=f"{n:,}", train=f"{log.n_train:,}", b=b, steps=f"{steps:,}"))
 # Wrapped: val_loss and val_accuracy, what early stopping watches, sit at the end of long lines.
 st.code("\n".join(log.lines), language=None, wrap_lines=True)
-notes_n, notes_b = overfit.NOTES_LOG
-st.caption(t("epochs.log.notes", steps=f"{overfit.log_steps(notes_n, notes_b):,}",
-             train=f"{overfit.log_train_samples(notes_n):,}", b=notes_b))
+notes_n, notes_b = ep.NOTES_LOG
+st.caption(t("epochs.log.notes", steps=f"{ep.log_steps(notes_n, notes_b):,}",
+             train=f"{ep.log_train_samples(notes_n):,}", b=notes_b))
 acc_labels = {k: t(f"epochs.acc.{k}") for k in ("train", "val", "x", "y")}
 draw(accuracy_chart, log.accuracy, log.val_accuracy, acc_labels)
 layout.download("keras_log", tables.keras_log, log)

@@ -21,10 +21,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ebcore.lessons.critical import experiment as cb  # noqa: E402
-from ebcore.lessons.critical import view  # noqa: E402
-from ebcore.lessons.critical import scaling  # noqa: E402
-from ebcore.primitives.calc import loader_length  # noqa: E402
+from ebcore.lessons.critical import (
+    scaling,  # noqa: E402
+    view,  # noqa: E402
+)
 from ebcore.lessons.tradeoffs.experiment import machine  # noqa: E402
+from ebcore.primitives.calc import loader_length  # noqa: E402
 from ui.params import CriticalBatch as P  # noqa: E402
 
 

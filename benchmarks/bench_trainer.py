@@ -31,9 +31,8 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from devtools import reference  # noqa: E402
-from ebcore.problems import data
-from ebcore.problems import models
 from ebcore import trainer as train  # noqa: E402
+from ebcore.problems import data, models
 from ebcore.trainer import TrainConfig  # noqa: E402
 
 EXPERIMENTS = [(5, 16), (5, 128), (20, 16), (20, 128)]

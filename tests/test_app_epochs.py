@@ -5,7 +5,7 @@ import pytest
 from conftest import assert_clean, metrics
 from streamlit.testing.v1 import AppTest
 
-from ebcore.lessons import epochs as overfit
+from ebcore.lessons import epochs as ep
 from ui.locales import STRINGS
 
 PAGE = "epochs_early_stopping"
@@ -17,7 +17,7 @@ def run_app(page: str = PAGE, lang: str = "en", **query: str) -> AppTest:
 
 @pytest.fixture(scope="module")
 def default_run():
-    return overfit.train_curve(12, 0)
+    return ep.train_curve(12, 0)
 
 
 def test_defaults(lang, default_run):
@@ -30,7 +30,7 @@ def test_defaults(lang, default_run):
     assert m[s["epochs.m.val"]] == f"{val[59]:.3f}"  # default epoch 60
     best = min(range(len(val)), key=val.__getitem__) + 1
     assert m[s["epochs.m.best"]] == str(best)
-    stop = overfit.keras_early_stopping(val, 3)
+    stop = ep.keras_early_stopping(val, 3)
     assert m[s["epochs.m.stopped"]] == str(stop.stop_epoch)
     assert m[s["epochs.m.final"]] == f"{stop.val_loss_restored:.3f}"
     assert any("patience=3" in c.value and "restore_best_weights=True" in c.value for c in at.code)
@@ -66,7 +66,7 @@ def test_patience_change_moves_the_stop(lang, default_run):
     s = STRINGS[lang]
     at.slider(key="patience").set_value(20).run()
     assert_clean(at)
-    stop = overfit.keras_early_stopping(default_run.val_loss, 20)
+    stop = ep.keras_early_stopping(default_run.val_loss, 20)
     assert metrics(at)[s["epochs.m.stopped"]] == str(stop.stop_epoch)
     at.toggle(key="restore").set_value(False).run()
     assert metrics(at)[s["epochs.m.final"]] == f"{stop.val_loss_last:.3f}"
@@ -76,9 +76,9 @@ def test_url_values(lang):
     at = run_app(page=PAGE, lang=lang, points="20", seed="3", epoch="7", patience="5", min_delta="0.01",
                  restore="false", log_n="500", log_batch="64", log_epochs="4")
     assert_clean(at)
-    run = overfit.train_curve(20, 3)
+    run = ep.train_curve(20, 3)
     s = STRINGS[lang]
-    stop = overfit.keras_early_stopping(run.val_loss, 5, 0.01)
+    stop = ep.keras_early_stopping(run.val_loss, 5, 0.01)
     m = metrics(at)
     assert m[s["epochs.m.val"]] == f"{run.val_loss[6]:.3f}"
     assert m[s["epochs.m.final"]] == f"{stop.val_loss_last:.3f}"
@@ -116,14 +116,14 @@ def _stop_labels(lang: str) -> dict[str, str]:
 @given(val=hst.lists(hst.floats(0.001, 50.0), min_size=1, max_size=300), patience=hst.integers(0, 30),
        min_delta=hst.sampled_from([0.0, 0.001, 0.01, 0.05]), lang=hst.sampled_from(["en", "ko"]))
 def test_best_and_stop_labels_never_meet_a_label_rule_or_the_curve(val, patience, min_delta, lang):
-    stop = overfit.keras_early_stopping(val, patience, min_delta)
+    stop = ep.keras_early_stopping(val, patience, min_delta)
     spec = stopping_chart(val, stop.best_epoch, stop.stop_epoch, _stop_labels(lang)).to_dict()
     assert check_labels_in_their_rows(spec, 340, 2, ["loss"]) == []
 
 
 @pytest.mark.parametrize("patience", [0, 1, 3, 5, 30])
 def test_the_pages_own_runs_place_their_labels_apart(lang, default_run, patience):
-    stop = overfit.keras_early_stopping(default_run.val_loss, patience)
+    stop = ep.keras_early_stopping(default_run.val_loss, patience)
     spec = stopping_chart(default_run.val_loss, stop.best_epoch, stop.stop_epoch, _stop_labels(lang)).to_dict()
     assert check_labels_in_their_rows(spec, 340, 2, ["loss"]) == []
 
@@ -135,7 +135,7 @@ def test_the_patience_table_keeps_every_column_on_a_phone(lang, default_run):
     s = STRINGS[lang]
     cards = "\n".join(md.value for md in at.markdown)
     for p in (0, 1, 2, 3, 5, 10, 20, 30):
-        r = overfit.keras_early_stopping(default_run.val_loss, p)
+        r = ep.keras_early_stopping(default_run.val_loss, p)
         assert f"**{s['epochs.table.patience']}: {p}**" in cards
         for column, value in (("restored", r.val_loss_restored), ("last", r.val_loss_last)):
             assert f"- {s[f'epochs.table.{column}']}: **{value:.3f}**" in cards

@@ -18,7 +18,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = ("ebcore", "ui", "app_pages", "devtools", "benchmarks")
-APP_FILES = sorted(p for d in PROJECT for p in (ROOT / d).rglob("*.py")) + [ROOT / "serve.py", ROOT / "streamlit_app.py"]
+APP_FILES = [*sorted(p for d in PROJECT for p in (ROOT / d).rglob("*.py")),
+             ROOT / "serve.py", ROOT / "streamlit_app.py"]
 LAYERS = ["primitives", "problems", "trainer", "stacked", "lessons", "startup"]
 
 

@@ -1,4 +1,4 @@
-"""ebcore.lessons.batchnorm.experiment against real PyTorch: batch statistics, the size-1 error, drop_last and the experiment."""
+"""lessons.batchnorm against real PyTorch: batch statistics, the size-1 error, drop_last and the experiment."""
 
 import math
 

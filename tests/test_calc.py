@@ -186,7 +186,8 @@ def test_calc_never_imports_torch_or_streamlit():
     import sys
 
     code = (
-        "import sys, ebcore.primitives.calc, ebcore.primitives.strip, ebcore.primitives.keraslog, ebcore.primitives.frameworks;"
+        "import sys, ebcore.primitives.calc, ebcore.primitives.strip, ebcore.primitives.keraslog,"
+        " ebcore.primitives.frameworks;"
         "print('torch' in sys.modules, 'streamlit' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -125,10 +125,10 @@ def test_every_chart_with_a_run_offers_its_data_as_csv(page, lang):
 
 
 def test_warm_up_leaves_every_default_lesson_and_preset_run_cached(monkeypatch):
+    from ebcore.lessons import epochs as ep
+    from ebcore.lessons import exam
     from ebcore.lessons.batchnorm import experiment as batchnorm
     from ebcore.lessons.critical import experiment as critical_batch
-    from ebcore.lessons import exam
-    from ebcore.lessons import epochs as overfit
     from ebcore.lessons.tradeoffs import experiment as tradeoffs
     from ui import warmup
 
@@ -142,7 +142,7 @@ def test_warm_up_leaves_every_default_lesson_and_preset_run_cached(monkeypatch):
     for module, name in ((exam, "sit"), (exam, "first_sitting_study"), (tradeoffs, "sweep_run"),
                          (tradeoffs, "seed_experiment"), (tradeoffs, "gradient_noise"), (batchnorm, "compare"),
                          (batchnorm, "batch_stat_spread"), (batchnorm, "single_sample_error"),
-                         (overfit, "train_curve"), (overfit, "keras_log_run"), (critical_batch, "run_batch"),
+                         (ep, "train_curve"), (ep, "keras_log_run"), (critical_batch, "run_batch"),
                          (critical_batch, "noise_run")):
         monkeypatch.setattr(module, name, no_training)
     for page in DOWNLOADS:

@@ -5,7 +5,7 @@ import io
 import pandas as pd
 import pytest
 
-from ebcore.lessons import epochs as overfit
+from ebcore.lessons import epochs as ep
 from ebcore.lessons import exam, tables
 from ebcore.lessons.batchnorm import experiment as bn
 from ebcore.lessons.tradeoffs import experiment as tr
@@ -90,11 +90,11 @@ def test_batchnorm_rows_cover_every_step_and_epoch():
 
 
 def test_curve_rows_and_the_fit_at_an_epoch():
-    run = overfit.train_curve(12, 0, epochs=8)
+    run = ep.train_curve(12, 0, epochs=8)
     losses = round_trip(tables.curve_losses(run))
     assert losses["epoch"].tolist() == list(range(1, 9))
     assert losses["val_loss"].tolist() == pytest.approx(run.val_loss)
-    assert losses["phase"].tolist() == [p.value for p in overfit.regions(run.val_loss)]
+    assert losses["phase"].tolist() == [p.value for p in ep.regions(run.val_loss)]
     fit = round_trip(tables.curve_fit(run, 5))
     curve, points = fit[fit["kind"] == "curve"], fit[fit["kind"] == "training_point"]
     assert curve["model"].tolist() == pytest.approx(run.snapshots[5].tolist())
@@ -103,7 +103,7 @@ def test_curve_rows_and_the_fit_at_an_epoch():
 
 def test_early_stopping_rows_mark_the_best_and_the_stop():
     val = [1.0, 0.5, 0.6, 0.7, 0.8, 0.9]
-    stop = overfit.keras_early_stopping(val, 2)
+    stop = ep.keras_early_stopping(val, 2)
     df = round_trip(tables.early_stopping(val, stop))
     assert df[df["best"]]["epoch"].tolist() == [stop.best_epoch] == [2]
     assert df[df["stopped_here"]]["epoch"].tolist() == [stop.stop_epoch] == [4]
@@ -111,7 +111,7 @@ def test_early_stopping_rows_mark_the_best_and_the_stop():
 
 
 def test_keras_log_rows_are_the_logged_numbers():
-    run = overfit.keras_log_run(200, 32, 2)
+    run = ep.keras_log_run(200, 32, 2)
     df = round_trip(tables.keras_log(run))
     assert df["epoch"].tolist() == [1, 2]
     assert df["val_accuracy"].tolist() == pytest.approx(run.val_accuracy)

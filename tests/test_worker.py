@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import Interrupted
 
+from ebcore.lessons import epochs as ep
 from ebcore.lessons import exam
-
-from ebcore.lessons import epochs as overfit
 from ebcore.lessons.tradeoffs import experiment as tr
 from ui import worker
 
@@ -29,8 +28,8 @@ def test_a_worker_job_equals_the_solo_run_and_reports_progress(one_worker):
 
 def test_rows_carry_the_live_keras_log(one_worker):
     rows: list[list[float]] = []
-    run = worker.run(overfit.keras_log_run, 500, 64, 3, on_row=rows.append)
-    assert run == overfit.keras_log_run(500, 64, 3)
+    run = worker.run(ep.keras_log_run, 500, 64, 3, on_row=rows.append)
+    assert run == ep.keras_log_run(500, 64, 3)
     assert [r[:4] for r in rows] == [list(m) for m in zip(run.loss, run.accuracy, run.val_loss, run.val_accuracy,
                                                            strict=True)]
 

@@ -7,10 +7,10 @@ breaks links teachers have shared: add keys, never rename them.
 
 from __future__ import annotations
 
+from ebcore.lessons import epochs as ep
+from ebcore.lessons import exam
 from ebcore.lessons.batchnorm import experiment as bn
 from ebcore.lessons.critical import experiment as cb
-from ebcore.lessons import exam
-from ebcore.lessons import epochs as overfit
 from ebcore.lessons.tradeoffs import experiment as tr
 from ui.urlstate import BoolParam, ChoiceParam, IntParam, Param
 
@@ -91,15 +91,15 @@ class BatchNorm:
 class Epochs:
     """Epochs & early stopping: the curve run, the stopping rule, the Keras log run."""
 
-    POINTS = IntParam("points", 12, *overfit.POINTS_RANGE)
+    POINTS = IntParam("points", 12, *ep.POINTS_RANGE)
     SEED = IntParam("seed", 0, 0, 99)
-    EPOCH = IntParam("epoch", 60, 0, overfit.EPOCHS)
+    EPOCH = IntParam("epoch", 60, 0, ep.EPOCHS)
     PATIENCE = IntParam("patience", 3, 0, 30)
     MIN_DELTA = ChoiceParam("min_delta", "0", ("0", "0.001", "0.01", "0.05"))
     RESTORE = BoolParam("restore", True)
-    LOG_N = ChoiceParam("log_n", "1000", tuple(map(str, overfit.LOG_SAMPLES)))
-    LOG_BATCH = ChoiceParam("log_batch", "32", tuple(map(str, overfit.LOG_BATCHES)))
-    LOG_EPOCHS = IntParam("log_epochs", 10, 1, overfit.LOG_EPOCHS_MAX)
+    LOG_N = ChoiceParam("log_n", "1000", tuple(map(str, ep.LOG_SAMPLES)))
+    LOG_BATCH = ChoiceParam("log_batch", "32", tuple(map(str, ep.LOG_BATCHES)))
+    LOG_EPOCHS = IntParam("log_epochs", 10, 1, ep.LOG_EPOCHS_MAX)
     ALL: tuple[Param, ...] = (POINTS, SEED, EPOCH, PATIENCE, MIN_DELTA, RESTORE, LOG_N, LOG_BATCH, LOG_EPOCHS)
 
 

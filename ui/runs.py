@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 import streamlit as st
 
-from ebcore.lessons import epochs as overfit
+from ebcore.lessons import epochs as ep
 from ebcore.lessons import exam
 from ebcore.lessons.batchnorm import experiment as bn
 from ebcore.lessons.critical import experiment as cb
@@ -276,23 +276,23 @@ def bn_single_crash(n: int, batch: int, _label: str = "") -> bn.SingleSampleCras
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def curve_run(points: int, seed: int, _label: str = "") -> overfit.CurveRun:
+def curve_run(points: int, seed: int, _label: str = "") -> ep.CurveRun:
     """One curve run per (points, seed); scrubbing the epoch slider only reads its snapshots."""
     with progress_bar(_label) as update:
-        return worker.run(overfit.train_curve, points, seed, progress=update)
+        return worker.run(ep.train_curve, points, seed, progress=update)
 
 
-def log_run(n: int, batch: int, epochs: int, label: str = "") -> overfit.KerasLogRun:
+def log_run(n: int, batch: int, epochs: int, label: str = "") -> ep.KerasLogRun:
     """The classification run for ``epochs`` epochs: the prefix of one cached run of the most epochs
     the slider offers (a shorter run is exactly its start), so moving the slider trains nothing."""
     return log_run_full(n, batch, label).prefix(epochs)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def log_run_full(n: int, batch: int, _label: str = "") -> overfit.KerasLogRun:
-    """The classification run for ``overfit.LOG_EPOCHS_MAX`` epochs, its Keras log printed live while it trains."""
-    epochs = overfit.LOG_EPOCHS_MAX
-    steps = overfit.log_steps(n, batch)
+def log_run_full(n: int, batch: int, _label: str = "") -> ep.KerasLogRun:
+    """The classification run for ``ep.LOG_EPOCHS_MAX`` epochs, its Keras log printed live while it trains."""
+    epochs = ep.LOG_EPOCHS_MAX
+    steps = ep.log_steps(n, batch)
     live = st.empty() if on_page() else None
     metrics: list[list[float]] = []
     with progress_bar(_label) as update:
@@ -301,7 +301,7 @@ def log_run_full(n: int, batch: int, _label: str = "") -> overfit.KerasLogRun:
             if live is not None:
                 live.code("\n".join(log_lines(epochs, steps, *zip(*metrics, strict=True))), language=None)
 
-        run = worker.run(overfit.keras_log_run, n, batch, epochs, progress=update, on_row=show)
+        run = worker.run(ep.keras_log_run, n, batch, epochs, progress=update, on_row=show)
     if live is not None:
         live.empty()
     return run

@@ -1,4 +1,4 @@
-"""ebcore.lessons.epochs: the overfitting task, its snapshots, the phase labels and Keras early stopping,
+"""lessons.epochs: the overfitting task, its snapshots, the phase labels and Keras early stopping,
 checked against the real trainer and plain PyTorch."""
 
 import math
@@ -8,21 +8,19 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ebcore.problems import models
-
-from ebcore.lessons import epochs as overfit
-
 from ebcore import trainer
+from ebcore.lessons import epochs as ep
+from ebcore.problems import models
 
 
 @pytest.fixture(scope="module")
 def default_run():
-    return overfit.train_curve(12, 0)
+    return ep.train_curve(12, 0)
 
 
 def test_legendre_features_match_the_closed_forms():
     x = torch.linspace(-1, 1, 9).unsqueeze(1)
-    f = overfit.legendre_features(x, 4)
+    f = ep.legendre_features(x, 4)
     assert f.shape == (9, 4)
     torch.testing.assert_close(f[:, 0:1], x)
     torch.testing.assert_close(f[:, 1:2], (3 * x**2 - 1) / 2)
@@ -30,9 +28,9 @@ def test_legendre_features_match_the_closed_forms():
 
 
 def test_task_is_seeded_and_spread_over_the_interval():
-    a, b = overfit.make_task(12, 3), overfit.make_task(12, 3)
+    a, b = ep.make_task(12, 3), ep.make_task(12, 3)
     assert torch.equal(a.x, b.x) and torch.equal(a.y_val, b.y_val)
-    assert not torch.equal(a.y, overfit.make_task(12, 4).y)
+    assert not torch.equal(a.y, ep.make_task(12, 4).y)
     # one point per twelfth of [-1, 1]
     slots = ((a.x.squeeze(1) + 1) / 2 * 12).floor().long()
     assert slots.tolist() == list(range(12))
@@ -46,33 +44,33 @@ def test_defaults_underfit_then_overfit(default_run):
     assert 3 < best < len(val) - 30
     assert val[0] > 2 * val[best] and val[-1] > 2 * val[best]
     assert tr[-1] < tr[best] / 3
-    phases = [r.value for r in overfit.regions(val)]
+    phases = [r.value for r in ep.regions(val)]
     assert phases[0] == "under" and phases[best] == "good" and phases[-1] == "over"
 
 
 def test_snapshots_are_the_model_after_each_epoch():
     """Snapshot e equals a fresh model trained e epochs (same seed) evaluated on the grid."""
-    run = overfit.train_curve(10, 5, epochs=8)
-    assert run.snapshots.shape == (9, overfit.GRID_POINTS)
-    task = overfit.make_task(10, 5)
+    run = ep.train_curve(10, 5, epochs=8)
+    assert run.snapshots.shape == (9, ep.GRID_POINTS)
+    task = ep.make_task(10, 5)
     for epochs in (1, 4, 8):
-        model = models.linear(overfit.DEGREE, 1, seed=5)
-        trainer.fit(model, overfit.legendre_features(task.x), task.y, overfit.curve_config(5, epochs))
+        model = models.linear(ep.DEGREE, 1, seed=5)
+        trainer.fit(model, ep.legendre_features(task.x), task.y, ep.curve_config(5, epochs))
         with torch.no_grad():
-            expected = model(overfit.legendre_features(task.grid)).squeeze(1)
+            expected = model(ep.legendre_features(task.grid)).squeeze(1)
         torch.testing.assert_close(run.snapshots[epochs], expected, rtol=0, atol=0)
     # and epoch 0 is the untrained model
     with torch.no_grad():
-        untrained = models.linear(overfit.DEGREE, 1, seed=5)(overfit.legendre_features(task.grid)).squeeze(1)
+        untrained = models.linear(ep.DEGREE, 1, seed=5)(ep.legendre_features(task.grid)).squeeze(1)
     torch.testing.assert_close(run.snapshots[0], untrained, rtol=0, atol=0)
 
 
 def test_validation_loss_is_plain_mse_of_the_snapshot_model(default_run):
     task = default_run.task
-    model = models.linear(overfit.DEGREE, 1, seed=0)
-    trainer.fit(model, overfit.legendre_features(task.x), task.y, overfit.curve_config(0, 20))
+    model = models.linear(ep.DEGREE, 1, seed=0)
+    trainer.fit(model, ep.legendre_features(task.x), task.y, ep.curve_config(0, 20))
     with torch.no_grad():
-        mse = torch.nn.functional.mse_loss(model(overfit.legendre_features(task.x_val)), task.y_val).item()
+        mse = torch.nn.functional.mse_loss(model(ep.legendre_features(task.x_val)), task.y_val).item()
     assert mse == pytest.approx(default_run.val_loss[19], rel=1e-6)
 
 
@@ -80,18 +78,18 @@ def test_validation_loss_is_plain_mse_of_the_snapshot_model(default_run):
 def test_replay_equals_the_trainer_early_stopping(default_run, patience, min_delta):
     """Replaying Keras's rule on the full run gives the same stop and best epochs as training with it,
     and restore_best_weights really returns the best epoch's weights."""
-    stop = overfit.keras_early_stopping(default_run.val_loss, patience, min_delta)
+    stop = ep.keras_early_stopping(default_run.val_loss, patience, min_delta)
     task = default_run.task
-    model = models.linear(overfit.DEGREE, 1, seed=0)
-    config = overfit.curve_config(0, patience=patience, min_delta=min_delta, restore_best_weights=True)
-    history = trainer.fit(model, overfit.legendre_features(task.x), task.y, config,
-                        validation_data=(overfit.legendre_features(task.x_val), task.y_val))
+    model = models.linear(ep.DEGREE, 1, seed=0)
+    config = ep.curve_config(0, patience=patience, min_delta=min_delta, restore_best_weights=True)
+    history = trainer.fit(model, ep.legendre_features(task.x), task.y, config,
+                        validation_data=(ep.legendre_features(task.x_val), task.y_val))
     assert stop.stop_epoch == (None if history.stopped_epoch is None else history.stopped_epoch + 1)
     assert stop.best_epoch == history.best_epoch + 1
     assert stop.epochs_run == history.epochs_run
     with torch.no_grad():
-        restored = model(overfit.legendre_features(task.grid)).squeeze(1)
-        restored_val = torch.nn.functional.mse_loss(model(overfit.legendre_features(task.x_val)), task.y_val).item()
+        restored = model(ep.legendre_features(task.grid)).squeeze(1)
+        restored_val = torch.nn.functional.mse_loss(model(ep.legendre_features(task.x_val)), task.y_val).item()
     torch.testing.assert_close(restored, default_run.snapshots[stop.best_epoch], rtol=0, atol=0)
     assert restored_val == pytest.approx(stop.val_loss_restored, rel=1e-6)
     if min_delta == 0:  # with min_delta a tiny later gain is not "best", so the last can be lower
@@ -100,32 +98,32 @@ def test_replay_equals_the_trainer_early_stopping(default_run, patience, min_del
 
 def test_early_stopping_by_hand():
     losses = [1.0, 0.8, 0.85, 0.79, 0.9, 0.95, 0.97]
-    s = overfit.keras_early_stopping(losses, patience=2)
+    s = ep.keras_early_stopping(losses, patience=2)
     assert (s.best_epoch, s.stop_epoch, s.val_loss_restored, s.val_loss_last) == (4, 6, 0.79, 0.95)
     # 0.79 is not better than 0.8 by more than 0.02: the best stays at epoch 2, stop after epoch 4
-    s = overfit.keras_early_stopping(losses, patience=2, min_delta=0.02)
+    s = ep.keras_early_stopping(losses, patience=2, min_delta=0.02)
     assert (s.best_epoch, s.stop_epoch) == (2, 4)
-    never = overfit.keras_early_stopping([3.0, 2.0, 1.0], patience=1)
+    never = ep.keras_early_stopping([3.0, 2.0, 1.0], patience=1)
     assert never.stop_epoch is None and never.epochs_run == 3 and never.best_epoch == 3
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.floats(0.01, 10, allow_nan=False), min_size=1, max_size=40), st.integers(0, 8))
 def test_early_stopping_properties(losses, patience):
-    s = overfit.keras_early_stopping(losses, patience)
+    s = ep.keras_early_stopping(losses, patience)
     run = losses[: s.epochs_run]
     assert s.val_loss_restored == min(run) and run[s.best_epoch - 1] == min(run)
     if s.stop_epoch is not None:
         # it stopped because the last `patience` epochs (at least one) brought nothing better
         assert s.stop_epoch - s.best_epoch >= max(patience, 1) or (patience == 0 and s.stop_epoch > 1)
-    more = overfit.keras_early_stopping(losses, patience + 1)
+    more = ep.keras_early_stopping(losses, patience + 1)
     assert more.epochs_run >= s.epochs_run  # more patience never stops earlier
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.floats(0.01, 10, allow_nan=False), min_size=1, max_size=40))
 def test_regions_partition_in_order(losses):
-    phases = [r.value for r in overfit.regions(losses)]
+    phases = [r.value for r in ep.regions(losses)]
     assert len(phases) == len(losses)
     order = {"under": 0, "good": 1, "over": 2}
     assert [order[p] for p in phases] == sorted(order[p] for p in phases)
@@ -134,23 +132,23 @@ def test_regions_partition_in_order(losses):
 
 
 def test_every_page_setting_fits_the_budget():
-    largest = overfit.POINTS_RANGE[1]
-    trainer.check_budget(largest, overfit.curve_config(0, overfit.EPOCHS), overfit.VALIDATION_POINTS)
-    for n in overfit.LOG_SAMPLES:
-        n_train = overfit.log_train_samples(n)
-        for b in overfit.LOG_BATCHES:
-            trainer.check_budget(n_train, overfit.log_config(b, overfit.LOG_EPOCHS_MAX), n - n_train)
+    largest = ep.POINTS_RANGE[1]
+    trainer.check_budget(largest, ep.curve_config(0, ep.EPOCHS), ep.VALIDATION_POINTS)
+    for n in ep.LOG_SAMPLES:
+        n_train = ep.log_train_samples(n)
+        for b in ep.LOG_BATCHES:
+            trainer.check_budget(n_train, ep.log_config(b, ep.LOG_EPOCHS_MAX), n - n_train)
 
 
 def test_notes_log_is_800_steps():
-    n, b = overfit.NOTES_LOG
-    assert overfit.log_train_samples(n) == 8000 and overfit.log_steps(n, b) == 800
-    assert math.ceil(overfit.log_train_samples(1000) / 32) == overfit.log_steps(1000, 32) == 25
+    n, b = ep.NOTES_LOG
+    assert ep.log_train_samples(n) == 8000 and ep.log_steps(n, b) == 800
+    assert math.ceil(ep.log_train_samples(1000) / 32) == ep.log_steps(1000, 32) == 25
 
 
 def test_keras_log_run_prints_the_keras_lines():
     seen = []  # each epoch's progress and row, what the page's live log is printed from
-    run = overfit.keras_log_run(500, 64, 3, progress=lambda fraction, row: seen.append((fraction, row)))
+    run = ep.keras_log_run(500, 64, 3, progress=lambda fraction, row: seen.append((fraction, row)))
     assert [f for f, _ in seen] == pytest.approx([1 / 3, 2 / 3, 1.0])
     assert [row for _, row in seen] == [list(m) for m in zip(run.loss, run.accuracy, run.val_loss, run.val_accuracy,
                                                              strict=True)]
