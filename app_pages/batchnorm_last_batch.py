@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
+from ebcore.lessons import tables
 from ebcore.lessons.batchnorm import experiment as bn
 from ebcore.primitives import calc
-from ebcore.lessons import tables
 from ebcore.primitives.strip import BlockKind, epoch_strip
 from ui import layout, present, runs, urlstate
 from ui.charts.batchnorm import accuracy_chart, spread_chart, steps_chart

@@ -3,9 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from ebcore.primitives import calc
-
-from ebcore.primitives import frameworks
+from ebcore.primitives import calc, frameworks
 from ebcore.primitives.examples import WORKED_EXAMPLES
 from ebcore.primitives.keraslog import progress_line
 from ebcore.primitives.strip import BlockKind, epoch_strip, folded

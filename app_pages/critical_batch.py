@@ -8,9 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ebcore.lessons.critical import experiment as cb
-from ebcore.lessons.critical import tables
-from ebcore.lessons.critical import view
-from ebcore.lessons.critical import scaling
+from ebcore.lessons.critical import scaling, tables, view
 from ui import layout, present, runs, urlstate
 from ui.charts.critical_batch import budget_chart, noise_chart, steps_chart, tradeoff_chart
 from ui.charts.draw import draw

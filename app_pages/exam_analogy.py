@@ -2,9 +2,7 @@
 
 import streamlit as st
 
-from ebcore.lessons import exam
-
-from ebcore.lessons import tables
+from ebcore.lessons import exam, tables
 from ui import layout, nav, present, runs, urlstate
 from ui.charts.draw import draw
 from ui.charts.exam import answers_chart, sheet_chart, sittings_chart, study_chart

@@ -229,8 +229,7 @@ def test_noise_checkpoints_start_at_initialisation_and_follow_each_epoch():
 def test_the_page_view_reads_its_curves_and_ratios_off_the_runs():
     from torch.utils.data import DataLoader, TensorDataset
 
-    from ebcore.lessons.critical import view
-    from ebcore.lessons.critical import scaling
+    from ebcore.lessons.critical import scaling, view
 
     fit = scaling.fit([(b, 20 * (1 + 50 / b)) for b in (8, 32, 128, 512)])
     assert all(abs(s - 20 * (1 + 50 / b)) < 1e-6 * s for b, s in view.fit_line(fit))

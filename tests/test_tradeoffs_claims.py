@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ebcore.lessons.tradeoffs import experiment as tr
 from ebcore.lessons.tradeoffs import claims as tc
+from ebcore.lessons.tradeoffs import experiment as tr
 from tests.test_tradeoffs import sweep
 
 INF = Decimal("Infinity")

@@ -14,9 +14,8 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from devtools.reference import OPTIMIZERS, reference_loop
-from ebcore.problems import data
-from ebcore.problems import models
 from ebcore import trainer
+from ebcore.problems import data, models
 
 
 def same_floats(a: list[float], b: list[float]) -> bool:

@@ -13,12 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch.utils.data import DataLoader
 
-from ebcore.problems import data
-
-from ebcore.problems import models
-
 from ebcore import trainer
 from ebcore.primitives.calc import loader_length
+from ebcore.problems import data, models
 
 # --- configuration -------------------------------------------------------------------------------
 

@@ -8,11 +8,8 @@ import pytest
 import torch
 from torch import nn
 
-from ebcore.problems import data
-
-from ebcore.problems import models
-
 from ebcore import trainer
+from ebcore.problems import data, models
 
 
 def run(seed: int) -> tuple[list[float], dict[str, torch.Tensor]]:
