@@ -23,7 +23,6 @@ page = st.navigation(nav.build())
 urlstate.fresh_on_arrival(page.url_path, PAGE_KEYS, BY_PAGE.get(page.url_path, ()))
 st.sidebar.caption(i18n.t("shell.about"))
 # Counted, so an experiment may use the second core while this is the only page the server runs; the
-# session's jobs take turns with other sessions', and stop once the page has a newer request.
-ctx = get_script_run_ctx()
-with activity.page_run(ctx.session_id, ctx.yield_check):
+# session's jobs take turns with other sessions' in the worker.
+with activity.page_run(get_script_run_ctx().session_id):
     page.run()

@@ -1,5 +1,5 @@
-"""ui.worker's fair share: sessions take turns for the worker, a session's newer page run replaces its older
-runs' jobs, and a page with a newer request stops waiting at once (its queued job never runs)."""
+"""ui.worker's fair share: sessions take turns for the worker, and a session's newer page run replaces its
+older runs' jobs."""
 
 from __future__ import annotations
 
@@ -56,24 +56,6 @@ def test_a_newer_run_stops_the_older_runs_job_already_training(one_worker):
     assert newer.future.result(timeout=60) == exam.sit(50, exam.MAX_EPOCHS, 1)
 
 
-def test_a_page_with_a_newer_request_stops_waiting_and_its_queued_job_never_runs(one_worker, tmp_path):
-    marker = tmp_path / "ran"
-    busy = busy_worker()
-    calls: list[int] = []
-
-    def newer_request() -> None:  # what Streamlit's check does once the student moved a slider again
-        calls.append(1)
-        raise Interrupted
-
-    with activity.page_run("student", newer_request), pytest.raises(Interrupted):
-        worker.run(marker.touch, progress_kw=None)
-    with activity.page_run("student", newer_request), pytest.raises(Interrupted):
-        lanes.run_all([Call(marker.touch, ()), Call(marker.touch, ())], progress_kw=None)
-    busy.future.result(timeout=60)
-    worker.run(os.getpid, progress_kw=None)  # whatever was queued before it has run by now
-    assert calls and not marker.exists()
-
-
 def test_a_job_sent_early_and_taken_up_by_another_session_survives_its_senders_next_run(one_worker):
     busy = busy_worker()
     call = Call(exam.sit, (20, exam.MAX_EPOCHS, 3))
@@ -90,7 +72,6 @@ def test_a_job_sent_early_and_taken_up_by_another_session_survives_its_senders_n
 
 def test_page_runs_know_their_session_and_run():
     assert activity.owner() is None
-    activity.check()  # outside a page run: nothing to stop
     seen: list[Owner] = []
     with activity.page_run("a"):
         seen.append(activity.owner())
@@ -105,3 +86,25 @@ def test_page_runs_know_their_session_and_run():
     assert other_thread is None  # a helper thread is no page run
     assert first.session == second.session == "a" and first.run < second.run
     assert anonymous.session not in ("a", None)
+
+
+def test_a_session_that_keeps_cutting_its_page_runs_short_waits_before_the_next(monkeypatch):
+    slept: list[float] = []
+    monkeypatch.setattr(activity.time, "sleep", slept.append)
+
+    def cut_short(session: str) -> None:  # a page run a newer request interrupts (Streamlit raises inside)
+        with pytest.raises(Interrupted), activity.page_run(session):
+            raise Interrupted
+
+    cut_short("dragging")
+    with activity.page_run("dragging"):  # cut short once (the app's own rerun, say): no wait
+        pass
+    assert not slept
+    cut_short("dragging")
+    cut_short("dragging")
+    with activity.page_run("dragging"):  # two in a row: this one waits first, off the GIL
+        pass
+    assert len(slept) == 1 and slept[0] <= activity.CUT_GAP_S
+    with activity.page_run("dragging"), activity.page_run("reading"):  # answered: no more waiting
+        pass
+    assert len(slept) == 1

@@ -7,11 +7,16 @@ to the worker, so their pages keep the GIL. The start-up warm-up is not a page r
 the worker), and it never trains here: ``alone`` is about page runs, and the warm-up asks ``on_page``.
 
 ``owner()`` names the page run of this thread (its session, and which run of it): ``ui.worker`` serves
-the sessions' jobs in turn and lets a session's newer run replace its older runs' jobs. ``check()``
-raises as soon as the page has a newer request (a slider moved again): a page waiting for the worker
-calls it, so a run nobody wants any more stops at once, even while its jobs wait in the queue.
+the sessions' jobs in turn and lets a session's newer run replace its older runs' jobs.
 
-This module does not import Streamlit: ``streamlit_app.py`` passes the session's id and its check.
+A session that moves faster than its page answers (a student dragging a slider without waiting: each
+move cuts the last page run short; two runs in a row cut short, so not the app's own ``st.rerun``) gets
+at most one page run start every ``CUT_GAP_S``: it waits, off the GIL, before the next, and Streamlit
+folds the moves made meanwhile into one rerun (its last move's page comes at most that much later).
+Its reruns would otherwise keep the server's core busy drawing pages nobody reads (two such students
+slowed every other student's changes, cached ones too, to 2.5 s at p95).
+
+This module does not import Streamlit: ``streamlit_app.py`` passes the session's id.
 """
 
 from __future__ import annotations
@@ -19,13 +24,20 @@ from __future__ import annotations
 import contextlib
 import itertools
 import threading
-from collections.abc import Callable, Hashable, Iterator
+import time
+from collections.abc import Hashable, Iterator
 from typing import NamedTuple
 
 _lock = threading.Lock()
 _running = 0
-_local = threading.local()  # this thread's page run: ``_local.run`` (a _PageRun) or no attribute
+_local = threading.local()  # this thread's page run: ``_local.owner`` (an Owner) or no attribute
 _numbers = itertools.count(1)
+_cut: dict[Hashable, tuple[float, int]] = {}  # a session whose last runs were cut short: when the last
+# of them began, and how many in a row
+CUT_GAP_S = 0.5
+"""Least time (s) between the starts of a session's page runs once two in a row were cut short."""
+CUT_KEPT = 10_000
+"""Sessions remembered in ``_cut`` (one whose student left is never looked up again): beyond it, all go."""
 
 
 class Owner(NamedTuple):
@@ -35,44 +47,38 @@ class Owner(NamedTuple):
     run: int
 
 
-class _PageRun(NamedTuple):
-    owner: Owner
-    check: Callable[[], None]
-
-
 @contextlib.contextmanager
-def page_run(session: Hashable | None = None, check: Callable[[], None] | None = None) -> Iterator[None]:
+def page_run(session: Hashable | None = None) -> Iterator[None]:
     """Count a page run for as long as the block runs (however it ends: finished, rerun, stopped), and
-    make it this thread's: ``session`` is its session's id (None: a session of its own), ``check`` a
-    function that raises once the page has a newer request (Streamlit's ``ScriptRunContext.yield_check``)."""
+    make it this thread's: ``session`` is its session's id (None: a session of its own)."""
     global _running
     with _lock:
+        last, cuts = _cut.pop(session, (0.0, 0)) if session is not None else (0.0, 0)
+    if cuts >= 2:
+        time.sleep(max(0.0, last + CUT_GAP_S - time.monotonic()))
+    began = time.monotonic()
+    with _lock:
         _running += 1
-    before = getattr(_local, "run", None)
-    _local.run = _PageRun(Owner(object() if session is None else session, next(_numbers)), check or _nothing)
+    before = getattr(_local, "owner", None)
+    _local.owner = Owner(object() if session is None else session, next(_numbers))
     try:
         yield
+    except BaseException:  # cut short (Streamlit's rerun or stop, or an error): the next run may wait
+        if session is not None:
+            with _lock:
+                if len(_cut) >= CUT_KEPT:
+                    _cut.clear()
+                _cut[session] = began, cuts + 1
+        raise
     finally:
-        _local.run = before
+        _local.owner = before
         with _lock:
             _running -= 1
 
 
-def _nothing() -> None:
-    pass
-
-
 def owner() -> Owner | None:
     """The page run of this thread (None outside a page run: the warm-up, a helper thread, a test)."""
-    run = getattr(_local, "run", None)
-    return None if run is None else run.owner
-
-
-def check() -> None:
-    """Raise (Streamlit's rerun or stop) if this thread's page run has a newer request; else nothing."""
-    run = getattr(_local, "run", None)
-    if run is not None:
-        run.check()
+    return getattr(_local, "owner", None)
 
 
 def running() -> int:

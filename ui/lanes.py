@@ -13,8 +13,7 @@ A job's result is the same function of its arguments in any process (every rando
 explicit generators), so which lane computed it never shows in the numbers. A progress update that
 raises (a rerun interrupting the page) stops the local share there and cancels the worker's jobs:
 nothing partial is returned, so nothing partial is cached. The jobs are the page run's
-(``ui.activity.owner``), queued with its session's in ``ui.worker``, and a page waiting for them stops
-as soon as it has a newer request (``ui.activity.check``).
+(``ui.activity.owner``), queued with its session's in ``ui.worker``.
 
 This module does not import Streamlit.
 """
@@ -205,7 +204,6 @@ def _run_all(calls: Sequence[Call], progress: Callable[[float], None] | None,
                     results[i] = jobs[i].future.result(timeout=worker.POLL_S)
                     break
                 except cf.TimeoutError:
-                    activity.check()  # the page has a newer request: stop now, queued jobs and all
                     report()
         report()
         return results

@@ -15,8 +15,7 @@ draw comes from explicit generators), so a worker's numbers equal a solo run's, 
 Jobs wait in one queue a session (``ui.activity.owner``), and a worker that comes free takes the next
 session's next job, in turn: a student who keeps moving a slider gets one job in turn like anyone else,
 and never the class's cores. A session's newer page run replaces its older runs' jobs (cancelled, the
-queued ones dropped before they start); a page waiting for a job stops as soon as it has a newer
-request (``ui.activity.check``), so a run nobody wants leaves the queue at once.
+queued ones dropped before they start).
 
 This module does not import Streamlit: the workers import only ``ebcore`` and torch.
 """
@@ -428,7 +427,6 @@ def _run(target: Callable, *args, progress: Progress | None = None, progress_kw:
             except cf.TimeoutError:
                 pass
             finally:
-                activity.check()  # the page has a newer request: this one stops, queued or not
                 count = pool.row_count[slot] if job.sent else 0
                 if on_row is not None:
                     while seen < count:
