@@ -26,7 +26,7 @@ from torch import Tensor
 from ebcore.stacked.probe import bit_equal, spread_randn
 from ebcore.trainer.fast.direct_backprop import kernels, loss_and_grad
 
-__all__ = ["batched_loss_values", "cascade_mean", "exact_batched", "StackedLoss"]
+__all__ = ["cascade_mean", "exact_batched", "StackedLoss"]
 
 _NONE = torch.nn._reduction.get_enum("none")
 _MEAN = torch.nn._reduction.get_enum("mean")
@@ -137,18 +137,6 @@ def _batched_cross_entropy(out: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
     g = kernels.nll_backward(_ONE, log_p, targets, None, _MEAN, -100, torch.tensor(float(b)))
     grad = torch._log_softmax_backward_data(g, log_p, 1, out.dtype)
     return grad.view(k, b, c), log_p.gather(1, targets.unsqueeze(1)).view(k, b)
-
-
-def batched_loss_values(kind: str, out: Tensor, y: Tensor) -> Tensor | None:
-    """Each run's mean ``kind`` loss ``(K,)`` of outputs ``out`` ``(K, B, C)`` for targets ``y`` in a few
-    calls, with the per-run kernels' bits; None where the probe finds no batched call exact for the shape."""
-    if kind == "cross_entropy" and y.dim() == 2 and out.dim() == 3 and exact_batched(kind, *out.shape):
-        k, b, c = out.shape
-        log_p = torch._log_softmax(out.reshape(k * b, c), 1, False)
-        return cascade_mean(log_p.gather(1, y.reshape(k * b).unsqueeze(1)).view(k, b))
-    if kind == "mse" and out.dim() == 3 and y.shape == out.shape and exact_batched(kind, *out.shape):
-        return _batched_mse(out, y)[1]
-    return None
 
 
 class StackedLoss:
