@@ -24,15 +24,21 @@ def busy_worker() -> worker.Job:
     return worker.submit(time.sleep, BUSY_S, progress_kw=None)
 
 
-def test_a_session_with_many_jobs_does_not_hold_the_worker_from_another(one_worker):
+def test_sessions_take_turns_a_page_run_at_a_time(one_worker):
     busy = busy_worker()
     flood = [worker.submit(time.time, progress_kw=None, owner=Owner("dragging", 1)) for _ in range(3)]
     other = worker.submit(time.time, progress_kw=None, owner=Owner("waiting", 2))
     started = {name: job.future.result(timeout=60) for name, job in
                (("flood0", flood[0]), ("flood1", flood[1]), ("flood2", flood[2]), ("other", other))}
     busy.future.result(timeout=60)
-    # in turn: the dragging session's first job, the other session's, then the rest (not arrival order)
-    assert sorted(started, key=started.get) == ["flood0", "other", "flood1", "flood2"]
+    # one page run's jobs back to back (its page waits for all of them), then the other session's turn
+    assert sorted(started, key=started.get) == ["flood0", "flood1", "flood2", "other"]
+    # the session served longest ago goes first, not the one whose job arrived first
+    busy = busy_worker()
+    waiting = worker.submit(time.time, progress_kw=None, owner=Owner("waiting", 3))
+    dragging = worker.submit(time.time, progress_kw=None, owner=Owner("dragging", 4))
+    assert dragging.future.result(timeout=60) < waiting.future.result(timeout=60)
+    busy.future.result(timeout=60)
 
 
 def test_a_newer_run_of_a_session_replaces_its_older_runs_jobs(one_worker):

@@ -130,6 +130,7 @@ class _Pool:
         self.queues: dict[Hashable, deque[Job]] = {}  # a session's jobs not sent yet (never empty), in order
         self.served: dict[Hashable, int] = {}  # when a session last had a job sent (``dispatches`` counts)
         self.dispatches = 0
+        self.turn: tuple[Hashable, int | None] = (None, None)  # the session and page run last served
         self.live: dict[Hashable, set[Job]] = {}  # a session's jobs not finished (queued or sent)
         self.queue_lock = threading.RLock()
         # Start every worker now, inside _plain_main: the executor starts processes only while it has
@@ -210,15 +211,21 @@ class _Pool:
             return True
 
     def dispatch(self) -> None:
-        """Hand the executor the next job while a worker is free: the first queued job of the session
-        served longest ago (never served: first), so sessions take turns, and a student who has waited
-        goes before one who was just served, however many jobs that one keeps sending."""
+        """Hand the executor the next job while a worker is free: the next job of the page run whose turn
+        it is, else the first queued job of the session served longest ago (never served: first). So
+        sessions take turns a page run at a time (a run's jobs back to back, as its page waits for all
+        of them), and a student who has waited goes before one who was just served, however many jobs
+        that one keeps sending."""
         while True:
             with self.queue_lock:
                 if self.sent >= self.capacity or not self.queues:
                     return
-                session = min(self.queues, key=lambda s: self.served.get(s, 0))  # ties: first queued
+                session, run = self.turn
+                queue = self.queues.get(session)
+                if not queue or queue[0].owner is None or queue[0].owner.run != run:
+                    session = min(self.queues, key=lambda s: self.served.get(s, 0))  # ties: first queued
                 job = self.queues[session].popleft()
+                self.turn = (session, None if job.owner is None else job.owner.run)
                 if not self.queues[session]:
                     del self.queues[session]
                 self.dispatches += 1
