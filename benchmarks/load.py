@@ -151,10 +151,10 @@ def side_by_side(alone: ClassRun, dragged: ClassRun) -> None:
 
 
 def class_mode(args: argparse.Namespace) -> None:
-    runs = [run_class(args, 0)] if args.draggers and args.alone_too else []
-    runs.append(run_class(args, args.draggers))
-    for run in runs:
-        report_class(args, run)
+    runs = []
+    for draggers in ([0] if args.draggers and args.alone_too else []) + [args.draggers]:
+        runs.append(run_class(args, draggers))
+        report_class(args, runs[-1])
     if len(runs) == 2:
         side_by_side(*runs)
 
