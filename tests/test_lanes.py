@@ -12,8 +12,8 @@ from conftest import Interrupted
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ebcore.lessons.batchnorm import experiment as bn
 from ebcore.lessons import exam
+from ebcore.lessons.batchnorm import experiment as bn
 from ui import activity, lanes, worker
 from ui.lanes import Call
 
