@@ -25,6 +25,7 @@ import pickle
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, NamedTuple
 
 from ui import activity, worker
@@ -85,7 +86,7 @@ def run_all(calls: Sequence[Call], progress: Callable[[float], None] | None = No
     as ``worker.run`` does for one job."""
     try:
         return _run_all(calls, progress, progress_kw, here)
-    except cf.process.BrokenProcessPool:
+    except BrokenProcessPool:
         worker.discard_broken_pool()
         return _run_all(calls, progress, progress_kw, here)
 

@@ -12,12 +12,12 @@ progress update, as before, so nothing partial is cached; the slot's cancel flag
 at its next update. A result is the same function of the same settings in any process (every random
 draw comes from explicit generators), so a worker's numbers equal a solo run's, bit for bit.
 
-Jobs wait in one queue a session (``ui.activity.owner``), and a worker that comes free takes the next
-session's next job, in turn: a student who keeps moving a slider gets one job in turn like anyone else,
-and never the class's cores. A session's newer page run replaces its older runs' jobs (cancelled, the
+Jobs wait in one queue a session (``ui.activity.owner``), and a worker that comes free takes the rest
+of the page run it is serving, then the next session's, in turn: a student who keeps moving a slider
+gets one page run in turn like anyone else, and never the class's cores. A session's newer page run replaces its older runs' jobs (cancelled, the
 queued ones dropped before they start).
 
-This module does not import Streamlit: the workers import only ``ebcore`` and torch.
+This module does not import Streamlit; what runs in the workers is ``ui.worker_process``.
 """
 
 from __future__ import annotations
@@ -32,13 +32,14 @@ import threading
 import types
 from collections import deque
 from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures.process import BrokenProcessPool
 
 from ui import activity
+from ui.worker_process import MAX_ROWS, ROW_WIDTH, call, init
+from ui.worker_process import Cancelled as Cancelled  # what a cancelled job raises, for callers
 
 SLOTS = 64
 """Jobs that may be in flight at once (queued or running), across all sessions."""
-ROW_WIDTH = 8
-MAX_ROWS = 64
 POLL_S = 0.05
 """How often a waiting page refreshes its progress bar from the worker."""
 SERVED_KEPT = 4096
@@ -47,65 +48,9 @@ SERVED_KEPT = 4096
 Progress = Callable[..., None]
 
 
-class Cancelled(Exception):
-    """Raised inside a worker's progress update once the page that asked for the job went away."""
-
-
 class Closed(Exception):
     """Raised by ``submit`` (and so ``run``) once the workers are shut down for good (``close``: the
     server is stopping), instead of starting new ones or leaving the executor's own RuntimeError."""
-
-
-# --- the worker side ----------------------------------------------------------------------------------
-
-_shared: dict[str, object] = {}
-
-
-ORPHAN_CHECK_S = 1.0
-"""How often a worker checks that the server that started it is still there."""
-
-
-def _init(fraction, cancel, rows, row_count, transforms: bool) -> None:  # runs once in each worker process
-    import torch
-
-    torch.set_num_threads(1)
-    _shared.update(fraction=fraction, cancel=cancel, rows=rows, row_count=row_count)
-    # A server killed outright (SIGKILL, an OOM kill, a crashed test) never shuts its pool down, and
-    # an idle worker blocked on its queue would live on with its few hundred MB: leave with the parent.
-    parent = os.getppid()
-    threading.Thread(target=_leave_with, args=(parent,), daemon=True, name="orphan-check").start()
-    from ebcore import startup
-
-    # torch's first-use costs now, not in the first job; torch.func's (about 1 s) later, as a job,
-    # when the server's warm-up sends it (``transforms`` False: see ``start``)
-    if transforms:
-        startup.warm()
-    else:
-        startup.warm_training()
-
-
-def _leave_with(parent: int) -> None:
-    while os.getppid() == parent:
-        threading.Event().wait(ORPHAN_CHECK_S)
-    os._exit(0)
-
-
-def _call(slot: int, fn: Callable, progress_kw: str | None, args: tuple, kwargs: dict):
-    if progress_kw is not None:
-        fraction, cancel, rows, row_count = (_shared[k] for k in ("fraction", "cancel", "rows", "row_count"))
-
-        def progress(value: float, row: Sequence[float] | None = None) -> None:
-            if cancel[slot]:
-                raise Cancelled
-            if row is not None and row_count[slot] < MAX_ROWS:
-                base = (slot * MAX_ROWS + row_count[slot]) * ROW_WIDTH
-                for i, v in enumerate(row[:ROW_WIDTH]):
-                    rows[base + i] = float(v)
-                row_count[slot] += 1
-            fraction[slot] = float(value)
-
-        kwargs = {**kwargs, progress_kw: progress}
-    return fn(*args, **kwargs)
 
 
 # --- the server side ----------------------------------------------------------------------------------
@@ -119,7 +64,7 @@ class _Pool:
         self.rows = ctx.Array("d", SLOTS * MAX_ROWS * ROW_WIDTH, lock=False)
         self.row_count = ctx.Array("i", SLOTS, lock=False)
         self.executor = cf.ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=_init,
+            max_workers=workers, mp_context=ctx, initializer=init,
             initargs=(self.fraction, self.cancel, self.rows, self.row_count, transforms))
         self.free = list(range(SLOTS))
         self.lock = threading.Condition()
@@ -134,7 +79,7 @@ class _Pool:
         self.live: dict[Hashable, set[Job]] = {}  # a session's jobs not finished (queued or sent)
         self.queue_lock = threading.RLock()
         # Start every worker now, inside _plain_main: the executor starts processes only while it has
-        # fewer than max_workers, so no later submit starts one with the app script as __main__ (``_init``
+        # fewer than max_workers, so no later submit starts one with the app script as __main__ (``init``
         # warms each worker up).
         with _plain_main():
             for _ in range(workers):
@@ -237,7 +182,7 @@ class _Pool:
                 self.sent += 1
                 job.future.set_running_or_notify_cancel()
             try:
-                inner = self.executor.submit(_call, job.slot, *job.call)
+                inner = self.executor.submit(call, job.slot, *job.call)
             except cf.BrokenExecutor as error:
                 self._finished(job, error=error)
             except RuntimeError as error:  # shut down meanwhile (``close``, or interpreter exit's own)
@@ -345,7 +290,7 @@ def run(target: Callable, *args, progress: Progress | None = None, progress_kw: 
     broken) is replaced once, and the job sent again."""
     try:
         return _run(target, *args, progress=progress, progress_kw=progress_kw, on_row=on_row, **kwargs)
-    except cf.process.BrokenProcessPool:
+    except BrokenProcessPool:
         discard_broken_pool()
         return _run(target, *args, progress=progress, progress_kw=progress_kw, on_row=on_row, **kwargs)
 
