@@ -244,8 +244,9 @@ def seed_runs(seeds: int, _label: str = "", _peek: bool = False) -> list[tr.Curv
 @st.cache_data(max_entries=16, show_spinner=False)
 def bn_spreads(n: int, batch: int, _label: str = "") -> list[bn.StatSpread]:
     """How much a batch's mean and variance scatter, for batch sizes from the last batch up to ``batch``
-    (sampling, no training)."""
-    return bn.batch_stat_spread(bn.bn_input_features(n)[:, 0], bn.spread_sizes(n, batch))
+    (sampling, no training; in the worker all the same: 0.07-0.17 s a new N, which a student dragging the
+    N slider would otherwise take from everyone's page runs in the server's thread)."""
+    return worker.run(bn.input_spread, n, batch, progress_kw=None)
 
 
 def _bn_calls(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str) -> list[Call]:

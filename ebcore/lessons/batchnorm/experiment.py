@@ -36,7 +36,8 @@ from ebcore.trainer import BatchTooSmallForBatchNorm, TrainConfig, epoch_batches
 
 __all__ = ["BATCH_RANGE", "BN_LAYER", "CRASH_EXAMPLE", "DATA_SEED", "EPOCHS_MAX", "HIDDEN", "MIN_CLEAR_DIFFERENCE",
            "N_RANGE", "N_VAL", "NORM_STEP_COST", "SPREAD_DECIMALS", "VAL_SEED", "VARIANT_ORDER",
-           "batch_stat_spread", "bn_input_features", "compare", "Comparison", "crash_example", "demo_data", "merge",
+           "batch_stat_spread", "bn_input_features", "compare", "Comparison", "crash_example", "demo_data",
+           "input_spread", "merge",
            "pieces", "Run", "single_sample_error", "SingleSampleCrash", "skipped_samples",
            "spread_ratio", "spread_sizes", "SpreadRatio", "StatSpread", "Variant",
            "variants", "Verdict", "verdict"]
@@ -80,6 +81,12 @@ def bn_input_features(n: int, seed: int = 0) -> Tensor:
     first_linear = mlp(2, HIDDEN, 2, norm="batch", seed=seed)[0]
     with torch.no_grad():
         return first_linear(X)
+
+
+def input_spread(n: int, batch: int) -> list[StatSpread]:
+    """How much a batch's mean and variance of the first BatchNorm layer's input scatter, for batch
+    sizes from the last batch of ``n`` samples up to ``batch`` (sampling, no training)."""
+    return batch_stat_spread(bn_input_features(n)[:, 0], spread_sizes(n, batch))
 
 
 # --- 2. what the tiny last batch does to training -----------------------------------------------------
