@@ -244,8 +244,11 @@ def seed_runs(seeds: int, _label: str = "", _peek: bool = False) -> list[tr.Curv
 @st.cache_data(max_entries=16, show_spinner=False)
 def bn_spreads(n: int, batch: int, _label: str = "") -> list[bn.StatSpread]:
     """How much a batch's mean and variance scatter, for batch sizes from the last batch up to ``batch``
-    (sampling, no training; in the worker all the same: 0.07-0.17 s a new N, which a student dragging the
-    N slider would otherwise take from everyone's page runs in the server's thread)."""
+    (sampling, no training: 0.07-0.17 s a new N). Here when the page run is the server's only one (the
+    worker is busy with the comparison sent early); else in the worker, so a student dragging the N
+    slider does not take it from everyone's page runs in the server's thread."""
+    if _here():
+        return bn.input_spread(n, batch)
     return worker.run(bn.input_spread, n, batch, progress_kw=None)
 
 
