@@ -14,8 +14,8 @@ draw comes from explicit generators), so a worker's numbers equal a solo run's, 
 
 Jobs wait in one queue a session (``ui.activity.owner``), and a worker that comes free takes the rest
 of the page run it is serving, then the next session's, in turn: a student who keeps moving a slider
-gets one page run in turn like anyone else, and never the class's cores. A session's newer page run replaces its older runs' jobs (cancelled, the
-queued ones dropped before they start).
+gets one page run in turn like anyone else, and never the class's cores. A session's newer page run
+replaces its older runs' jobs (cancelled, the queued ones dropped before they start).
 
 This module does not import Streamlit; what runs in the workers is ``ui.worker_process``.
 """
