@@ -213,15 +213,9 @@ class _Group:
         else:
             X = torch.stack([run.X for run in self.runs])
             y = torch.stack([run.y for run in self.runs])
-        size, drop = self.batch_size, self.drop_last
-
-        def split(t: Tensor) -> tuple[Tensor, ...]:
-            parts = t.split(size, dim=1)
-            if drop and parts[-1].shape[1] < size:
-                parts = parts[:-1]
-            return parts
-
-        xs, ys = split(X), split(y)
+        # the run axis first: each run's batch s is row s of every batch along dim 1
+        xs = split_batches(X, self.batch_size, self.drop_last, dim=1)
+        ys = split_batches(y, self.batch_size, self.drop_last, dim=1)
         first_step = epoch * self.steps_per_epoch
         lrs = [[learning_rate(self.runs[b0].config, first_step + s, self.steps_per_epoch)
                 for s in range(self.steps_per_epoch)] for b0, _ in self.blocks]

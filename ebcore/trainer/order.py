@@ -36,9 +36,10 @@ def epoch_orders(n: int, *, shuffle: bool, seed: int) -> Iterator[Tensor]:
         yield order
 
 
-def split_batches(rows: Tensor, batch_size: int, drop_last: bool) -> tuple[Tensor, ...]:
-    batches = rows.split(batch_size)
-    if drop_last and batches[-1].shape[0] < batch_size:
+def split_batches(rows: Tensor, batch_size: int, drop_last: bool, dim: int = 0) -> tuple[Tensor, ...]:
+    """``rows`` cut into batches of ``batch_size`` along ``dim`` (the last one shorter, or dropped)."""
+    batches = rows.split(batch_size, dim)
+    if drop_last and batches[-1].shape[dim] < batch_size:
         batches = batches[:-1]
     return batches
 
