@@ -26,6 +26,7 @@ from ebcore.primitives.calc import loader_last_batch, loader_length
 from ebcore.problems.models import mlp
 from ebcore.stacked import fit_many
 from ebcore.trainer import TrainConfig, check_budget
+from ebcore.trainer.loop import epoch_progress
 
 __all__ = ["BATCH_SIZES", "CHOICES", "HIDDEN", "LR", "MAX_EPOCHS", "NEW_QUESTIONS", "PATTERN_DIM", "PATTERN_NOISE",
            "QUESTIONS", "QUIRK_DIM", "QUIRK_SCALE", "STUDY_SEEDS", "TOPICS", "TRICKS_PER_TOPIC",
@@ -244,17 +245,10 @@ def sit_many(
     configs = [config(b, sittings, seed) for b, seed in students]
     models = [mlp(PATTERN_DIM + QUIRK_DIM, HIDDEN, CHOICES, seed=seed) for _, seed in students]
     total = sum(loader_length(QUESTIONS, b) * sittings for b, _ in students)
-    done = 0
-
-    def after_epoch(history, epoch: int) -> None:
-        nonlocal done
-        done += history.steps_per_epoch
-        if progress is not None:
-            progress(done / total)
-
     histories = fit_many(
         models, [sheet.features for sheet, _ in exams], [sheet.key for sheet, _ in exams], configs,
-        validation_data=[(new.features, new.key) for _, new in exams], on_epoch=after_epoch,
+        validation_data=[(new.features, new.key) for _, new in exams],
+        on_epoch=epoch_progress(progress, total, lambda history: history.steps_per_epoch),
         record_predictions=True,
     )
     out = []

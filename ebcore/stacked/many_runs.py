@@ -277,9 +277,6 @@ class _Group:
             return None
         return (torch.cat(steps.outputs, dim=1).argmax(2) == torch.cat(steps.ys, dim=1)).sum(1).tolist()
 
-    def validation(self) -> None:
-        return None  # each run's own model, synced after the epoch (``trainer.loop``)
-
     def sync(self, runs: list[int]) -> None:
         self.net.sync_to_models(runs)
 

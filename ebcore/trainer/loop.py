@@ -28,7 +28,7 @@ from ebcore.trainer.records import BatchTooSmallForBatchNorm, History, StepPredi
 from ebcore.trainer.stopping import EarlyStopping
 
 __all__ = ["BN_BATCH_OF_ONE", "Run", "Stepper", "Steps", "append_steps", "check_run", "cross_entropy",
-           "evaluate", "loss_function", "mse_loss", "predict", "train_runs"]
+           "epoch_progress", "evaluate", "loss_function", "mse_loss", "predict", "train_runs"]
 
 BN_BATCH_OF_ONE = "Expected more than 1 value per channel when training"
 """PyTorch's message when BatchNorm in training mode meets a batch of one sample."""
@@ -171,9 +171,6 @@ class Stepper(Protocol):
     def correct(self, steps: Steps) -> list[int] | None:
         """Each run's right answers over the epoch (classification), or None."""
 
-    def validation(self) -> list[tuple[float, float]] | None:
-        """Each run's validation loss and accuracy from one batched pass, or None (each run's own)."""
-
     def sync(self, runs: list[int]) -> None:
         """Make those runs' models hold their current weights (a no-op where the model trains itself)."""
 
@@ -234,12 +231,11 @@ def train_runs(runs: list[Run], stepper: Stepper, on_epoch: Callable[[History, i
             active = [i for i, run in enumerate(runs) if run.active]
             if sync_each_epoch:
                 stepper.sync(active)
-            metrics, correct = stepper.validation(), stepper.correct(steps)
+            correct = stepper.correct(steps)
             elapsed = time.perf_counter() - start
             for i in active:
                 _end_epoch(runs[i], epoch, values[i], sum(steps.sizes[:len(values[i])]),
-                           None if correct is None else correct[i], None if metrics is None else metrics[i],
-                           elapsed, on_epoch)
+                           None if correct is None else correct[i], elapsed, on_epoch)
             if not sync_each_epoch:  # the runs that ended with this epoch take their weights now
                 stepper.sync([i for i in active if not runs[i].active])
             if not any(run.active for run in runs):
@@ -254,8 +250,23 @@ def train_runs(runs: list[Run], stepper: Stepper, on_epoch: Callable[[History, i
             run.model.train(mode)
 
 
-def _end_epoch(run: Run, epoch: int, values: list[float], seen: int, correct: int | None,
-               val: tuple[float, float] | None, elapsed: float, on_epoch) -> None:
+def epoch_progress(progress: Callable[[float], None] | None, total: float,
+                   weight: Callable[[History], float] = lambda history: 1) -> Callable[[History, int], None]:
+    """An ``on_epoch`` for many runs that calls ``progress(fraction)``: the finished epochs' weights over
+    ``total`` (at most 1), each epoch weighing 1 or ``weight(history)`` (e.g. its steps)."""
+    done = 0.0
+
+    def report(history: History, _epoch: int) -> None:
+        nonlocal done
+        done += weight(history)
+        if progress is not None:
+            progress(min(done / total, 1.0))
+
+    return report
+
+
+def _end_epoch(run: Run, epoch: int, values: list[float], seen: int, correct: int | None, elapsed: float,
+               on_epoch) -> None:
     """Everything after one run's steps: epoch loss, accuracy, validation, snapshot, early stopping,
     time and ``on_epoch``; the run ends after its last epoch or when early stopping says so."""
     history, config = run.history, run.config
@@ -267,9 +278,8 @@ def _end_epoch(run: Run, epoch: int, values: list[float], seen: int, correct: in
     classify = config.loss == "cross_entropy"
     if classify:
         history.epoch_accuracy.append(correct / seen)
-    if val is None and run.val is not None:
+    if run.val is not None:
         val = evaluate(run.model, config.loss, *run.val)
-    if val is not None:
         history.val_loss.append(val[0])
         if classify:
             history.val_accuracy.append(val[1])

@@ -200,9 +200,6 @@ class _OneRun:
             return None
         return [(torch.cat(steps.outputs).argmax(1) == torch.cat(steps.ys)).sum().item()]
 
-    def validation(self) -> None:
-        return None
-
     def sync(self, runs: list[int]) -> None:
         pass  # the model trains its own parameters
 

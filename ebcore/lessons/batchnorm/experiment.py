@@ -33,6 +33,7 @@ from ebcore.problems.data import classification_blobs
 from ebcore.problems.models import mlp
 from ebcore.stacked import fit_many
 from ebcore.trainer import BatchTooSmallForBatchNorm, TrainConfig, epoch_batches, fit, steps_needed
+from ebcore.trainer.loop import epoch_progress
 
 __all__ = ["BATCH_RANGE", "BN_LAYER", "CRASH_EXAMPLE", "DATA_SEED", "EPOCHS_MAX", "HIDDEN", "MIN_CLEAR_DIFFERENCE",
            "N_RANGE", "N_VAL", "NORM_STEP_COST", "SPREAD_DECIMALS", "VAL_SEED", "VARIANT_ORDER",
@@ -220,15 +221,7 @@ def compare(
     jobs = [(v, seed) for v in runs_to_do if v not in same_as_keep for seed in range(seeds)]
     configs = [_config(v, optimizer, lr, epochs, seed) for v, seed in jobs]
     models = [mlp(2, HIDDEN, 2, norm=v.norm, seed=seed) for v, seed in jobs]
-    total = sum(steps_needed(n, c) for c in configs)
-    done = 0
-
-    def report(history, epoch: int) -> None:
-        nonlocal done
-        done += history.steps_per_epoch
-        if progress is not None:
-            progress(min(done / total, 1.0))
-
+    report = epoch_progress(progress, sum(steps_needed(n, c) for c in configs), lambda h: h.steps_per_epoch)
     results = fit_many(models, X, y, configs, validation_data=val, on_epoch=report, on_error="return",
                        record_bn_stats=[v.norm == "batch" and seed == 0 for v, seed in jobs])
     out: dict[str, list[Run]] = {v.key: [] for v in runs_to_do}

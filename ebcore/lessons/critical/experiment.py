@@ -34,6 +34,7 @@ from ebcore.primitives.calc import loader_length
 from ebcore.problems.models import mlp
 from ebcore.stacked import fit_many
 from ebcore.trainer import TrainConfig, fit, max_epochs
+from ebcore.trainer.loop import epoch_progress
 
 __all__ = ["BATCHES", "HIDDEN", "IN_FEATURES", "LR_GRID", "N_TRAIN", "N_VAL", "NOISE", "NOISE_BATCH", "NOISE_EPOCHS",
            "NOISE_FLOOR", "NOISE_LR", "REPEATS", "SAMPLE_ALLOWANCE", "SCALE_RATIO", "STEP_ALLOWANCE",
@@ -159,16 +160,9 @@ def run_batch(settings: Settings, batch: int, progress: Progress | None = None) 
     reps = [(r, lr) for r in range(settings.repeats) for lr in settings.lrs]
     start = {r: _mse(model(settings.run_seed(r)), *val) for r in range(settings.repeats)}
     configs = [settings.config(batch, lr, r) for r, lr in reps]
-    total = len(configs) * configs[0].epochs
-    done = [0]
-
-    def report(_history, _epoch) -> None:
-        done[0] += 1
-        if progress is not None:
-            progress(done[0] / total)
-
     models = [model(c.seed) for c in configs]
-    histories = fit_many(models, X, y, configs, validation_data=val, on_epoch=report)
+    histories = fit_many(models, X, y, configs, validation_data=val,
+                         on_epoch=epoch_progress(progress, len(configs) * configs[0].epochs))
     per_epoch = loader_length(N_TRAIN, batch, False)
     return [
         Trial(batch, c.lr, tuple(e * per_epoch for e in range(len(h.val_loss) + 1)), (start[r], *h.val_loss),

@@ -29,6 +29,7 @@ from ebcore.problems.data import classification_blobs, seed_regression
 from ebcore.problems.models import linear, mlp
 from ebcore.stacked import fit_many
 from ebcore.trainer import TrainConfig, check_budget, fit
+from ebcore.trainer.loop import epoch_progress
 
 __all__ = ["GRANULARITIES", "NOISE_DRAWS", "NOISE_FLOOR", "SCALE_BASE_BATCH", "SEED_GRID", "SEED_N",
            "SEED_NOISE", "SWEEP_HIDDEN", "SWEEP_MAX_EPOCHS", "SWEEP_TRAIN", "SWEEP_VAL", "WARMUP_EPOCHS",
@@ -84,16 +85,8 @@ def seed_experiment(
     longest = {b: max(e for e, bb in grid if bb == b) for _, b in grid}
     jobs = [(seed, b) for seed in seeds for b in longest]
     configs = [TrainConfig(epochs=longest[b], batch_size=b, lr=0.1, optimizer="sgd", seed=seed) for seed, b in jobs]
-    total = sum(c.epochs for c in configs)
-    done = 0
-
-    def report(history, epoch: int) -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done / total)
-
-    histories = fit_many([linear(seed=seed) for seed, _ in jobs], X, y, configs, on_epoch=report)
+    histories = fit_many([linear(seed=seed) for seed, _ in jobs], X, y, configs,
+                         on_epoch=epoch_progress(progress, sum(c.epochs for c in configs)))
     full = dict(zip(jobs, histories, strict=True))
     curves = []
     for seed in seeds:
@@ -287,13 +280,9 @@ def sweep_run(settings: SweepSettings, batch: int, progress: Progress | None = N
     (X, y), val = sweep_data(settings.seed)
     model = sweep_model(settings.seed)
     (noise,) = gradient_noise(model, X, y, [batch], loss="cross_entropy", draws=NOISE_DRAWS, seed=settings.seed)
-
-    def report(history, epoch) -> None:
-        if progress is not None:
-            progress((epoch + 1) / config.epochs)
-
     # The training set is snapshotted after every epoch (eval mode), so every prefix has its final loss.
-    h = fit(model, X, y, config, validation_data=val, on_epoch=report, snapshot_inputs=X)
+    h = fit(model, X, y, config, validation_data=val, on_epoch=epoch_progress(progress, config.epochs),
+            snapshot_inputs=X)
     train_eval = tuple(float(F.cross_entropy(s, y)) for s in h.snapshots[1:])
     run = SweepRun(
         batch=batch, lr=config.base_lr, epoch_loss=tuple(h.epoch_loss), val_loss=tuple(h.val_loss),
