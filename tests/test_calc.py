@@ -5,7 +5,7 @@ import signal
 
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from torch.utils.data import DataLoader, DistributedSampler
 
@@ -36,13 +36,17 @@ def test_single_device_matches_dataloader(n, b, drop_last, epochs):
 
 
 @settings(max_examples=200, deadline=None)
-@given(n=sizes, b=st.integers(1, 64), world=st.integers(2, 9), drop_last=flags)
-def test_distributed_matches_sampler(n, b, world, drop_last):
+@given(n=sizes, b=st.integers(1, 64), world=st.integers(2, 9), drop_last=flags, sampler_drop=flags)
+@example(n=11, b=3, world=2, drop_last=True, sampler_drop=False)  # the issue's: 2 steps, nothing skipped
+@example(n=7, b=4, world=2, drop_last=True, sampler_drop=False)  # 1 step, not "no batch at all"
+@example(n=9, b=2, world=2, drop_last=True, sampler_drop=False)  # the loader drops a padded copy
+def test_distributed_matches_sampler(n, b, world, drop_last, sampler_drop):
+    """The sampler's and the loader's drop_last apart, as separate flags of the real classes."""
     per_replica = []
     for rank in range(world):
-        sampler = DistributedSampler(range(n), num_replicas=world, rank=rank, shuffle=False, drop_last=drop_last)
+        sampler = DistributedSampler(range(n), num_replicas=world, rank=rank, shuffle=False, drop_last=sampler_drop)
         per_replica.append(loader_batches(list(sampler), b, drop_last))
-    p = calc.plan(n, b, 3, drop_last=drop_last, world_size=world)
+    p = calc.plan(n, b, 3, drop_last=drop_last, sampler_drop_last=sampler_drop, world_size=world)
     lengths = {length for length, _ in per_replica}
     assert lengths == {p.iterations_per_epoch}, "replicas step together"
     processed = [i for _, batches in per_replica for batch in batches for i in batch]
@@ -51,7 +55,8 @@ def test_distributed_matches_sampler(n, b, world, drop_last):
     assert p.padded_per_epoch == len(processed) - len(set(processed))
     last_sizes = {len(batches[-1]) if batches else 0 for _, batches in per_replica}
     assert last_sizes == {p.last_batch_size}
-    assert p.samples_per_replica == len(DistributedSampler(range(n), num_replicas=world, rank=0, drop_last=drop_last))
+    assert p.samples_per_replica == len(DistributedSampler(range(n), num_replicas=world, rank=0,
+                                                           drop_last=sampler_drop))
     assert p.effective_batch == b * world
 
 
@@ -268,15 +273,19 @@ def _exact(expr: str) -> int:
 
 
 @settings(max_examples=400, deadline=None)
-@given(n=st.integers(1, 3000), b=st.integers(1, 600), k=st.integers(1, 9), r=st.integers(1, 9), drop_last=flags)
-def test_translator_rows_are_calc_plan_and_the_cards_row_is_the_cards(n, b, k, r, drop_last):
+@given(n=st.integers(1, 3000), b=st.integers(1, 600), k=st.integers(1, 9), r=st.integers(1, 9), drop_last=flags,
+       sampler_drop=flags)
+def test_translator_rows_are_calc_plan_and_the_cards_row_is_the_cards(n, b, k, r, drop_last, sampler_drop):
     from ebcore.primitives import frameworks
 
-    rows = frameworks.translate(n, b, k, r, drop_last)
-    cards = calc.plan(n, b, drop_last=drop_last, accumulation_steps=k, world_size=r)
+    rows = frameworks.translate(n, b, k, r, drop_last, sampler_drop)
+    cards = calc.plan(n, b, drop_last=drop_last, sampler_drop_last=sampler_drop, accumulation_steps=k, world_size=r)
     for row in rows:
-        p = calc.plan(row.train_samples, b, drop_last=row.drop_last, accumulation_steps=row.accumulation_steps,
-                      world_size=row.world_size)
+        if row.key == "keras_accum":  # Keras 3 counts its windows over the run (pinned by the oracle tests)
+            assert row.updates_by_epoch == tuple(frameworks.keras_accumulation_cycle(n, b, k)) and not row.yours
+            continue
+        p = calc.plan(row.train_samples, b, drop_last=row.drop_last, sampler_drop_last=row.sampler_drop_last,
+                      accumulation_steps=row.accumulation_steps, world_size=row.world_size)
         assert (row.batches, row.updates, row.last_batch, row.skipped, row.padded, row.samples_per_update) == (
             p.iterations_per_epoch, p.updates_per_epoch, p.last_batch_size, p.dropped_per_epoch,
             p.padded_per_epoch, p.largest_update), row
@@ -284,10 +293,12 @@ def test_translator_rows_are_calc_plan_and_the_cards_row_is_the_cards(n, b, k, r
         assert _evaluate_rule(row.rule, n, b, row.accumulation_steps, row.world_size) == row.updates, row
         # Only Keras's split trains on fewer samples; every option a row names is an option it was counted with.
         assert row.train_samples == (calc.keras_train_samples(n, 0.2) if row.key == "keras_split" else n)
-        assert row.yours == ((row.train_samples, row.drop_last, row.accumulation_steps, row.world_size)
-                             == (n, drop_last, k, r))
+        assert row.yours == ((row.train_samples, row.drop_last, row.sampler_drop_last, row.accumulation_steps,
+                              row.world_size) == (n, drop_last, sampler_drop and r > 1, k, r))
     keys = [row.key for row in rows]
-    assert ("accum" in keys) == (k > 1) and ("ddp" in keys) == (r > 1)
+    assert ("accum" in keys) == ("keras_accum" in keys) == (k > 1)
+    assert ("ddp" in keys) == ("lightning_ddp" in keys) == (r > 1)
+    assert ("keras_split" in keys) == (frameworks.keras_split_error(n) is None)
     # The page's own settings always have a row (the last one once accumulation or GPUs are on), and its
     # numbers are the cards'.
     mine = [row for row in rows if row.yours]
@@ -296,20 +307,46 @@ def test_translator_rows_are_calc_plan_and_the_cards_row_is_the_cards(n, b, k, r
         assert (row.updates, row.last_batch, row.skipped) == (
             cards.updates_per_epoch, cards.last_batch_size, cards.dropped_per_epoch)
     # The rows with options carry the page's other options (accumulation with its drop_last, several GPUs
-    # with its K and drop_last), so no row mixes the page's settings with defaults it did not choose.
+    # with its K and both drop_lasts; Lightning's with the sampler's off, as Lightning sets it).
     for row in rows:
         if row.key == "accum":
             assert (row.drop_last, row.accumulation_steps, row.world_size) == (drop_last, k, 1)
         if row.key == "ddp":
-            assert (row.drop_last, row.accumulation_steps, row.world_size) == (drop_last, k, r)
+            assert (row.drop_last, row.sampler_drop_last, row.accumulation_steps, row.world_size) == (
+                drop_last, sampler_drop, k, r)
+        if row.key == "lightning_ddp":
+            assert (row.drop_last, row.sampler_drop_last, row.accumulation_steps, row.world_size) == (
+                drop_last, False, k, r)
+
+
+@pytest.mark.parametrize(("n", "b", "k", "epochs", "expected"), [
+    (10, 3, 3, 4, [1, 1, 2, 1]),  # the issue's: 5 updates, the leftover window never applied
+    (1206, 300, 2, 4, [2, 3, 2, 3]),
+    (100, 10, 1, 3, [10, 10, 10]),
+    (5, 10, 4, 5, [0, 0, 0, 1, 0]),
+])
+def test_keras_updates_per_epoch_by_hand(n, b, k, epochs, expected):
+    assert calc.keras_updates_per_epoch(n, b, epochs, k) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(1, 60), b=st.integers(1, 15), k=st.integers(1, 9))
+def test_keras_largest_update_is_the_largest_window_across_epochs(n, b, k):
+    from ebcore.primitives import frameworks
+
+    steps = calc.loader_length(n, b)
+    sizes = [len(x) for x in DataLoader(range(n), batch_size=b)] * (2 * k + 2)
+    windows = [sum(sizes[j * k:(j + 1) * k]) for j in range(len(sizes) // k)]
+    assert frameworks.keras_largest_update(n, b, k) == max(windows), steps
 
 
 def test_translator_for_the_issue_case():
     """4 GPUs, K = 2, drop_last, N = 1,000, B = 32: the cards say 4 updates; the accumulation row said 16."""
     from ebcore.primitives import frameworks
 
-    rows = {row.key: row for row in frameworks.translate(1000, 32, 2, 4, True)}
-    assert calc.plan(1000, 32, drop_last=True, accumulation_steps=2, world_size=4).updates_per_epoch == 4
+    rows = {row.key: row for row in frameworks.translate(1000, 32, 2, 4, True, True)}
+    assert calc.plan(1000, 32, drop_last=True, sampler_drop_last=True, accumulation_steps=2,
+                     world_size=4).updates_per_epoch == 4
     assert rows["ddp"].updates == 4 and rows["ddp"].yours
     assert rows["accum"].updates == 16 and rows["accum"].drop_last and not rows["accum"].yours  # floor(1000/32)=31 → 16
 

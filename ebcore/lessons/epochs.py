@@ -182,43 +182,40 @@ def regions(val_loss: Sequence[float], tolerance: float = GOOD_TOLERANCE) -> lis
 
 @dataclass(frozen=True)
 class EarlyStop:
-    """What Keras ``EarlyStopping(monitor="val_loss", patience, min_delta)`` does on a run. Epochs are
-    1-based, as Keras prints them. ``stop_epoch`` is the last epoch trained (``None`` if it never
-    stopped early, so all ``epochs_run`` epochs ran); ``best_epoch`` the epoch whose weights
-    ``restore_best_weights=True`` rolls back to. The two losses are the validation MSE you end with,
-    with and without restoring."""
+    """What Keras 3 ``EarlyStopping(monitor="val_loss", patience, min_delta, baseline, start_from_epoch)`` does
+    on a run. Epochs are 1-based, as Keras prints them. ``stop_epoch`` is the last epoch trained (``None`` if
+    it never stopped early, so all ``epochs_run`` epochs ran); ``best_epoch`` the epoch whose weights
+    ``restore_best_weights=True`` rolls back to (``None`` if no epoch was watched). The two losses are the
+    validation MSE you end with, with and without restoring."""
 
     patience: int
-    best_epoch: int
+    best_epoch: int | None
     stop_epoch: int | None
     epochs_run: int
     val_loss_restored: float
     val_loss_last: float
 
 
-def keras_early_stopping(val_loss: Sequence[float], patience: int, min_delta: float = 0.0) -> EarlyStop:
-    """Replay Keras's early-stopping rule on a run's per-epoch validation losses.
-
-    After each epoch the counter ``wait`` grows by one; an epoch whose loss beats the best so far by
-    *more than* ``min_delta`` becomes the new best and resets ``wait`` to 0; training stops after the
-    epoch where ``wait`` reaches ``patience`` (never after the first epoch). Training before the stop
-    is unchanged by the callback, so this equals training again with it (``trainer.fit(patience=...)``).
-    """
-    if patience < 0 or min_delta < 0:
-        raise ValueError(f"patience and min_delta must be at least 0, got {patience} and {min_delta}")
+def keras_early_stopping(val_loss: Sequence[float], patience: int, min_delta: float = 0.0,
+                         baseline: float | None = None, start_from_epoch: int = 0) -> EarlyStop:
+    """Replay Keras 3's early-stopping rule (``trainer.KerasRule``, the trainer's own) on a run's per-epoch
+    validation losses. Training before the stop is unchanged by the callback, so this equals training
+    again with it (``trainer.fit(patience=...)``, checked in the tests)."""
+    if patience < 0 or min_delta < 0 or start_from_epoch < 0:
+        raise ValueError(f"patience, min_delta and start_from_epoch must be at least 0, "
+                         f"got {patience}, {min_delta} and {start_from_epoch}")
     if not val_loss:
         raise ValueError("val_loss needs at least one epoch")
-    best, best_epoch, wait, stop = math.inf, 0, 0, None
+    rule = trainer.KerasRule(patience, min_delta, baseline, start_from_epoch)
     for epoch, value in enumerate(val_loss):
-        wait += 1
-        if value + min_delta < best:
-            best, best_epoch, wait = value, epoch, 0
-        elif wait >= patience and epoch > 0:
-            stop = epoch
+        rule.update(epoch, value)
+        if rule.stopped_epoch is not None:
             break
+    stop = rule.stopped_epoch
     last = len(val_loss) - 1 if stop is None else stop
-    return EarlyStop(patience, best_epoch + 1, None if stop is None else stop + 1, last + 1,
-                     val_loss[best_epoch], val_loss[last])
+    best = rule.best_epoch
+    return EarlyStop(patience, None if best is None else best + 1, None if stop is None else stop + 1, last + 1,
+                     val_loss[last if best is None else best], val_loss[last])
 
 
 # --- the Keras log of a classification run -------------------------------------------------------------

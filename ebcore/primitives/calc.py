@@ -5,11 +5,17 @@ Every count here follows what the frameworks really do:
 - PyTorch ``DataLoader`` over a map-style dataset: ``ceil(N / B)`` batches, or ``floor(N / B)``
   with ``drop_last=True`` (the ``N mod B`` leftover samples are skipped that epoch).
 - Keras ``model.fit`` on arrays: ``ceil(N / B)`` steps, the partial batch always used.
+- Keras ``validation_split=s``: trains on the first ``floor(N * (1 - s))`` samples, and raises when that
+  leaves no training or no validation sample.
 - ``DistributedSampler`` over ``R`` replicas: ``ceil(N / R)`` samples each (the tail padded by
-  repeating samples), or ``floor(N / R)`` with its ``drop_last=True``; each replica's loader then
-  batches its share with the same ``drop_last``.
-- Gradient accumulation over ``K`` micro-batches: one update per ``K`` batches, the final partial
-  window included (as PyTorch Lightning does): ``ceil(batches / K)`` updates.
+  repeating samples), or ``floor(N / R)`` with the *sampler's* ``drop_last=True``; each replica's loader
+  then batches its share with the *loader's* own ``drop_last``. The two flags are separate: the
+  sampler's defaults to False, and PyTorch Lightning never sets it, whatever the loader's is.
+- Gradient accumulation over ``K`` micro-batches, PyTorch Lightning's ``accumulate_grad_batches``: one
+  update per ``K`` batches, the final partial window of each epoch included: ``ceil(batches / K)``.
+- Keras 3's ``gradient_accumulation_steps=K`` counts batches over the whole run instead: an update after
+  every ``K``-th batch since training began, so the count per epoch can vary and a window left open at
+  the end is never applied (``keras_updates_per_epoch``).
 
 Pure Python: no torch, no Streamlit. Tests compare it with a real DataLoader and DistributedSampler.
 """
@@ -22,8 +28,8 @@ from enum import StrEnum
 
 __all__ = ["BN_RELIABLE_BATCH", "BN_TINY_BATCH", "MAX_ACCUMULATION", "MAX_BATCH", "MAX_EPOCHS", "MAX_SAMPLES",
            "MAX_WORLD_SIZE", "SAFER_SCAN", "distributed_share", "EpochPlan", "healthy_last_batch", "keras_steps",
-           "keras_train_samples", "last_batch_severity", "LastBatchSeverity", "loader_last_batch", "loader_length",
-           "plan", "Regime", "safer_batch_sizes"]
+           "keras_train_samples", "keras_updates_per_epoch", "last_batch_severity", "LastBatchSeverity",
+           "loader_last_batch", "loader_length", "plan", "Regime", "safer_batch_sizes"]
 
 # Upper bounds keep every number printable and every argument check meaningful; they are far
 # beyond any dataset a student would type (10^12 samples is a large web-scale corpus).
@@ -71,7 +77,8 @@ class EpochPlan:
     n_samples: int
     batch_size: int
     epochs: int
-    drop_last: bool
+    drop_last: bool  # the DataLoader's
+    sampler_drop_last: bool  # the DistributedSampler's (only matters with world_size > 1)
     accumulation_steps: int
     world_size: int
     samples_per_replica: int  # what DistributedSampler hands each replica (padding included)
@@ -80,7 +87,7 @@ class EpochPlan:
     updates_per_epoch: int  # optimizer steps per epoch: ceil(iterations / accumulation_steps)
     total_updates: int  # updates_per_epoch * epochs
     samples_per_epoch: int  # samples all replicas process in one epoch, padded duplicates included
-    padded_per_epoch: int  # duplicates DistributedSampler adds so every replica gets as many
+    padded_per_epoch: int  # DistributedSampler's padded duplicates the loaders yield (not dropped by them)
     dropped_per_epoch: int  # dataset samples no replica sees this epoch (drop_last leftovers)
     effective_batch: int  # samples behind one full update: K * B * R
     last_update_micro_batches: int  # micro-batches in the final accumulation window (1..K, 0 if none)
@@ -182,16 +189,43 @@ def distributed_share(n_samples: int, world_size: int, drop_last: bool = False) 
 def keras_steps(n_samples: int, batch_size: int, validation_split: float = 0.0) -> int:
     """Steps per epoch Keras ``model.fit`` shows (``800/800``): ceil(N_train / B), partial batch used.
 
-    With ``validation_split=s`` Keras trains on the first floor(N * (1 - s)) samples.
+    With ``validation_split=s`` Keras trains on the first floor(N * (1 - s)) samples; where that leaves no
+    training or no validation sample, ``ValueError`` with Keras's own message (``keras_train_samples``).
     """
     return -(-keras_train_samples(n_samples, validation_split) // batch_size)
 
 
 def keras_train_samples(n_samples: int, validation_split: float = 0.0) -> int:
-    """Training samples Keras keeps for ``validation_split=s``: floor(N * (1 - s)), its own formula."""
+    """Training samples Keras keeps for ``validation_split=s``: floor(N * (1 - s)), its own formula.
+
+    Raises ``ValueError`` where Keras 3's ``model.fit`` does, with its message: when the split leaves
+    every sample on one side. ``s`` must be from 0 up to (not including) 1; 0 means no split.
+    """
     if not 0.0 <= validation_split < 1.0:
         raise ValueError(f"validation_split must be from 0 up to (not including) 1; got {validation_split!r}")
-    return int(math.floor(n_samples * (1.0 - validation_split)))
+    split_at = int(math.floor(n_samples * (1.0 - validation_split)))
+    if validation_split and split_at in (0, n_samples):
+        raise ValueError(
+            f"Training data contains {n_samples} samples, which is not sufficient to split it into a "
+            f"validation and training set as specified by `validation_split={validation_split}`. Either "
+            "provide more data, or a different value for the `validation_split` argument.")
+    return split_at
+
+
+def keras_updates_per_epoch(n_samples: int, batch_size: int, epochs: int, accumulation_steps: int) -> list[int]:
+    """Weight updates in each of ``epochs`` epochs of Keras 3's ``model.fit`` with an optimizer built with
+    ``gradient_accumulation_steps=K``, on ``n_samples`` training samples in batches of ``batch_size``.
+
+    Keras counts batches over the whole run (its optimizer's ``iterations``) and updates after every
+    ``K``-th one, so epoch ``e`` (0-based) of ``S`` batches makes ``floor((e+1)S/K) - floor(eS/K)`` updates:
+    10 samples, batch 3, K 3 → 1, 1, 2, 1. Batches after the last full window are never applied.
+    """
+    _check_int("n_samples", n_samples, 1, MAX_SAMPLES)
+    _check_int("batch_size", batch_size, 1, MAX_BATCH)
+    _check_int("epochs", epochs, 1, MAX_EPOCHS)
+    _check_int("accumulation_steps", accumulation_steps, 1, MAX_ACCUMULATION)
+    steps, k = loader_length(n_samples, batch_size), accumulation_steps
+    return [(e + 1) * steps // k - e * steps // k for e in range(epochs)]
 
 
 def plan(
@@ -200,32 +234,37 @@ def plan(
     epochs: int = 1,
     *,
     drop_last: bool = False,
+    sampler_drop_last: bool = False,
     accumulation_steps: int = 1,
     world_size: int = 1,
 ) -> EpochPlan:
     """Plan ``epochs`` epochs of ``n_samples`` samples in batches of ``batch_size``.
 
-    ``iterations_per_epoch`` equals ``len(DataLoader(...))`` of one replica (replicas step
-    together); ``updates_per_epoch`` is ``ceil(iterations / accumulation_steps)``, the last
-    partial accumulation window included. Invalid arguments raise ValueError naming the argument
-    and its allowed range; nothing is coerced.
+    ``drop_last`` is the DataLoader's; ``sampler_drop_last`` the DistributedSampler's, used only when
+    ``world_size`` > 1. ``iterations_per_epoch`` equals ``len(DataLoader(...))`` of one replica (replicas
+    step together); ``updates_per_epoch`` is ``ceil(iterations / accumulation_steps)``, the last partial
+    accumulation window included (Lightning's rule). Invalid arguments raise ValueError naming the
+    argument and its allowed range; nothing is coerced.
     """
     _check_int("n_samples", n_samples, 1, MAX_SAMPLES)
     _check_int("batch_size", batch_size, 1, MAX_BATCH)
     _check_int("epochs", epochs, 1, MAX_EPOCHS)
     _check_bool("drop_last", drop_last)
+    _check_bool("sampler_drop_last", sampler_drop_last)
     _check_int("accumulation_steps", accumulation_steps, 1, MAX_ACCUMULATION)
     _check_int("world_size", world_size, 1, MAX_WORLD_SIZE)
 
-    share = distributed_share(n_samples, world_size, drop_last) if world_size > 1 else n_samples
+    sampler_drop_last = sampler_drop_last and world_size > 1
+    share = distributed_share(n_samples, world_size, sampler_drop_last) if world_size > 1 else n_samples
     iterations = loader_length(share, batch_size, drop_last)
     last = loader_last_batch(share, batch_size, drop_last)
     used_per_replica = (iterations - 1) * batch_size + last if iterations else 0
-    total_share = share * world_size
-    padded = max(0, total_share - n_samples)
     processed = used_per_replica * world_size
-    # Unique dataset samples seen: everything processed except the padded duplicates.
-    dropped = n_samples - (processed - padded) if processed else n_samples
+    # Replica r takes positions r, r + R, … of the sampler's list (padding appended at its end, copies
+    # of its first samples), so the positions used are exactly the first `processed`: every dataset
+    # sample among them is seen, and a padded copy the loader drops loses nothing.
+    dropped = n_samples - min(n_samples, processed)
+    padded = max(0, processed - n_samples)  # the padded copies actually trained on
     updates = -(-iterations // accumulation_steps)
     last_window = iterations - (updates - 1) * accumulation_steps if updates else 0
     return EpochPlan(
@@ -233,6 +272,7 @@ def plan(
         batch_size=batch_size,
         epochs=epochs,
         drop_last=drop_last,
+        sampler_drop_last=sampler_drop_last,
         accumulation_steps=accumulation_steps,
         world_size=world_size,
         samples_per_replica=share,
@@ -241,7 +281,7 @@ def plan(
         updates_per_epoch=updates,
         total_updates=updates * epochs,
         samples_per_epoch=processed,
-        padded_per_epoch=padded if processed else 0,
+        padded_per_epoch=padded,
         dropped_per_epoch=dropped,
         effective_batch=accumulation_steps * batch_size * world_size,
         last_update_micro_batches=last_window,

@@ -53,7 +53,8 @@ def _per_run(value, k: int, what: str) -> list:
     return values
 
 
-_PER_RUN = frozenset({"epochs", "seed", "patience", "min_delta", "restore_best_weights", "monitor"})
+_PER_RUN = frozenset({"epochs", "seed", "patience", "min_delta", "restore_best_weights", "monitor",
+                       "baseline", "start_from_epoch"})
 """Settings the epoch loop applies run by run (``trainer.loop``): they may differ within a stack."""
 _PER_BLOCK = frozenset({"lr", "lr_scale_base_batch", "warmup_epochs", "warmup_start_factor", "momentum", "optimizer"})
 """Settings of the learning rate and optimizer: a stretch of runs with equal ``_lr_key`` gets its own

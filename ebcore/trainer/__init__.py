@@ -20,7 +20,9 @@ from ebcore.trainer.config import (
 from ebcore.trainer.order import epoch_batches
 from ebcore.trainer.records import BatchNormRecord, BatchTooSmallForBatchNorm, History, StepPredictions, TrainingError
 from ebcore.trainer.single_run import fit
+from ebcore.trainer.stopping import KerasRule
 
-__all__ = ["EPOCH_BUDGET", "LOSSES", "MONITORS", "OPTIMIZERS", "SAMPLE_BUDGET", "SGD_MOMENTUM_DEFAULT", "STEP_BUDGET",
-           "BatchNormRecord", "BatchTooSmallForBatchNorm", "History", "StepPredictions", "TrainConfig", "TrainingError",
-           "check_budget", "epoch_batches", "fit", "learning_rate", "max_epochs", "samples_needed", "steps_needed"]
+__all__ = ["EPOCH_BUDGET", "LOSSES", "MONITORS", "OPTIMIZERS", "SAMPLE_BUDGET", "SGD_MOMENTUM_DEFAULT",
+           "STEP_BUDGET", "BatchNormRecord", "BatchTooSmallForBatchNorm", "History", "KerasRule", "StepPredictions",
+           "TrainConfig", "TrainingError", "check_budget", "epoch_batches", "fit", "learning_rate", "max_epochs",
+           "samples_needed", "steps_needed"]

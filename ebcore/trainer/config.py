@@ -84,9 +84,12 @@ class TrainConfig:
       ``lr × (batch_size / lr_scale_base_batch)`` (the notes' ``0.001 × (B / 32)``).
     - ``warmup_epochs``, ``warmup_start_factor``: the learning rate starts at ``start_factor × lr`` and
       rises linearly per step to the full (scaled) ``lr`` over the first ``warmup_epochs`` epochs.
-    - ``patience``: early stopping (Keras semantics) after ``patience`` epochs without improvement
-      of ``monitor`` by more than ``min_delta``; ``None`` disables it. ``restore_best_weights`` rolls
-      the model back to the best epoch's weights (and BatchNorm statistics) at the end of training.
+    - ``patience``: early stopping, exactly Keras 3's ``EarlyStopping`` (``trainer.stopping``), after
+      ``patience`` epochs without improvement of ``monitor`` by more than ``min_delta``; ``None`` disables it.
+      ``baseline``: an improvement restarts the patience only if it also beats this value.
+      ``start_from_epoch``: the first epochs (0-based, before this one) are not watched at all.
+      ``restore_best_weights`` rolls the model back to the best epoch's weights (and BatchNorm
+      statistics) at the end of training.
     """
 
     epochs: int
@@ -105,6 +108,8 @@ class TrainConfig:
     min_delta: float = 0.0
     restore_best_weights: bool = False
     monitor: str = "val_loss"
+    baseline: float | None = None
+    start_from_epoch: int = 0
 
     def __post_init__(self) -> None:
         require_int("epochs", self.epochs, 1)
@@ -131,6 +136,11 @@ class TrainConfig:
         if self.restore_best_weights and self.patience is None:
             raise ValueError("restore_best_weights=True needs early stopping: set patience")
         _require_choice("monitor", self.monitor, MONITORS)
+        if self.baseline is not None:
+            _require_real("baseline", self.baseline, lambda v: True, "(any finite value)")
+        require_int("start_from_epoch", self.start_from_epoch, 0)
+        if (self.baseline is not None or self.start_from_epoch) and self.patience is None:
+            raise ValueError("baseline and start_from_epoch need early stopping: set patience")
 
     @property
     def base_lr(self) -> float:

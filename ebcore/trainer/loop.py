@@ -133,7 +133,7 @@ class Run:
         self.history = History(config=config, n_samples=n,
                                steps_per_epoch=loader_length(n, config.batch_size, config.drop_last))
         self.stopper = None if config.patience is None else EarlyStopping(
-            config.patience, config.min_delta, config.restore_best_weights)
+            config.patience, config.min_delta, config.restore_best_weights, config.baseline, config.start_from_epoch)
         self.orders = epoch_orders(n, shuffle=config.shuffle, seed=config.seed)
 
 
