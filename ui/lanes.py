@@ -25,7 +25,6 @@ import pickle
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any, NamedTuple
 
 from ui import activity, worker
@@ -82,13 +81,8 @@ def _early_running() -> list[cf.Future]:
 
 def run_all(calls: Sequence[Call], progress: Callable[[float], None] | None = None,
             progress_kw: str | None = "progress", here: Callable[[], bool] | bool = False) -> list[Any]:
-    """``_run_all``; a worker that died (the pool is broken) is replaced once and the calls run again,
-    as ``worker.run`` does for one job."""
-    try:
-        return _run_all(calls, progress, progress_kw, here)
-    except BrokenProcessPool:
-        worker.discard_broken_pool()
-        return _run_all(calls, progress, progress_kw, here)
+    """``_run_all``; a worker that died is replaced once and the calls run again (``worker.retried``)."""
+    return worker.retried(_run_all, calls, progress, progress_kw, here)
 
 
 def _run_all(calls: Sequence[Call], progress: Callable[[float], None] | None,

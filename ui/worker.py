@@ -85,17 +85,6 @@ class _Pool:
             for _ in range(workers):
                 self.executor.submit(os.getpid)
 
-    def take_slot(self) -> int:
-        with self.lock:
-            while not self.free:
-                self.lock.wait()
-            return self.free.pop()
-
-    def give_back(self, slot: int) -> None:
-        with self.lock:
-            self.free.append(slot)
-            self.lock.notify()
-
     def enqueue(self, job: Job) -> None:
         """Queue ``job`` in its session's queue; the session's jobs of older page runs are cancelled."""
         session = job.owner.session if job.owner is not None else None
@@ -114,26 +103,16 @@ class _Pool:
             if not job.future.done():
                 self.cancel[job.slot] = 1
             return
-        queue = self.queues.get(job.session)
-        if queue is not None and job in queue:
-            queue.remove(job)
-            if not queue:
-                del self.queues[job.session]
+        _discard(self.queues, job.session, job)
         self._forget(job)
         job.future.cancel()
 
     def _forget(self, job: Job) -> None:
         # (under queue_lock) the job's slot is free and the session's record of it gone
-        jobs = self.live.get(job.session)
-        if jobs is not None and job in jobs:
-            jobs.discard(job)
-            if not jobs:
-                del self.live[job.session]
-            self.give_back(job.slot)
-
-    def withdraw(self, job: Job) -> None:
-        with self.queue_lock:
-            self._cancel(job)
+        if _discard(self.live, job.session, job):
+            with self.lock:
+                self.free.append(job.slot)
+                self.lock.notify()
 
     def adopt(self, job: Job, owner: activity.Owner | None) -> bool:
         """Make ``job`` (sent early by some page run) ``owner``'s, so only ``owner``'s newer runs replace
@@ -142,15 +121,9 @@ class _Pool:
             if job.cancelled:
                 return False
             if owner is not None and job.owner != owner:
-                if job in self.live.get(job.session, ()):
-                    self.live[job.session].discard(job)
-                    if not self.live[job.session]:
-                        del self.live[job.session]
+                if _discard(self.live, job.session, job):
                     self.live.setdefault(owner.session, set()).add(job)
-                if not job.sent:  # move it to its new session's queue
-                    self.queues[job.session].remove(job)
-                    if not self.queues[job.session]:
-                        del self.queues[job.session]
+                if _discard(self.queues, job.session, job):  # not sent yet: into its new session's queue
                     self.queues.setdefault(owner.session, deque()).append(job)
                 job.owner = owner
             return True
@@ -214,6 +187,18 @@ class _Pool:
                 self._forget(job)
         for job in queued:
             job.future.set_exception(Closed("the workers were shut down"))
+
+
+def _discard(groups: dict, key: Hashable, job: Job) -> bool:
+    """Take ``job`` out of ``groups[key]`` (a session's set or queue), and the key out once it holds no
+    job; False if ``job`` was not there."""
+    group = groups.get(key)
+    if group is None or job not in group:
+        return False
+    group.remove(job)
+    if not group:
+        del groups[key]
+    return True
 
 
 @contextlib.contextmanager
@@ -286,22 +271,22 @@ def shutdown() -> None:
 
 def run(target: Callable, *args, progress: Progress | None = None, progress_kw: str | None = "progress",
         on_row: Callable[[list[float]], None] | None = None, **kwargs):
-    """``target(*args, **kwargs)`` in a worker; see ``_run``. A worker that died (the pool is
-    broken) is replaced once, and the job sent again."""
-    try:
-        return _run(target, *args, progress=progress, progress_kw=progress_kw, on_row=on_row, **kwargs)
-    except BrokenProcessPool:
-        discard_broken_pool()
-        return _run(target, *args, progress=progress, progress_kw=progress_kw, on_row=on_row, **kwargs)
+    """``target(*args, **kwargs)`` in a worker; see ``_run`` (and ``retried``)."""
+    return retried(_run, target, *args, progress=progress, progress_kw=progress_kw, on_row=on_row, **kwargs)
 
 
-def discard_broken_pool() -> None:
-    """Drop the pool if a worker of it died (``BrokenProcessPool``): the next job starts a new one."""
+def retried(fn: Callable, *args, **kwargs):
+    """``fn(*args, **kwargs)``, which sends jobs to the workers; if a worker died (``BrokenProcessPool``),
+    its pool is dropped and ``fn`` called once more, on a new one."""
     global _pool
-    with _pool_lock:
-        if _pool is not None and _pool.executor._broken:
-            _pool.executor.shutdown(wait=False, cancel_futures=True)
-            _pool = None
+    try:
+        return fn(*args, **kwargs)
+    except BrokenProcessPool:
+        with _pool_lock:
+            if _pool is not None and _pool.executor._broken:
+                _pool.executor.shutdown(wait=False, cancel_futures=True)
+                _pool = None
+        return fn(*args, **kwargs)
 
 
 class Job:
@@ -324,7 +309,8 @@ class Job:
     def cancel(self) -> None:
         """Drop the job if it still waits its turn, else ask the worker to stop it at its next progress
         update (its result is then never read)."""
-        self.pool.withdraw(self)
+        with self.pool.queue_lock:
+            self.pool._cancel(self)
 
 
 def submit(target: Callable, *args, progress_kw: str | None = "progress", owner: activity.Owner | None = None,
@@ -335,7 +321,10 @@ def submit(target: Callable, *args, progress_kw: str | None = "progress", owner:
     sessions take turns, one job at a time per worker. ``progress_kw`` names the function's progress
     argument, as for ``run``; read it with ``Job.fraction``."""
     pool = _get_pool()
-    slot = pool.take_slot()
+    with pool.lock:
+        while not pool.free:
+            pool.lock.wait()
+        slot = pool.free.pop()
     pool.fraction[slot], pool.cancel[slot], pool.row_count[slot] = 0.0, 0, 0
     # The slot is free again only when the worker is done with it, even if this caller left early.
     job = Job(pool, slot, (target, progress_kw, args, kwargs), activity.owner() if owner is None else owner)
