@@ -259,7 +259,7 @@ def test_batch_of_one_with_batchnorm_is_a_typed_error(n, batch_size, epoch_of_cr
     X, y = data.classification_blobs(n + 1, seed=0)
     X, y = X[:n], y[:n]
     cfg = trainer.TrainConfig(epochs=2, batch_size=batch_size, loss="cross_entropy")
-    model = models.mlp(2, (8,), 2, batch_norm=True)
+    model = models.mlp(2, (8,), 2, norm="batch")
     with pytest.raises(trainer.BatchTooSmallForBatchNorm) as info:
         trainer.fit(model, X, y, cfg)
     err = info.value
@@ -274,14 +274,14 @@ def test_batch_of_one_with_batchnorm_is_a_typed_error(n, batch_size, epoch_of_cr
     # drop_last skips the lonely sample; LayerNorm does not care about batch size at all.
     if n > batch_size:
         dropping = trainer.TrainConfig(epochs=2, batch_size=batch_size, loss="cross_entropy", drop_last=True)
-        ok = trainer.fit(models.mlp(2, (8,), 2, batch_norm=True), X, y, dropping)
+        ok = trainer.fit(models.mlp(2, (8,), 2, norm="batch"), X, y, dropping)
         assert ok.epochs_run == 2 and set(ok.step_batch_size) == {batch_size}
     assert trainer.fit(models.mlp(2, (8,), 2, norm="layer"), X, y, cfg).epochs_run == 2
 
 
 def test_batchnorm_recorder_sees_the_batch_going_in():
     X, y = data.classification_blobs(50, seed=1)
-    model = models.mlp(2, (6, 5), 2, batch_norm=True, seed=1)
+    model = models.mlp(2, (6, 5), 2, norm="batch", seed=1)
     inputs: dict[str, list[torch.Tensor]] = {"1": [], "4": []}
 
     def keep_input(name):  # the test's own view of what enters each BatchNorm in training mode
@@ -319,7 +319,7 @@ def test_validation_snapshots_callback_and_frames():
     (X_train, y_train), (X_val, y_val) = data.validation_split(X, y, 0.2)
     assert X_train.shape[0] == 184  # Keras: floor(230 * 0.8)
     grid = torch.linspace(-3, 3, 7).unsqueeze(1).repeat(1, 2)
-    model = models.mlp(2, (8,), 2, batch_norm=True, seed=4)
+    model = models.mlp(2, (8,), 2, norm="batch", seed=4)
     model.eval()
     with torch.no_grad():
         before = model(grid)

@@ -92,7 +92,7 @@ def test_builders_reproduce_pytorch_default_init(kind, seed):
     built = (
         models.linear(3, 2, seed=seed)
         if kind == "linear"
-        else models.mlp(2, (16, 8), 2, batch_norm=True, seed=seed)
+        else models.mlp(2, (16, 8), 2, norm="batch", seed=seed)
     )
     got = built.state_dict()
     assert got.keys() == expected.keys()
@@ -114,8 +114,6 @@ def test_mlp_layouts():
         assert net(torch.ones(4, 2)).shape == (4, 3)
     with pytest.raises(ValueError, match="norm"):
         models.mlp(2, (4,), 1, norm="instance")
-    with pytest.raises(ValueError, match="batch_norm"):
-        models.mlp(2, (4,), 1, norm="layer", batch_norm=True)
 
 
 def test_data_helpers_are_seeded_and_match_the_notes():

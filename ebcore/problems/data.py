@@ -14,10 +14,6 @@ from ebcore.primitives.calc import keras_train_samples
 __all__ = ["classification_blobs", "seed_regression", "validation_split"]
 
 
-def _generator(seed: int) -> torch.Generator:
-    return torch.Generator().manual_seed(seed)
-
-
 def seed_regression(n: int = 1000, noise: float = 0.3, seed: int = 0) -> tuple[Tensor, Tensor]:
     """The seed experiment's data: ``X = linspace(0, 1, n)`` as an ``(n, 1)`` column, ``y = 3x + noise·ε``.
 
@@ -29,7 +25,7 @@ def seed_regression(n: int = 1000, noise: float = 0.3, seed: int = 0) -> tuple[T
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
     X = torch.linspace(0, 1, n).unsqueeze(1)
-    y = 3 * X + noise * torch.randn(X.shape, generator=_generator(seed))
+    y = 3 * X + noise * torch.randn(X.shape, generator=torch.Generator().manual_seed(seed))
     return X, y
 
 
@@ -48,7 +44,7 @@ def classification_blobs(
         raise ValueError(f"n must be at least 2 (one sample per class), got {n}")
     if noise <= 0:
         raise ValueError(f"noise must be > 0, got {noise}")
-    g = _generator(seed)
+    g = torch.Generator().manual_seed(seed)
     y = torch.randperm(n, generator=g) % 2
     X = noise * torch.randn(n, 2, generator=g)
     X[:, 0] += (y.to(X.dtype) - 0.5) * separation

@@ -75,21 +75,15 @@ def mlp(
     out_features: int = 2,
     *,
     norm: str | None = None,
-    batch_norm: bool = False,
     seed: int = 0,
 ) -> nn.Sequential:
     """A multi-layer perceptron ``Linear → [norm] → ReLU`` per hidden width, then a Linear output.
 
     ``norm`` is ``"batch"`` (BatchNorm1d: statistics of the current batch while training, running
     statistics in eval mode), ``"layer"``/``"group"`` (per-sample, independent of batch size) or
-    ``None``; ``batch_norm=True`` is shorthand for ``norm="batch"``. The output layer has no
-    activation: it returns raw values for MSE or logits for cross-entropy. Initialised like PyTorch's
-    defaults from ``seed``.
+    ``None``. The output layer has no activation: it returns raw values for MSE or logits for
+    cross-entropy. Initialised like PyTorch's defaults from ``seed``.
     """
-    if batch_norm:
-        if norm not in (None, "batch"):
-            raise ValueError(f"batch_norm=True contradicts norm={norm!r}")
-        norm = "batch"
     if norm is not None and norm not in NORMS:
         raise ValueError(f"norm must be one of {NORMS} or None, got {norm!r}")
     if any(width < 1 for width in hidden):

@@ -110,16 +110,11 @@ def each_step(grads: list[Tensor]) -> Tensor:
     the same bits (asked once per shape)."""
     norms = []
     for grad in grads:
-        if _norm_exact(tuple(grad.shape)):
-            norms.append(_row_norms(grad.reshape(grad.shape[0], -1)))
+        if _norm_exact(tuple(grad.shape)):  # the row norms, as ``Tensor.norm(dim=1)`` without its wrapper
+            norms.append(torch.linalg.vector_norm(grad.reshape(grad.shape[0], -1), 2, 1))
         else:
             norms.append(torch.stack(torch._foreach_norm([fresh(row) for row in grad.unbind(0)])))
     return torch.stack(norms, dim=1)
-
-
-def _row_norms(rows: Tensor) -> Tensor:
-    """The L2 norm of each row (``Tensor.norm(dim=1)``, without its Python wrapper)."""
-    return torch.linalg.vector_norm(rows, 2, 1)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -128,6 +123,6 @@ def _norm_exact(shape: tuple[int, ...]) -> bool:
     def draw(g: torch.Generator) -> tuple[list[Tensor], list[Tensor]]:
         grads = spread_randn(g, *shape)
         rows = torch.stack(torch._foreach_norm([fresh(row) for row in grads.unbind(0)]))
-        return [_row_norms(grads.view(shape[0], -1))], [rows]
+        return [torch.linalg.vector_norm(grads.view(shape[0], -1), 2, 1)], [rows]
 
     return bit_equal(draw)

@@ -39,7 +39,7 @@ from ebcore.trainer.loop import epoch_progress
 __all__ = ["BATCHES", "HIDDEN", "IN_FEATURES", "LR_GRID", "N_TRAIN", "N_VAL", "NOISE", "NOISE_BATCH", "NOISE_EPOCHS",
            "NOISE_FLOOR", "NOISE_LR", "REPEATS", "SAMPLE_ALLOWANCE", "SCALE_RATIO", "STEP_ALLOWANCE",
            "STEP_OVERHEAD_ROWS", "TARGETS", "TWO_BATCH", "TWO_BATCH_DRAWS", "batch_steps", "batch_work",
-           "best_per_batch", "data", "epoch_budget", "epochs_for", "max_budget_epochs", "median", "model",
+           "best_per_batch", "by_batch", "data", "epoch_budget", "epochs_for", "max_budget_epochs", "median", "model",
            "noise_at", "noise_run", "NoiseCheckpoint", "Point", "Progress", "run_batch", "Settings",
            "steps_to_target", "total_steps", "Trial"]
 
@@ -259,6 +259,19 @@ def best_per_batch(trials: Sequence[Trial], target: float, lr: float | None = No
     learning rate (the untuned comparison). A median of a missed target is None (and the learning rate is
     the one asked for, or the grid's first).
     """
+    def steps(t: Trial) -> float:
+        reached = steps_to_target(t.steps, t.val_loss, target)
+        return math.inf if reached is None else reached
+
+    return [Point(b, rate, middle if math.isfinite(middle) else None, tuple(None if s == math.inf else s for s in runs))
+            for b, rate, middle, runs in by_batch(trials, steps, lr)]
+
+
+def by_batch(trials: Sequence[Trial], score: Callable[[Trial], float],
+             lr: float | None = None) -> list[tuple[int, float, float, tuple[float, ...]]]:
+    """Per batch size (ascending): (batch, learning rate, median, scores): the median over the repeats of
+    ``score(trial)`` (``inf`` ranks last) at the grid's learning rate whose median is lowest (the smaller
+    rate on a tie), or at the one learning rate ``lr``; each repeat's score in ``scores``."""
     out = []
     for b in sorted({t.batch for t in trials}):
         candidates = [t for t in trials if t.batch == b and (lr is None or t.lr == lr)]
@@ -266,10 +279,10 @@ def best_per_batch(trials: Sequence[Trial], target: float, lr: float | None = No
             raise ValueError(f"no trial at batch {b} with learning rate {lr}")
         scored = []
         for rate in dict.fromkeys(t.lr for t in candidates):
-            runs = tuple(steps_to_target(t.steps, t.val_loss, target) for t in candidates if t.lr == rate)
-            scored.append((median([math.inf if s is None else s for s in runs]), rate, runs))
-        middle, rate, runs = min(scored, key=lambda m: (m[0], m[1]))
-        out.append(Point(b, rate, middle if math.isfinite(middle) else None, runs))
+            scores = tuple(score(t) for t in candidates if t.lr == rate)
+            scored.append((median(scores), rate, scores))
+        middle, rate, scores = min(scored, key=lambda m: (m[0], m[1]))
+        out.append((b, rate, middle, scores))
     return out
 
 
@@ -277,17 +290,11 @@ def epoch_budget(trials: Sequence[Trial], epochs: int, lr: float | None = None) 
     """The notes' comparison: per batch size, (batch, learning rate, validation loss after ``epochs``
     epochs, the median over the repeats), the best of the grid (``lr=None``) or at one learning rate.
     Diverged runs count as ``inf``."""
-    out = []
-    for b in sorted({t.batch for t in trials}):
-        candidates = [t for t in trials if t.batch == b and (lr is None or t.lr == lr)]
-        if any(len(t.val_loss) <= epochs for t in candidates):
-            raise ValueError(f"the runs at batch {b} are shorter than {epochs} epochs")
-        scored = [(median([t.val_loss[epochs] if math.isfinite(t.val_loss[epochs]) else math.inf
-                            for t in candidates if t.lr == rate]), rate)
-                  for rate in dict.fromkeys(t.lr for t in candidates)]
-        loss, best_lr = min(scored)
-        out.append((b, best_lr, loss))
-    return out
+    short = [t.batch for t in trials if (lr is None or t.lr == lr) and len(t.val_loss) <= epochs]
+    if short:
+        raise ValueError(f"the runs at batch {min(short)} are shorter than {epochs} epochs")
+    return [(b, rate, loss) for b, rate, loss, _ in
+            by_batch(trials, lambda t: t.val_loss[epochs] if math.isfinite(t.val_loss[epochs]) else math.inf, lr)]
 
 
 def max_budget_epochs() -> int:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ebcore.lessons.critical import scaling
-from ebcore.lessons.critical.experiment import N_TRAIN, Point, Trial, best_per_batch, median
+from ebcore.lessons.critical.experiment import N_TRAIN, Point, Trial, best_per_batch, by_batch
 from ebcore.primitives.calc import loader_length
 
 __all__ = ["LINE_BATCHES", "TRADEOFF_BATCHES", "analyse", "Analysis", "best_val_loss", "claim_conditions",
@@ -24,14 +24,8 @@ __all__ = ["LINE_BATCHES", "TRADEOFF_BATCHES", "analyse", "Analysis", "best_val_
 def best_val_loss(trials: Sequence[Trial]) -> list[tuple[int, float, float]]:
     """Per batch size: (batch, learning rate, lowest validation loss the runs reached, the median over the
     repeats of each run's lowest), at the learning rate where that median is lowest."""
-    out = []
-    for b in sorted({t.batch for t in trials}):
-        rates = dict.fromkeys(t.lr for t in trials if t.batch == b)
-        scored = [(median([min((v for v in t.val_loss if math.isfinite(v)), default=math.inf)
-                            for t in trials if t.batch == b and t.lr == rate]), rate) for rate in rates]
-        loss, lr = min(scored)
-        out.append((b, lr, loss))
-    return out
+    return [(b, lr, loss) for b, lr, loss, _ in
+            by_batch(trials, lambda t: min((v for v in t.val_loss if math.isfinite(v)), default=math.inf))]
 
 
 @dataclass(frozen=True)
