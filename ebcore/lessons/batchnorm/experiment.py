@@ -138,13 +138,6 @@ def _bn_traces(history) -> tuple[list[float], list[float]]:
     return shifts, gaps
 
 
-def _config(variant: Variant, optimizer: str, lr: float, epochs: int, seed: int) -> TrainConfig:
-    return TrainConfig(
-        epochs=epochs, batch_size=variant.batch_size, lr=lr, optimizer=optimizer,
-        drop_last=variant.drop_last, seed=seed, loss="cross_entropy",
-    )
-
-
 def _as_run(variant: Variant, seed: int, result) -> Run:
     """A trainer result (a History, or the BatchNorm error carrying the history so far) as a ``Run``."""
     history, error = (result.history, result.torch_message) if isinstance(result, BatchTooSmallForBatchNorm) \
@@ -219,7 +212,8 @@ def compare(
     if same_as_keep and not any(v.key == "keep" for v in runs_to_do):
         raise ValueError("with no partial last batch the drop_last runs are the keep runs: ask for both")
     jobs = [(v, seed) for v in runs_to_do if v not in same_as_keep for seed in range(seeds)]
-    configs = [_config(v, optimizer, lr, epochs, seed) for v, seed in jobs]
+    configs = [TrainConfig(epochs=epochs, batch_size=v.batch_size, lr=lr, optimizer=optimizer, drop_last=v.drop_last,
+                           seed=seed, loss="cross_entropy") for v, seed in jobs]
     models = [mlp(2, HIDDEN, 2, norm=v.norm, seed=seed) for v, seed in jobs]
     report = epoch_progress(progress, sum(steps_needed(n, c) for c in configs), lambda h: h.steps_per_epoch)
     results = fit_many(models, X, y, configs, validation_data=val, on_epoch=report, on_error="return",

@@ -7,14 +7,14 @@ well-known large model). Pure PyTorch, seeded only through explicit generators.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ebcore.trainer.fast.direct_backprop import DirectBackprop, supports
+from ebcore.trainer.loop import loss_function
 
 __all__ = ["GPT2_SMALL", "NoisePoint", "TransformerShape", "activation_bytes", "gradient_noise",
            "inverse_sqrt_reference", "parameter_bytes", "transformer_activation_bytes"]
@@ -37,15 +37,6 @@ class NoisePoint:
     relative: float
 
 
-def _flat_grad(model: nn.Module, loss: Tensor) -> Tensor:
-    params = [p for p in model.parameters() if p.requires_grad]
-    return torch.cat([g.reshape(-1) for g in torch.autograd.grad(loss, params)])
-
-
-def _loss_fn(loss: str) -> Callable[[Tensor, Tensor], Tensor]:
-    return F.mse_loss if loss == "mse" else F.cross_entropy
-
-
 def gradient_noise(
     model: nn.Module, X: Tensor, y: Tensor, batch_sizes: Sequence[int], *, loss: str = "mse", draws: int = 64,
     seed: int = 0,
@@ -60,7 +51,6 @@ def gradient_noise(
     gradient is the mean of per-sample gradients).
     """
     n = X.shape[0]
-    fn = _loss_fn(loss)
     if supports(model, loss, X, y) and not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules()):
         # The kernels autograd's backward runs, called directly: the same gradient bits, at a fraction
         # of the cost (this runs 1 + draws × sizes times for a sweep).
@@ -69,8 +59,10 @@ def gradient_noise(
         def gradient(xb: Tensor, yb: Tensor) -> Tensor:
             return torch.cat([g.reshape(-1) for g in direct.step(xb, yb)[2]])
     else:
+        fn, params = loss_function(loss), [p for p in model.parameters() if p.requires_grad]
+
         def gradient(xb: Tensor, yb: Tensor) -> Tensor:
-            return _flat_grad(model, fn(model(xb), yb))
+            return torch.cat([g.reshape(-1) for g in torch.autograd.grad(fn(model(xb), yb), params)])
     full = gradient(X, y)
     full_norm = float(full.norm())
     points = []
