@@ -3,9 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from ebcore.primitives import calc, frameworks
+from ebcore.primitives import calc, frameworks, keraslog
 from ebcore.primitives.examples import WORKED_EXAMPLES
-from ebcore.primitives.keraslog import progress_line
 from ebcore.primitives.strip import BlockKind, epoch_strip, folded
 from ui import layout, nav, present, urlstate
 from ui.charts.draw import draw
@@ -118,12 +117,7 @@ draw(epoch_strip_chart, blocks, strip_labels)
 # --- Keras's view ---
 st.subheader(t("calc.keras.title"))
 steps = calc.keras_steps(n, b)
-lines = [progress_line(1, epochs, steps, steps)]
-if epochs > 2:
-    lines.append("…")
-if epochs > 1:
-    lines.append(progress_line(epochs, epochs, steps, steps))
-st.code("\n".join(lines), language=None, wrap_lines=True)
+st.code("\n".join(keraslog.outline(epochs, steps)), language=None, wrap_lines=True)
 st.caption(t("calc.keras.caption"))
 
 # --- framework translator ---

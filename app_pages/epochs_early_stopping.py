@@ -99,12 +99,15 @@ with l1:
 with l2:
     log_batch = urlstate.choice(P.LOG_BATCH, t("epochs.log.batch"))
 log_epochs = urlstate.slider(P.LOG_EPOCHS, t("epochs.log.epochs"), container=l3)
+style = urlstate.choice(P.LOG_STYLE, t("epochs.log.style"), t("epochs.log.style.help"),
+                        labels={s: t(f"epochs.log.style.{s}") for s in P.LOG_STYLE.options})
 n, b = int(log_n), int(log_batch)
 steps = ep.log_steps(n, b)
-log = page_runs.log(t("epochs.training"))  # at (n, b, log_epochs)
+log = page_runs.log(t("epochs.training"))  # at (n, b, log_epochs, style)
 st.markdown(t("epochs.log.steps", n=f"{n:,}", train=f"{log.n_train:,}", b=b, steps=f"{steps:,}"))
 # Wrapped: val_loss and val_accuracy, what early stopping watches, sit at the end of long lines.
-st.code("\n".join(log.lines), language=None, wrap_lines=True)
+st.code("\n".join(log.lines(style)), language=None, wrap_lines=True)
+st.caption(t("epochs.log.times"))
 notes_n, notes_b = ep.NOTES_LOG
 st.caption(t("epochs.log.notes", steps=f"{ep.log_steps(notes_n, notes_b):,}",
              train=f"{ep.log_train_samples(notes_n):,}", b=notes_b))

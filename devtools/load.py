@@ -31,6 +31,7 @@ from urllib.parse import urlencode
 import pyarrow as pa
 from websockets.exceptions import InvalidHandshake
 
+from devtools.page_content import keras_log_wall
 from devtools.wsclient import Download, Run, Session, SessionError, Widget, fingerprint, url_text
 from ui import lesson
 from ui.locales import STRINGS
@@ -97,7 +98,8 @@ def app_fingerprint(run: Run) -> str:
 
     Left out: the share link (its host and port differ between servers); on the trade-offs page
     the measured wall time wherever it is shown (``WallTime``: tables and their phone cards) and the
-    ghosts of the session's earlier sweeps (their chart data and the caption counting them).
+    ghosts of the session's earlier sweeps (their chart data and the caption counting them); in a Keras
+    log the epoch's seconds and the time per step (``page_content.keras_log_wall``).
     """
     text = defaultdict(lambda: "\0", STRINGS[run.settings.get("lang", "en")])  # a renamed key drops no rule
     ghost_caption = text["trade.sweep.caption"].split("{")[0]
@@ -106,7 +108,9 @@ def app_fingerprint(run: Run) -> str:
     for kind, value in run.shown():
         if (kind == "code" and "://" in value) or (kind == "markdown" and value.startswith(ghost_caption)):
             continue
-        if kind in ("table", "dataframe"):
+        if kind == "code":
+            value = keras_log_wall(value)
+        elif kind in ("table", "dataframe"):
             value = wall.table(value)
         elif kind == "markdown":
             value = wall.card(value)

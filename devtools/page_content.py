@@ -9,7 +9,8 @@ dataset names (from bytes; renamed in order of use) and Altair's per-process cou
 
 Measured wall time is replaced by ``WALL`` wherever it is shown, and nothing else: the trade-offs page's
 ``ms / epoch`` column and its phone cards, and the epoch-time claim's two values, its verdict and the
-limits in its rule, in the claims table, its cards and the projected verdicts table and cards.
+limits in its rule, in the claims table, its cards and the projected verdicts table and cards; in a Keras
+log's lines (``keras_log_wall``) the epoch's seconds and the time per step.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import json
 import re
 from pathlib import Path
 
-__all__ = ["WALL", "lines"]
+__all__ = ["WALL", "keras_log_wall", "lines"]
 
 WALL = "<wall time>"
 # Elements that carry no result: progress bars (emptied when done), the app's CSS and history script.
@@ -29,6 +30,15 @@ _WIDGETS = {"slider", "number_input", "toggle", "checkbox", "button_group", "sel
             "select_slider", "multiselect", "text_area", "date_input", "time_input", "color_picker"}
 _MS_NUMBER = re.compile(r"[\d][\d,]*(?:\.\d+)?(?=[\s\u00a0]*ms)")  # a limit in ms in the epoch-time rule
 _ALTAIR_NAMES = re.compile(r"\b(param|view|selector)_\d+\b")  # Altair's per-process counters
+# A Keras log's end-of-epoch line (``ebcore.primitives.keraslog``, each style): the count, Keras 3's bar or
+# Keras 2's [====], then the epoch's seconds and the time per step, the two measured parts.
+_KERAS_TIMES = re.compile(r"(?m)^( *\d+/\d+(?: ━+| \[[=>.]+\])?(?: -)? )\d+s( (?:- )?)\d+(?:s|ms|us)/step(?= - |$)")
+
+
+def keras_log_wall(text: str) -> str:
+    """``text`` with the measured parts of its Keras log lines (``1s``, ``30ms/step``) replaced by ``WALL``
+    (``<wall time>/step``); the count, the bar, the metrics and every other line as they are."""
+    return _KERAS_TIMES.sub(lambda m: f"{m.group(1)}{WALL}{m.group(2)}{WALL}/step", text)
 
 
 def lines(at, lang: str, root: Path) -> list[str]:
@@ -59,7 +69,7 @@ def _walk(node, out: list[str], wall: _WallTime, root: Path) -> None:
         value = node.value
         if kind == "code" and (not value or "://" in value):
             return  # a share link with the server's host and port (AppTest's is the query alone: kept)
-        out.append(f"{kind}: {_j(wall.text(value))}")
+        out.append(f"{kind}: {_j(keras_log_wall(value) if kind == 'code' else wall.text(value))}")
     elif kind == "exception":
         out.append(f"exception: {_j(_paths(node.proto.message, root))}")
     elif kind == "metric":

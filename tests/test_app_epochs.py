@@ -34,8 +34,9 @@ def test_defaults(lang, default_run):
     assert m[s["epochs.m.stopped"]] == str(stop.stop_epoch)
     assert m[s["epochs.m.final"]] == f"{stop.val_loss_restored:.3f}"
     assert any("patience=3" in c.value and "restore_best_weights=True" in c.value for c in at.code)
-    log = next(c.value for c in at.code if c.value.startswith("Epoch  1/10"))
-    assert "25/25 [==============================] - loss: " in log and "Epoch 10/10" in log
+    log = next(c.value for c in at.code if c.value.startswith("Epoch 1/10\n")).split("\n")
+    assert len(log) == 20 and log[18] == "Epoch 10/10"  # Keras 3, verbose=1: the default
+    assert log[1].startswith("25/25 " + "━" * 20 + " ") and " - accuracy: " in log[1] and " - val_loss: " in log[-1]
     assert any("800/800" not in md.value and "25" in md.value for md in at.markdown)
     assert len(at.expander) >= 3 and len(at.table) == 1  # the patience table
 
@@ -74,7 +75,7 @@ def test_patience_change_moves_the_stop(lang, default_run):
 
 def test_url_values(lang):
     at = run_app(page=PAGE, lang=lang, points="20", seed="3", epoch="7", patience="5", min_delta="0.01",
-                 restore="false", log_n="500", log_batch="64", log_epochs="4")
+                 restore="false", log_n="500", log_batch="64", log_epochs="4", log_style="keras2")
     assert_clean(at)
     run = ep.train_curve(20, 3)
     s = STRINGS[lang]
@@ -83,12 +84,14 @@ def test_url_values(lang):
     assert m[s["epochs.m.val"]] == f"{run.val_loss[6]:.3f}"
     assert m[s["epochs.m.final"]] == f"{stop.val_loss_last:.3f}"
     assert not at.info
-    assert any(c.value.startswith("Epoch 1/4  7/7 [") for c in at.code)
+    assert any(c.value.startswith("Epoch 1/4\n7/7 [==============================] - ") for c in at.code)
+    assert at.segmented_control(key="log_style").value == "keras2"
 
 
 @pytest.mark.parametrize("query", [
     {"epoch": "151"}, {"points": "abc", "seed": "-1"}, {"patience": "9" * 40},
     {"min_delta": "0.5", "restore": "maybe"}, {"log_n": "10000", "log_batch": "1", "log_epochs": "99"},
+    {"log_style": "keras4"},
 ])
 def test_bad_url_values_fall_back_with_a_note(query, default_run):
     at = run_app(page=PAGE, **query)
@@ -97,6 +100,26 @@ def test_bad_url_values_fall_back_with_a_note(query, default_run):
     for key in query:
         assert f"**{key}**" in notes
     assert metrics(at)[STRINGS["en"]["epochs.m.val"]] == f"{default_run.val_loss[59]:.3f}"
+
+
+@pytest.mark.parametrize("style", ["keras3", "keras3_v2", "keras2"])
+def test_the_log_style_choice_prints_that_keras(lang, style):
+    """Issue 28, 1: each version's own lines, named by version; the link keeps the code, not the label."""
+    at = run_app(page=PAGE, lang=lang, log_n="500", log_batch="64", log_epochs="3")
+    s = STRINGS[lang]
+    widget = at.segmented_control(key="log_style")
+    assert [o.content for o in widget.proto.options] == [s[f"epochs.log.style.{o}"] for o in
+                                                         ("keras3", "keras3_v2", "keras2")]
+    assert widget.value == "keras3"
+    widget.set_value(style).run()
+    assert_clean(at)
+    assert at.query_params.get("log_style") == (None if style == "keras3" else style)
+    run = ep.keras_log_run(500, 64, 3)  # the page's run: same settings, same numbers (not the same times)
+    log = next(c.value for c in at.code if c.value.startswith("Epoch 1/3\n")).split("\n")
+    assert [line for line in log if line.startswith("Epoch")] == ["Epoch 1/3", "Epoch 2/3", "Epoch 3/3"]
+    bar = {"keras3": "7/7 " + "━" * 20 + " ", "keras3_v2": "7/7 - ", "keras2": "7/7 [" + "=" * 30 + "] - "}[style]
+    assert log[5].startswith(bar) and log[5].endswith(run.lines(style)[5].split("/step")[1])
+    assert any(s["epochs.log.times"] == c.value for c in at.caption)
 
 
 # --- issue 26, 13: "best: 14" was drawn on the "stop: 17" rule ------------------------------------------------

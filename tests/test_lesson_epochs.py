@@ -2,6 +2,7 @@
 checked against the real trainer and plain PyTorch."""
 
 import math
+import re
 
 import pytest
 import torch
@@ -151,8 +152,17 @@ def test_keras_log_run_prints_the_keras_lines():
     run = ep.keras_log_run(500, 64, 3, progress=lambda fraction, row: seen.append((fraction, row)))
     assert [f for f, _ in seen] == pytest.approx([1 / 3, 2 / 3, 1.0])
     assert [row for _, row in seen] == [list(m) for m in zip(run.loss, run.accuracy, run.val_loss, run.val_accuracy,
-                                                             strict=True)]
-    assert run.n_train == 400 and run.steps_per_epoch == 7
-    assert run.lines[0].startswith("Epoch 1/3  7/7 [==============================] - loss: ")
-    assert "- accuracy: " in run.lines[0] and "- val_accuracy: " in run.lines[-1]
+                                                             run.epoch_time, strict=True)]
+    assert run.n_train == 400 and run.steps_per_epoch == 7 and len(run.epoch_time) == 3
+    lines = run.lines()  # Keras 3, verbose=1: "Epoch 1/3" alone, then the bar, the times, the sorted metrics
+    assert lines[0] == "Epoch 1/3" and lines[4] == "Epoch 3/3" and len(lines) == 6
+    assert re.fullmatch(r"7/7 ━{20} \d+s \d+(s|ms|us)/step - accuracy: \d\.\d{4} - loss: \d\.\d{4} "
+                        r"- val_accuracy: \d\.\d{4} - val_loss: \d\.\d{4}", lines[1]), lines[1]
+    assert f"- loss: {run.loss[2]:.4f} - val_accuracy: {run.val_accuracy[2]:.4f}" in lines[5]
+    notes = run.lines("keras2")[1]
+    assert notes.startswith("7/7 [==============================] - ") and " - loss: " in notes
+    assert notes.index(" - loss: ") < notes.index(" - accuracy: ") < notes.index(" - val_loss: ")
+    v2 = run.prefix(2).lines("keras3_v2")
+    assert v2[2] == "Epoch 2/2" and re.match(r"7/7 - \d+s - \d+(s|ms|us)/step - accuracy: ", v2[3])
+    assert run.prefix(1).lines()[0].startswith("7/7 ━")  # one epoch: Keras prints no "Epoch 1/1"
     assert all(0 <= a <= 1 for a in run.accuracy + run.val_accuracy) and len(run.val_loss) == 3

@@ -347,13 +347,14 @@ def test_validation_snapshots_callback_and_frames():
     assert len(history.step_loss) == 3 * loader_length(184, 32) and sum(history.step_batch_size) == 3 * 184
     assert all(t > 0 for t in history.epoch_time)
 
-    line = history.log_lines()[1]
-    assert re.fullmatch(
-        r"Epoch 2/3  6/6 \[={30}\] - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} "
-        r"- val_accuracy: \d\.\d{4}",
-        line,
-    ), line
-    assert f"loss: {history.epoch_loss[1]:.4f}" in line
+    lines = history.log_lines()  # Keras 3, verbose=1
+    assert lines[2] == "Epoch 2/3"
+    assert re.fullmatch(r"6/6 ━{20} \d+s \d+(s|ms|us)/step - accuracy: \d\.\d{4} - loss: \d\.\d{4} "
+                        r"- val_accuracy: \d\.\d{4} - val_loss: \d\.\d{4}", lines[3]), lines[3]
+    assert f"loss: {history.epoch_loss[1]:.4f}" in lines[3]
+    line = history.log_lines("keras2")[3]  # Keras 2.15: loss, then the metric, then the val_ ones
+    assert re.fullmatch(r"6/6 \[={30}\] - \d+s \d+(s|ms|us)/step - loss: \d\.\d{4} - accuracy: \d\.\d{4} "
+                        r"- val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}", line), line
 
 
 def test_seed_experiment_reaches_the_noise_floor():

@@ -100,7 +100,9 @@ class Epochs:
     LOG_N = ChoiceParam("log_n", "1000", tuple(map(str, ep.LOG_SAMPLES)))
     LOG_BATCH = ChoiceParam("log_batch", "32", tuple(map(str, ep.LOG_BATCHES)))
     LOG_EPOCHS = IntParam("log_epochs", 10, 1, ep.LOG_EPOCHS_MAX)
-    ALL: tuple[Param, ...] = (POINTS, SEED, EPOCH, PATIENCE, MIN_DELTA, RESTORE, LOG_N, LOG_BATCH, LOG_EPOCHS)
+    LOG_STYLE = ChoiceParam("log_style", "keras3", ("keras3", "keras3_v2", "keras2"))
+    ALL: tuple[Param, ...] = (POINTS, SEED, EPOCH, PATIENCE, MIN_DELTA, RESTORE, LOG_N, LOG_BATCH, LOG_EPOCHS,
+                              LOG_STYLE)
 
 
 class CriticalBatch:

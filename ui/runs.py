@@ -110,7 +110,8 @@ class EpochsRuns(NamedTuple):
 def epochs(v: Values) -> EpochsRuns:
     """The epochs page: the curve run, and the Keras-log run (its longest, cut to the slider's epochs)."""
     return EpochsRuns(Run(curve_run, (v(Epochs.POINTS), v(Epochs.SEED))),
-                      Run(log_run, (int(v(Epochs.LOG_N)), int(v(Epochs.LOG_BATCH)), v(Epochs.LOG_EPOCHS))))
+                      Run(log_run, (int(v(Epochs.LOG_N)), int(v(Epochs.LOG_BATCH)), v(Epochs.LOG_EPOCHS),
+                                    v(Epochs.LOG_STYLE))))
 
 
 class BatchNormRuns(NamedTuple):
@@ -286,24 +287,28 @@ def curve_run(points: int, seed: int, _label: str = "") -> ep.CurveRun:
         return worker.run(ep.train_curve, points, seed, progress=update)
 
 
-def log_run(n: int, batch: int, epochs: int, label: str = "") -> ep.KerasLogRun:
+def log_run(n: int, batch: int, epochs: int, style: str, label: str = "") -> ep.KerasLogRun:
     """The classification run for ``epochs`` epochs: the prefix of one cached run of the most epochs
-    the slider offers (a shorter run is exactly its start), so moving the slider trains nothing."""
-    return log_run_full(n, batch, label).prefix(epochs)
+    the slider offers (a shorter run is exactly its start), so moving the slider trains nothing. ``style``
+    (``keraslog.STYLES``) is only how its log is printed live while it trains: the run is the same."""
+    return log_run_full(n, batch, label, style).prefix(epochs)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def log_run_full(n: int, batch: int, _label: str = "") -> ep.KerasLogRun:
-    """The classification run for ``ep.LOG_EPOCHS_MAX`` epochs, its Keras log printed live while it trains."""
+def log_run_full(n: int, batch: int, _label: str = "", _style: str = "keras3") -> ep.KerasLogRun:
+    """The classification run for ``ep.LOG_EPOCHS_MAX`` epochs, its Keras log printed live (in ``_style``,
+    ``keraslog.STYLES``) while it trains."""
     epochs = ep.LOG_EPOCHS_MAX
     steps = ep.log_steps(n, batch)
     live = st.empty() if on_page() else None
     metrics: list[list[float]] = []
     with progress_bar(_label) as update:
         def show(row: list[float]) -> None:
-            metrics.append(row[:4])
+            metrics.append(row[:5])  # the epoch's loss, accuracy, val_loss, val_accuracy and seconds
             if live is not None:
-                live.code("\n".join(log_lines(epochs, steps, *zip(*metrics, strict=True))), language=None)
+                *columns, seconds = zip(*metrics, strict=True)
+                live.code("\n".join(log_lines(epochs, steps, *columns, epoch_time=seconds, style=_style)),
+                          language=None)
 
         run = worker.run(ep.keras_log_run, n, batch, epochs, progress=update, on_row=show)
     if live is not None:

@@ -8,7 +8,7 @@ Two experiments for the epochs page, both real ``ebcore.trainer.single_run`` run
   model's curve is snapshotted after every epoch, so a page can scrub through training without
   retraining.
 - ``keras_log_run``: a two-class problem trained Keras-style (``validation_split=0.2``), whose
-  history prints as the ``Epoch 1/20  800/800 [====] - loss: … - accuracy: …`` log.
+  history prints as Keras 3 or Keras 2.15 prints it (``Epoch 1/20`` then ``800/800 ━━━━ 2s 2ms/step - …``).
 
 Early stopping does not change the epochs before it stops, so ``keras_early_stopping`` replays
 Keras's rule on a finished run's validation losses: any patience, instantly, no retraining. The
@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 import torch
 from torch import Tensor
 
 from ebcore import trainer
+from ebcore.primitives import keraslog
 from ebcore.primitives.calc import keras_steps, keras_train_samples
-from ebcore.primitives.keraslog import progress_line
 from ebcore.problems import data, models
 
 __all__ = ["BATCH_SIZE", "DEGREE", "EPOCHS", "GOOD_TOLERANCE", "GRID_POINTS", "LEARNING_RATE", "LOG_BATCHES",
@@ -234,35 +234,42 @@ Its 20 epochs would be 16,000 steps, over the trainer's budget, so the page comp
 
 @dataclass(frozen=True)
 class KerasLogRun:
-    """A Keras-style classification run: ``lines`` its log (one line per epoch), ``steps_per_epoch``
-    (``ceil(train samples / batch)``), ``n_train`` training samples, and per-epoch ``loss``,
-    ``accuracy``, ``val_loss``, ``val_accuracy`` (accuracy as a fraction 0..1)."""
+    """A Keras-style classification run: ``steps_per_epoch`` (``ceil(train samples / batch)``), ``n_train``
+    training samples, per-epoch ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy`` (accuracy as a fraction
+    0..1) and ``epoch_time`` (this machine's wall seconds per epoch: not part of the run's equality, two
+    runs of the same settings are the same run); ``epochs`` the run's length that its log counts to."""
 
-    lines: list[str]
     steps_per_epoch: int
     n_train: int
     loss: list[float]
     accuracy: list[float]
     val_loss: list[float]
     val_accuracy: list[float]
+    epoch_time: list[float] = field(default_factory=list, compare=False)
+    epochs: int = 0
+
+    def lines(self, style: str = keraslog.KERAS3) -> list[str]:
+        """The run's log in ``style`` (``keraslog.STYLES``), the measured times in it."""
+        return log_lines(self.epochs or len(self.loss), self.steps_per_epoch, self.loss, self.accuracy,
+                         self.val_loss, self.val_accuracy, epoch_time=self.epoch_time, style=style)
 
     def prefix(self, epochs: int) -> KerasLogRun:
         """The run of the first ``epochs`` epochs: Adam at a constant rate on the same shuffles, so a
         shorter run is exactly the start of a longer one; its log says ``Epoch e/epochs``."""
         if not 1 <= epochs <= len(self.loss):
             raise ValueError(f"epochs must be from 1 to {len(self.loss)}, got {epochs}")
-        return KerasLogRun(log_lines(epochs, self.steps_per_epoch, self.loss[:epochs], self.accuracy[:epochs],
-                                     self.val_loss[:epochs], self.val_accuracy[:epochs]),
-                           self.steps_per_epoch, self.n_train, self.loss[:epochs], self.accuracy[:epochs],
-                           self.val_loss[:epochs], self.val_accuracy[:epochs])
+        return KerasLogRun(self.steps_per_epoch, self.n_train, self.loss[:epochs], self.accuracy[:epochs],
+                           self.val_loss[:epochs], self.val_accuracy[:epochs], self.epoch_time[:epochs], epochs)
 
 
-def log_lines(epochs: int, steps: int, *metrics: Sequence[float]) -> list[str]:
-    """Keras's log lines for the epochs recorded so far (``loss``, ``accuracy``, ``val_loss``,
-    ``val_accuracy`` per epoch, in that order), of a run of ``epochs`` epochs of ``steps`` steps each."""
+def log_lines(epochs: int, steps: int, *metrics: Sequence[float], epoch_time: Sequence[float] | None = None,
+              style: str = keraslog.KERAS3) -> list[str]:
+    """Keras's log (``keraslog.log``) of the epochs recorded so far (``loss``, ``accuracy``, ``val_loss``,
+    ``val_accuracy`` per epoch, in that order, and each epoch's measured seconds ``epoch_time``), of a run of
+    ``epochs`` epochs of ``steps`` steps each."""
     names = ("loss", "accuracy", "val_loss", "val_accuracy")
-    return [progress_line(e + 1, epochs, steps, steps, {n: m[e] for n, m in zip(names, metrics, strict=True)})
-            for e in range(len(metrics[0]))]
+    columns = {n: list(m) for n, m in zip(names, metrics, strict=True)}
+    return keraslog.log(epochs, steps, columns, epoch_time, style)
 
 
 def log_config(batch: int, epochs: int, seed: int = 0) -> trainer.TrainConfig:
@@ -285,16 +292,19 @@ def keras_log_run(n: int, batch: int, epochs: int, seed: int = 0,
                   progress: Callable[..., None] | None = None) -> KerasLogRun:
     """Train a small MLP (2 → 16 → 2) on ``n`` two-blob samples like ``model.fit(x, y, batch_size=batch,
     epochs=epochs, validation_split=0.2)``. ``progress(fraction, row=[loss, accuracy, val_loss,
-    val_accuracy])`` is called after each epoch with that epoch's numbers, for a live log (``log_lines``)."""
+    val_accuracy, seconds])`` is called after each epoch with that epoch's numbers and measured time, for a
+    live log (``log_lines``)."""
     X, y = data.classification_blobs(n, seed=seed)
     (x_train, y_train), validation = data.validation_split(X, y, VALIDATION_SPLIT)
     model = models.mlp(2, (16,), 2, seed=seed)
     def report(history: trainer.History, epoch: int) -> None:
         if progress is not None:
             progress((epoch + 1) / epochs, row=[history.epoch_loss[epoch], history.epoch_accuracy[epoch],
-                                                history.val_loss[epoch], history.val_accuracy[epoch]])
+                                                history.val_loss[epoch], history.val_accuracy[epoch],
+                                                history.epoch_time[epoch]])
 
     history = trainer.fit(model, x_train, y_train, log_config(batch, epochs, seed), validation_data=validation,
                         on_epoch=report)
-    return KerasLogRun(history.log_lines(), history.steps_per_epoch, x_train.shape[0], list(history.epoch_loss),
-                       list(history.epoch_accuracy), list(history.val_loss), list(history.val_accuracy))
+    return KerasLogRun(history.steps_per_epoch, x_train.shape[0], list(history.epoch_loss),
+                       list(history.epoch_accuracy), list(history.val_loss), list(history.val_accuracy),
+                       list(history.epoch_time), epochs)

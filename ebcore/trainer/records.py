@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from torch import Tensor
 
-from ebcore.primitives.keraslog import progress_line
+from ebcore.primitives import keraslog
 from ebcore.trainer.config import TrainConfig
 
 __all__ = ["BatchNormRecord", "BatchTooSmallForBatchNorm", "History", "StepPredictions", "TrainingError"]
@@ -103,15 +103,11 @@ class History:
         }
         return {name: list(values) for name, values in columns.items() if values or name == "loss"}
 
-    def log_lines(self) -> list[str]:
-        """The run as a Keras-style log, one line per epoch
-        (``Epoch 3/20  800/800 [==============================] - loss: 0.4561 - val_loss: 0.4702``),
-        plus Keras's early-stopping notes."""
-        steps, epochs, metrics = self.steps_per_epoch, self.config.epochs, self.metrics()
-        lines = [
-            progress_line(e + 1, epochs, steps, steps, {name: values[e] for name, values in metrics.items()})
-            for e in range(self.epochs_run)
-        ]
+    def log_lines(self, style: str = keraslog.KERAS3) -> list[str]:
+        """The run as Keras prints it (``keraslog.STYLES``; Keras 3 ``verbose=1`` by default): per epoch
+        ``Epoch 3/20`` (when more than one), then ``800/800 ━━━━━━━━━━━━━━━━━━━━ 2s 2ms/step - loss: 0.4561 -
+        val_loss: 0.4702`` with this machine's ``epoch_time``; then Keras's early-stopping notes."""
+        lines = keraslog.log(self.config.epochs, self.steps_per_epoch, self.metrics(), self.epoch_time, style)
         if self.stopped_epoch is not None:
             lines.append(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.config.restore_best_weights and self.best_epoch is not None:

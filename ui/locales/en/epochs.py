@@ -82,10 +82,20 @@ STRINGS: dict[str, str] = {
     "epochs.log.n.help": "All samples; Keras keeps the last 20% for validation.",
     "epochs.log.batch": "batch_size",
     "epochs.log.epochs": "epochs",
+    "epochs.log.style": "Log format",
+    "epochs.log.style.help": "Which Keras prints the log, and how: Keras 3 (today's) with `verbose=1` or "
+    "`verbose=2`, or Keras 2.15, the version the notes' log comes from.",
+    "epochs.log.style.keras3": "Keras 3 (verbose=1)",
+    "epochs.log.style.keras3_v2": "Keras 3 (verbose=2)",
+    "epochs.log.style.keras2": "Keras 2.15 (the notes)",
+    "epochs.log.times": "The times on each line are this server's, measured while the run trained: the epoch's "
+    "seconds, then its time per step (the epoch's time ÷ its steps; Keras 3 leaves the slower first step out of "
+    "that average). On your computer they will differ; every other number is the same for everyone with these "
+    "settings.",
     "epochs.log.steps": "{n} samples → **{train}** for training → {train} ÷ {b}, rounded up = "
-    "**{steps}** steps per epoch. That is the `{steps}/{steps}` on every line.",
-    "epochs.log.notes": "The log in the notes showed 800/800 at batch 10: {train} training samples ÷ {b} = "
-    "{steps} steps per epoch.",
+    "**{steps}** steps per epoch. That is the `{steps}/{steps}` at the start of each epoch's progress line.",
+    "epochs.log.notes": "The log in the notes (Keras 2.15's format) showed 800/800 at batch 10: {train} training "
+    "samples ÷ {b} = {steps} steps per epoch.",
     "epochs.acc.train": "training accuracy",
     "epochs.acc.val": "validation accuracy",
     "epochs.acc.x": "epoch",

@@ -81,10 +81,18 @@ STRINGS: dict[str, str] = {
     "epochs.log.n.help": "전체 샘플 수입니다. Keras는 마지막 20%를 검증용으로 떼어 둡니다.",
     "epochs.log.batch": "batch_size",
     "epochs.log.epochs": "epochs",
+    "epochs.log.style": "로그 형식",
+    "epochs.log.style.help": "로그를 출력하는 Keras 버전과 `verbose` 설정이며, 노트의 로그는 Keras 2.15 형식입니다.",
+    "epochs.log.style.keras3": "Keras 3 (verbose=1)",
+    "epochs.log.style.keras3_v2": "Keras 3 (verbose=2)",
+    "epochs.log.style.keras2": "Keras 2.15 (노트)",
+    "epochs.log.times": "각 줄의 시간은 이 서버가 학습하면서 잰 값입니다. 앞은 에포크 하나에 걸린 초, 뒤는 스텝당 "
+    "시간(에포크 시간 ÷ 스텝 수)입니다. Keras 3에서는 더 느린 첫 스텝을 이 평균에서 뺍니다. 여러분의 컴퓨터에서는 "
+    "시간이 다르게 나오지만, 다른 숫자는 설정이 같으면 누구에게나 같습니다.",
     "epochs.log.steps": "샘플 {n}개 중 훈련용은 **{train}**개이고, {train} ÷ {b}의 올림은 에포크당 **{steps} "
-    "스텝**입니다. 로그 각 줄의 `{steps}/{steps}`에 나오는 숫자가 바로 이것입니다.",
-    "epochs.log.notes": "노트에 나온 로그는 배치 크기 10에서 800/800이었습니다. 훈련 샘플 {train}개 ÷ {b} = "
-    "에포크당 {steps} 스텝입니다.",
+    "스텝**입니다. 에포크마다 진행 줄 맨 앞에 나오는 `{steps}/{steps}`가 바로 이 숫자입니다.",
+    "epochs.log.notes": "노트에 나온 로그(Keras 2.15 형식)는 배치 크기 10에서 800/800이었습니다. 훈련 샘플 "
+    "{train}개 ÷ {b} = 에포크당 {steps} 스텝입니다.",
     "epochs.acc.train": "훈련 정확도",
     "epochs.acc.val": "검증 정확도",
     "epochs.acc.x": "에포크",
