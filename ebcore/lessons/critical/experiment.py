@@ -26,7 +26,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ebcore.lessons.critical import noise_scale
@@ -34,7 +33,7 @@ from ebcore.primitives.calc import loader_length
 from ebcore.problems.models import mlp
 from ebcore.stacked import fit_many
 from ebcore.trainer import TrainConfig, fit, max_epochs
-from ebcore.trainer.loop import epoch_progress
+from ebcore.trainer.loop import epoch_progress, evaluate
 
 __all__ = ["BATCHES", "HIDDEN", "IN_FEATURES", "LR_GRID", "N_TRAIN", "N_VAL", "NOISE", "NOISE_BATCH", "NOISE_EPOCHS",
            "NOISE_FLOOR", "NOISE_LR", "REPEATS", "SAMPLE_ALLOWANCE", "SCALE_RATIO", "STEP_ALLOWANCE",
@@ -143,11 +142,6 @@ class Trial:
     rep: int = 0
 
 
-def _mse(net: nn.Module, X: Tensor, y: Tensor) -> float:
-    with torch.no_grad():
-        return float(F.mse_loss(net(X), y))
-
-
 def run_batch(settings: Settings, batch: int, progress: Progress | None = None) -> list[Trial]:
     """Every learning rate of the grid, ``repeats`` times each, at one batch size, as one ``fit_many`` call
     (one stacked program).
@@ -158,7 +152,7 @@ def run_batch(settings: Settings, batch: int, progress: Progress | None = None) 
     """
     (X, y), val = data(settings.seed)
     reps = [(r, lr) for r in range(settings.repeats) for lr in settings.lrs]
-    start = {r: _mse(model(settings.run_seed(r)), *val) for r in range(settings.repeats)}
+    start = {r: evaluate(model(settings.run_seed(r)), "mse", *val)[0] for r in range(settings.repeats)}
     configs = [settings.config(batch, lr, r) for r, lr in reps]
     models = [model(c.seed) for c in configs]
     histories = fit_many(models, X, y, configs, validation_data=val,
@@ -341,7 +335,8 @@ def noise_run(seed: int = 0, progress: Progress | None = None) -> list[NoiseChec
         exact = noise_scale.from_gradients(g)
         estimate = noise_scale.two_batch(net, X, y, *TWO_BATCH, draws=TWO_BATCH_DRAWS, seed=seed + step,
                                          per_sample=g)
-        points.append(NoiseCheckpoint(step, _mse(net, X, y), _mse(net, *val), exact, estimate))
+        points.append(NoiseCheckpoint(step, evaluate(net, "mse", X, y)[0], evaluate(net, "mse", *val)[0], exact,
+                                      estimate))
         if progress is not None:
             progress((len(points) - 1) / NOISE_EPOCHS)
 
