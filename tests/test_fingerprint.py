@@ -4,6 +4,7 @@ import json
 import re
 from itertools import takewhile
 
+import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
@@ -72,3 +73,18 @@ def test_the_trade_offs_wall_time_is_left_out_and_nothing_else(lang):
     # The other claims keep every number: the updates per epoch, and the limits of their rules.
     updates = next(r for r in rows if r[0] == s["trade.claim.more_updates"])
     assert updates[2:5] == ["16", "2", s["trade.verdict.holds"]] and wall not in updates[5]
+
+
+@pytest.mark.parametrize("style", ["keras3", "keras3_v2", "keras2"])
+def test_the_keras_logs_times_are_left_out_and_nothing_else(style):
+    """Issue 28, 1: a log line's epoch seconds and time per step are wall time; its count, bar and metrics stay."""
+    from ebcore.lessons import epochs as ep
+
+    lines = shown("epochs_early_stopping", log_n="500", log_batch="64", log_epochs="3", log_style=style)
+    code = next(line for line in lines if line.startswith('code: "Epoch 1/3'))
+    log = json.loads(code.removeprefix("code: ")).split("\n")
+    expected = ep.keras_log_run(500, 64, 3).lines(style)  # the page's run: the same numbers, other times
+    assert len(log) == len(expected) == 6 and log[0::2] == expected[0::2]  # the "Epoch e/3" lines
+    for mine, theirs in zip(log[1::2], expected[1::2], strict=True):
+        assert mine.count(page_content.WALL) == 2 and not re.search(r"\d(s|ms|us)/step|\d+s ", mine)
+        assert mine == page_content.keras_log_wall(theirs)

@@ -113,3 +113,22 @@ def test_fingerprint_leaves_out_wall_time_in_tables_and_cards_and_nothing_else(l
     slower = _shown(lang, ("14.2", "2.7"))  # other times, the same verdict
     assert load.app_fingerprint(first) == load.app_fingerprint(slower)
     assert load.app_fingerprint(first) != load.app_fingerprint(_shown(lang, ("12.5", "3.1"), val="0.351"))
+
+
+def _keras_logs(seconds: list[float], loss: float = 0.5) -> Run:
+    """What a session would receive for three Keras logs (one per style) whose epochs took ``seconds``."""
+    from ebcore.primitives import keraslog
+
+    elements = {}
+    for i, style in enumerate(keraslog.STYLES):
+        elements[(0, i)] = e = Element()
+        e.code.code_text = "\n".join(keraslog.log(3, 25, {"loss": [loss] * 3, "val_loss": [3e-4] * 3}, seconds,
+                                                  style))
+    return Run(0.0, "epochs_early_stopping", "", elements, [], False, 0, {"lang": "en"})
+
+
+def test_fingerprint_leaves_out_the_keras_logs_times_and_nothing_else():
+    """Issue 28, 1: the log's epoch seconds and time per step are this server's; every other character counts."""
+    first = _keras_logs([0.8, 0.05, 0.0004])
+    assert load.app_fingerprint(first) == load.app_fingerprint(_keras_logs([12.0, 1.5, 0.002]))
+    assert load.app_fingerprint(first) != load.app_fingerprint(_keras_logs([0.8, 0.05, 0.0004], loss=0.5001))
