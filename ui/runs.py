@@ -180,44 +180,46 @@ def exam_sit(batch: int, seed: int, _label: str = "") -> exam.ExamRun:
         return worker.run(exam.sit, batch, exam.MAX_EPOCHS, seed, progress=update)
 
 
-def _pieces(piece, keys: list[tuple], train_together) -> list:
-    """Each key's value from its own cache (``piece(*key)``, an ``st.cache_data`` function taking
-    ``_ready`` and ``_peek``); the keys not cached trained at once by ``train_together(missing keys)``
-    and each filed under its own key, for any later call that shares it."""
-    found = [_peek(piece, *key) for key in keys]
-    missing = [key for key, value in zip(keys, found, strict=True) if value is None]
-    trained = dict(zip(missing, train_together(missing), strict=True)) if missing else {}
-    return [value if value is not None else piece(*key, _ready=trained[key])
+def _pieces(keys: list[tuple], job: Callable[[tuple], Call], label: str) -> list:
+    """Each key's result from its own cache entry (``piece``); the keys not cached are trained at once
+    (``together``: ``job(key)`` each, under one bar) and each filed under its own key, for any later
+    page run that shares it."""
+    found = [_peek(piece, key) for key in keys]
+    missing = tuple(key for key, value in zip(keys, found, strict=True) if value is None)
+    trained = dict(zip(missing, together(missing, [job(key) for key in missing], label), strict=True)) \
+        if missing else {}
+    return [value if value is not None else piece(key, _ready=trained[key])
             for key, value in zip(keys, found, strict=True)]
+
+
+@st.cache_data(max_entries=352, show_spinner=False)
+def piece(key: tuple, _ready: Any = None, _peek: bool = False) -> Any:
+    """One job's result under ``key``, as ``together`` trained it (``_ready``): a batch size of the
+    trade-offs sweep (``("sweep", settings.training(batch))``: every epoch the slider offers) or the
+    critical-batch grid at one batch size (``("critical", seed, batch)``)."""
+    if _peek or _ready is None:
+        raise _NotCached
+    return _ready
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def together(keys: tuple[tuple, ...], _jobs: list[Call], _label: str = "") -> list:
+    """The jobs ``_jobs`` of ``keys`` (``piece``), trained at once (``ui.lanes``) under one progress bar, by
+    their weights. Cached by the keys too, so students asking at once share one training."""
+    with progress_bar(_label) as update:
+        return lanes.run_all(_jobs, progress=update, here=_here)
 
 
 def sweep(settings: tr.SweepSettings, label: str = "") -> list[tr.SweepRun]:
     """The trade-offs sweep: one run per batch size in the settings' range, each cached on its own.
 
     Moving the range's ends adds or drops batch sizes; the sizes the new range shares with one anyone
-    swept before come from the cache. The others train together (``sweep_batches``), under one bar.
+    swept before come from the cache. The others train together (``together``), under one bar, in steps.
     """
-    keys = [(settings.training(b),) for b in settings.batch_sizes()]
-    runs = _pieces(sweep_batch, keys, lambda missing: sweep_batches(tuple(t for (t,) in missing), label))
+    keys = [("sweep", settings.training(b)) for b in settings.batch_sizes()]
+    runs = _pieces(keys, lambda key: Call(tr.sweep_run, (key[1], key[1].b_min), weight=tr.sweep_steps(key[1])),
+                   label)
     return [run.prefix(settings.epochs) for run in runs]
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def sweep_batch(settings: tr.SweepSettings, _ready: tr.SweepRun | None = None, _peek: bool = False) -> tr.SweepRun:
-    """The run serving one batch size of the sweep (``settings.training(batch)``: every epoch the
-    slider offers), as ``sweep_batches`` trained it (``_ready``)."""
-    if _peek or _ready is None:
-        raise _NotCached
-    return _ready
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def sweep_batches(trainings: tuple[tr.SweepSettings, ...], _label: str = "") -> list[tr.SweepRun]:
-    """The runs of several batch sizes of the sweep (each ``settings.training(batch)``), trained at once
-    (``ui.lanes``); one progress bar, in steps. Cached too, so students asking at once share one training."""
-    calls = [Call(tr.sweep_run, (t, t.b_min), weight=tr.sweep_steps(t)) for t in trainings]
-    with progress_bar(_label) as update:
-        return lanes.run_all(calls, progress=update, here=_here)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -318,28 +320,12 @@ def log_run_full(n: int, batch: int, _label: str = "", _style: str = "keras3") -
 
 def critical_trials(seed: int, label: str = "") -> list[cb.Trial]:
     """The critical-batch experiment: every learning rate of the grid at every batch size, one cached
-    ``fit_many`` per batch size; the sizes not cached train together (``critical_batches``), under one bar."""
-    grids = _pieces(critical_batch, [(seed, b) for b in cb.BATCHES],
-                    lambda missing: critical_batches(seed, tuple(b for _, b in missing), label))
-    return [t for grid in grids for t in grid]
-
-
-@st.cache_data(max_entries=96, show_spinner=False)
-def critical_batch(seed: int, batch: int, _ready: list[cb.Trial] | None = None, _peek: bool = False) -> list[cb.Trial]:
-    """The learning-rate grid at one batch size of the critical-batch experiment, as ``critical_batches``
-    trained it (``_ready``)."""
-    if _peek or _ready is None:
-        raise _NotCached
-    return _ready
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def critical_batches(seed: int, sizes: tuple[int, ...], _label: str = "") -> list[list[cb.Trial]]:
-    """The learning-rate grids at several batch sizes, trained at once (``ui.lanes``); one bar, by their cost."""
+    ``fit_many`` per batch size; the sizes not cached train together (``together``), under one bar by
+    their cost (``cb.batch_work``)."""
     settings = cb.Settings(seed=seed)
-    calls = [Call(cb.run_batch, (settings, b), weight=cb.batch_work(settings, b)) for b in sizes]
-    with progress_bar(_label) as update:
-        return lanes.run_all(calls, progress=update, here=_here)
+    grids = _pieces([("critical", seed, b) for b in cb.BATCHES],
+                    lambda key: Call(cb.run_batch, (settings, key[2]), weight=cb.batch_work(settings, key[2])), label)
+    return [t for grid in grids for t in grid]
 
 
 def _noise_call(seed: int) -> Call:
