@@ -111,8 +111,8 @@ STRINGS: dict[str, str] = {
     "calc.keras.title": "What Keras prints",
     "calc.keras.caption": "Keras 3 (`verbose=1`) prints the first and last epoch like this. Keras counts steps "
     "as ceil(N / B) and always trains on the partial batch. In a real run each line goes on with the epoch's time "
-    "and its loss and metrics; nothing is trained here, so they are left out (the page Epochs & early stopping "
-    "shows a real run's log).",
+    "and its loss and metrics; nothing is trained here, so they are left out. The page “Epochs & early "
+    "stopping” shows a real run's log.",
     "calc.warn.tiny": "The last batch has only **{last}** of {b} samples. Layers that normalise over the "
     "batch (BatchNorm) estimate mean and variance from just {last} samples, so that step gets noisy "
     "statistics and a bad update.",
