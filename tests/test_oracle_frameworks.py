@@ -51,7 +51,7 @@ def _keras_fit(n, batch, epochs=1, validation_split=0.0, accumulation=None):
 
 
 @pytest.mark.parametrize(("n", "batch", "split"), [
-    (800, 10, 0.0), (1000, 32, 0.0), (10, 3, 0.0), (5, 8, 0.0), (1, 1, 0.0), (1206, 300, 0.0),
+    (95, 10, 0.0), (1000, 32, 0.0), (10, 3, 0.0), (5, 8, 0.0), (1, 1, 0.0), (1206, 300, 0.0),
     (1000, 32, 0.2), (1206, 300, 0.2), (10, 3, 0.2), (7, 2, 0.3), (3, 1, 0.5), (2, 1, 0.2), (101, 10, 0.1),
 ])
 def test_keras_steps_and_validation_split(n, batch, split):
