@@ -31,14 +31,18 @@ n = urlstate.number_input(P.N, t("calc.n"), t("calc.n.help"), c1)
 b = urlstate.number_input(P.BATCH, t("calc.batch"), t("calc.batch.help"), c2)
 epochs = urlstate.number_input(P.EPOCHS, t("calc.epochs"), t("calc.epochs.help"), c3)
 # Open when a setting inside is in use (a shared link's too), so the cards' numbers have their reason in view.
-advanced_in_use = urlstate.current(P.ACCUM) > 1 or urlstate.current(P.GPUS) > 1 or urlstate.current(P.DROP_LAST)
+advanced_in_use = (urlstate.current(P.ACCUM) > 1 or urlstate.current(P.GPUS) > 1 or urlstate.current(P.DROP_LAST)
+                   or urlstate.current(P.SAMPLER_DROP_LAST))
 with st.expander(t("calc.advanced"), expanded=advanced_in_use):
     a1, a2, a3 = st.columns(3)
     drop_last = urlstate.toggle(P.DROP_LAST, t("calc.drop_last"), t("calc.drop_last.help"), a1)
     k = urlstate.number_input(P.ACCUM, t("calc.accum"), t("calc.accum.help"), a2)
     r = urlstate.number_input(P.GPUS, t("calc.gpus"), t("calc.gpus.help"), a3)
+    # The sampler's flag is apart from the loader's; it acts only over several GPUs (the help says so).
+    sampler_drop = urlstate.toggle(P.SAMPLER_DROP_LAST, t("calc.sampler_drop_last"), t("calc.sampler_drop_last.help"),
+                                   a3)
 
-p = calc.plan(n, b, epochs, drop_last=drop_last, accumulation_steps=k, world_size=r)
+p = calc.plan(n, b, epochs, drop_last=drop_last, sampler_drop_last=sampler_drop, accumulation_steps=k, world_size=r)
 layout.share_button(share)
 
 # --- the answer ---
@@ -123,17 +127,19 @@ st.caption(t("calc.keras.caption"))
 # --- framework translator ---
 st.subheader(t("calc.table.title"))
 st.caption(t("calc.table.caption", n=f"{n:,}", b=f"{b:,}"))
-rows = frameworks.translate(n, b, k, r, drop_last)
+rows = frameworks.translate(n, b, k, r, drop_last, sampler_drop)
 
 
 def row_label(row: frameworks.FrameworkRow) -> str:
     """The row's name with every option it was counted with; ★ where those are the cards' settings."""
     label = t(f"calc.table.row.{row.key}", b=f"{b:,}", k=f"{row.accumulation_steps:,}", r=f"{row.world_size:,}",
               train=f"{row.train_samples:,}")
-    if row.key == "ddp" and row.accumulation_steps > 1:
+    if row.key in ("ddp", "lightning_ddp") and row.accumulation_steps > 1:
         label += t("calc.table.opt.k", k=f"{row.accumulation_steps:,}")
-    if row.key in ("accum", "ddp") and row.drop_last:
+    if row.key in ("accum", "ddp", "lightning_ddp") and row.drop_last:
         label += t("calc.table.opt.drop")
+    if row.sampler_drop_last:
+        label += t("calc.table.opt.sampler_drop")
     return t("calc.table.yours.mark", label=label) if row.yours else label
 
 
@@ -142,7 +148,9 @@ table = pd.DataFrame(
         t("calc.table.framework"): [row_label(row) for row in rows],
         t("calc.table.formula"): [row.rule for row in rows],
         t("calc.table.batches"): [row.batches for row in rows],
-        t("calc.table.updates"): [row.updates for row in rows],
+        t("calc.table.updates"): [", ".join(f"{u:,}" for u in row.updates_by_epoch[:6])
+                                  + (", …" if len(row.updates_by_epoch) > 1 else "")
+                                  if row.updates_by_epoch else f"{row.updates:,}" for row in rows],
         t("calc.table.last"): [row.last_batch for row in rows],
         t("calc.table.note"): [
             t("calc.table.skipped", count=f"{row.skipped:,}") if row.skipped
@@ -155,6 +163,21 @@ table = pd.DataFrame(
 )
 layout.table(table, "translator", t("calc.table.title"))
 st.caption(t("calc.table.yours"))
+refused = frameworks.keras_split_error(n)
+if refused:
+    st.caption(t("calc.table.keras_refuses", message=refused))
+keras_accum = next((row for row in rows if row.key == "keras_accum"), None)
+if keras_accum is not None:
+    cycle = keras_accum.updates_by_epoch
+    keras_total = sum(calc.keras_updates_per_epoch(n, b, epochs, k))
+    left = epochs * keras_accum.batches - keras_total * k
+    st.markdown(t("calc.table.keras_accum" if len(cycle) > 1 else "calc.table.keras_accum.even",
+                  k=f"{k:,}", s=f"{keras_accum.batches:,}", c=len(cycle), cycle=", ".join(f"{u:,}" for u in cycle),
+                  epochs=tn("calc.count.epochs", epochs), total=tn("calc.count.updates", keras_total),
+                  lightning=tn("calc.count.updates", next(row for row in rows if row.key == "accum").updates * epochs))
+                + (" " + t("calc.table.keras_accum.left", left=tn("calc.count.batches", left)) if left else ""))
+if r > 1:
+    st.markdown(t("calc.table.flags", r=f"{r:,}", sampler=str(sampler_drop), loader=str(drop_last)))
 
 with st.expander(t("calc.definitions")):
     st.markdown(t("calc.definitions.body"))

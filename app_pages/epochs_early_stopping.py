@@ -65,9 +65,15 @@ patience = urlstate.slider(P.PATIENCE, t("epochs.patience"), t("epochs.patience.
 with s2:
     min_delta = urlstate.choice(P.MIN_DELTA, t("epochs.min_delta"), t("epochs.min_delta.help"))
 restore = urlstate.toggle(P.RESTORE, t("epochs.restore"), t("epochs.restore.help"), s3)
-stop = ep.keras_early_stopping(val, patience, float(min_delta))
-st.code(f"EarlyStopping(monitor='val_loss', patience={patience}, min_delta={min_delta}, "
-        f"restore_best_weights={restore})", language="python", wrap_lines=True)
+s4, s5 = st.columns(2, vertical_alignment="bottom")
+baseline_labels = {o: t("epochs.baseline.none") if o == "none" else o for o in P.BASELINE.options}
+with s4:
+    baseline_code = urlstate.choice(P.BASELINE, t("epochs.baseline"), t("epochs.baseline.help"), labels=baseline_labels)
+start = urlstate.slider(P.START, t("epochs.start"), t("epochs.start.help"), s5)
+baseline = None if baseline_code == "none" else float(baseline_code)
+stop = ep.keras_early_stopping(val, patience, float(min_delta), baseline, start)
+st.code(f"EarlyStopping(monitor='val_loss', patience={patience}, min_delta={min_delta}, baseline={baseline}, "
+        f"start_from_epoch={start}, restore_best_weights={restore})", language="python", wrap_lines=True)
 stop_labels = {k: t(f"epochs.stopchart.{k}") for k in ("ran", "skipped", "best", "stop", "x", "y")}
 draw(stopping_chart, val, stop.best_epoch, stop.stop_epoch, stop_labels)
 layout.download("early_stopping", tables.early_stopping, val, stop)
@@ -80,7 +86,7 @@ st.markdown(t("epochs.stop.result", stop=stop.epochs_run, best=stop.best_epoch, 
               restored=f"{stop.val_loss_restored:.3f}", last=f"{stop.val_loss_last:.3f}"))
 
 st.subheader(t("epochs.patience.table"))
-rows = [ep.keras_early_stopping(val, p, float(min_delta)) for p in (0, 1, 2, 3, 5, 10, 20, 30)]
+rows = [ep.keras_early_stopping(val, p, float(min_delta), baseline, start) for p in (0, 1, 2, 3, 5, 10, 20, 30)]
 with present.answer():  # lesson step 12 asks what a larger patience buys and costs: this table answers it
     layout.table(pd.DataFrame({
         t("epochs.table.patience"): [r.patience for r in rows],

@@ -57,12 +57,50 @@ def test_url_parameters_open_the_batchnorm_case(lang):
 
 
 def test_all_url_parameters(lang):
-    at = run_app(lang=lang, n="1000", batch="30", epochs="3", drop_last="true", accum="4", gpus="2")
+    at = run_app(lang=lang, n="1000", batch="30", epochs="3", drop_last="true", accum="4", gpus="2",
+                 sampler_drop_last="true")
     assert_clean(at)
-    p = calc.plan(1000, 30, 3, drop_last=True, accumulation_steps=4, world_size=2)
+    p = calc.plan(1000, 30, 3, drop_last=True, sampler_drop_last=True, accumulation_steps=4, world_size=2)
     assert metrics(at) == expected_metrics(lang, p)
     table = at.table[0].value
-    assert len(table) == 6  # Keras, Keras split, PyTorch, drop_last, accumulation, DistributedSampler
+    s = STRINGS[lang]
+    names = [fill(s[f"calc.table.row.{key}"], {"b": "30", "k": "4", "r": "2", "train": "800"}) for key in (
+        "keras", "keras_split", "torch", "torch_drop", "keras_accum", "accum", "lightning_ddp", "ddp")]
+    shown = table.iloc[:, 0].tolist()
+    assert [any(name in row for row in shown) for name in names] == [True] * 8, shown
+    # Both drop_lasts are named on the PyTorch row; Lightning's row leaves the sampler's off.
+    assert s["calc.table.opt.sampler_drop"] in shown[-1] and s["calc.table.opt.sampler_drop"] not in shown[-2]
+
+
+@pytest.mark.parametrize(("n", "b", "updates", "skipped"), [(11, 3, 2, 0), (7, 4, 1, 0)])
+def test_the_loaders_drop_last_alone_over_two_gpus(lang, n, b, updates, skipped):
+    """The issue's cases: the loader's drop_last on, the sampler's off (its default, and Lightning's)."""
+    at = run_app(lang=lang, n=str(n), batch=str(b), drop_last="true", gpus="2")
+    assert_clean(at)
+    found = metrics(at)
+    assert found[STRINGS[lang]["calc.m.updates_epoch"]] == str(updates)
+    assert found[STRINGS[lang]["calc.m.skipped"]] == str(skipped)
+    assert any(fill(STRINGS[lang]["calc.table.flags"], {"r": "2", "sampler": "False", "loader": "True"}) == m.value
+               for m in at.markdown)
+
+
+def test_keras_accumulation_sentence_counts_over_the_run(lang):
+    """10 samples, batch 3, K 3: Keras 3 updates 1, 1, 2 (then again); 4 epochs make 5 (16 batches: 1 left over)."""
+    at = run_app(lang=lang, n="10", batch="3", epochs="4", accum="3")
+    assert_clean(at)
+    assert calc.keras_updates_per_epoch(10, 3, 4, 3) == [1, 1, 2, 1]
+    opening = STRINGS[lang]["calc.table.keras_accum"].split("**")[1]  # the sentence's bold opening
+    text = next(m.value for m in at.markdown if opening in m.value)
+    assert "1, 1, 2" in text and "**5**" in text and "**8**" in text  # Lightning: ceil(4/3) = 2 a epoch, 8
+    left = fill(STRINGS[lang]["calc.count.batches.one"], {"count": "1"})
+    assert fill(STRINGS[lang]["calc.table.keras_accum.left"], {"left": left}) in text
+
+
+def test_keras_refusing_the_split_is_said_in_its_words(lang):
+    at = run_app(lang=lang, n="1", batch="1")
+    assert_clean(at)
+    assert any("Training data contains 1 samples, which is not sufficient" in c.value for c in at.caption)
+    assert len(at.table[0].value) == 3  # no validation_split row
 
 
 def test_single_sample_last_batch_warns_about_the_batchnorm_error(lang):

@@ -88,7 +88,25 @@ def test_url_values(lang):
     assert at.segmented_control(key="log_style").value == "keras2"
 
 
+@pytest.mark.parametrize(("baseline", "start"), [("0.15", "0"), ("none", "40"), ("0.1", "10")])
+def test_baseline_and_start_from_epoch_stop_as_keras_does(lang, default_run, baseline, start):
+    """The two rarer options of Keras 3's callback, from a link: the code line names them, and the stop,
+    the best epoch and the loss kept are the rule's (pinned against real Keras in test_oracle_early_stopping)."""
+    at = run_app(page=PAGE, lang=lang, baseline=baseline, start_from_epoch=start)
+    assert_clean(at)
+    s = STRINGS[lang]
+    value = None if baseline == "none" else float(baseline)
+    stop = ep.keras_early_stopping(default_run.val_loss, 3, 0.0, value, int(start))
+    plain = ep.keras_early_stopping(default_run.val_loss, 3)
+    assert (stop.stop_epoch, stop.best_epoch) != (plain.stop_epoch, plain.best_epoch)  # each case moves the stop
+    m = metrics(at)
+    assert (m[s["epochs.m.stopped"]], m[s["epochs.m.best_epoch"]]) == (str(stop.stop_epoch), str(stop.best_epoch))
+    assert m[s["epochs.m.final"]] == f"{stop.val_loss_restored:.3f}"
+    assert any(f"baseline={value}, start_from_epoch={start}," in c.value for c in at.code)
+
+
 @pytest.mark.parametrize("query", [
+    {"baseline": "0.5", "start_from_epoch": "51"},
     {"epoch": "151"}, {"points": "abc", "seed": "-1"}, {"patience": "9" * 40},
     {"min_delta": "0.5", "restore": "maybe"}, {"log_n": "10000", "log_batch": "1", "log_epochs": "99"},
     {"log_style": "keras4"},

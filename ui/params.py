@@ -34,7 +34,9 @@ class Calculator:
     DROP_LAST = BoolParam("drop_last", False)
     ACCUM = IntParam("accum", 1, 1, 1024)
     GPUS = IntParam("gpus", 1, 1, 1024)
-    ALL: tuple[Param, ...] = (N, BATCH, EPOCHS, DROP_LAST, ACCUM, GPUS)
+    # DistributedSampler's own drop_last (apart from the loader's ``drop_last``): used where gpus > 1.
+    SAMPLER_DROP_LAST = BoolParam("sampler_drop_last", False)
+    ALL: tuple[Param, ...] = (N, BATCH, EPOCHS, DROP_LAST, ACCUM, GPUS, SAMPLER_DROP_LAST)
 
 
 class Exam:
@@ -97,12 +99,14 @@ class Epochs:
     PATIENCE = IntParam("patience", 3, 0, 30)
     MIN_DELTA = ChoiceParam("min_delta", "0", ("0", "0.001", "0.01", "0.05"))
     RESTORE = BoolParam("restore", True)
+    BASELINE = ChoiceParam("baseline", "none", ("none", "0.3", "0.2", "0.15", "0.1"))
+    START = IntParam("start_from_epoch", 0, 0, 50)
     LOG_N = ChoiceParam("log_n", "1000", tuple(map(str, ep.LOG_SAMPLES)))
     LOG_BATCH = ChoiceParam("log_batch", "32", tuple(map(str, ep.LOG_BATCHES)))
     LOG_EPOCHS = IntParam("log_epochs", 10, 1, ep.LOG_EPOCHS_MAX)
     LOG_STYLE = ChoiceParam("log_style", "keras3", ("keras3", "keras3_v2", "keras2"))
-    ALL: tuple[Param, ...] = (POINTS, SEED, EPOCH, PATIENCE, MIN_DELTA, RESTORE, LOG_N, LOG_BATCH, LOG_EPOCHS,
-                              LOG_STYLE)
+    ALL: tuple[Param, ...] = (POINTS, SEED, EPOCH, PATIENCE, MIN_DELTA, RESTORE, BASELINE, START, LOG_N, LOG_BATCH,
+                              LOG_EPOCHS, LOG_STYLE)
 
 
 class CriticalBatch:

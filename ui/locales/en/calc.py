@@ -44,10 +44,13 @@ STRINGS: dict[str, str] = {
     "one GPU, each batch ends in one weight update.",
     "calc.epochs": "Epochs",
     "calc.epochs.help": "How many full passes over the data.",
-    "calc.drop_last": "drop_last (PyTorch)",
-    "calc.drop_last.help": "Skip the incomplete last batch, as DataLoader(..., drop_last=True) does.",
+    "calc.drop_last": "DataLoader drop_last",
+    "calc.drop_last.help": "Skip the incomplete last batch, as DataLoader(..., drop_last=True) does (each GPU's, "
+    "with R > 1).",
     "calc.accum": "Gradient accumulation K",
-    "calc.accum.help": "One weight update every K batches (micro-batches). 1 = no accumulation.",
+    "calc.accum.help": "One weight update every K batches (micro-batches). 1 = no accumulation. The cards "
+    "count it as PyTorch Lightning does (each epoch's last short window updates too); Keras 3 counts "
+    "differently, see its row in the translator.",
     "calc.gpus": "GPUs R (DistributedSampler)",
     "calc.gpus.help": "Data-parallel replicas. Each gets its own share of the data and they step together.",
     "calc.advanced": "Framework options: drop_last, accumulation, several GPUs",
@@ -91,6 +94,8 @@ STRINGS: dict[str, str] = {
     "calc.count.iters.other": "**{count}** iterations",
     "calc.count.updates.one": "**{count}** weight update",
     "calc.count.updates.other": "**{count}** weight updates",
+    "calc.count.batches.one": "**{count}** batch",
+    "calc.count.batches.other": "**{count}** batches",
     "calc.count.epochs.one": "**{count}** epoch",
     "calc.count.epochs.other": "**{count}** epochs",
     "calc.count.times.one": "**{count}** time",
@@ -147,16 +152,36 @@ STRINGS: dict[str, str] = {
     "calc.table.row.keras_split": "Keras, validation_split=0.2 (trains on {train})",
     "calc.table.row.torch": "PyTorch DataLoader(batch_size={b})",
     "calc.table.row.torch_drop": "PyTorch DataLoader(..., drop_last=True)",
-    "calc.table.row.accum": "Gradient accumulation, K = {k}, one GPU",
-    "calc.table.row.ddp": "DistributedSampler, R = {r} GPUs (per GPU)",
+    "calc.table.row.accum": "PyTorch Lightning, accumulate_grad_batches={k}, one GPU",
+    "calc.table.row.ddp": "PyTorch DistributedSampler, R = {r} GPUs (per GPU)",
     "calc.table.opt.k": ", K = {k}",
-    "calc.table.opt.drop": ", drop_last=True",
+    "calc.table.opt.drop": ", DataLoader drop_last=True",
     "calc.table.yours.mark": "★ {label}",
     "calc.table.yours": "★ marks the rows counted with the settings of the cards above: their numbers are the "
     "cards' numbers. The other rows show the same N and B with other settings.",
     "calc.table.none": "—",
     "calc.table.skipped": "{count} skipped",
     "calc.table.padded": "{count} repeated (padding)",
+    "calc.sampler_drop_last": "DistributedSampler drop_last",
+    "calc.sampler_drop_last.help": "The sampler's own drop_last, apart from the loader's. With R > 1 GPUs it trims "
+    "the data to a multiple of R instead of padding it with repeated samples. Off by default, and PyTorch Lightning "
+    "always leaves it off. On one GPU it does nothing.",
+    "calc.table.row.keras_accum": "Keras 3, optimizer(gradient_accumulation_steps={k})",
+    "calc.table.row.lightning_ddp": "PyTorch Lightning, devices={r} (per GPU)",
+    "calc.table.opt.sampler_drop": ", DistributedSampler drop_last=True",
+    "calc.table.keras_refuses": "No validation_split row: Keras refuses it for this N. Its message: `{message}`",
+    "calc.table.keras_accum": "**Keras 3 counts accumulation over the whole run, not per epoch.** It updates after "
+    "every K = {k} batches counted since training began. At {s} batches per epoch, epochs 1–{c} make {cycle} "
+    "updates, and then the pattern repeats. Over {epochs} that is {total}, where PyTorch Lightning (the next row) "
+    "makes {lightning}.",
+    "calc.table.keras_accum.even": "**Keras 3 counts accumulation over the whole run, not per epoch.** It updates "
+    "after every K = {k} batches counted since training began. At {s} batches per epoch that is {cycle} updates "
+    "every epoch. Over {epochs} that is {total}, where PyTorch Lightning (the next row) makes {lightning}.",
+    "calc.table.keras_accum.left": "No update ever uses the last {left}.",
+    "calc.table.flags": "Over {r} GPUs two separate flags decide. The DistributedSampler's drop_last (yours: "
+    "{sampler}) trims the data to a multiple of R before it is shared out. The DataLoader's drop_last (yours: "
+    "{loader}) drops each GPU's short last batch. PyTorch Lightning creates the sampler itself and leaves its "
+    "drop_last off, whatever the loader's is.",
     "calc.table.formula": "Rule",
     "calc.definitions": "Epoch, batch, iteration: the words",
     "calc.definitions.body": "- **Epoch**: one complete pass over the whole training set. `epochs=10` means "

@@ -48,13 +48,23 @@ STRINGS: dict[str, str] = {
     "epochs.stop.intro": "You do not have to guess the right number of epochs. Keras's **EarlyStopping** "
     "watches the validation loss after every epoch and stops once it has not improved for "
     "**patience** epochs in a row. An epoch only counts as better if it beats the best so far by more "
-    "than **min_delta**. With **restore_best_weights** the model goes back to its best epoch at the end.",
+    "than **min_delta** (the first epoch it watches is always the best so far). With **restore_best_weights** the "
+    "model goes back to its best epoch at the end. **baseline** and **start_from_epoch** are the two rarer "
+    "options of Keras 3's callback, exactly as Keras applies them.",
     "epochs.patience": "patience (epochs)",
     "epochs.patience.help": "How many epochs in a row without improvement are tolerated before stopping.",
     "epochs.min_delta": "min_delta",
     "epochs.min_delta.help": "The smallest drop in validation loss that counts as an improvement.",
     "epochs.restore": "restore_best_weights",
     "epochs.restore.help": "At the end, go back to the weights of the best epoch instead of keeping the last ones.",
+    "epochs.baseline": "baseline",
+    "epochs.baseline.help": "A value the validation loss must get below: an improvement restarts the patience count "
+    "only if it also beats the baseline. If no epoch gets there, training stops at the first epoch without "
+    "improvement once patience epochs have passed.",
+    "epochs.baseline.none": "None",
+    "epochs.start": "start_from_epoch",
+    "epochs.start.help": "How many first epochs early stopping does not watch at all (a warm-up). Counting starts "
+    "after them: the first watched epoch is the best so far, whatever its loss.",
     "epochs.stopchart.ran": "validation loss (trained)",
     "epochs.stopchart.skipped": "epochs saved by stopping",
     "epochs.stopchart.best": "best: {epoch}",
