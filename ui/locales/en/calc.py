@@ -171,11 +171,11 @@ STRINGS: dict[str, str] = {
     "calc.table.opt.sampler_drop": ", DistributedSampler drop_last=True",
     "calc.table.keras_refuses": "No validation_split row: Keras refuses it for this N. Its message: `{message}`",
     "calc.table.keras_accum": "**Keras 3 counts accumulation over the whole run, not per epoch.** It updates after "
-    "every K = {k} batches counted since training began. At {s} batches per epoch, epochs 1–{c} make {cycle} "
+    "every K = {k} batches counted since training began. At S = {s} batches per epoch, epochs 1–{c} make {cycle} "
     "updates, and then the pattern repeats. Over {epochs} that is {total}, where PyTorch Lightning (the next row) "
     "makes {lightning}.",
     "calc.table.keras_accum.even": "**Keras 3 counts accumulation over the whole run, not per epoch.** It updates "
-    "after every K = {k} batches counted since training began. At {s} batches per epoch that is {cycle} updates "
+    "after every K = {k} batches counted since training began. At S = {s} batches per epoch that is {cycle} updates "
     "every epoch. Over {epochs} that is {total}, where PyTorch Lightning (the next row) makes {lightning}.",
     "calc.table.keras_accum.left": "No update ever uses the last {left}.",
     "calc.table.flags": "Over {r} GPUs two separate flags decide. The DistributedSampler's drop_last (yours: "

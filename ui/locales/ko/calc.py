@@ -174,11 +174,11 @@ STRINGS: dict[str, str] = {
     "calc.table.keras_refuses": "validation_split 행이 없습니다: 이 N에서는 Keras가 나누기를 거부합니다. "
     "Keras의 메시지: `{message}`",
     "calc.table.keras_accum": "**Keras 3에서는 누적을 에포크마다가 아니라 훈련 전체에 걸쳐 셉니다.** 훈련을 "
-    "시작한 뒤 센 배치가 K = {k}개 찰 때마다 한 번 업데이트합니다. 에포크당 배치가 {s}개이면 에포크 1–{c}의 "
+    "시작한 뒤 센 배치가 K = {k}개 찰 때마다 한 번 업데이트합니다. 에포크당 배치가 S = {s}개이면 에포크 1–{c}의 "
     "업데이트 횟수는 차례로 {cycle}번이고, 그다음부터 이 패턴이 되풀이됩니다. {epochs} 동안 모두 {total}이고, "
     "PyTorch Lightning(다음 행)은 {lightning}입니다.",
     "calc.table.keras_accum.even": "**Keras 3에서는 누적을 에포크마다가 아니라 훈련 전체에 걸쳐 셉니다.** "
-    "훈련을 시작한 뒤 센 배치가 K = {k}개 찰 때마다 한 번 업데이트합니다. 에포크당 배치가 {s}개이면 에포크마다 "
+    "훈련을 시작한 뒤 센 배치가 K = {k}개 찰 때마다 한 번 업데이트합니다. 에포크당 배치가 S = {s}개이면 에포크마다 "
     "업데이트가 {cycle}번입니다. {epochs} 동안 모두 {total}이고, PyTorch Lightning(다음 행)은 "
     "{lightning}입니다.",
     "calc.table.keras_accum.left": "훈련 끝에 남은 {left|는} 어떤 업데이트에도 쓰이지 않습니다.",
