@@ -54,7 +54,8 @@ for column, (key, value) in zip(st.columns(4), cards.items(), strict=True):
                                                     border=True)
 
 if p.iterations_per_epoch == 0:
-    st.error(t("calc.none", b=f"{b:,}", n=f"{n:,}"))
+    # Over several GPUs the loader batches one GPU's share, not the whole data: name the number that decides.
+    st.error(t("calc.none.gpus" if r > 1 else "calc.none", b=f"{b:,}", n=f"{n:,}", share=f"{p.samples_per_replica:,}"))
 else:
     # Iterations (batches a loader yields), weight updates (optimizer steps) and samples per update are
     # counted apart: they are equal only without accumulation, and the cards above count updates.

@@ -234,3 +234,11 @@ def test_a_real_last_batch_still_warns(lang, n, b):
     warned = bool(at.warning) or any(s in x.value for x in at.info for s in (str(p.last_batch_size),))
     assert warned == (p.last_batch_severity in (calc.LastBatchSeverity.TINY, calc.LastBatchSeverity.SINGLE,
                                                 calc.LastBatchSeverity.SMALL))
+
+
+def test_no_batch_over_gpus_names_the_share(lang):
+    """N = 7 over 2 GPUs: each loader batches a share of 4, so B = 5 with the loader's drop_last yields none."""
+    at = run_app(lang=lang, n="7", batch="5", drop_last="true", gpus="2")
+    assert_clean(at)
+    assert calc.plan(7, 5, drop_last=True, world_size=2).iterations_per_epoch == 0
+    assert at.error[0].value == fill(STRINGS[lang]["calc.none.gpus"], {"b": "5", "n": "7", "share": "4"})

@@ -102,6 +102,9 @@ STRINGS: dict[str, str] = {
     "calc.count.times.other": "**{count}** times",
     "calc.none": "With drop_last, a batch of {b} is larger than the {n} samples: the loader yields "
     "**no batch at all** — 0 iterations, 0 updates. Lower the batch size or turn drop_last off.",
+    "calc.none.gpus": "With the DataLoader's drop_last, a batch of {b} is larger than each GPU's share of the "
+    "{n} samples ({share}): every loader yields **no batch at all** — 0 iterations, 0 updates. Lower the batch "
+    "size or turn the DataLoader's drop_last off.",
     "calc.strip.title": "One epoch, batch by batch",
     "calc.strip.caption.replica": "Shown for one GPU's share ({share} samples).",
     "calc.strip.full": "full batch",

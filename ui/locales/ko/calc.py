@@ -105,6 +105,9 @@ STRINGS: dict[str, str] = {
     "calc.count.times.other": "**{count}**번",
     "calc.none": "drop_last를 켰는데 배치 크기({b})가 데이터(샘플 {n}개)보다 커서, 로더가 **배치를 하나도** 내주지 "
     "않습니다. 이터레이션 0번, 업데이트 0번입니다. 배치 크기를 줄이거나 drop_last를 꺼 보세요.",
+    "calc.none.gpus": "DataLoader의 drop_last를 켰는데 배치 크기({b})가 GPU 하나가 받는 몫(샘플 {n}개 중 "
+    "{share}개)보다 커서, 로더마다 **배치를 하나도** 내주지 않습니다. 이터레이션 0번, 업데이트 0번입니다. 배치 "
+    "크기를 줄이거나 DataLoader의 drop_last를 꺼 보세요.",
     "calc.strip.title": "한 에포크를 배치 단위로 보기",
     "calc.strip.caption.replica": "GPU 하나가 받는 몫(샘플 {share}개)을 기준으로 그렸습니다.",
     "calc.strip.full": "꽉 찬 배치",
