@@ -5,6 +5,7 @@
   primitives ← problems ← trainer ← stacked ← lessons ← startup.
 - No module of ``ebcore`` or ``ui`` (locale tables aside) runs past 400 lines.
 - Every ``ebcore`` module lists its public names in ``__all__``, and each of them exists.
+- The app never imports Keras or Lightning: they are the tests' oracles, installed for the tests only.
 """
 
 from __future__ import annotations
@@ -94,6 +95,14 @@ def test_ebcore_layers_depend_one_way_and_never_on_streamlit(path):
         parts = module.split(".")
         if parts[0] == "ebcore" and len(parts) > 1 and parts[1] in LAYERS:
             assert LAYERS.index(parts[1]) <= own, f"{name} imports {module}, a layer above it"
+
+
+def test_the_app_never_imports_the_oracle_frameworks():
+    """Keras and Lightning check the app in the tests; a served app that imported them would pay their
+    hundreds of megabytes and seconds of start-up (and the README's install would have to carry them)."""
+    found = [f"{path.relative_to(ROOT)}: {module}" for path in APP_FILES for module in sorted(_imports(path))
+             if module.split(".")[0] in ("keras", "pytorch_lightning", "lightning", "tensorflow", "tf_keras")]
+    assert not found
 
 
 @pytest.mark.parametrize("path", [p for d in ("ebcore", "ui") for p in sorted((ROOT / d).rglob("*.py"))
