@@ -67,12 +67,41 @@ def one_ulp_up(real, when):
 
 @pytest.fixture()
 def one_worker(monkeypatch):
-    """Training in one worker process (``ui.worker``), shut down after the test."""
-    from ui import worker
+    """Training in one worker process (``ui.worker``). The process is kept for the next test that asks for
+    one (a new one imports torch and pays its first uses: several seconds, about 20 times in the suite) if
+    it comes out of the test idle: a job of its own answers, and no job is left queued, running or sent
+    early. Otherwise it is shut down, as after every test before."""
+    from ui import lanes, worker
 
     monkeypatch.setenv("EBLAB_WORKERS", "1")
     yield
-    worker.shutdown()
+    if not _idle_worker(worker, lanes):
+        worker.shutdown()
+        lanes._early.clear()
+
+
+def _idle_worker(worker, lanes) -> bool:
+    """Whether the worker pool answers a job and then holds no other job (a test's leftovers)."""
+    import time
+
+    if worker._pool is None:
+        return True  # none started (or the test shut it down): nothing to keep
+    if lanes._early:
+        return False
+    try:
+        worker.submit(os.getpid, progress_kw=None).future.result(timeout=60)
+    except Exception:  # a dead, shut-down or stuck pool: a new one for the next test
+        return False
+    deadline = time.monotonic() + 5  # the probe's own record goes just after its result is set
+    while time.monotonic() < deadline:
+        pool = worker._pool
+        if pool is None:
+            return False
+        with pool.queue_lock:
+            if not pool.live and not pool.queues and pool.sent == 0:
+                return True
+        time.sleep(0.01)
+    return False
 
 
 class Interrupted(Exception):

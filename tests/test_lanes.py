@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from ebcore.lessons import exam
 from ebcore.lessons.batchnorm import experiment as bn
-from ui import activity, lanes, worker
+from ui import activity, lanes
 from ui.lanes import Call
 
 
@@ -24,19 +24,14 @@ def test_the_worker_takes_the_heaviest_job_first_and_this_thread_the_next(one_wo
     assert pids[0] == os.getpid() != pids[1]
 
 
-def test_any_weights_give_every_result_in_order(monkeypatch):
-    monkeypatch.setenv("EBLAB_WORKERS", "1")  # one worker for every example: a pool each would start a process
-
+def test_any_weights_give_every_result_in_order(one_worker):  # one worker for every example, not a pool each
     @given(st.lists(st.integers(min_value=0, max_value=9), min_size=1, max_size=6))
     @settings(max_examples=10, deadline=None)
     def check(weights):
         calls = [Call(exam.sit, (10 + i, exam.MAX_EPOCHS, 0), weight=w) for i, w in enumerate(weights)]
         assert lanes.run_all(calls, here=True) == [exam.sit(10 + i, exam.MAX_EPOCHS, 0) for i in range(len(weights))]
 
-    try:
-        check()
-    finally:
-        worker.shutdown()
+    check()
 
 
 def test_without_workers_the_calls_run_here_in_order(monkeypatch):
