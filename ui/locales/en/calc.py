@@ -45,8 +45,8 @@ STRINGS: dict[str, str] = {
     "calc.epochs": "Epochs",
     "calc.epochs.help": "How many full passes over the data.",
     "calc.drop_last": "DataLoader drop_last",
-    "calc.drop_last.help": "Skip the incomplete last batch, as DataLoader(..., drop_last=True) does (each GPU's, "
-    "with R > 1).",
+    "calc.drop_last.help": "Skip the incomplete last batch, as DataLoader(..., drop_last=True) does (with R > 1, "
+    "each GPU's own last batch).",
     "calc.accum": "Gradient accumulation K",
     "calc.accum.help": "One weight update every K batches (micro-batches). 1 = no accumulation. The cards "
     "count it as PyTorch Lightning does (each epoch's last short window updates too); Keras 3 counts "
@@ -172,13 +172,13 @@ STRINGS: dict[str, str] = {
     "calc.table.row.keras_accum": "Keras 3, optimizer(gradient_accumulation_steps={k})",
     "calc.table.row.lightning_ddp": "PyTorch Lightning, devices={r} (per GPU)",
     "calc.table.opt.sampler_drop": ", DistributedSampler drop_last=True",
-    "calc.table.keras_refuses": "No validation_split row: Keras refuses it for this N. Its message: `{message}`",
+    "calc.table.keras_refuses": "No validation_split row: Keras refuses it for this N. Its message: `` {message} ``",
     "calc.table.keras_accum": "**Keras 3 counts accumulation over the whole run, not per epoch.** It updates after "
     "every K = {k} batches counted since training began. At S = {s} batches per epoch, epochs 1–{c} make {cycle} "
     "updates, and then the pattern repeats. Over {epochs} that is {total}, where PyTorch Lightning (the next row) "
     "makes {lightning}.",
     "calc.table.keras_accum.even": "**Keras 3 counts accumulation over the whole run, not per epoch.** It updates "
-    "after every K = {k} batches counted since training began. At S = {s} batches per epoch that is {cycle} updates "
+    "after every K = {k} batches counted since training began. At S = {s} batches per epoch, that is {cycle} updates "
     "every epoch. Over {epochs} that is {total}, where PyTorch Lightning (the next row) makes {lightning}.",
     "calc.table.keras_accum.left": "No update ever uses the last {left}.",
     "calc.table.flags": "Over {r} GPUs two separate flags decide. The DistributedSampler's drop_last (yours: "

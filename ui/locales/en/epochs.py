@@ -49,8 +49,8 @@ STRINGS: dict[str, str] = {
     "watches the validation loss after every epoch and stops once it has not improved for "
     "**patience** epochs in a row. An epoch only counts as better if it beats the best so far by more "
     "than **min_delta** (the first epoch it watches is always the best so far). With **restore_best_weights** the "
-    "model goes back to its best epoch at the end. **baseline** and **start_from_epoch** are the two rarer "
-    "options of Keras 3's callback, exactly as Keras applies them.",
+    "model goes back to its best epoch at the end. The callback's two rarer options, **baseline** and "
+    "**start_from_epoch**, work here exactly as in Keras 3.",
     "epochs.patience": "patience (epochs)",
     "epochs.patience.help": "How many epochs in a row without improvement are tolerated before stopping.",
     "epochs.min_delta": "min_delta",
@@ -93,7 +93,7 @@ STRINGS: dict[str, str] = {
     "epochs.log.batch": "batch_size",
     "epochs.log.epochs": "epochs",
     "epochs.log.style": "Log format",
-    "epochs.log.style.help": "Which Keras prints the log, and how: Keras 3 (today's) with `verbose=1` or "
+    "epochs.log.style.help": "Which Keras version prints the log, and how: Keras 3 (today's) with `verbose=1` or "
     "`verbose=2`, or Keras 2.15, the version the notes' log comes from.",
     "epochs.log.style.keras3": "Keras 3 (verbose=1)",
     "epochs.log.style.keras3_v2": "Keras 3 (verbose=2)",

@@ -50,9 +50,9 @@ STRINGS: dict[str, str] = {
     "calc.drop_last.help": "DataLoader(..., drop_last=True)처럼 크기가 모자란 마지막 배치를 버립니다(R > 1이면 "
     "GPU마다).",
     "calc.accum": "그래디언트 누적 K",
-    "calc.accum.help": "배치(마이크로 배치) K개마다 가중치를 한 번 업데이트. 1이면 누적하지 않음. 카드는 "
-    "PyTorch Lightning처럼 셉니다(에포크마다 모자란 마지막 묶음도 업데이트함). Keras 3에서는 다르게 세므로 번역기의 "
-    "Keras 행을 보세요.",
+    "calc.accum.help": "배치(마이크로 배치) K개마다 가중치를 한 번 업데이트. 1이면 누적하지 않음. 카드의 숫자는 "
+    "PyTorch Lightning 방식(에포크마다 K개가 안 되는 마지막 묶음도 업데이트함). Keras 3의 방식은 번역기의 Keras 3 "
+    "행 참고.",
     "calc.gpus": "GPU 수 R (DistributedSampler)",
     "calc.gpus.help": "데이터 병렬 복제본 수. GPU마다 데이터를 나눠 받고, 모든 GPU가 함께 한 스텝씩 진행함.",
     "calc.advanced": "프레임워크 옵션: drop_last, 그래디언트 누적, 여러 GPU",
@@ -168,27 +168,27 @@ STRINGS: dict[str, str] = {
     "calc.table.skipped": "{count}개 버려짐",
     "calc.table.padded": "{count}개 중복 (패딩)",
     "calc.sampler_drop_last": "DistributedSampler drop_last",
-    "calc.sampler_drop_last.help": "로더의 drop_last와 따로 있는 샘플러의 drop_last입니다. GPU가 R > 1개일 때 "
-    "데이터를 중복 샘플로 채우는 대신 R의 배수로 잘라 냅니다. 기본값은 꺼짐이고, PyTorch Lightning은 늘 꺼 둡니다. "
-    "GPU 1개에서는 아무 효과가 없습니다.",
+    "calc.sampler_drop_last.help": "로더의 drop_last와 따로 있는 샘플러의 drop_last입니다. GPU가 여러 개(R > 1)일 "
+    "때 데이터를 중복 샘플로 채우는 대신, 끝의 샘플을 버려 R의 배수로 맞춥니다. 기본값은 꺼짐이고, PyTorch "
+    "Lightning은 늘 꺼 둡니다. GPU 1개에서는 아무 효과가 없습니다.",
     "calc.table.row.keras_accum": "Keras 3, optimizer(gradient_accumulation_steps={k})",
     "calc.table.row.lightning_ddp": "PyTorch Lightning, devices={r} (GPU당)",
     "calc.table.opt.sampler_drop": ", DistributedSampler drop_last=True",
-    "calc.table.keras_refuses": "validation_split 행이 없습니다: 이 N에서는 Keras가 나누기를 거부합니다. "
-    "Keras의 메시지: `{message}`",
+    "calc.table.keras_refuses": "validation_split 행이 없습니다. 이 N으로는 Keras가 데이터를 나누지 않고 오류를 "
+    "냅니다. Keras의 메시지: `` {message} ``",
     "calc.table.keras_accum": "**Keras 3에서는 누적을 에포크마다가 아니라 훈련 전체에 걸쳐 셉니다.** 훈련을 "
-    "시작한 뒤 센 배치가 K = {k}개 찰 때마다 한 번 업데이트합니다. 에포크당 배치가 S = {s}개이면 에포크 1–{c}의 "
-    "업데이트 횟수는 차례로 {cycle}번이고, 그다음부터 이 패턴이 되풀이됩니다. {epochs} 동안 모두 {total}이고, "
-    "PyTorch Lightning(다음 행)은 {lightning}입니다.",
+    "시작할 때부터 배치를 세어 K = {k}개가 찰 때마다 한 번 업데이트합니다. 에포크당 배치가 S = {s}개이면 에포크 "
+    "1–{c}의 업데이트 횟수는 차례로 {cycle}번이고, 그다음부터 이 패턴이 되풀이됩니다. {epochs} 동안 모두 "
+    "{total}이고, PyTorch Lightning(다음 행)에서는 {lightning}입니다.",
     "calc.table.keras_accum.even": "**Keras 3에서는 누적을 에포크마다가 아니라 훈련 전체에 걸쳐 셉니다.** "
-    "훈련을 시작한 뒤 센 배치가 K = {k}개 찰 때마다 한 번 업데이트합니다. 에포크당 배치가 S = {s}개이면 에포크마다 "
-    "업데이트가 {cycle}번입니다. {epochs} 동안 모두 {total}이고, PyTorch Lightning(다음 행)은 "
+    "훈련을 시작할 때부터 배치를 세어 K = {k}개가 찰 때마다 한 번 업데이트합니다. 에포크당 배치가 S = {s}개이면 "
+    "에포크마다 업데이트가 {cycle}번입니다. {epochs} 동안 모두 {total}이고, PyTorch Lightning(다음 행)에서는 "
     "{lightning}입니다.",
     "calc.table.keras_accum.left": "훈련 끝에 남은 {left|는} 어떤 업데이트에도 쓰이지 않습니다.",
-    "calc.table.flags": "GPU {r}개에서는 따로 떨어진 두 플래그가 결과를 정합니다. DistributedSampler의 "
-    "drop_last(지금: {sampler})는 데이터를 나눠 주기 전에 R의 배수로 잘라 냅니다. DataLoader의 drop_last(지금: "
-    "{loader})는 GPU마다 모자란 마지막 배치를 버립니다. PyTorch Lightning은 샘플러를 직접 만들고, 로더의 설정과 "
-    "상관없이 샘플러의 drop_last를 꺼 둡니다.",
+    "calc.table.flags": "GPU {r}개에서는 서로 다른 두 플래그가 결과를 정합니다. DistributedSampler의 "
+    "drop_last(지금: {sampler})는 데이터를 GPU에 나눠 주기 전에 끝의 샘플을 버려 R의 배수로 맞춥니다. "
+    "DataLoader의 drop_last(지금: {loader})는 GPU마다 모자란 마지막 배치를 버립니다. PyTorch Lightning은 "
+    "샘플러를 직접 만들고, 로더의 설정과 상관없이 샘플러의 drop_last를 꺼 둡니다.",
     "calc.table.formula": "규칙",
     "calc.definitions": "에포크, 배치, 이터레이션: 용어 정리",
     "calc.definitions.body": "- **에포크**: 훈련 데이터 전체를 처음부터 끝까지 한 번 보는 것. `epochs=10`이면 "

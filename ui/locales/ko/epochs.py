@@ -48,8 +48,8 @@ STRINGS: dict[str, str] = {
     "에포크가 끝날 때마다 검증 손실(`val_loss`)을 확인하다가, **patience**번 연속으로 나아지지 않으면 학습을 "
     "멈춥니다. 지금까지의 최고 기록보다 **min_delta** 넘게 낮아져야 나아진 것으로 칩니다(처음 확인한 에포크는 "
     "언제나 그때까지의 최고 기록입니다). **restore_best_weights**를 켜면 끝날 때 가장 좋았던 에포크의 가중치로 "
-    "되돌아갑니다. **baseline**와 **start_from_epoch**는 Keras 3 콜백의 덜 쓰이는 두 옵션이며, Keras가 적용하는 "
-    "그대로 계산합니다.",
+    "되돌아갑니다. Keras 3 콜백에서 덜 쓰이는 두 옵션(**baseline**, **start_from_epoch**)도 여기서 Keras와 "
+    "똑같이 적용합니다.",
     "epochs.patience": "patience (에포크)",
     "epochs.patience.help": "나아지지 않는 에포크를 몇 번 연속까지 참고 기다릴지 정합니다.",
     "epochs.min_delta": "min_delta",
@@ -57,9 +57,9 @@ STRINGS: dict[str, str] = {
     "epochs.restore": "restore_best_weights",
     "epochs.restore.help": "끝날 때 마지막 가중치 대신 가장 좋았던 에포크의 가중치로 되돌립니다.",
     "epochs.baseline": "baseline",
-    "epochs.baseline.help": "검증 손실이 넘어서야 할 기준값입니다. 나아진 에포크라도 이 기준보다 낮아야만 patience "
-    "세기를 처음부터 다시 시작합니다. 기준 아래로 내려간 에포크가 없으면, patience만큼 에포크가 지난 뒤 처음으로 "
-    "나아지지 않은 에포크에서 멈춥니다.",
+    "epochs.baseline.help": "검증 손실이 그 아래로 내려가야 하는 기준값입니다. 나아진 에포크라도 이 기준보다 "
+    "낮아야만 patience 세기를 처음부터 다시 시작합니다. 기준 아래로 내려간 에포크가 없으면, patience만큼 "
+    "에포크가 지난 뒤 처음으로 나아지지 않은 에포크에서 멈춥니다.",
     "epochs.baseline.none": "없음",
     "epochs.start": "start_from_epoch",
     "epochs.start.help": "처음 몇 에포크를 조기 종료가 아예 보지 않을지 정합니다(워밍업). 그 뒤부터 세기 시작하며, "
@@ -92,7 +92,8 @@ STRINGS: dict[str, str] = {
     "epochs.log.batch": "batch_size",
     "epochs.log.epochs": "epochs",
     "epochs.log.style": "로그 형식",
-    "epochs.log.style.help": "로그를 출력하는 Keras 버전과 `verbose` 설정이며, 노트의 로그는 Keras 2.15 형식입니다.",
+    "epochs.log.style.help": "어느 Keras 버전의 로그를 어떤 `verbose` 설정으로 보여 줄지 고릅니다(노트의 로그는 "
+    "Keras 2.15 형식).",
     "epochs.log.style.keras3": "Keras 3 (verbose=1)",
     "epochs.log.style.keras3_v2": "Keras 3 (verbose=2)",
     "epochs.log.style.keras2": "Keras 2.15 (노트)",
