@@ -117,7 +117,7 @@ STRINGS: dict[str, str] = {
     "calc.strip.x": "batches in order",
     "calc.strip.x.folded": "batches in order (⋯ number ⋯ = batches not drawn)",
     "calc.keras.title": "What Keras prints",
-    "calc.keras.caption": "Keras 3 (`verbose=1`) prints the first and last epoch like this. Keras counts steps "
+    "calc.keras.caption": "Keras 3 (verbose=1) prints the first and last epoch like this. Keras counts steps "
     "as ceil(N / B) and always trains on the partial batch. In a real run each line goes on with the epoch's time "
     "and its loss and metrics; nothing is trained here, so they are left out. The page “Epochs & early "
     "stopping” shows a real run's log.",

@@ -120,7 +120,7 @@ STRINGS: dict[str, str] = {
     "calc.strip.x": "순서대로 놓은 배치",
     "calc.strip.x.folded": "순서대로 놓은 배치 (⋯ 숫자 ⋯ = 그림에서 생략한 배치 수)",
     "calc.keras.title": "Keras 로그에 찍히는 모습",
-    "calc.keras.caption": "Keras 3에서 `verbose=1`로 학습하면 첫 에포크와 마지막 에포크가 이렇게 출력됩니다. Keras는 "
+    "calc.keras.caption": "Keras 3에서 verbose=1로 학습하면 첫 에포크와 마지막 에포크가 이렇게 출력됩니다. Keras는 "
     "스텝 수를 ceil(N / B)로 세고, 크기가 모자란 마지막 배치도 항상 학습에 씁니다. 실제로 학습하면 각 줄 뒤에 에포크 "
     "시간과 손실, 지표가 이어지지만, 여기서는 학습하지 않으므로 뺐습니다(실제 학습 로그는 '에포크와 조기 종료' "
     "페이지에 있습니다).",
