@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -13,6 +14,34 @@ os.environ.setdefault("EBLAB_WARMUP", "0")
 # AppTest runs train in the test's own process, where tests can watch what trains; a live server
 # (devtools.live.serve) trains in its worker process as in production.
 os.environ.setdefault("EBLAB_WORKERS", "0")
+
+
+@functools.cache
+def _component_registry():
+    from streamlit.components.v2.component_manager import BidiComponentManager
+
+    manager = BidiComponentManager()
+    manager.discover_and_register_components(start_file_watching=False)
+    return manager
+
+
+def _share_one_component_scan() -> None:
+    """Every AppTest of this process shares one registry of custom components, as a server's sessions
+    share its one. AppTest otherwise scans every installed package for them on each new test's first run:
+    about 0.15 CPU-seconds, most of the cost of a page whose runs are cached (the app has none).
+    ``devtools.fuzz`` does the same for its runs."""
+    real_init = AppTest.__init__
+
+    @functools.wraps(real_init)
+    def init(self, *args, **kwargs) -> None:
+        real_init(self, *args, **kwargs)
+        if getattr(self, "_bidi_component_manager", None) is None:  # (Streamlit 1.67's attribute)
+            self._bidi_component_manager = _component_registry()
+
+    AppTest.__init__ = init
+
+
+_share_one_component_scan()
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -141,6 +170,44 @@ def browser():
         b = live.launch_chromium(p)
         yield b
         b.close()
+
+
+class Tab:
+    """A browser tab from ``tabs``: ``page`` is Playwright's page; ``close`` closes it and clears what the
+    app stored in the browser (local storage, cookies), so the next test's tab starts as in a new browser."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+
+    def close(self) -> None:
+        from playwright.sync_api import Error
+
+        try:
+            if self.page.url.startswith("http"):
+                self.page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+        except Error:  # a page that crashed or is mid-navigation: its context's cookies still go
+            pass
+        self.page.context.clear_cookies()
+        self.page.close()
+
+
+@pytest.fixture(scope="session")
+def tabs(browser):
+    """``tabs(width, height, locale)``: a new ``Tab`` of the session's browser at that viewport. Tabs of a
+    locale share one browser context, and so its cache: a new context per test loaded and compiled the app's
+    scripts (several MB) again on every page load, about 1 CPU-second each, some 100 times a suite."""
+    shared = {}
+
+    def new_tab(width: int = 1400, height: int = 900, locale: str = "en-US") -> Tab:
+        if locale not in shared:
+            shared[locale] = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+        page = shared[locale].new_page()
+        page.set_viewport_size({"width": width, "height": height})
+        return Tab(page)
+
+    yield new_tab
+    for context in shared.values():
+        context.close()
 
 
 @pytest.fixture(scope="session")

@@ -22,13 +22,13 @@ SHOTS = ROOT / "screenshots"
 pytestmark = pytest.mark.browser
 
 
-def open_page(browser, url: str, width: int = 1400, height: int = 900):
-    """Open ``url`` in a fresh context and wait until the app's script run has finished."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
-    page = context.new_page()
-    page.goto(url)
-    wait_idle(page)
-    return context, page
+def open_page(tabs, url: str, width: int = 1400, height: int = 900):
+    """Open ``url`` in a new tab (``tabs``: conftest's) and wait until the app's script run has finished.
+    (the tab, to close; the page)."""
+    tab = tabs(width, height)
+    tab.page.goto(url)
+    wait_idle(tab.page)
+    return tab, tab.page
 
 
 def screenshot(page, name: str) -> None:
@@ -47,11 +47,11 @@ def assert_no_exception(page) -> None:
     assert boxes.count() == 0, boxes.first.inner_text()
 
 
-def test_deep_link_as_first_request_gets_the_app_shell(browser):
+def test_deep_link_as_first_request_gets_the_app_shell(tabs):
     """A teacher's link to a page, opened first thing after a restart, still gets the shell and language."""
     spec = PAGES[-1]
     with live.serve() as (url, _process):
-        context, page = open_page(browser, f"{url}/{spec.url_path}?lang=ko")
+        tab, page = open_page(tabs, f"{url}/{spec.url_path}?lang=ko")
         try:
             assert_no_exception(page)
             nav = page.get_by_test_id("stSidebarNav").inner_text()
@@ -59,23 +59,23 @@ def test_deep_link_as_first_request_gets_the_app_shell(browser):
             assert page.locator("h1").first.inner_text().strip() != ""
             assert "Language · 언어" in page.get_by_test_id("stSidebar").inner_text()  # the language switch
         finally:
-            context.close()
+            tab.close()
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.url_path or "home")
-def test_every_page_renders(browser, server, spec, lang):
-    context, page = open_page(browser, f"{server}/{spec.url_path}?lang={lang}")
+def test_every_page_renders(tabs, server, spec, lang):
+    tab, page = open_page(tabs, f"{server}/{spec.url_path}?lang={lang}")
     try:
         assert_no_exception(page)
         assert page.locator("h1").count() >= 1
         screenshot(page, f"{spec.url_path or 'home'}_{lang}.png")
     finally:
-        context.close()
+        tab.close()
 
 
-def test_shared_link_and_preset_round_trip(browser, server):
-    context, page = open_page(browser, f"{server}/?n=1206&batch=300")
+def test_shared_link_and_preset_round_trip(tabs, server):
+    tab, page = open_page(tabs, f"{server}/?n=1206&batch=300")
     try:
         assert_no_exception(page)
         assert page.get_by_test_id("stAlertContentWarning").count() == 1
@@ -86,11 +86,11 @@ def test_shared_link_and_preset_round_trip(browser, server):
         metric_values = page.get_by_test_id("stMetricValue").all_inner_texts()  # updates/epoch, total
         assert metric_values[:2] == ["20", "400"]
     finally:
-        context.close()
+        tab.close()
 
 
-def test_bad_link_shows_a_note_not_an_exception(browser, server):
-    context, page = open_page(browser, f"{server}/?n=inf&batch=%3Cb%3Ex%3C/b%3E&epochs=" + "9" * 400)
+def test_bad_link_shows_a_note_not_an_exception(tabs, server):
+    tab, page = open_page(tabs, f"{server}/?n=inf&batch=%3Cb%3Ex%3C/b%3E&epochs=" + "9" * 400)
     try:
         assert_no_exception(page)
         note = page.get_by_test_id("stAlertContentInfo").inner_text()
@@ -98,12 +98,12 @@ def test_bad_link_shows_a_note_not_an_exception(browser, server):
         assert page.locator("b", has_text="x").count() == 0
         screenshot(page, "home_bad_link.png")
     finally:
-        context.close()
+        tab.close()
 
 
-def test_a_mended_link_stays_on_its_page(browser, server):
+def test_a_mended_link_stays_on_its_page(tabs, server):
     """The shell's guard reruns after st.navigation, so a bad ?lang on a deep link keeps the page."""
-    context, page = open_page(browser, f"{server}/epochs_early_stopping?lang=xx&present=1")
+    tab, page = open_page(tabs, f"{server}/epochs_early_stopping?lang=xx&present=1")
     try:
         page.wait_for_function("() => window.location.search.includes('present=true')")
         wait_idle(page)
@@ -111,7 +111,7 @@ def test_a_mended_link_stays_on_its_page(browser, server):
         assert "lang" in page.get_by_test_id("stAlertContentInfo").first.inner_text()
         assert_no_exception(page)
     finally:
-        context.close()
+        tab.close()
 
 
 def test_chromium_is_what_we_think(browser):
@@ -120,9 +120,9 @@ def test_chromium_is_what_we_think(browser):
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.url_path or "home")
-def test_presentation_mode_fills_a_projector(browser, server, spec, lang):
+def test_presentation_mode_fills_a_projector(tabs, server, spec, lang):
     """What the back row sees first: a 1280×720 screenshot of each page with ``?present=1``."""
-    context, page = open_page(browser, f"{server}/{spec.url_path}?lang={lang}&present=1", width=1280, height=720)
+    tab, page = open_page(tabs, f"{server}/{spec.url_path}?lang={lang}&present=1", width=1280, height=720)
     try:
         assert_no_exception(page)
         # ?present=1 is spelled out as present=true by one guard rerun; the larger type follows it.
@@ -135,11 +135,11 @@ def test_presentation_mode_fills_a_projector(browser, server, spec, lang):
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / f"present_{spec.url_path or 'home'}_{lang}.png"))
     finally:
-        context.close()
+        tab.close()
 
 
-def test_csv_download_holds_the_runs_numbers(browser, server, tmp_path):
-    context, page = open_page(browser, f"{server}/epochs_early_stopping?log_epochs=3")
+def test_csv_download_holds_the_runs_numbers(tabs, server, tmp_path):
+    tab, page = open_page(tabs, f"{server}/epochs_early_stopping?log_epochs=3")
     try:
         wait_charts(page)
         with page.expect_download() as info:
@@ -152,7 +152,7 @@ def test_csv_download_holds_the_runs_numbers(browser, server, tmp_path):
         assert lines[0] == "epoch,loss,accuracy,val_loss,val_accuracy" and len(lines) == 1 + 3
         assert_no_exception(page)
     finally:
-        context.close()
+        tab.close()
 
 
 # --- issue 16: what a class trips on, measured in the browser ---
@@ -177,9 +177,9 @@ def axe_serious(page) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.url_path or "home")
-def test_axe_finds_nothing_serious_in_the_apps_content(browser, server, spec, lang):
+def test_axe_finds_nothing_serious_in_the_apps_content(tabs, server, spec, lang):
     """Issue 16, point 14: 0 serious/critical violations from the app; Streamlit's own listed and capped."""
-    context, page = open_page(browser, f"{server}/{spec.url_path}?lang={lang}", width=1280, height=800)
+    tab, page = open_page(tabs, f"{server}/{spec.url_path}?lang={lang}", width=1280, height=800)
     try:
         wait_charts(page)
         found = axe_serious(page)
@@ -195,7 +195,7 @@ def test_axe_finds_nothing_serious_in_the_apps_content(browser, server, spec, la
             label = chart.locator("[aria-label], [role=graphics-document]").first
             assert label.count() == 1 and (label.get_attribute("aria-label") or "").strip()
     finally:
-        context.close()
+        tab.close()
 
 
 CLIPPED = """() => [...document.querySelectorAll('[data-testid=stMain] *')].filter(e => {
@@ -222,12 +222,12 @@ WIDE_PAGES = [  # the settings where issue 16 saw clipping
 
 @pytest.mark.parametrize("view", [(1280, 800, ""), (1280, 720, "&present=1"), (390, 844, "")], ids=str)
 @pytest.mark.parametrize("target", WIDE_PAGES, ids=lambda t: t.strip("?").replace("&", "+") or "home")
-def test_nothing_is_cut_off(browser, server, target, view):
+def test_nothing_is_cut_off(tabs, server, target, view):
     """Issue 16, points 7–9: tables and logs fit their width, no label or number ends in a hidden "…"."""
     width, height, extra = view
     for lang in LANGS:
         sep = "&" if "?" in target else "?"
-        context, page = open_page(browser, f"{server}/{target}{sep}lang={lang}{extra}", width=width, height=height)
+        tab, page = open_page(tabs, f"{server}/{target}{sep}lang={lang}{extra}", width=width, height=height)
         try:
             if extra:
                 page.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '21px'")
@@ -236,24 +236,24 @@ def test_nothing_is_cut_off(browser, server, target, view):
             assert page.evaluate(CLIPPED) == []
             assert page.evaluate(HIDDEN_BUTTONS) == []
         finally:
-            context.close()
+            tab.close()
 
 
-def test_korean_breaks_lines_between_words(browser, server):
+def test_korean_breaks_lines_between_words(tabs, server):
     """Issue 16, point 10: Korean text uses word-break: keep-all; English keeps the browser's default."""
     for lang, korean in (("ko", True), ("en", False)):
-        context, page = open_page(browser, f"{server}/?lang={lang}")
+        tab, page = open_page(tabs, f"{server}/?lang={lang}")
         try:
             style = page.evaluate("() => getComputedStyle(document.querySelector("
                                   "'[data-testid=stMain] [data-testid=stMarkdownContainer] p')).wordBreak")
             assert (style == "keep-all") == korean
         finally:
-            context.close()
+            tab.close()
 
 
-def test_back_returns_to_the_settings_the_student_had(browser, server):
+def test_back_returns_to_the_settings_the_student_had(tabs, server):
     """Issue 16, point 12: trade-offs at bmin 16, lr 0.3 → BatchNorm → trade-offs from the sidebar: 16 and 0.3."""
-    context, page = open_page(browser, f"{server}/batch_tradeoffs?bmin=16&lr=0.3")
+    tab, page = open_page(tabs, f"{server}/batch_tradeoffs?bmin=16&lr=0.3")
     try:
         page.get_by_test_id("stSidebarNav").get_by_text(STRINGS["en"]["nav.batchnorm"]).click()
         page.wait_for_url("**/batchnorm_last_batch**")
@@ -265,4 +265,4 @@ def test_back_returns_to_the_settings_the_student_had(browser, server):
         assert page.get_by_test_id("stSliderThumbValue").first.inner_text() == "16"
         assert_no_exception(page)
     finally:
-        context.close()
+        tab.close()

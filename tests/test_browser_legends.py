@@ -28,11 +28,11 @@ VIEWS = {"phone": (390, 844, ""), "present": (1280, 720, "&present=1"), "desktop
 
 
 @pytest.mark.parametrize("view", list(VIEWS))
-def test_every_batch_size_of_the_sweep_is_in_its_legend_and_on_screen(browser, server, view):  # noqa: F811
+def test_every_batch_size_of_the_sweep_is_in_its_legend_and_on_screen(tabs, server, view):  # noqa: F811
     width, height, extra = VIEWS[view]
     sizes = [f"B = {2 ** k}" for k in range(9)]  # 1, 2, 4, …, 256
     for lang in LANGS:
-        context, page = open_page(browser, f"{server}/batch_tradeoffs?bmin=16&bmax=128&epochs=3&lang={lang}{extra}",
+        tab, page = open_page(tabs, f"{server}/batch_tradeoffs?bmin=16&bmax=128&epochs=3&lang={lang}{extra}",
                                   width=width, height=height)
         try:
             # A second sweep, 1 to 256: nine sizes, and the first sweep as grey lines with a legend entry too.
@@ -48,4 +48,4 @@ def test_every_batch_size_of_the_sweep_is_in_its_legend_and_on_screen(browser, s
             assert set(sizes) <= set(sweep["labels"]) and STRINGS[lang]["trade.sweep.ghosts"] in sweep["labels"]
             assert [c["out"] for c in charts] == [[] for _ in charts], (view, lang)
         finally:
-            context.close()
+            tab.close()

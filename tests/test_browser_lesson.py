@@ -21,12 +21,12 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture()
-def page(browser):
+def page(tabs):
     """A 1280×720 tab of a browser set to English, so Korean comes from the link's ``?lang=ko`` (which
     then stays in the address and travels with every in-app link)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="en-US")
-    yield context.new_page()
-    context.close()
+    tab = tabs(1280, 720)
+    yield tab.page
+    tab.close()
 
 
 def assert_no_exception(page) -> None:

@@ -80,10 +80,10 @@ def open_all_folds(page) -> None:
 
 
 @pytest.mark.parametrize("link", LINKS, ids=lambda link: link.split("?")[0].strip("/") or "home")
-def test_everything_a_class_reads_is_at_least_18_px(browser, server, link):
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="ko-KR")
+def test_everything_a_class_reads_is_at_least_18_px(tabs, server, link):
+    tab = tabs(1280, 720, locale="ko-KR")
     try:
-        page = context.new_page()
+        page = tab.page
         page.goto(server + link, timeout=120_000)
         wait_idle(page, timeout=120_000)
         page.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '21px'")
@@ -99,4 +99,4 @@ def test_everything_a_class_reads_is_at_least_18_px(browser, server, link):
             assert seen["strip"] and all(h >= STRIP_MIN_PX for h in seen["strip"][0]), seen["strip"]
         assert seen["small"] == [], seen["small"]
     finally:
-        context.close()
+        tab.close()
