@@ -154,8 +154,10 @@ table = pd.DataFrame(
                                   if row.updates_by_epoch else f"{row.updates:,}" for row in rows],
         t("calc.table.last"): [row.last_batch for row in rows],
         t("calc.table.note"): [
-            t("calc.table.skipped", count=f"{row.skipped:,}") if row.skipped
-            else t("calc.table.padded", count=f"{row.padded:,}") if row.padded
+            # over several GPUs the rows count per GPU, but what is left out or repeated is the whole data's
+            t("calc.table.skipped" + (".all" if row.world_size > 1 else ""), count=f"{row.skipped:,}") if row.skipped
+            else t("calc.table.padded" + (".all" if row.world_size > 1 else ""), count=f"{row.padded:,}")
+            if row.padded
             else t("calc.table.none")
             for row in rows
         ],
@@ -175,7 +177,7 @@ if keras_accum is not None:
     st.markdown(t("calc.table.keras_accum" if len(cycle) > 1 else "calc.table.keras_accum.even",
                   k=f"{k:,}", s=f"{keras_accum.batches:,}", c=len(cycle), cycle=", ".join(f"{u:,}" for u in cycle),
                   epochs=tn("calc.count.epochs", epochs), total=tn("calc.count.updates", keras_total),
-                  lightning=tn("calc.count.updates", next(row for row in rows if row.key == "accum").updates * epochs))
+                  lightning=tn("calc.count.updates", calc.plan(n, b, epochs, accumulation_steps=k).total_updates))
                 + (" " + t("calc.table.keras_accum.left", left=tn("calc.count.batches", left)) if left else ""))
 if r > 1:
     st.markdown(t("calc.table.flags", r=f"{r:,}", sampler=str(sampler_drop), loader=str(drop_last)))

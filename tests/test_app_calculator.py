@@ -242,3 +242,6 @@ def test_no_batch_over_gpus_names_the_share(lang):
     assert_clean(at)
     assert calc.plan(7, 5, drop_last=True, world_size=2).iterations_per_epoch == 0
     assert at.error[0].value == fill(STRINGS[lang]["calc.none.gpus"], {"b": "5", "n": "7", "share": "4"})
+    # the rows count per GPU, but what is left out is the whole data's: said so
+    notes = at.table[0].value.iloc[:, -2].tolist()
+    assert notes[-1] == fill(STRINGS[lang]["calc.table.skipped.all"], {"count": "7"})

@@ -23,7 +23,8 @@ html:root { font-size: 21px !important; }
 [data-testid="stMetricValue"] { font-size: min(2.4rem, 12cqi) !important; }
 [data-testid="stCaptionContainer"] { font-size: 0.9rem; }
 /* Inline code (`drop_last=True` in a sentence) is 0.75em by default: 16 px here, below what the back row reads. */
-[data-testid="stMarkdownContainer"] code { font-size: max(0.875rem, 0.85em); }
+[data-testid="stMarkdownContainer"] code, [data-testid="stCaptionContainer"] code {
+  font-size: max(0.875rem, 0.85em); }
 </style>
 """
 

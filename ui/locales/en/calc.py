@@ -165,6 +165,8 @@ STRINGS: dict[str, str] = {
     "calc.table.none": "—",
     "calc.table.skipped": "{count} skipped",
     "calc.table.padded": "{count} repeated (padding)",
+    "calc.table.skipped.all": "{count} skipped (all GPUs)",
+    "calc.table.padded.all": "{count} repeated (padding, all GPUs)",
     "calc.sampler_drop_last": "DistributedSampler drop_last",
     "calc.sampler_drop_last.help": "The sampler's own drop_last, apart from the loader's. With R > 1 GPUs it trims "
     "the data to a multiple of R instead of padding it with repeated samples. Off by default, and PyTorch Lightning "
@@ -175,11 +177,12 @@ STRINGS: dict[str, str] = {
     "calc.table.keras_refuses": "No validation_split row: Keras refuses it for this N. Its message: `` {message} ``",
     "calc.table.keras_accum": "**Keras 3 counts accumulation over the whole run, not per epoch.** It updates after "
     "every K = {k} batches counted since training began. At S = {s} batches per epoch, epochs 1–{c} make {cycle} "
-    "updates, and then the pattern repeats. Over {epochs} that is {total}, where PyTorch Lightning (the next row) "
-    "makes {lightning}.",
+    "updates, and then the pattern repeats. Over {epochs} that is {total}, where PyTorch Lightning's "
+    "accumulate_grad_batches on the same batches makes {lightning}.",
     "calc.table.keras_accum.even": "**Keras 3 counts accumulation over the whole run, not per epoch.** It updates "
     "after every K = {k} batches counted since training began. At S = {s} batches per epoch, that is {cycle} updates "
-    "every epoch. Over {epochs} that is {total}, where PyTorch Lightning (the next row) makes {lightning}.",
+    "every epoch. Over {epochs} that is {total}, where PyTorch Lightning's accumulate_grad_batches on "
+    "the same batches makes {lightning}.",
     "calc.table.keras_accum.left": "No update ever uses the last {left}.",
     "calc.table.flags": "Over {r} GPUs two separate flags decide. The DistributedSampler's drop_last (yours: "
     "{sampler}) trims the data to a multiple of R before it is shared out. The DataLoader's drop_last (yours: "

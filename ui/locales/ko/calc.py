@@ -167,6 +167,8 @@ STRINGS: dict[str, str] = {
     "calc.table.none": "—",
     "calc.table.skipped": "{count}개 버려짐",
     "calc.table.padded": "{count}개 중복 (패딩)",
+    "calc.table.skipped.all": "{count}개 버려짐 (GPU 전체)",
+    "calc.table.padded.all": "{count}개 중복 (패딩, GPU 전체)",
     "calc.sampler_drop_last": "DistributedSampler drop_last",
     "calc.sampler_drop_last.help": "로더의 drop_last와 따로 있는 샘플러의 drop_last입니다. GPU가 여러 개(R > 1)일 "
     "때 데이터를 중복 샘플로 채우는 대신, 끝의 샘플을 버려 R의 배수로 맞춥니다. 기본값은 꺼짐이고, PyTorch "
@@ -179,11 +181,12 @@ STRINGS: dict[str, str] = {
     "calc.table.keras_accum": "**Keras 3에서는 누적을 에포크마다가 아니라 훈련 전체에 걸쳐 셉니다.** 훈련을 "
     "시작할 때부터 배치를 세어 K = {k}개가 찰 때마다 한 번 업데이트합니다. 에포크당 배치가 S = {s}개이면 에포크 "
     "1–{c}의 업데이트 횟수는 차례로 {cycle}번이고, 그다음부터 이 패턴이 되풀이됩니다. {epochs} 동안 모두 "
-    "{total}이고, PyTorch Lightning(다음 행)에서는 {lightning}입니다.",
+    "{total}이고, 같은 배치에 PyTorch Lightning의 "
+    "accumulate_grad_batches를 쓰면 {lightning}입니다.",
     "calc.table.keras_accum.even": "**Keras 3에서는 누적을 에포크마다가 아니라 훈련 전체에 걸쳐 셉니다.** "
     "훈련을 시작할 때부터 배치를 세어 K = {k}개가 찰 때마다 한 번 업데이트합니다. 에포크당 배치가 S = {s}개이면 "
-    "에포크마다 업데이트가 {cycle}번입니다. {epochs} 동안 모두 {total}이고, PyTorch Lightning(다음 행)에서는 "
-    "{lightning}입니다.",
+    "에포크마다 업데이트가 {cycle}번입니다. {epochs} 동안 모두 {total}이고, 같은 배치에 PyTorch "
+    "Lightning의 accumulate_grad_batches를 쓰면 {lightning}입니다.",
     "calc.table.keras_accum.left": "훈련 끝에 남은 {left|는} 어떤 업데이트에도 쓰이지 않습니다.",
     "calc.table.flags": "GPU {r}개에서는 서로 다른 두 플래그가 결과를 정합니다. DistributedSampler의 "
     "drop_last(지금: {sampler})는 데이터를 GPU에 나눠 주기 전에 끝의 샘플을 버려 R의 배수로 맞춥니다. "
