@@ -41,6 +41,26 @@ def test_sessions_take_turns_a_page_run_at_a_time(one_worker):
     busy.future.result(timeout=60)
 
 
+def test_a_restless_sessions_jobs_wait_for_everyone_elses(one_worker):
+    """A student dragging a slider (``Owner.restless``) gets the worker after the class, even mid-run."""
+    busy = busy_worker()
+    flood = [worker.submit(time.time, progress_kw=None, owner=Owner("dragging", 1, True)) for _ in range(3)]
+    other = worker.submit(time.time, progress_kw=None, owner=Owner("waiting", 2))
+    assert other.future.result(timeout=60) < min(job.future.result(timeout=60) for job in flood)
+    busy.future.result(timeout=60)
+
+
+def test_a_restless_job_in_training_steps_aside_and_runs_again(one_worker):
+    worker.run(os.getpid, progress_kw=None)
+    restless = worker.submit(exam.sit, 1, exam.MAX_EPOCHS, 0, owner=Owner("dragging", 1, True))  # batch 1: long
+    while restless.fraction() == 0.0 and not restless.future.done():  # training, past its first update
+        time.sleep(0.01)
+    calm = worker.submit(exam.sit, 50, exam.MAX_EPOCHS, 1, owner=Owner("waiting", 2))
+    assert calm.future.result(timeout=60) == exam.sit(50, exam.MAX_EPOCHS, 1)
+    assert not restless.future.done()  # stopped, queued again: it starts over after the calm job
+    assert restless.future.result(timeout=60) == exam.sit(1, exam.MAX_EPOCHS, 0)
+
+
 def test_a_newer_run_of_a_session_replaces_its_older_runs_jobs(one_worker):
     busy = busy_worker()
     older = [worker.submit(time.time, progress_kw=None, owner=Owner("student", 1)) for _ in range(2)]

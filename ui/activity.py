@@ -41,10 +41,14 @@ CUT_KEPT = 10_000
 
 
 class Owner(NamedTuple):
-    """Whose a job is: the ``session`` (any hashable id) and its page ``run`` (counting up over the server)."""
+    """Whose a job is: the ``session`` (any hashable id) and its page ``run`` (counting up over the server).
+    ``restless``: the run began after two or more runs of its session in a row were cut short (a student
+    dragging a slider): ``ui.worker`` serves its jobs after everyone else's, and stops one already
+    training when another session's job waits."""
 
     session: Hashable
     run: int
+    restless: bool = False
 
 
 @contextlib.contextmanager
@@ -60,7 +64,7 @@ def page_run(session: Hashable | None = None) -> Iterator[None]:
     with _lock:
         _running += 1
     before = getattr(_local, "owner", None)
-    _local.owner = Owner(object() if session is None else session, next(_numbers))
+    _local.owner = Owner(object() if session is None else session, next(_numbers), cuts >= 2)
     try:
         yield
     except BaseException:  # cut short (Streamlit's rerun or stop, or an error): the next run may wait

@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from ui import activity, worker
+from ui import activity, worker, worker_process
 
 EARLY_MAX = 16
 """Jobs sent ahead (``start_early``) kept for a ``run_all`` to take up; beyond it the oldest finished go."""
@@ -120,7 +120,7 @@ def _run_all(calls: Sequence[Call], progress: Callable[[float], None] | None,
             done[i] = fraction
             report()
 
-        result = worker.call_here(calls[i].target, *calls[i].args, progress=step, progress_kw=progress_kw)
+        result = worker_process.call_here(calls[i].target, *calls[i].args, progress=step, progress_kw=progress_kw)
         step(1.0)
         return result
 

@@ -15,7 +15,10 @@ draw comes from explicit generators), so a worker's numbers equal a solo run's, 
 Jobs wait in one queue a session (``ui.activity.owner``), and a worker that comes free takes the rest
 of the page run it is serving, then the next session's, in turn: a student who keeps moving a slider
 gets one page run in turn like anyone else, and never the class's cores. A session's newer page run
-replaces its older runs' jobs (cancelled, the queued ones dropped before they start).
+replaces its older runs' jobs (cancelled, the queued ones dropped before they start). A restless
+session's jobs (``Owner.restless``: a student dragging a slider without waiting for the page) go after
+every other session's, and one already training stops at its next update when another session's job
+would otherwise wait for it: it goes back to the head of its queue and starts again later.
 
 This module does not import Streamlit; what runs in the workers is ``ui.worker_process``.
 """
@@ -31,11 +34,11 @@ import sys
 import threading
 import types
 from collections import deque
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable
 from concurrent.futures.process import BrokenProcessPool
 
 from ui import activity
-from ui.worker_process import MAX_ROWS, ROW_WIDTH, call, init
+from ui.worker_process import MAX_ROWS, ROW_WIDTH, call, call_here, init
 from ui.worker_process import Cancelled as Cancelled  # what a cancelled job raises, for callers
 
 SLOTS = 64
@@ -94,7 +97,17 @@ class _Pool:
                     self._cancel(old)
             self.live.setdefault(session, set()).add(job)
             self.queues.setdefault(session, deque()).append(job)
+            if not job.restless and self.sent >= self.capacity:
+                self._stop_a_restless_job()
         self.dispatch()
+
+    def _stop_a_restless_job(self) -> None:
+        # (under queue_lock) a job of a calm session would wait for every worker: a restless session's job
+        # in training stops at its next update, and ``_finished`` queues it again, at its session's head
+        job = next((j for jobs in self.live.values() for j in jobs if j.sent and j.restless
+                    and not (j.preempted or j.cancelled or j.future.done())), None)
+        if job is not None:
+            job.preempted, self.cancel[job.slot] = True, 1
 
     def _cancel(self, job: Job) -> None:
         # (under queue_lock) a queued job leaves its queue and never runs; a sent one stops at its next update
@@ -105,7 +118,8 @@ class _Pool:
             return
         _discard(self.queues, job.session, job)
         self._forget(job)
-        job.future.cancel()
+        if not job.future.cancel():  # queued again after it was stopped for another session (running)
+            job.future.set_exception(Cancelled("a newer page run replaced it"))
 
     def _forget(self, job: Job) -> None:
         # (under queue_lock) the job's slot is free and the session's record of it gone
@@ -140,8 +154,11 @@ class _Pool:
                     return
                 session, run = self.turn
                 queue = self.queues.get(session)
-                if not queue or queue[0].owner is None or queue[0].owner.run != run:
-                    session = min(self.queues, key=lambda s: self.served.get(s, 0))  # ties: first queued
+                calm_waits = any(not waiting[0].restless for waiting in self.queues.values())
+                if (not queue or queue[0].owner is None or queue[0].owner.run != run
+                        or (queue[0].restless and calm_waits)):
+                    # calm sessions first, then the one served longest ago (ties: first queued)
+                    session = min(self.queues, key=lambda s: (self.queues[s][0].restless, self.served.get(s, 0)))
                 job = self.queues[session].popleft()
                 self.turn = (session, None if job.owner is None else job.owner.run)
                 if not self.queues[session]:
@@ -153,7 +170,8 @@ class _Pool:
                         del self.served[gone]
                 job.sent = True
                 self.sent += 1
-                job.future.set_running_or_notify_cancel()
+                if not job.future.running():  # (a job stopped for another session's is running already)
+                    job.future.set_running_or_notify_cancel()
             try:
                 inner = self.executor.submit(call, job.slot, *job.call)
             except cf.BrokenExecutor as error:
@@ -169,13 +187,21 @@ class _Pool:
                 error = Closed("the workers were shut down")
             else:
                 error = done.exception()
-        if error is not None:
-            job.future.set_exception(error)
-        else:
-            job.future.set_result(done.result())
         with self.queue_lock:
             self.sent -= 1
-            self._forget(job)
+            again = job.preempted and not job.cancelled and isinstance(error, Cancelled)
+            job.preempted = False
+            if again:  # stopped for another session's job: back to the head of its session's queue
+                job.sent = False
+                self.fraction[job.slot], self.cancel[job.slot], self.row_count[job.slot] = 0.0, 0, 0
+                self.queues.setdefault(job.session, deque()).appendleft(job)
+        if not again:
+            if error is not None:
+                job.future.set_exception(error)
+            else:
+                job.future.set_result(done.result())
+            with self.queue_lock:
+                self._forget(job)
         self.dispatch()
 
     def close_queues(self) -> None:
@@ -297,10 +323,15 @@ class Job:
         self.future: cf.Future = cf.Future()
         self.sent = False  # handed to the executor (``_Pool.dispatch``)
         self.cancelled = False  # ``cancel`` was called (or a newer run of its session replaced it)
+        self.preempted = False  # told to stop for another session's job, to be queued again
 
     @property
     def session(self) -> Hashable:
         return None if self.owner is None else self.owner.session
+
+    @property
+    def restless(self) -> bool:  # its page run's session is dragging a slider (``activity.Owner.restless``)
+        return self.owner is not None and self.owner.restless
 
     def fraction(self) -> float:
         """The fraction the job last reported (1.0 once it is done)."""
@@ -330,20 +361,6 @@ def submit(target: Callable, *args, progress_kw: str | None = "progress", owner:
     job = Job(pool, slot, (target, progress_kw, args, kwargs), activity.owner() if owner is None else owner)
     pool.enqueue(job)
     return job
-
-
-def call_here(target: Callable, *args, progress: Progress | None = None, progress_kw: str | None = "progress",
-              on_row: Callable[[list[float]], None] | None = None, **kwargs):
-    """``target(*args, **kwargs)`` in this thread, with ``run``'s progress and row callbacks."""
-    if progress_kw is not None:
-        def local(value: float, row: Sequence[float] | None = None) -> None:
-            if row is not None and on_row is not None:
-                on_row(list(row))
-            if progress is not None:
-                progress(value)
-
-        kwargs = {**kwargs, progress_kw: local}
-    return target(*args, **kwargs)
 
 
 def _run(target: Callable, *args, progress: Progress | None = None, progress_kw: str | None = "progress",

@@ -4,7 +4,8 @@ A worker imports only torch and ``ebcore`` (never Streamlit). ``init`` runs once
 the shared memory the server reads (the fraction done, the live log's rows, the cancel flags, a slot
 a job), torch's first-use costs paid, and a watch on the server that started it. ``call`` runs a job,
 handing the experiment a ``progress(fraction, row=None)`` that writes its slot, and raises
-``Cancelled`` once the server set the slot's cancel flag.
+``Cancelled`` once the server set the slot's cancel flag. ``call_here`` runs one in the calling thread
+instead, with the same callbacks (no workers, or the page's own lane).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 
-__all__ = ["MAX_ROWS", "ORPHAN_CHECK_S", "ROW_WIDTH", "Cancelled", "call", "init"]
+__all__ = ["MAX_ROWS", "ORPHAN_CHECK_S", "ROW_WIDTH", "Cancelled", "call", "call_here", "init"]
 
 ROW_WIDTH = 8
 MAX_ROWS = 64
@@ -68,3 +69,17 @@ def call(slot: int, fn: Callable, progress_kw: str | None, args: tuple, kwargs: 
 
         kwargs = {**kwargs, progress_kw: progress}
     return fn(*args, **kwargs)
+
+
+def call_here(target: Callable, *args, progress: Callable[[float], None] | None = None,
+              progress_kw: str | None = "progress", on_row: Callable[[list[float]], None] | None = None, **kwargs):
+    """``target(*args, **kwargs)`` in this thread, with ``run``'s progress and row callbacks."""
+    if progress_kw is not None:
+        def local(value: float, row: Sequence[float] | None = None) -> None:
+            if row is not None and on_row is not None:
+                on_row(list(row))
+            if progress is not None:
+                progress(value)
+
+        kwargs = {**kwargs, progress_kw: local}
+    return target(*args, **kwargs)
