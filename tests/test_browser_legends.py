@@ -49,3 +49,22 @@ def test_every_batch_size_of_the_sweep_is_in_its_legend_and_on_screen(tabs, serv
             assert [c["out"] for c in charts] == [[] for _ in charts], (view, lang)
         finally:
             tab.close()
+
+
+@pytest.mark.parametrize("path", ["epochs_early_stopping?log_epochs=3", "batchnorm_last_batch", "critical_batch"])
+def test_every_legend_of_a_page_stays_on_a_phone(tabs, server, path):  # noqa: F811
+    """The other pages' legends, on the 390 px phone in both languages (the early-stopping chart's two
+    entries side by side once ran past its edge)."""
+    width, height, extra = VIEWS["phone"]
+    for lang in LANGS:
+        tab, page = open_page(tabs, f"{server}/{path}{'&' if '?' in path else '?'}lang={lang}{extra}",
+                              width=width, height=height)
+        try:
+            wait_idle(page)
+            wait_charts(page)
+            page.wait_for_timeout(500)
+            charts = page.evaluate(LEGENDS)
+            assert charts and all(c["svg"] for c in charts)
+            assert [c["out"] for c in charts] == [[] for _ in charts], (path, lang)
+        finally:
+            tab.close()

@@ -103,7 +103,8 @@ def stopping_chart(val_loss: Sequence[float], best_epoch: int, stop_epoch: int |
         x=x_enc, y=alt.Y("loss:Q", title=labels["y"], scale=y_scale),
         color=alt.Color("part:N", scale=alt.Scale(domain=[labels["ran"], labels["skipped"]],
                                                   range=[PALETTE["orange"], "#CCCCCC"]),
-                        legend=alt.Legend(title=None, orient="bottom", symbolSize=200)),
+                        # one entry a row: side by side the two long names ran past a phone's edge
+                        legend=alt.Legend(title=None, orient="bottom", symbolSize=200, columns=1, labelLimit=0)),
         tooltip=[alt.Tooltip("epoch:Q", title=labels["x"]), alt.Tooltip("loss:Q", format=".4f")])
     marks = [{"epoch": best_epoch, "text": labels["best"].format(epoch=best_epoch), "kind": "best", "row": 0}]
     if stop_epoch is not None:
