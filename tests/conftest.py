@@ -109,6 +109,17 @@ def one_worker(monkeypatch):
         lanes._early.clear()
 
 
+@pytest.fixture()
+def new_worker(one_worker):
+    """``one_worker`` with a process started for this test, not one kept from an earlier test: for tests
+    whose page thread must win a share of the jobs while the worker starts up (a warm worker answers a job
+    in about a millisecond and can take every job before the page thread takes its first)."""
+    from ui import worker
+
+    worker.shutdown()
+    yield
+
+
 def _idle_worker(worker, lanes) -> bool:
     """Whether the worker pool answers a job and then holds no other job (a test's leftovers)."""
     import time

@@ -18,7 +18,7 @@ from ui import activity, lanes
 from ui.lanes import Call
 
 
-def test_the_worker_takes_the_heaviest_job_first_and_this_thread_the_next(one_worker):
+def test_the_worker_takes_the_heaviest_job_first_and_this_thread_the_next(new_worker):
     pids = lanes.run_all([Call(os.getpid, (), weight=1), Call(os.getpid, (), weight=5)], progress_kw=None,
                          here=True)
     assert pids[0] == os.getpid() != pids[1]
@@ -42,14 +42,14 @@ def test_without_workers_the_calls_run_here_in_order(monkeypatch):
     assert seen == sorted(seen) and seen[-1] == pytest.approx(1.0)
 
 
-def test_alone_a_page_trains_a_share_here_and_the_rest_in_the_worker(one_worker):
+def test_alone_a_page_trains_a_share_here_and_the_rest_in_the_worker(new_worker):
     pids = lanes.run_all([Call(os.getpid, ()), Call(os.getpid, ())], progress_kw=None, here=True)
     assert os.getpid() in pids and len(set(pids)) == 2
     # not alone: every job goes to the worker
     assert os.getpid() not in lanes.run_all([Call(os.getpid, ()), Call(os.getpid, ())], progress_kw=None)
 
 
-def test_once_not_alone_the_rest_of_the_share_goes_to_the_worker(one_worker):
+def test_once_not_alone_the_rest_of_the_share_goes_to_the_worker(new_worker):
     answers = iter([True, True, False])  # alone when splitting and for the first call here, then not
     pids = lanes.run_all([Call(os.getpid, ())] * 4, progress_kw=None, here=lambda: next(answers, False))
     assert pids.count(os.getpid()) == 1
