@@ -352,10 +352,11 @@ def test_translator_for_the_issue_case():
 
 
 @settings(max_examples=300, deadline=None)
-@given(n=st.integers(1, 500), b=st.integers(1, 200), k=st.integers(1, 6), r=st.integers(1, 5), drop_last=flags)
-def test_largest_update_is_the_biggest_accumulation_window(n, b, k, r, drop_last):
-    p = calc.plan(n, b, drop_last=drop_last, accumulation_steps=k, world_size=r)
-    share = calc.distributed_share(n, r, drop_last) if r > 1 else n
+@given(n=st.integers(1, 500), b=st.integers(1, 200), k=st.integers(1, 6), r=st.integers(1, 5), drop_last=flags,
+       sampler_drop=flags)
+def test_largest_update_is_the_biggest_accumulation_window(n, b, k, r, drop_last, sampler_drop):
+    p = calc.plan(n, b, drop_last=drop_last, sampler_drop_last=sampler_drop, accumulation_steps=k, world_size=r)
+    share = len(DistributedSampler(range(n), num_replicas=r, rank=0, drop_last=sampler_drop)) if r > 1 else n
     batches = [len(x) for x in DataLoader(range(share), batch_size=b, drop_last=drop_last)]
     windows = [sum(batches[i:i + k]) * r for i in range(0, len(batches), k)]
     assert p.largest_update == max(windows, default=0)
