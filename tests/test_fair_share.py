@@ -134,3 +134,22 @@ def test_a_session_that_keeps_cutting_its_page_runs_short_waits_before_the_next(
     with activity.page_run("dragging"), activity.page_run("reading"):  # answered: no more waiting
         pass
     assert len(slept) == 1
+
+
+def test_a_restless_session_lets_the_pages_being_drawn_go_first(monkeypatch):
+    """Its next run waits (off the GIL) while another session's page run is going, at most YIELD_MAX_S."""
+    clock, slept = [100.0], []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock[0] += seconds
+
+    monkeypatch.setattr(activity.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(activity.time, "sleep", sleep)
+    for _ in range(2):
+        with pytest.raises(Interrupted), activity.page_run("dragging"):
+            raise Interrupted
+    with activity.page_run("reading"):  # a classmate's page is being drawn meanwhile
+        with activity.page_run("dragging"):
+            assert activity.owner().restless
+    assert activity.YIELD_MAX_S <= sum(slept) <= activity.CUT_GAP_S + activity.YIELD_MAX_S + activity.YIELD_POLL_S

@@ -11,8 +11,9 @@ the sessions' jobs in turn and lets a session's newer run replace its older runs
 
 A session that moves faster than its page answers (a student dragging a slider without waiting: each
 move cuts the last page run short; two runs in a row cut short, so not the app's own ``st.rerun``) gets
-at most one page run start every ``CUT_GAP_S``: it waits, off the GIL, before the next, and Streamlit
-folds the moves made meanwhile into one rerun (its last move's page comes at most that much later).
+at most one page run start every ``CUT_GAP_S``, then waits on (up to ``YIELD_MAX_S`` more) while another
+session's page run is in progress: it waits off the GIL, and Streamlit folds the moves made meanwhile
+into one rerun.
 Its reruns would otherwise keep the server's core busy drawing pages nobody reads (two such students
 slowed every other student's changes, cached ones too, to 2.5 s at p95).
 
@@ -36,6 +37,9 @@ _cut: dict[Hashable, tuple[float, int]] = {}  # a session whose last runs were c
 # of them began, and how many in a row
 CUT_GAP_S = 0.5
 """Least time (s) between the starts of a session's page runs once two in a row were cut short."""
+YIELD_MAX_S = 2.0
+"""How much longer (s) such a session's next run waits at most while other sessions' page runs are going."""
+YIELD_POLL_S = 0.05
 CUT_KEPT = 10_000
 """Sessions remembered in ``_cut`` (one whose student left is never looked up again): beyond it, all go."""
 
@@ -60,6 +64,9 @@ def page_run(session: Hashable | None = None) -> Iterator[None]:
         last, cuts = _cut.pop(session, (0.0, 0)) if session is not None else (0.0, 0)
     if cuts >= 2:
         time.sleep(max(0.0, last + CUT_GAP_S - time.monotonic()))
+        until = time.monotonic() + YIELD_MAX_S
+        while _running > 0 and time.monotonic() < until:  # the class first: its pages are being read
+            time.sleep(YIELD_POLL_S)
     began = time.monotonic()
     with _lock:
         _running += 1
