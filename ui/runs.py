@@ -141,10 +141,8 @@ def tradeoffs(v: Values) -> TradeoffsRuns:
     at their defaults that the claims' conditions read (``ui.critical_note``)."""
     settings = tr.SweepSettings(v(Tradeoffs.BMIN), v(Tradeoffs.BMAX), v(Tradeoffs.EPOCHS), float(v(Tradeoffs.LR)),
                                 v(Tradeoffs.SCALE), v(Tradeoffs.WARMUP))
-    seeds = v(Tradeoffs.SEEDS)
     return TradeoffsRuns(Run(sweep, (settings,)), Run(noise_curve, (settings.seed,)),
-                         _one_job(("seeds", seeds), Call(tr.seed_experiment, (range(seeds),))),
-                         critical(defaults).trials)
+                         Run(seed_runs, (v(Tradeoffs.SEEDS),), _seed_call), critical(defaults).trials)
 
 
 class CriticalRuns(NamedTuple):
@@ -155,7 +153,7 @@ class CriticalRuns(NamedTuple):
 def critical(v: Values) -> CriticalRuns:
     """The critical-batch page: the learning-rate grid at every batch size, and the noise scale."""
     seed = v(CriticalBatch.SEED)
-    return CriticalRuns(Run(critical_trials, (seed,)), _one_job(("noise", seed), Call(cb.noise_run, (seed,))))
+    return CriticalRuns(Run(critical_trials, (seed,)), Run(critical_noise, (seed,), _noise_call))
 
 
 PAGES: dict[str, Callable[[Values], tuple[Run, ...]]] = {
@@ -233,20 +231,17 @@ def noise_curve(seed: int, _label: str = "") -> list[measures.NoisePoint]:
                                    seed=seed)
 
 
-def _one_job(key: tuple, job: Call) -> Run:
-    """The run of one ``job`` a page may send ahead (``Run.start_early``), cached under ``key`` (``one_job``)."""
-    return Run(one_job, (key, job), lambda _key, job: job)
+def _seed_call(seeds: int) -> Call:
+    return Call(tr.seed_experiment, (range(seeds),))
 
 
-@st.cache_data(max_entries=18, show_spinner=False)
-def one_job(key: tuple, _job: Call, _label: str = "", _peek: bool = False) -> Any:
-    """The result of ``_job``, cached under ``key``: ``("seeds", seeds)``, the notes' four-run experiment
-    over seeds ``0..seeds-1``, or ``("noise", seed)``, the gradient noise scale along one run (exact and
-    two-batch) at initialisation and after every epoch."""
+@st.cache_data(max_entries=8, show_spinner=False)
+def seed_runs(seeds: int, _label: str = "", _peek: bool = False) -> list[tr.Curve]:
+    """The notes' four-run experiment repeated over seeds ``0..seeds-1``."""
     if _peek:
         raise _NotCached
     with progress_bar(_label) as update:
-        return lanes.run_all([_job], progress=update)[0]
+        return lanes.run_all([_seed_call(seeds)], progress=update)[0]
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -331,3 +326,16 @@ def critical_trials(seed: int, label: str = "") -> list[cb.Trial]:
     grids = _pieces([("critical", seed, b) for b in cb.BATCHES],
                     lambda key: Call(cb.run_batch, (settings, key[2]), weight=cb.batch_work(settings, key[2])), label)
     return [t for grid in grids for t in grid]
+
+
+def _noise_call(seed: int) -> Call:
+    return Call(cb.noise_run, (seed,))
+
+
+@st.cache_data(max_entries=10, show_spinner=False)
+def critical_noise(seed: int, _label: str = "", _peek: bool = False) -> list[cb.NoiseCheckpoint]:
+    """The gradient noise scale along one run (exact and two-batch), at initialisation and every epoch."""
+    if _peek:
+        raise _NotCached
+    with progress_bar(_label) as update:
+        return lanes.run_all([_noise_call(seed)], progress=update)[0]
