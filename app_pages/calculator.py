@@ -169,16 +169,14 @@ st.caption(t("calc.table.yours"))
 refused = frameworks.keras_split_error(n)
 if refused:
     st.caption(t("calc.table.keras_refuses", message=refused))
-keras_accum = next((row for row in rows if row.key == "keras_accum"), None)
-if keras_accum is not None:
-    cycle = keras_accum.updates_by_epoch
-    keras_total = sum(calc.keras_updates_per_epoch(n, b, epochs, k))
-    left = epochs * keras_accum.batches - keras_total * k
-    st.markdown(t("calc.table.keras_accum" if len(cycle) > 1 else "calc.table.keras_accum.even",
-                  k=f"{k:,}", s=f"{keras_accum.batches:,}", c=len(cycle), cycle=", ".join(f"{u:,}" for u in cycle),
-                  epochs=tn("calc.count.epochs", epochs), total=tn("calc.count.updates", keras_total),
-                  lightning=tn("calc.count.updates", calc.plan(n, b, epochs, accumulation_steps=k).total_updates))
-                + (" " + t("calc.table.keras_accum.left", left=tn("calc.count.batches", left)) if left else ""))
+if k > 1:  # Keras 3 counts its windows over the whole run: say what that comes to
+    acc = frameworks.keras_accumulation(n, b, epochs, k)
+    st.markdown(t("calc.table.keras_accum" if len(acc.cycle) > 1 else "calc.table.keras_accum.even",
+                  k=f"{k:,}", s=f"{acc.batches:,}", c=len(acc.cycle), cycle=", ".join(f"{u:,}" for u in acc.cycle),
+                  epochs=tn("calc.count.epochs", epochs), total=tn("calc.count.updates", acc.total),
+                  lightning=tn("calc.count.updates", acc.lightning_total))
+                + (" " + t("calc.table.keras_accum.left", left=tn("calc.count.batches", acc.left_over))
+                   if acc.left_over else ""))
 if r > 1:
     st.markdown(t("calc.table.flags", r=f"{r:,}", sampler=str(sampler_drop), loader=str(drop_last)))
 

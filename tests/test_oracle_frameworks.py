@@ -79,6 +79,10 @@ def test_keras_gradient_accumulation_counts_over_the_run(n, batch, k, epochs):
     assert counter.updates == [cycle[e % len(cycle)] for e in range(epochs)]
     row = {r.key: r for r in frameworks.translate(n, batch, k)}["keras_accum"]
     assert (row.updates, row.updates_by_epoch) == (counter.updates[0], tuple(cycle))
+    # the page's sentence: Keras's total over the run and the batches it never applies
+    summary = frameworks.keras_accumulation(n, batch, epochs, k)
+    assert summary.total == sum(counter.updates)
+    assert summary.left_over == sum(counter.batches) - summary.total * k
 
 
 class _Tiny(pl.LightningModule):

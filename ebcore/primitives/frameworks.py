@@ -16,9 +16,8 @@ from dataclasses import dataclass
 
 from ebcore.primitives import calc
 
-__all__ = ["KERAS_VALIDATION_SPLIT", "FrameworkRow", "keras_accumulation_cycle", "keras_largest_update",
-           "keras_split_error", "rule",
-           "translate"]
+__all__ = ["KERAS_VALIDATION_SPLIT", "FrameworkRow", "KerasAccumulation", "keras_accumulation",
+           "keras_accumulation_cycle", "keras_largest_update", "keras_split_error", "rule", "translate"]
 
 # Keras's most common hold-out fraction; the translator shows what it does to the step count.
 KERAS_VALIDATION_SPLIT = 0.2
@@ -79,6 +78,29 @@ def keras_accumulation_cycle(n_samples: int, batch_size: int, accumulation_steps
     batches = calc.loader_length(n_samples, batch_size)
     cycle = accumulation_steps // math.gcd(batches, accumulation_steps)
     return calc.keras_updates_per_epoch(n_samples, batch_size, cycle, accumulation_steps)
+
+
+@dataclass(frozen=True)
+class KerasAccumulation:
+    """Keras 3's accumulation over a whole run of ``epochs`` epochs: ``batches`` per epoch, one ``cycle`` of
+    per-epoch updates, ``total`` updates, ``left_over`` batches never applied (the window open at the end),
+    and ``lightning_total``: Lightning's ``accumulate_grad_batches`` on the same batches (no drop_last)."""
+
+    batches: int
+    cycle: tuple[int, ...]
+    total: int
+    left_over: int
+    lightning_total: int
+
+
+def keras_accumulation(n_samples: int, batch_size: int, epochs: int, accumulation_steps: int) -> KerasAccumulation:
+    """The numbers the calculator's Keras-accumulation sentence states, from ``calc``'s pinned functions."""
+    batches = calc.loader_length(n_samples, batch_size)
+    total = sum(calc.keras_updates_per_epoch(n_samples, batch_size, epochs, accumulation_steps))
+    cycle = tuple(keras_accumulation_cycle(n_samples, batch_size, accumulation_steps))
+    lightning = calc.plan(n_samples, batch_size, epochs, accumulation_steps=accumulation_steps)
+    return KerasAccumulation(batches, cycle, total, epochs * batches - total * accumulation_steps,
+                             lightning.total_updates)
 
 
 def keras_largest_update(n_samples: int, batch_size: int, accumulation_steps: int) -> int:
