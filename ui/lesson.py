@@ -37,6 +37,7 @@ STEPS: tuple[Step, ...] = (
     Step("bn_crash", "batchnorm_last_batch", {"n": "1201", "batch": "300"}, 3),
     Step("overfit", "epochs_early_stopping", {"epoch": "150"}, 4),
     Step("early_stop", "epochs_early_stopping", {"patience": "3", "restore": "true"}, 4),
+    Step("digits", "real_digits", {"batch": "32", "epochs": "10", "look_batch": "10", "update": "1"}, 5),
 )
 
 

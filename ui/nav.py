@@ -40,6 +40,7 @@ LESSON: tuple[PageSpec, ...] = (
     PageSpec("app_pages/critical_batch.py", "critical_batch", "nav.critical", ":material/speed:"),
     PageSpec("app_pages/batchnorm_last_batch.py", "batchnorm_last_batch", "nav.batchnorm", ":material/warning:"),
     PageSpec("app_pages/epochs_early_stopping.py", "epochs_early_stopping", "nav.epochs", ":material/trending_down:"),
+    PageSpec("app_pages/real_digits.py", "real_digits", "nav.digits", ":material/draw:"),
 )
 # For teachers, in the sidebar's second section.
 TEACHING: tuple[PageSpec, ...] = (

@@ -7,6 +7,7 @@ breaks links teachers have shared: add keys, never rename them.
 
 from __future__ import annotations
 
+from ebcore.lessons import digits as dg
 from ebcore.lessons import epochs as ep
 from ebcore.lessons import exam
 from ebcore.lessons.batchnorm import experiment as bn
@@ -109,6 +110,19 @@ class Epochs:
                               LOG_EPOCHS, LOG_STYLE)
 
 
+class Digits:
+    """Real handwritten digits: the notes' Keras run (batch size, epochs, seed) and the one batch to watch."""
+
+    BATCH = ChoiceParam("batch", str(dg.KERAS_BATCH), tuple(map(str, dg.BATCHES)))
+    EPOCHS = IntParam("epochs", dg.EPOCHS, 1, dg.EPOCHS_MAX)
+    SEED = IntParam("seed", 0, 0, 99)
+    LOOK_BATCH = ChoiceParam("look_batch", "10", tuple(map(str, dg.LOOK_BATCHES)))
+    UPDATE = IntParam("update", 1, 1, dg.LOOK_UPDATES_MAX)
+    ALL: tuple[Param, ...] = (BATCH, EPOCHS, SEED, LOOK_BATCH, UPDATE)
+    # The notes' batch sizes: small (8), their default (32), large (256), the whole training set at once.
+    PRESETS: dict[str, dict[str, object]] = {str(b): {"batch": str(b)} for b in (8, 32, 256, dg.BATCHES[-1])}
+
+
 class CriticalBatch:
     """How big can a batch get: the target, tuned or one learning rate, the epoch budget, the seed."""
 
@@ -134,6 +148,7 @@ BY_PAGE: dict[str, tuple[Param, ...]] = {
     "batchnorm_last_batch": BatchNorm.ALL,
     "epochs_early_stopping": Epochs.ALL,
     "critical_batch": CriticalBatch.ALL,
+    "real_digits": Digits.ALL,
 }
 # The ready-made settings a page's buttons set (widget values), by page URL path: the warm-up computes them.
 PRESETS_BY_PAGE: dict[str, dict[str, dict[str, object]]] = {
@@ -141,6 +156,7 @@ PRESETS_BY_PAGE: dict[str, dict[str, dict[str, object]]] = {
     "batch_tradeoffs": Tradeoffs.PRESETS,
     "batchnorm_last_batch": BatchNorm.PRESETS,
     "critical_batch": CriticalBatch.PRESETS,
+    "real_digits": Digits.PRESETS,
 }
 # Every page's keys (not the shell's: language and presentation mode stay as the session moves on).
 PAGE_KEYS: frozenset[str] = frozenset(p.key for params in BY_PAGE.values() for p in params)

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 import streamlit as st
 
+from ebcore.lessons import digits as dg
 from ebcore.lessons import epochs as ep
 from ebcore.lessons import exam
 from ebcore.lessons.batchnorm import experiment as bn
@@ -37,7 +38,7 @@ from ebcore.lessons.tradeoffs import experiment as tr
 from ebcore.lessons.tradeoffs import measures
 from ui import activity, lanes, worker
 from ui.lanes import Call
-from ui.params import BatchNorm, CriticalBatch, Epochs, Exam, Tradeoffs
+from ui.params import BatchNorm, CriticalBatch, Digits, Epochs, Exam, Tradeoffs
 from ui.progress import on_page, progress_bar
 from ui.urlstate import Param
 
@@ -156,9 +157,21 @@ def critical(v: Values) -> CriticalRuns:
     return CriticalRuns(Run(critical_trials, (seed,)), Run(critical_noise, (seed,), _noise_call))
 
 
+class DigitsRuns(NamedTuple):
+    example: Run
+    look: Run
+
+
+def real_digits(v: Values) -> DigitsRuns:
+    """The digits page: the notes' Keras run (the prefix of its longest), and the batch watched at one update."""
+    seed = v(Digits.SEED)
+    return DigitsRuns(Run(digits_example, (int(v(Digits.BATCH)), v(Digits.EPOCHS), seed)),
+                      Run(digits_look, (int(v(Digits.LOOK_BATCH)), v(Digits.UPDATE), seed)))
+
+
 PAGES: dict[str, Callable[[Values], tuple[Run, ...]]] = {
     "exam_analogy": exam_analogy, "epochs_early_stopping": epochs, "batchnorm_last_batch": batchnorm,
-    "batch_tradeoffs": tradeoffs, "critical_batch": critical}
+    "batch_tradeoffs": tradeoffs, "critical_batch": critical, "real_digits": real_digits}
 """Every training page's declaration, by page (``ui.params.BY_PAGE``'s keys): the warm-up's list."""
 
 
@@ -339,3 +352,23 @@ def critical_noise(seed: int, _label: str = "", _peek: bool = False) -> list[cb.
         raise _NotCached
     with progress_bar(_label) as update:
         return lanes.run_all([_noise_call(seed)], progress=update)[0]
+
+
+def digits_example(batch: int, epochs: int, seed: int, label: str = "") -> ep.KerasLogRun:
+    """The notes' Keras run on the digits for ``epochs`` epochs: the prefix of one cached run of the most
+    epochs the slider offers (Adam at a constant rate: a shorter run is exactly its start)."""
+    return digits_example_full(batch, seed, label).prefix(epochs)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def digits_example_full(batch: int, seed: int, _label: str = "") -> ep.KerasLogRun:
+    """The notes' Keras run on the digits for ``dg.EPOCHS_MAX`` epochs."""
+    with progress_bar(_label) as update:
+        return worker.run(dg.keras_example, batch, dg.EPOCHS_MAX, seed, progress=update)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def digits_look(batch: int, update: int, seed: int, _label: str = "") -> dg.BatchLook:
+    """The ``update``-th update's batch of the digits run at ``batch``, before and after that update."""
+    with progress_bar(_label) as bar:
+        return worker.run(dg.see_batch, batch, update, seed, progress=bar)

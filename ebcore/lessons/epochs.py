@@ -33,8 +33,8 @@ from ebcore.problems import data, models
 __all__ = ["BATCH_SIZE", "DEGREE", "EPOCHS", "GOOD_TOLERANCE", "GRID_POINTS", "LEARNING_RATE", "LOG_BATCHES",
            "LOG_EPOCHS_MAX", "LOG_LEARNING_RATE", "LOG_SAMPLES", "NOISE", "NOTES_LOG", "POINTS_RANGE",
            "VALIDATION_POINTS", "VALIDATION_SPLIT", "curve_config", "CurveRun", "CurveTask", "EarlyStop",
-           "keras_early_stopping", "keras_log_run", "KerasLogRun", "legendre_features", "log_config", "log_lines",
-           "log_steps", "log_train_samples", "make_task", "Region", "regions", "target",
+           "keras_early_stopping", "keras_fit", "keras_log_run", "KerasLogRun", "legendre_features", "log_config",
+           "log_lines", "log_steps", "log_train_samples", "make_task", "Region", "regions", "target",
            "train_curve"]
 
 # --- the curve-fitting task ----------------------------------------------------------------------------
@@ -291,12 +291,20 @@ def log_train_samples(n: int) -> int:
 def keras_log_run(n: int, batch: int, epochs: int, seed: int = 0,
                   progress: Callable[..., None] | None = None) -> KerasLogRun:
     """Train a small MLP (2 → 16 → 2) on ``n`` two-blob samples like ``model.fit(x, y, batch_size=batch,
-    epochs=epochs, validation_split=0.2)``. ``progress(fraction, row=[loss, accuracy, val_loss,
-    val_accuracy, seconds])`` is called after each epoch with that epoch's numbers and measured time, for a
-    live log (``log_lines``)."""
+    epochs=epochs, validation_split=0.2)`` (``keras_fit``)."""
     X, y = data.classification_blobs(n, seed=seed)
+    return keras_fit(models.mlp(2, (16,), 2, seed=seed), X, y, batch, epochs, seed, progress)
+
+
+def keras_fit(model: torch.nn.Module, X: Tensor, y: Tensor, batch: int, epochs: int, seed: int = 0,
+              progress: Callable[..., None] | None = None) -> KerasLogRun:
+    """Train ``model`` (logits out) on class labels ``y`` like Keras's ``model.fit(X, y, batch_size=batch,
+    epochs=epochs, validation_split=0.2)`` with ``optimizer='adam'`` and sparse categorical cross-entropy:
+    the last fifth validates, the rest is shuffled each epoch. ``progress(fraction, row=[loss, accuracy,
+    val_loss, val_accuracy, seconds])`` is called after each epoch with that epoch's numbers and measured
+    time, for a live log (``log_lines``)."""
     (x_train, y_train), validation = data.validation_split(X, y, VALIDATION_SPLIT)
-    model = models.mlp(2, (16,), 2, seed=seed)
+
     def report(history: trainer.History, epoch: int) -> None:
         if progress is not None:
             progress((epoch + 1) / epochs, row=[history.epoch_loss[epoch], history.epoch_accuracy[epoch],

@@ -14,9 +14,11 @@ from ebcore.trainer.config import (
     check_budget,
     learning_rate,
     max_epochs,
+    require_int,
     samples_needed,
     steps_needed,
 )
+from ebcore.trainer.loop import predict
 from ebcore.trainer.order import epoch_batches
 from ebcore.trainer.records import BatchNormRecord, BatchTooSmallForBatchNorm, History, StepPredictions, TrainingError
 from ebcore.trainer.single_run import fit
@@ -25,4 +27,4 @@ from ebcore.trainer.stopping import KerasRule
 __all__ = ["EPOCH_BUDGET", "LOSSES", "MONITORS", "OPTIMIZERS", "SAMPLE_BUDGET", "SGD_MOMENTUM_DEFAULT",
            "STEP_BUDGET", "BatchNormRecord", "BatchTooSmallForBatchNorm", "History", "KerasRule", "StepPredictions",
            "TrainConfig", "TrainingError", "check_budget", "epoch_batches", "fit", "learning_rate", "max_epochs",
-           "samples_needed", "steps_needed"]
+           "predict", "require_int", "samples_needed", "steps_needed"]

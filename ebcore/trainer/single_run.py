@@ -48,6 +48,7 @@ def fit(
     record_predictions: bool = False,
     record_bn_stats: bool = False,
     snapshot_inputs: Tensor | None = None,
+    after_step: Callable[[int], None] | None = None,
 ) -> History:
     """Train ``model`` in place on ``(X, y)`` as the reference DataLoader loop would, and return its History.
 
@@ -61,7 +62,8 @@ def fit(
     outputs with their sample indices (``History.predictions``); ``record_bn_stats`` keeps batch
     versus running statistics of every BatchNorm layer per step (``History.bn_stats``);
     ``snapshot_inputs`` keeps eval-mode predictions on those inputs before training and after each
-    epoch (``History.snapshots``).
+    epoch (``History.snapshots``); ``after_step(updates)`` is called after every optimizer step with the
+    number of updates so far (1, 2, …), while the model holds exactly those updates' weights.
 
     Raises ``ValueError`` for bad data or an over-budget run (before any work), and
     ``BatchTooSmallForBatchNorm`` (with the history so far) when BatchNorm meets a batch of one.
@@ -69,7 +71,7 @@ def fit(
     """
     check_run(X, y, config, validation_data)
     run = Run(model, config, X, y, validation_data, snapshot_inputs)
-    result = train_runs([run], _OneRun(run, record_predictions, record_bn_stats), on_epoch)[0]
+    result = train_runs([run], _OneRun(run, record_predictions, record_bn_stats, after_step), on_epoch)[0]
     if isinstance(result, TrainingError):
         raise result
     return result
@@ -99,8 +101,10 @@ class _OneRun:
     """``fit``'s stepper (``ebcore.trainer.loop``): one model's steps through its module and autograd,
     or through ``DirectBackprop``'s kernels and one flat parameter buffer where the model allows."""
 
-    def __init__(self, run: Run, record_predictions: bool, record_bn_stats: bool) -> None:
+    def __init__(self, run: Run, record_predictions: bool, record_bn_stats: bool,
+                 after_step: Callable[[int], None] | None = None) -> None:
         model, config, history = run.model, run.config, run.history
+        self.after_step, self.updates = after_step, 0
         self.run_, self.model, self.config = run, model, config
         self.params = [p for p in model.parameters() if p.requires_grad]
         if not self.params:
@@ -159,6 +163,8 @@ class _OneRun:
             losses.append(loss.detach())
             if self.keep_outputs:
                 outputs.append(out.detach())
+            if self.after_step is not None:
+                self._after_step()
 
     def _direct_steps(self, xs, ys, lrs, losses: list, norms: list, outputs: list) -> None:
         """The same steps with ``DirectBackprop``'s gradients; ``.grad`` ends as the last step's."""
@@ -174,12 +180,18 @@ class _OneRun:
                     losses.append(loss)
                     if keep:
                         outputs.append(out)
+                    if self.after_step is not None:
+                        self._after_step()
         except BaseException:
             grads = None  # as zero_grad() left them before the failed step's forward
             raise
         finally:
             for p, g in zip(self.params, grads or [None] * len(self.params), strict=True):
                 p.grad = g
+
+    def _after_step(self) -> None:
+        self.updates += 1
+        self.after_step(self.updates)
 
     def record(self, steps: Steps) -> list[list[float]]:
         done = len(steps.losses)

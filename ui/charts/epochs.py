@@ -129,14 +129,22 @@ def accuracy_chart(accuracy: Sequence[float], val_accuracy: Sequence[float], lab
                    height: int = 320) -> alt.Chart:
     """Training and validation accuracy (fractions 0..1, shown as %) per 1-based epoch.
     ``labels``: ``"train"``, ``"val"``, ``"x"``, ``"y"``."""
-    epochs = list(range(1, len(accuracy) + 1))
-    frame = pd.DataFrame({"epoch": epochs * 2, "acc": list(accuracy) + list(val_accuracy),
+    return train_val_chart(accuracy, val_accuracy, labels, percent=True, height=height)
+
+
+def train_val_chart(train: Sequence[float], val: Sequence[float], labels: Mapping[str, str], *, percent: bool,
+                    height: int = 320) -> alt.Chart:
+    """A training and a validation value per 1-based epoch (accuracy as % if ``percent``, else a loss).
+    ``labels``: ``"train"``, ``"val"``, ``"x"``, ``"y"``."""
+    epochs = list(range(1, len(train) + 1))
+    frame = pd.DataFrame({"epoch": epochs * 2, "acc": list(train) + list(val),
                           "series": [labels["train"]] * len(epochs) + [labels["val"]] * len(epochs)})
     chart = alt.Chart(frame).mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=70)).encode(
         x=alt.X("epoch:Q", title=labels["x"], axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y("acc:Q", title=labels["y"], axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
+        y=alt.Y("acc:Q", title=labels["y"], axis=alt.Axis(format="%" if percent else ".2f"),
+                scale=alt.Scale(zero=not percent)),
         color=alt.Color("series:N", scale=alt.Scale(domain=[labels["train"], labels["val"]],
                                                     range=[PALETTE["blue"], PALETTE["orange"]]),
-                        legend=alt.Legend(title=None, orient="bottom", symbolSize=200)),
-        tooltip=[alt.Tooltip("epoch:Q", title=labels["x"]), alt.Tooltip("acc:Q", format=".1%")])
+                        legend=alt.Legend(title=None, orient="bottom", symbolSize=200, columns=1)),
+        tooltip=[alt.Tooltip("epoch:Q", title=labels["x"]), alt.Tooltip("acc:Q", format=".1%" if percent else ".3f")])
     return style(chart, height)

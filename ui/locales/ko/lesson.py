@@ -59,4 +59,10 @@ STRINGS: dict[str, str] = {
     "lesson.early_stop.show": "Keras의 EarlyStopping은 patience 3에서 학습을 멈추고 가장 좋았던 가중치로 "
     "되돌립니다. patience를 키워 가며 표를 비교해 보세요.",
     "lesson.early_stop.ask": "patience를 키우면 무엇을 얻고 무엇을 잃을까?",
+    "lesson.digits.title": "진짜 손글씨 숫자에서도 그럴까?",
+    "lesson.digits.show": "노트의 Keras 예제를 진짜 손글씨 숫자 1,797장으로 돌립니다. 배치 크기 32에서 한 에포크는 "
+    "45 스텝이고, 10 에포크면 업데이트가 450번입니다. 이어서 배치 하나의 업데이트 한 번이 모델의 답을 얼마나 바꾸는지 "
+    "봅니다.",
+    "lesson.digits.ask": "노트에 나오는 배치 크기(8, 32, 256, 전체 1,437) 가운데 10 에포크 동안 가장 멀리 가는 것은 "
+    "무엇이고, 왜 그럴까?",
 }
