@@ -24,7 +24,8 @@ pixels, labels = digits.pixels()
 st.header(t("digits.data.title"))
 present.explain(t("digits.data.body"))
 shown = dg.examples()
-st.image(digit_images(pixels[shown]), caption=[str(labels[i]) for i in shown])
+st.image(digit_images(pixels[shown]), caption=[str(labels[i]) for i in shown],
+         alt=[t("digits.data.alt", digit=labels[i]) for i in shown])
 st.caption(t("digits.data.caption") + " " + t("digits.credit", url=digits.SOURCE_URL))
 
 # --- 2. the notes' Keras example ---
@@ -80,9 +81,10 @@ update = urlstate.slider(P.UPDATE, t("digits.look.update"), t("digits.look.updat
 look = page_runs.look(t("digits.training"))
 before, after = look.answers("before"), look.answers("after")
 st.markdown(t("digits.look.where", update=look.update, step=look.step, steps=look.steps_per_epoch, epoch=look.epoch))
-st.image(digit_images(pixels[list(look.indices)]),
-         caption=[t("digits.look.cap", label=y, before=b, after=f) for y, b, f in zip(look.labels, before, after,
-                                                                                      strict=True)])
+answers = list(zip(look.labels, before, after, strict=True))
+st.image(digit_images(pixels[list(look.indices)]), caption=[t("digits.look.cap", label=y, before=b, after=f)
+                                                            for y, b, f in answers],
+         alt=[t("digits.look.alt", i=i, label=y, before=b, after=f) for i, (y, b, f) in enumerate(answers, 1)])
 st.markdown(t("digits.look.result.down" if look.loss_after < look.loss_before else "digits.look.result.up",
               b=len(look.labels), before=f"{look.loss_before:.4f}", after=f"{look.loss_after:.4f}",
               right_before=look.right("before"), right_after=look.right("after"),

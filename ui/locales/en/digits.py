@@ -11,6 +11,7 @@ STRINGS: dict[str, str] = {
     "(blank) to 16 (all ink). The model reads the 64 numbers of an image in one row, each divided by 16, just as the "
     "notes flatten MNIST's 28 × 28 pixels and divide them by 255.",
     "digits.data.caption": "The first two images of each digit in the data set.",
+    "digits.data.alt": "A handwritten {digit}",
     "digits.credit": "Data: *Optical Recognition of Handwritten Digits* by E. Alpaydin and C. Kaynak, from the "
     "[UCI Machine Learning Repository]({url}), licensed CC BY 4.0; these are its 1,797 test images, the copy "
     "scikit-learn ships as `load_digits`.",
@@ -68,6 +69,8 @@ STRINGS: dict[str, str] = {
     "model.",
     "digits.look.where": "Update {update} is step {step} of {steps} in epoch {epoch}. Under each image: the digit "
     "written, then the model's answer before → after the update.",
+    "digits.look.alt": "Image {i}: a handwritten {label}; the model answered {before} before the update and "
+    "{after} after it.",
     "digits.look.cap": "{label} · {before} → {after}",
     "digits.look.result.down": "The update changed the weights once, using the gradient of this batch's mean "
     "loss (Adam also mixes in a running average of earlier batches' gradients). On these same {b} images the "

@@ -11,6 +11,7 @@ STRINGS: dict[str, str] = {
     "있는지를 0(빈칸)부터 16(전부 잉크)까지 셉니다. 모델은 이미지 한 장의 숫자 64개를 한 줄로 펴서, 각각 16으로 "
     "나눈 값을 읽습니다. 노트에서 MNIST의 28 × 28 픽셀을 펴고 255로 나누는 것과 같은 방법입니다.",
     "digits.data.caption": "데이터에 있는 숫자별 첫 두 장입니다.",
+    "digits.data.alt": "손글씨 숫자 {digit}",
     "digits.credit": "데이터: E. Alpaydin, C. Kaynak의 *Optical Recognition of Handwritten Digits*, "
     "[UCI Machine Learning Repository]({url}), CC BY 4.0 라이선스. 이 중 테스트용 이미지 1,797장이며, "
     "scikit-learn이 `load_digits`로 제공하는 사본입니다.",
@@ -71,6 +72,8 @@ STRINGS: dict[str, str] = {
     "업데이트임.",
     "digits.look.where": "업데이트 {update}번은 에포크 {epoch}의 {steps} 스텝 가운데 {step}번째 스텝입니다. 이미지 "
     "아래에는 쓴 숫자, 그리고 업데이트 전 → 후의 모델 답이 나옵니다.",
+    "digits.look.alt": "이미지 {i}: 손으로 쓴 숫자 {label}. 업데이트 전 모델의 답은 {before}, 업데이트 후의 "
+    "답은 {after}.",
     "digits.look.cap": "{label} · {before} → {after}",
     "digits.look.result.down": "이 업데이트는 이 배치의 평균 손실에서 구한 그래디언트로 가중치를 한 번 "
     "바꿨습니다(Adam은 앞선 배치들의 그래디언트 평균도 함께 씁니다). 같은 이미지 {b}장에서 손실은 {before}에서 "
