@@ -37,19 +37,27 @@ def saved(d: scaling.Doubling) -> str:
 
 
 share = layout.header("crit")
-layout.presets("crit", P.PRESETS)
+data = urlstate.choice(P.DATA, t("crit.data"), t("crit.data.help"),
+                       labels={c: t(f"crit.data.{c}") for c in P.DATA.options})
+digits = data == "digits"  # the real digits: their own targets (cross-entropy), learning rates and texts
+_d = "_digits" if digits else ""
+layout.presets("crit", P.DIGITS_PRESETS if digits else P.PRESETS)
 c1, c2 = st.columns([3, 2])
-target = float(urlstate.choice(P.TARGET, t("crit.target"), t("crit.target.help", floor=f"{cb.NOISE_FLOOR:g}"), c1))
-seed = urlstate.slider(P.SEED, t("crit.seed"), t("crit.seed.help"), c2)
+target = float(urlstate.choice(P.DIGITS_TARGET if digits else P.TARGET, t(f"crit.target{_d}"),
+                               t(f"crit.target.help{_d}", floor=f"{cb.NOISE_FLOOR:g}"), c1))
+seed = urlstate.slider(P.SEED, t("crit.seed"), t(f"crit.seed.help{_d}"), c2)
 c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
 fixed = urlstate.toggle(P.FIXED, t("crit.fixed"), t("crit.fixed.help"), c1)
-lr = float(urlstate.choice(P.LR, t("crit.lr"), t("crit.lr.help"), c2))
-settings = cb.Settings(seed=seed)
+lr = float(urlstate.choice(P.DIGITS_LR if digits else P.LR, t("crit.lr"), t(f"crit.lr.help{_d}"), c2))
+settings = cb.Settings.of(data, seed)
+task = settings.problem
 # The noise scale (section 3) is measured in the worker while the grid trains here and in the worker.
 page_runs = runs.critical(urlstate.current)  # the page's runs at its widgets' values: nothing trained yet
 page_runs.noise.start_early()
-trials = page_runs.trials(t("crit.running", runs=len(cb.BATCHES) * settings.runs,
+trials = page_runs.trials(t("crit.running", runs=len(task.batches) * settings.runs,
                             steps=num(cb.total_steps(settings))))
+if digits:
+    st.caption(t("crit.digits.about", train=num(task.n_train), val=num(task.n_val)))
 layout.share_button(share)
 a = view.analyse(trials, target, lr if fixed else None)
 fit = a.fit  # fitted to the table's points, tuned or at the one learning rate
@@ -114,6 +122,11 @@ else:
     m2.metric(t("crit.metric.smin"), num(fit.s_min))
     m3.metric(t("crit.metric.emin"), num(fit.e_min))
     answer.caption(t("crit.metric.caption_fixed", lr=f"{lr:g}") if fixed else t("crit.metric.caption"))
+    if digits:  # next to the made-up data's B_crit at its defaults (the trade-offs page reads the same runs)
+        made_up = view.analyse(runs.critical(runs.defaults).trials(t("crit.running_made_up")), float(P.TARGET.default))
+        if made_up.fit is not None:
+            answer.caption(t("crit.digits.versus", target=P.TARGET.default, made_up=num(made_up.fit.b_crit),
+                             digits_target=f"{target:g}", b_crit=num(fit.b_crit)))
 versus = view.fixed_against_tuned(a.shown, a.tuned) if fixed else None
 if versus is not None:
     big, best, ratio = versus
@@ -151,7 +164,7 @@ if fit is not None and shown:
          curve, marks, {"x": t("crit.tradeoff.x"), "y": t("crit.tradeoff.y"), "batch": t("crit.tradeoff.batch"),
                         "fit": t("crit.tradeoff.fit")})
     caption = t("crit.tradeoff.caption", s_min=num(fit.s_min), e_min=num(fit.e_min), b_crit=num(fit.b_crit),
-                n=num(cb.N_TRAIN))
+                n=num(task.n_train))
     st.caption(f"{t('crit.tradeoff.fixed', lr=f'{lr:g}')} {caption}" if fixed else caption)
 else:
     st.warning(t("crit.fit.none"))
@@ -161,12 +174,12 @@ layout.download("critical_batch_runs", tables.trials, trials)
 st.subheader(t("crit.noise.title"))
 present.explain(t("crit.noise.intro", small=cb.TWO_BATCH[0], big=cb.TWO_BATCH[1]))
 noise = page_runs.noise(t("crit.noise_running"))
-exact, estimate = t("crit.noise.exact"), t("crit.noise.two_batch", draws=cb.TWO_BATCH_DRAWS)
+exact, estimate = t("crit.noise.exact"), t("crit.noise.two_batch", draws=task.noise_draws)
 rows = pd.DataFrame([{"step": p.step, "b_simple": p.exact.b_simple, "series": exact} for p in noise]
                     + [{"step": p.step, "b_simple": p.estimate.b_simple, "series": estimate} for p in noise])
 rows = rows[rows["b_simple"].map(math.isfinite)]
 draw(noise_chart, rows, None if fit is None else fit.b_crit,
-     {"x": t("crit.noise.x", b=cb.NOISE_BATCH, lr=f"{cb.NOISE_LR:g}"), "y": t("crit.noise.y"),
+     {"x": t("crit.noise.x", b=task.noise_batch, lr=f"{task.noise_lr:g}"), "y": t("crit.noise.y"),
       "b_crit": t("crit.noise.bcrit", b=num(fit.b_crit)) if fit else ""})
 at = cb.noise_at(noise, target)
 values = {"init": num(noise[0].exact.b_simple), "init_est": num(noise[0].estimate.b_simple), "target": f"{target:g}",
@@ -193,13 +206,13 @@ if fit is not None and shown:
 # --- 4. a budget of epochs is not a target ---
 st.subheader(t("crit.budget.title"))
 present.explain(t("crit.budget.intro"))
-budget = urlstate.slider(P.BUDGET, t("crit.budget"), t("crit.budget.help", n=num(cb.N_TRAIN)))
+budget = urlstate.slider(P.BUDGET, t("crit.budget"), t("crit.budget.help", n=num(task.n_train)))
 after = cb.epoch_budget(trials, budget, lr if fixed else None)
 draw(budget_chart, pd.DataFrame([{"batch": b, "lr": r, "loss": v} for b, r, v in after]), target,
      {"x": t("crit.budget.x"), "y": t("crit.budget.y"), "lr": t("crit.steps.lr"),
       "target": t("crit.budget.target", target=f"{target:g}")})
 (b0, _, l0), (b1, _, l1) = after[0], after[-1]
-updates = {b: view.updates_in(budget, b) for b in (b0, b1)}
+updates = {b: view.updates_in(budget, b, task.n_train) for b in (b0, b1)}
 s_small, s_large = a.shown[0].steps, a.shown[-1].steps
 common = {"epochs": tn("crit.count.epochs", budget), "b0": b0, "b1": b1, "l0": f"{l0:.3f}", "l1": f"{l1:.3f}",
           "u0": tn("crit.count.updates", updates[b0]), "u1": tn("crit.count.updates", updates[b1])}

@@ -132,7 +132,11 @@ def test_trade_offs_claims_link_here_with_their_conditions():
 CASES = {"tuned": {}, "fixed": {"fixed": "true"}, "seed9": {"seed": "9", "target": "0.32"},
          "seed9_fixed": {"seed": "9", "target": "0.32", "fixed": "true"},
          "seed9_fixed_slow": {"seed": "9", "target": "0.32", "fixed": "true", "lr": "0.025"},
-         "seed3_loose": {"seed": "3", "target": "0.5", "fixed": "true", "lr": "0.1"}}
+         "seed3_loose": {"seed": "3", "target": "0.5", "fixed": "true", "lr": "0.1"},
+         # the real digits: their own targets and learning rates
+         "digits": {"data": "digits"}, "digits_fixed": {"data": "digits", "fixed": "true"},
+         "digits_seed4_loose": {"data": "digits", "seed": "4", "digits_target": "1", "fixed": "true",
+                                "digits_lr": "0.8"}}
 
 
 def read_table(at: AppTest, s: dict[str, str]) -> list[tuple[int, int | None, str]]:
@@ -236,7 +240,8 @@ def test_sentences_cards_and_charts_describe_the_table(lang, case):
     at = open_page(lang, **CASES[case])
     assert_clean(at)
     if CASES[case].get("fixed"):
-        lr = CASES[case].get("lr", P.LR.default)
+        digits = CASES[case].get("data") == "digits"
+        lr = CASES[case].get("digits_lr", P.DIGITS_LR.default) if digits else CASES[case].get("lr", P.LR.default)
         assert set(steps_table(at)[STRINGS[lang]["crit.table.lr"]]) == {lr}
     check_page_against_its_table(at, lang)
 
@@ -258,3 +263,39 @@ def test_when_no_size_reaches_the_target_nothing_quotes_a_step(lang, fixed, monk
                 "crit.predict.caption", "crit.budget.caption"):
         assert parse(s[key], captions) is None, key
     check_page_against_its_table(at, lang)
+
+
+def test_the_real_digits_have_their_own_targets_rates_and_texts(lang):
+    at = open_page(lang, data="digits")
+    assert_clean(at)
+    s = STRINGS[lang]
+    assert at.segmented_control(key="digits_target").value == P.DIGITS_TARGET.default
+    assert not [w for w in at.segmented_control if w.key in ("target", "lr")]  # the made-up data's widgets
+    assert list(steps_table(at)[s["crit.table.batch"]]) == [8, 16, 32, 64, 128, 256, 512]
+    assert set(steps_table(at)[s["crit.table.lr"]]) <= {"0.2", "0.4", "0.8"}
+    captions = " ".join(c.value for c in at.caption)
+    made_up = parse(s["crit.digits.versus"], captions)
+    assert made_up and made_up["b_crit"] == metrics(at)[s["crit.metric.bcrit"]]
+    assert parse(s["crit.digits.about"], captions) == {"train": "512", "val": "360"}
+    default = open_page(lang)  # the made-up data's B_crit, as its own page shows it
+    assert made_up["made_up"] == metrics(default)[s["crit.metric.bcrit"]]
+
+
+@pytest.mark.parametrize("preset", list(P.DIGITS_PRESETS))
+def test_digits_presets(preset):
+    at = open_page("en", data="digits")
+    at.button(key=f"preset_{preset}").click().run()
+    assert_clean(at)
+    values = P.DIGITS_PRESETS[preset]
+    assert at.segmented_control(key="data").value == "digits"
+    assert at.segmented_control(key="digits_target").value == values["digits_target"]
+    if values["fixed"]:
+        assert set(steps_table(at)[STRINGS["en"]["crit.table.lr"]]) == {values["digits_lr"]}
+
+
+def test_bad_digits_values_fall_back_with_a_note():
+    at = open_page("en", data="images", digits_target="0.35", digits_lr="0.05")
+    assert_clean(at)
+    note = at.info[0].value
+    assert all(f"**{key}**" in note for key in ("data", "digits_target", "digits_lr"))
+    assert at.segmented_control(key="data").value == "synthetic"

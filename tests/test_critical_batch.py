@@ -248,3 +248,35 @@ def test_the_page_view_reads_its_curves_and_ratios_off_the_runs():
     for batch in (8, 48, 1000, 1024):
         loader = DataLoader(TensorDataset(torch.zeros(cb.N_TRAIN, 1)), batch_size=batch)
         assert view.updates_in(3, batch) == 3 * len(loader)
+
+
+def test_the_digits_task_trains_on_the_digits_with_its_own_grid():
+    """``data=digits``: the first 512 images train, Keras's last 360 validate, every run within the budgets,
+    and a trial is the plain ``fit`` of its config (cross-entropy), as on the made-up data."""
+    from ebcore.lessons.critical import tasks
+    from ebcore.problems import digits
+
+    task = tasks.DIGITS
+    (X, y), (Xv, yv) = task.data(5)
+    images, labels = digits.tensors()
+    assert torch.equal(X, images[:512]) and torch.equal(yv, labels[1437:]) and task.batches[-1] == 512
+    settings_ = cb.Settings.of("digits", 2)
+    assert settings_.lrs == task.lrs and settings_.problem is task
+    for b in task.batches:
+        for lr in task.lrs:
+            check_budget(task.n_train, settings_.config(b, lr), task.n_val)
+        assert cb.epochs_for(b, task) >= cb.max_budget_epochs(cb.SYNTHETIC)  # the budget slider's range
+    trials = cb.run_batch(cb.Settings(2, (0.4,), 1, "digits"), 256)
+    h = fit(task.model(2), X, y, TrainConfig(epochs=cb.epochs_for(256, task), batch_size=256, lr=0.4, seed=2,
+                                              loss="cross_entropy"), validation_data=(Xv, yv))
+    assert trials[0].val_loss[1:] == tuple(h.val_loss) and trials[0].steps[1] == 2
+    assert cb.total_steps(settings_) == sum(cb.batch_steps(settings_, b) for b in task.batches)
+
+
+def test_the_digits_noise_run_reaches_its_lowest_target():
+    from ebcore.lessons.critical import tasks
+
+    points = cb.noise_run(0, "digits")
+    task = tasks.DIGITS
+    assert [p.step for p in points] == [e * task.n_train // task.noise_batch for e in range(task.noise_epochs + 1)]
+    assert points[0].val_loss > 2 and cb.noise_at(points, min(task.targets)).val_loss <= min(task.targets)

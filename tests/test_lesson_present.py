@@ -125,6 +125,7 @@ def test_every_chart_with_a_run_offers_its_data_as_csv(page, lang):
 
 
 def test_warm_up_leaves_every_default_lesson_and_preset_run_cached(monkeypatch):
+    from ebcore.lessons import digits as dg
     from ebcore.lessons import epochs as ep
     from ebcore.lessons import exam
     from ebcore.lessons.batchnorm import experiment as batchnorm
@@ -143,15 +144,15 @@ def test_warm_up_leaves_every_default_lesson_and_preset_run_cached(monkeypatch):
                          (tradeoffs, "seed_experiment"), (tradeoffs, "gradient_noise"), (batchnorm, "compare"),
                          (batchnorm, "batch_stat_spread"), (batchnorm, "single_sample_error"),
                          (ep, "train_curve"), (ep, "keras_log_run"), (critical_batch, "run_batch"),
-                         (critical_batch, "noise_run")):
+                         (critical_batch, "noise_run"), (dg, "keras_example"), (dg, "see_batch")):
         monkeypatch.setattr(module, name, no_training)
     for page in DOWNLOADS:
         assert_clean(run_app(page))
     for step in lesson.STEPS:
         assert_clean(run_app(step.page, **step.settings))
     for page, presets in PRESETS_BY_PAGE.items():
-        for key in presets:  # each preset button pressed on the page's defaults
-            at = run_app(page)
+        for key, values in presets.items():  # each preset button pressed on the page's defaults (its data's)
+            at = run_app(page, **({"data": values["data"]} if "data" in values else {}))
             at.button(key=f"preset_{key}").click().run()
             assert_clean(at)
 

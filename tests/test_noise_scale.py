@@ -103,3 +103,19 @@ def test_weights_are_not_changed():
     before = [p.detach().clone() for p in model.parameters()]
     exact(model, X, y)
     assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_cross_entropy_per_sample_gradients_equal_one_backward_pass_per_sample(seed):
+    """The digits' noise scale: each sample's gradient of F.cross_entropy on that sample alone."""
+    g = torch.Generator().manual_seed(seed)
+    X, y = torch.randn(12, 5, generator=g), torch.randint(0, 3, (12,), generator=g)
+    model = mlp(5, (4,), 3, seed=seed)
+    rows = []
+    for i in range(X.shape[0]):
+        model.zero_grad()
+        F.cross_entropy(model(X[i:i + 1]), y[i:i + 1]).backward()
+        rows.append(torch.cat([p.grad.reshape(-1) for p in model.parameters()]))
+    assert torch.allclose(ns.per_sample_gradients(model, X, y, "cross_entropy"), torch.stack(rows), atol=1e-6)
+    with pytest.raises(ValueError):
+        ns.per_sample_gradients(model, X, y, "hinge")

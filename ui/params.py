@@ -12,6 +12,7 @@ from ebcore.lessons import epochs as ep
 from ebcore.lessons import exam
 from ebcore.lessons.batchnorm import experiment as bn
 from ebcore.lessons.critical import experiment as cb
+from ebcore.lessons.critical import tasks as cb_tasks
 from ebcore.lessons.tradeoffs import experiment as tr
 from ui.urlstate import BoolParam, ChoiceParam, IntParam, Param
 
@@ -129,14 +130,24 @@ class CriticalBatch:
     TARGET = ChoiceParam("target", "0.35", tuple(f"{v:g}" for v in cb.TARGETS))
     FIXED = BoolParam("fixed", False)
     LR = ChoiceParam("lr", "0.05", tuple(f"{v:g}" for v in cb.LR_GRID))
-    BUDGET = IntParam("budget", 2, 1, cb.max_budget_epochs())
+    # Every task's budget slider stops where the made-up task's shortest runs end (the digits' run longer).
+    BUDGET = IntParam("budget", 2, 1, min(cb.max_budget_epochs(task) for task in cb_tasks.TASKS.values()))
     SEED = IntParam("seed", 0, 0, 9)
-    ALL: tuple[Param, ...] = (TARGET, FIXED, LR, BUDGET, SEED)
+    # The data set (``cb_tasks.TASKS``); the real digits have their own targets (cross-entropy) and grid.
+    DATA = ChoiceParam("data", cb.SYNTHETIC.code, tuple(cb_tasks.TASKS))
+    DIGITS_TARGET = ChoiceParam("digits_target", "0.5", tuple(f"{v:g}" for v in cb_tasks.DIGITS.targets))
+    DIGITS_LR = ChoiceParam("digits_lr", "0.4", tuple(f"{v:g}" for v in cb_tasks.DIGITS.lrs))
+    ALL: tuple[Param, ...] = (TARGET, FIXED, LR, BUDGET, SEED, DATA, DIGITS_TARGET, DIGITS_LR)
     PRESETS: dict[str, dict[str, object]] = {
         "tuned": {"target": "0.35", "fixed": False},
         "untuned": {"target": "0.35", "fixed": True, "lr": "0.05"},
         "close": {"target": "0.32", "fixed": False},
         "loose": {"target": "0.5", "fixed": False},
+    }
+    DIGITS_PRESETS: dict[str, dict[str, object]] = {
+        "digits_tuned": {"data": "digits", "digits_target": "0.5", "fixed": False},
+        "digits_untuned": {"data": "digits", "digits_target": "0.5", "fixed": True, "digits_lr": "0.4"},
+        "digits_loose": {"data": "digits", "digits_target": "1", "fixed": False},
     }
 
 
@@ -155,7 +166,7 @@ PRESETS_BY_PAGE: dict[str, dict[str, dict[str, object]]] = {
     "exam_analogy": Exam.PRESETS,
     "batch_tradeoffs": Tradeoffs.PRESETS,
     "batchnorm_last_batch": BatchNorm.PRESETS,
-    "critical_batch": CriticalBatch.PRESETS,
+    "critical_batch": CriticalBatch.PRESETS | CriticalBatch.DIGITS_PRESETS,
     "real_digits": Digits.PRESETS,
 }
 # Every page's keys (not the shell's: language and presentation mode stay as the session moves on).

@@ -152,9 +152,9 @@ class CriticalRuns(NamedTuple):
 
 
 def critical(v: Values) -> CriticalRuns:
-    """The critical-batch page: the learning-rate grid at every batch size, and the noise scale."""
-    seed = v(CriticalBatch.SEED)
-    return CriticalRuns(Run(critical_trials, (seed,)), Run(critical_noise, (seed,), _noise_call))
+    """The critical-batch page: the learning-rate grid at every batch size, and the noise scale, on its data."""
+    seed, task = v(CriticalBatch.SEED), v(CriticalBatch.DATA)
+    return CriticalRuns(Run(critical_trials, (seed, task)), Run(critical_noise, (seed, task), _noise_call))
 
 
 class DigitsRuns(NamedTuple):
@@ -331,27 +331,29 @@ def log_run_full(n: int, batch: int, _label: str = "", _style: str = "keras3") -
     return run
 
 
-def critical_trials(seed: int, label: str = "") -> list[cb.Trial]:
-    """The critical-batch experiment: every learning rate of the grid at every batch size, one cached
-    ``fit_many`` per batch size; the sizes not cached train together (``together``), under one bar by
-    their cost (``cb.batch_work``)."""
-    settings = cb.Settings(seed=seed)
-    grids = _pieces([("critical", seed, b) for b in cb.BATCHES],
-                    lambda key: Call(cb.run_batch, (settings, key[2]), weight=cb.batch_work(settings, key[2])), label)
+def critical_trials(seed: int, task: str = cb.SYNTHETIC.code, label: str = "") -> list[cb.Trial]:
+    """The critical-batch experiment on ``task``'s data: every learning rate of the grid at every batch size,
+    one cached ``fit_many`` per batch size; the sizes not cached train together (``together``), under one bar
+    by their cost (``cb.batch_work``)."""
+    settings = cb.Settings.of(task, seed)
+    grids = _pieces([("critical", task, seed, b) for b in settings.problem.batches],
+                    lambda key: Call(cb.run_batch, (settings, key[3]), weight=cb.batch_work(settings, key[3])), label)
     return [t for grid in grids for t in grid]
 
 
-def _noise_call(seed: int) -> Call:
-    return Call(cb.noise_run, (seed,))
+def _noise_call(seed: int, task: str = cb.SYNTHETIC.code) -> Call:
+    return Call(cb.noise_run, (seed, task))
 
 
 @st.cache_data(max_entries=10, show_spinner=False)
-def critical_noise(seed: int, _label: str = "", _peek: bool = False) -> list[cb.NoiseCheckpoint]:
-    """The gradient noise scale along one run (exact and two-batch), at initialisation and every epoch."""
+def critical_noise(seed: int, task: str = cb.SYNTHETIC.code, _label: str = "",
+                   _peek: bool = False) -> list[cb.NoiseCheckpoint]:
+    """The gradient noise scale along one run on ``task``'s data (exact and two-batch), at initialisation
+    and every epoch."""
     if _peek:
         raise _NotCached
     with progress_bar(_label) as update:
-        return lanes.run_all([_noise_call(seed)], progress=update)[0]
+        return lanes.run_all([_noise_call(seed, task)], progress=update)[0]
 
 
 def digits_example(batch: int, epochs: int, seed: int, label: str = "") -> ep.KerasLogRun:

@@ -25,60 +25,68 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import torch
-from torch import Tensor, nn
+from torch import nn
 
-from ebcore.lessons.critical import noise_scale
+from ebcore.lessons.critical import noise_scale, tasks
 from ebcore.primitives.calc import loader_length
-from ebcore.problems.models import mlp
 from ebcore.stacked import fit_many
 from ebcore.trainer import TrainConfig, fit, max_epochs
 from ebcore.trainer.loop import epoch_progress, evaluate
 
 __all__ = ["BATCHES", "HIDDEN", "IN_FEATURES", "LR_GRID", "N_TRAIN", "N_VAL", "NOISE", "NOISE_BATCH", "NOISE_EPOCHS",
            "NOISE_FLOOR", "NOISE_LR", "REPEATS", "SAMPLE_ALLOWANCE", "SCALE_RATIO", "STEP_ALLOWANCE",
-           "STEP_OVERHEAD_ROWS", "TARGETS", "TWO_BATCH", "TWO_BATCH_DRAWS", "batch_steps", "batch_work",
+           "STEP_OVERHEAD_ROWS", "SYNTHETIC", "TARGETS", "TWO_BATCH", "TWO_BATCH_DRAWS", "batch_steps", "batch_work",
            "best_per_batch", "by_batch", "data", "epoch_budget", "epochs_for", "max_budget_epochs", "median", "model",
            "noise_at", "noise_run", "NoiseCheckpoint", "Point", "Progress", "run_batch", "Settings",
            "steps_to_target", "total_steps", "Trial"]
 
 Progress = Callable[[float], None]
 
-N_TRAIN = 1024
-"""Training samples: enough that the largest batches (up to all 1,024) sit well past the bend."""
-N_VAL = 512
-IN_FEATURES = 8
+SYNTHETIC = tasks.SYNTHETIC
+N_TRAIN, N_VAL = SYNTHETIC.n_train, SYNTHETIC.n_val
+"""The made-up task's training samples (enough that the largest batches, up to all 1,024, sit well past
+the bend) and validation samples."""
+IN_FEATURES = tasks.IN_FEATURES
 HIDDEN = (8,)
-NOISE = 0.5
-SCALE_RATIO = 0.8
-NOISE_FLOOR = NOISE**2
+NOISE = tasks.NOISE
+SCALE_RATIO = tasks.SCALE_RATIO
+NOISE_FLOOR = SYNTHETIC.floor
 """The best possible expected MSE: the variance of the label noise, 0.5² = 0.25."""
-BATCHES: tuple[int, ...] = tuple(2**k for k in range(3, 11))
+BATCHES: tuple[int, ...] = SYNTHETIC.batches
 """Batch sizes 8, 16, …, 1,024 (the whole training set)."""
-LR_GRID: tuple[float, ...] = (0.025, 0.05, 0.1)
-"""SGD learning rates tried at every batch size (factors of two). The grid stops at 0.1: from 0.2 on this
-network's loss spikes at the large batches (it jumps out of its valley and falls back a few steps later),
-so the step a run first reaches the target becomes a matter of luck, and 0.4 diverges."""
+LR_GRID: tuple[float, ...] = SYNTHETIC.lrs
+"""SGD learning rates tried at every batch size of the made-up task (factors of two; ``tasks``)."""
 REPEATS = 3
 """Runs per batch size and learning rate (other starting weights and shuffling): the page reads their median."""
-TARGETS: tuple[float, ...] = (0.5, 0.4, 0.35, 0.32)
+TARGETS: tuple[float, ...] = SYNTHETIC.targets
 """Validation-loss targets (MSE) a student can pick; the runs are long enough for the lowest."""
-# Each run lasts about STEP_ALLOWANCE + SAMPLE_ALLOWANCE / B steps (rounded up to whole epochs):
-# the shape S_min + E_min / B of the steps a batch size needs, with room for the lowest target at the
-# best learning rate (seeds 0-9: at most 471 steps at B = 8, 93 at B = 1,024, against 512 and 103 here).
-# No longer: three repeats per rate made the grid 1.8 times as many runs, and the page must stay fast.
-STEP_ALLOWANCE = 100
-SAMPLE_ALLOWANCE = 3 * N_TRAIN
+# Each run lasts about step_allowance + sample_allowance / B steps (rounded up to whole epochs): the shape
+# S_min + E_min / B of the steps a batch size needs, with room for the lowest target at the best learning
+# rate. No longer: three repeats per rate made the grid 1.8 times as many runs, and the page must stay fast.
+STEP_ALLOWANCE = SYNTHETIC.step_allowance
+SAMPLE_ALLOWANCE = SYNTHETIC.sample_allowance
 
 
 @dataclass(frozen=True)
 class Settings:
     """What the experiment depends on (hashable: pages cache on it): the seed of the data and of the
-    repeats' weights and shuffling, the learning-rate grid (SGD, no momentum) and the repeats per rate."""
+    repeats' weights and shuffling, the learning-rate grid (SGD, no momentum), the repeats per rate and the
+    data set (``task``, a ``tasks.TASKS`` code). ``Settings.of(task, seed)`` takes the task's own grid."""
 
     seed: int = 0
     lrs: tuple[float, ...] = LR_GRID
     repeats: int = REPEATS
+    task: str = SYNTHETIC.code
+
+    @classmethod
+    def of(cls, task: str, seed: int = 0) -> Settings:
+        """The settings of ``task`` (a ``tasks.TASKS`` code) at ``seed``, with that task's learning-rate grid."""
+        return cls(seed, tasks.TASKS[task].lrs, REPEATS, task)
+
+    @property
+    def problem(self) -> tasks.Task:
+        """The task the runs train on."""
+        return tasks.TASKS[self.task]
 
     def run_seed(self, rep: int) -> int:
         """Seed of repeat ``rep``'s starting weights and shuffling (repeat 0: ``seed`` itself)."""
@@ -86,8 +94,8 @@ class Settings:
 
     def config(self, batch: int, lr: float, rep: int = 0) -> TrainConfig:
         """The trainer configuration of one trial."""
-        return TrainConfig(epochs=epochs_for(batch), batch_size=batch, lr=lr, optimizer="sgd",
-                           seed=self.run_seed(rep))
+        return TrainConfig(epochs=epochs_for(batch, self.problem), batch_size=batch, lr=lr, optimizer="sgd",
+                           seed=self.run_seed(rep), loss=self.problem.loss)
 
     @property
     def runs(self) -> int:
@@ -95,37 +103,25 @@ class Settings:
         return len(self.lrs) * self.repeats
 
 
-def epochs_for(batch: int) -> int:
+def epochs_for(batch: int, task: tasks.Task = SYNTHETIC) -> int:
     """Epochs every run at ``batch`` trains for: enough steps for the lowest target, within the budget."""
-    per_epoch = loader_length(N_TRAIN, batch, False)
-    wanted = math.ceil((STEP_ALLOWANCE + SAMPLE_ALLOWANCE / batch) / per_epoch)
-    return max(1, min(wanted, max_epochs(N_TRAIN, batch, n_val=N_VAL)))
+    per_epoch = loader_length(task.n_train, batch, False)
+    wanted = math.ceil((task.step_allowance + task.sample_allowance / batch) / per_epoch)
+    return max(1, min(wanted, max_epochs(task.n_train, batch, n_val=task.n_val)))
 
 
 def total_steps(settings: Settings) -> int:
     """Optimizer steps of the whole experiment: runs × steps, summed over batch sizes."""
-    return sum(settings.runs * epochs_for(b) * loader_length(N_TRAIN, b, False) for b in BATCHES)
+    return sum(batch_steps(settings, b) for b in settings.problem.batches)
 
 
-def data(seed: int = 0) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
-    """The task: 1,024 training and 512 validation samples of ``y = f(x) + 0.5·ε``, ``x`` in 8-D.
-
-    ``x`` is standard normal with coordinate ``k`` scaled by ``s_k = 0.8^k`` (an unevenly curved loss,
-    so even full-batch steps make slow progress along the flat directions), ``f(x) = ½ Σ_k x_k/s_k +
-    tanh(x_0)``, ``ε`` standard normal. Float32, ``X`` of shape ``(n, 8)``, ``y`` of shape ``(n, 1)``.
-    """
-    g = torch.Generator().manual_seed(1000 + seed)
-    n = N_TRAIN + N_VAL
-    scales = torch.tensor([SCALE_RATIO**k for k in range(IN_FEATURES)])
-    X = torch.randn(n, IN_FEATURES, generator=g) * scales
-    f = (X / scales).sum(1) / 2 + torch.tanh(X[:, 0])
-    y = (f + NOISE * torch.randn(n, generator=g)).unsqueeze(1)
-    return (X[:N_TRAIN], y[:N_TRAIN]), (X[N_TRAIN:], y[N_TRAIN:])
+data = tasks.synthetic_data
+"""The made-up task's data (``tasks.synthetic_data``)."""
 
 
-def model(seed: int = 0) -> nn.Sequential:
-    """The model: an MLP 8 → 8 → 1 (ReLU), PyTorch's default initialisation from ``seed``."""
-    return mlp(IN_FEATURES, HIDDEN, 1, seed=seed)
+def model(seed: int = 0) -> nn.Module:
+    """The made-up task's model: an MLP 8 → 8 → 1 (ReLU), PyTorch's default initialisation from ``seed``."""
+    return SYNTHETIC.model(seed)
 
 
 @dataclass(frozen=True)
@@ -150,14 +146,15 @@ def run_batch(settings: Settings, batch: int, progress: Progress | None = None) 
     and sees the same batches (``Settings.run_seed``). ``progress(fraction)`` reports finished epochs
     over the call's epochs. Trials in repeat then grid order.
     """
-    (X, y), val = data(settings.seed)
+    task = settings.problem
+    (X, y), val = task.data(settings.seed)
     reps = [(r, lr) for r in range(settings.repeats) for lr in settings.lrs]
-    start = {r: evaluate(model(settings.run_seed(r)), "mse", *val)[0] for r in range(settings.repeats)}
+    start = {r: evaluate(task.model(settings.run_seed(r)), task.loss, *val)[0] for r in range(settings.repeats)}
     configs = [settings.config(batch, lr, r) for r, lr in reps]
-    models = [model(c.seed) for c in configs]
+    models = [task.model(c.seed) for c in configs]
     histories = fit_many(models, X, y, configs, validation_data=val,
                          on_epoch=epoch_progress(progress, len(configs) * configs[0].epochs))
-    per_epoch = loader_length(N_TRAIN, batch, False)
+    per_epoch = loader_length(task.n_train, batch, False)
     return [
         Trial(batch, c.lr, tuple(e * per_epoch for e in range(len(h.val_loss) + 1)), (start[r], *h.val_loss),
               h.diverged, r)
@@ -167,7 +164,8 @@ def run_batch(settings: Settings, batch: int, progress: Progress | None = None) 
 
 def batch_steps(settings: Settings, batch: int) -> int:
     """Training steps of ``run_batch`` at ``batch``: every run of the grid, all its epochs."""
-    return settings.runs * epochs_for(batch) * loader_length(N_TRAIN, batch, False)
+    task = settings.problem
+    return settings.runs * epochs_for(batch, task) * loader_length(task.n_train, batch, False)
 
 
 STEP_OVERHEAD_ROWS = 320
@@ -291,20 +289,20 @@ def epoch_budget(trials: Sequence[Trial], epochs: int, lr: float | None = None) 
             by_batch(trials, lambda t: t.val_loss[epochs] if math.isfinite(t.val_loss[epochs]) else math.inf, lr)]
 
 
-def max_budget_epochs() -> int:
+def max_budget_epochs(task: tasks.Task = SYNTHETIC) -> int:
     """The longest epoch budget every batch size's runs cover (the shortest run, at the smallest batch)."""
-    return min(epochs_for(b) for b in BATCHES)
+    return min(epochs_for(b, task) for b in task.batches)
 
 
 # --- the gradient noise scale along one run ----------------------------------------------------------
 
-NOISE_BATCH = 128
+NOISE_BATCH = SYNTHETIC.noise_batch
 """Batch size of the run along which the noise scale is measured (8 steps an epoch: a checkpoint every 8)."""
-NOISE_LR = 0.1
-NOISE_EPOCHS = 16
+NOISE_LR = SYNTHETIC.noise_lr
+NOISE_EPOCHS = SYNTHETIC.noise_epochs
 TWO_BATCH = (8, 256)
 """The two batch sizes of McCandlish et al.'s estimator."""
-TWO_BATCH_DRAWS = 64
+TWO_BATCH_DRAWS = SYNTHETIC.noise_draws
 
 
 @dataclass(frozen=True)
@@ -319,26 +317,29 @@ class NoiseCheckpoint:
     estimate: noise_scale.NoiseScale
 
 
-def noise_run(seed: int = 0, progress: Progress | None = None) -> list[NoiseCheckpoint]:
-    """Train at ``NOISE_BATCH`` (128) with SGD at ``NOISE_LR`` (0.1) for 16 epochs and measure the noise
-    scale at initialisation and after every epoch, on the whole training set (``noise_scale.from_gradients``)
-    and by the two-batch estimator (batches of 8 and 256 drawn with replacement, 64 pairs).
-    ``progress(fraction)`` reports the measured epochs over ``NOISE_EPOCHS``."""
-    (X, y), val = data(seed)
-    net = model(seed)
-    config = TrainConfig(epochs=NOISE_EPOCHS, batch_size=NOISE_BATCH, lr=NOISE_LR, optimizer="sgd", seed=seed)
-    per_epoch = loader_length(N_TRAIN, NOISE_BATCH, False)
+def noise_run(seed: int = 0, task: str = SYNTHETIC.code, progress: Progress | None = None) -> list[NoiseCheckpoint]:
+    """Train at the task's ``noise_batch`` with SGD at its ``noise_lr`` (the made-up task: 128 and 0.1) for
+    ``noise_epochs`` epochs and measure the noise scale at initialisation and after every epoch, on the whole
+    training set (``noise_scale.from_gradients``) and by the two-batch estimator (batches of 8 and 256 drawn
+    with replacement, the task's ``noise_draws`` pairs: 64 on the made-up task). ``progress(fraction)``
+    reports the measured epochs."""
+    problem = tasks.TASKS[task]
+    (X, y), val = problem.data(seed)
+    net = problem.model(seed)
+    config = TrainConfig(epochs=problem.noise_epochs, batch_size=problem.noise_batch, lr=problem.noise_lr,
+                         optimizer="sgd", seed=seed, loss=problem.loss)
+    per_epoch = loader_length(problem.n_train, problem.noise_batch, False)
     points: list[NoiseCheckpoint] = []
 
     def measure(step: int) -> None:
-        g = noise_scale.per_sample_gradients(net, X, y)
+        g = noise_scale.per_sample_gradients(net, X, y, problem.loss)
         exact = noise_scale.from_gradients(g)
-        estimate = noise_scale.two_batch(net, X, y, *TWO_BATCH, draws=TWO_BATCH_DRAWS, seed=seed + step,
+        estimate = noise_scale.two_batch(net, X, y, *TWO_BATCH, draws=problem.noise_draws, seed=seed + step,
                                          per_sample=g)
-        points.append(NoiseCheckpoint(step, evaluate(net, "mse", X, y)[0], evaluate(net, "mse", *val)[0], exact,
-                                      estimate))
+        points.append(NoiseCheckpoint(step, evaluate(net, problem.loss, X, y)[0],
+                                      evaluate(net, problem.loss, *val)[0], exact, estimate))
         if progress is not None:
-            progress((len(points) - 1) / NOISE_EPOCHS)
+            progress((len(points) - 1) / problem.noise_epochs)
 
     measure(0)
     # ``fit`` trains ``net`` in place and calls back after each epoch: the weights are that epoch's.

@@ -17,7 +17,8 @@ Two ways to measure it, both here:
   ``tr(Σ)`` separately; their ratio (of averages over draws) estimates ``B_simple``.
 
 Models must be free of BatchNorm (a sample's gradient must not depend on the rest of its batch);
-the loss is the mean squared error, whose batch gradient is the mean of the per-sample gradients.
+the loss is the mean squared error or cross-entropy, whose batch gradient (of the batch's mean loss) is the
+mean of the per-sample gradients.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.func import functional_call, grad, vmap
 
@@ -45,20 +47,25 @@ class NoiseScale:
         return self.trace / self.grad_sq if self.grad_sq > 0 else float("inf")
 
 
-def per_sample_gradients(model: nn.Module, X: Tensor, y: Tensor) -> Tensor:
-    """Every sample's gradient of its squared error ``(model(x_i) − y_i)²`` (mean over output units, as
-    ``F.mse_loss`` on one sample), flattened over the trainable parameters: an ``(n, p)`` float tensor.
+def per_sample_gradients(model: nn.Module, X: Tensor, y: Tensor, loss: str = "mse") -> Tensor:
+    """Every sample's gradient of its own loss, flattened over the trainable parameters: an ``(n, p)`` float
+    tensor. ``loss="mse"``: the squared error ``(model(x_i) − y_i)²`` (mean over output units, as
+    ``F.mse_loss`` on one sample); ``"cross_entropy"``: ``F.cross_entropy`` of the sample's logits and class.
 
     Computed in one pass with ``vmap(grad(...))``; the model's weights are read, not changed.
     """
     params = {name: p.detach() for name, p in model.named_parameters() if p.requires_grad}
     buffers = {name: b.detach() for name, b in model.named_buffers()}
 
-    def loss(p: dict[str, Tensor], x: Tensor, target: Tensor) -> Tensor:
+    def one(p: dict[str, Tensor], x: Tensor, target: Tensor) -> Tensor:
         out = functional_call(model, (p, buffers), (x.unsqueeze(0),))
+        if loss == "cross_entropy":
+            return F.cross_entropy(out, target.unsqueeze(0))
         return ((out.squeeze(0) - target) ** 2).mean()
 
-    grads = vmap(grad(loss), in_dims=(None, 0, 0))(params, X, y)
+    if loss not in ("mse", "cross_entropy"):
+        raise ValueError(f"loss must be 'mse' or 'cross_entropy', got {loss!r}")
+    grads = vmap(grad(one), in_dims=(None, 0, 0))(params, X, y)
     return torch.cat([g.reshape(X.shape[0], -1) for g in grads.values()], dim=1)
 
 

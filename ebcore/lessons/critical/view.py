@@ -167,9 +167,10 @@ def span(points: Sequence[Point]) -> Span | None:
     return Span(small, large, large.batch // small.batch, small.steps / large.steps)
 
 
-def updates_in(epochs: int, batch: int) -> int:
-    """Optimizer updates ``epochs`` epochs make at ``batch`` on the experiment's training set (last batch kept)."""
-    return epochs * loader_length(N_TRAIN, batch, False)
+def updates_in(epochs: int, batch: int, n_train: int = N_TRAIN) -> int:
+    """Optimizer updates ``epochs`` epochs make at ``batch`` on a training set of ``n_train`` samples (the
+    made-up task's by default; last batch kept)."""
+    return epochs * loader_length(n_train, batch, False)
 
 
 def fixed_against_tuned(shown: Sequence[Point], tuned: Sequence[Point]) -> tuple[Point, Point, float] | None:
