@@ -55,6 +55,8 @@ def claim_rule(c: tc.Claim, small: int, large: int) -> str:
 share = layout.header("trade")
 
 # --- the sweep's settings (they feed the table, the noise chart and the sweep chart) ---
+data = urlstate.choice(P.DATA, t("trade.data"), t("trade.data.help"),
+                       labels={c: t(f"trade.data.{c}") for c in P.DATA.options})
 layout.presets("trade", P.PRESETS)
 c1, c2, c3 = st.columns(3)
 b_min = urlstate.slider(P.BMIN, t("trade.bmin"), t("trade.bmin.help"), c1)
@@ -64,7 +66,7 @@ c1, c2, c3 = st.columns(3)
 lr = urlstate.choice(P.LR, t("trade.lr"), t("trade.lr.help"), c1)
 scale = urlstate.toggle(P.SCALE, t("trade.scale"), t("trade.scale.help"), c2)
 warmup = urlstate.toggle(P.WARMUP, t("trade.warmup"), t("trade.warmup.help"), c3)
-settings = tr.SweepSettings(b_min, b_max, epochs, float(lr), scale, warmup)
+settings = tr.SweepSettings(b_min, b_max, epochs, float(lr), scale, warmup, data=data)
 # The seed experiment (section 2, drawn last) trains in the worker while the sweep trains here.
 page_runs = runs.tradeoffs(urlstate.current)  # the page's runs at its widgets' values: nothing trained yet
 page_runs.seeds.start_early()
@@ -92,9 +94,10 @@ else:
     if asking:
         with present.answer():
             layout.table(table[[t("trade.col.claim"), verdict]], "verdicts", verdict)
-    st.caption(t("trade.table.caption", small=small.batch, large=large.batch, n=tr.SWEEP_TRAIN,
-                 val=f"{tr.SWEEP_VAL:,}", machine=tr.machine()))
-    critical_note.show(page_runs.claims)  # when "large batches train faster" and "small batches generalise better" hold
+    st.caption(t(f"trade.table.caption{'_digits' * (data == 'digits')}", small=small.batch, large=large.batch,
+                 n=tr.SWEEP_TRAIN, val=f"{tr.SWEEP_VAL:,}", machine=tr.machine()))
+    # when "large batches train faster" and "small batches generalise better" hold, on the same data
+    critical_note.show(page_runs.claims, data)
 
 # --- gradient noise and memory ---
 st.subheader(t("trade.noise.title"))
@@ -114,7 +117,7 @@ layout.table(pd.DataFrame({
     t("trade.memory.ours"): [fmt_bytes(r.act_bytes) for r in sweep],
     t("trade.memory.gpt2"): [fmt_bytes(measures.transformer_activation_bytes(r.batch)) for r in sweep],
 }), "memory", t("trade.memory.title"))
-st.caption(t("trade.memory.caption", params=fmt_bytes(measures.parameter_bytes(tr.sweep_model()))))
+st.caption(t("trade.memory.caption", params=fmt_bytes(measures.parameter_bytes(tr.sweep_model(data=data)))))
 
 # --- 3. your sweep, with ghosts of earlier sweeps ---
 st.subheader(t("trade.sweep.title"))

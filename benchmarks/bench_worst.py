@@ -51,6 +51,11 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
      {"points": "30", "log_n": "2000", "log_batch": "10", "log_epochs": "20", "seed": "5"}),
     ("critical batch, default view", "critical_batch", {}),
     ("critical batch, seed 3", "critical_batch", {"seed": "3"}),
+    # The real digits (issue 29): the made-up data's default runs cached (the warm-up's first page).
+    ("critical batch, real digits, seed 7", "critical_batch", {"data": "digits", "seed": "7",
+                                                               AFTER: "critical_batch"}),
+    ("digits: batch 8, 25 epochs, update 500 at 4", "real_digits", {"batch": "8", "epochs": "25", "look_batch": "4",
+                                                                      "update": "500", "seed": "3"}),
 ]
 
 

@@ -119,7 +119,9 @@ def test_phone_cards_name_a_number_that_titles_them(lang):
 
 @pytest.mark.parametrize("query", [{"bmin": "16", "bmax": "128", "epochs": "15"},  # lesson step 5
                                    {"bmin": "1", "bmax": "256", "epochs": "10", "lr": "1"},
-                                   {"bmin": "32", "bmax": "256", "epochs": "4", "lr": "0.3"}])
+                                   {"bmin": "32", "bmax": "256", "epochs": "4", "lr": "0.3"},
+                                   {"bmin": "1", "bmax": "256", "epochs": "15", "data": "digits"},
+                                   {"bmin": "16", "bmax": "128", "epochs": "15", "lr": "0.3", "data": "digits"}])
 def test_each_verdict_follows_the_rule_written_beside_it(lang, query):
     # Issue 26, point 8: "0.24 vs 0.07, does not hold here" with no threshold in sight. Every row states its
     # rule with its limits, and its verdict is that rule applied to the row's numbers as printed.
@@ -143,3 +145,28 @@ def test_each_verdict_follows_the_rule_written_beside_it(lang, query):
         if all(v.is_finite() for v in values):  # the limits are written out in the rule, in full
             written = {Decimal(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", rule)}
             assert {hold, fail} <= written, (key, hold, fail, rule)
+
+
+def test_the_real_digits_sweep_is_the_lessons_and_its_claims_read_the_digits_critical_runs(lang):
+    """``?data=digits``: the table's numbers are ``sweep_run`` on the digits, the caption names them, and the
+    note under the table quotes the critical-batch page's runs on the digits (and links there with them)."""
+    from ebcore.lessons.critical import experiment as cb
+    from ebcore.lessons.critical import view
+    from ebcore.lessons.tradeoffs import experiment as tr
+
+    at = open_page(lang, bmin="16", bmax="128", data="digits")
+    assert_clean(at)
+    s = STRINGS[lang]
+    settings = tr.SweepSettings(16, 128, 15, 0.1, data="digits")
+    runs = [tr.sweep_run(settings.training(b), b).prefix(15) for b in (16, 128)]
+    table = claims_table(at)
+    row = list(tc.CLAIMS).index("generalise")
+    assert list(table.iloc[row, 2:4]) == [f"{r.final_val:.3f}" for r in runs]
+    captions = " ".join(c.value for c in at.caption)
+    assert s["trade.table.caption_digits"].split("{")[0] in captions
+    trials = [t for b in cb.Settings.of("digits").problem.batches for t in cb.run_batch(cb.Settings.of("digits"), b)]
+    c = view.claim_conditions(trials, 0.5, 0.4)
+    note = " ".join(md.value for md in at.markdown)
+    assert f"{c.best_small:.3f}" in note and f"{c.large_fixed:.3f}" in note
+    assert [link.proto.query_string for link in at.get("page_link") if link.proto.page == "critical_batch"] == [
+        "data=digits"]

@@ -14,17 +14,19 @@ from ui.params import CriticalBatch as P
 from ui.runs import Run
 
 
-def show(claims: Run) -> None:
-    """Two conditions from the critical-batch runs ``claims`` (``runs.tradeoffs``: seed, target and learning rate
-    at their defaults) and a link.
+def show(claims: Run, data: str = P.DATA.default) -> None:
+    """Two conditions from the critical-batch runs ``claims`` on ``data`` (``runs.tradeoffs``: seed, target and
+    learning rate at that data's defaults) and a link.
 
     "Small batches generalise better" counts as refuted when, tuned, the largest batch's lowest validation
     loss is within the trade-offs page's tolerance (``GAP_TOLERANCE``) of the smallest batch's."""
-    target, lr = float(P.TARGET.default), float(P.LR.default)
-    settings = cb.Settings()
-    c = view.claim_conditions(claims(t("crit.running", runs=len(cb.BATCHES) * settings.runs,
+    digits = data == "digits"
+    target = float((P.DIGITS_TARGET if digits else P.TARGET).default)
+    lr = float((P.DIGITS_LR if digits else P.LR).default)
+    settings = cb.Settings.of(data)
+    c = view.claim_conditions(claims(t("crit.running", runs=len(settings.problem.batches) * settings.runs,
                                        steps=f"{cb.total_steps(settings):,}")), target, lr)
-    common = {"target": f"{target:g}", "n": f"{cb.N_TRAIN:,}", "reps": settings.repeats,
+    common = {"target": f"{target:g}", "n": f"{settings.problem.n_train:,}", "reps": settings.repeats,
               "b_crit": f"{c.b_crit:,.0f}" if c.b_crit is not None else "–"}
     if c.b_crit is None:
         faster = t("crit.claims.faster_none")
@@ -39,4 +41,4 @@ def show(claims: Run) -> None:
     with st.container(border=True):
         st.markdown(f"**{t('crit.claims.title')}**")
         st.markdown("\n".join(f"- {line}" for line in lines))
-        nav.link("critical_batch", t("crit.claims.link"))
+        nav.link("critical_batch", t("crit.claims.link"), {"data": data} if digits else None)

@@ -63,7 +63,8 @@ class Tradeoffs:
     SEEDS = IntParam("seeds", 3, 1, 8)
     XAXIS = ChoiceParam("x", "epochs", tr.X_AXES)
     VIEW = ChoiceParam("view", "epoch", tr.GRANULARITIES)
-    ALL: tuple[Param, ...] = (BMIN, BMAX, EPOCHS, LR, SCALE, WARMUP, SEEDS, XAXIS, VIEW)
+    DATA = ChoiceParam("data", tr.SWEEP_DATA[0], tr.SWEEP_DATA)  # the sweep's data: made-up blobs or real digits
+    ALL: tuple[Param, ...] = (BMIN, BMAX, EPOCHS, LR, SCALE, WARMUP, SEEDS, XAXIS, VIEW, DATA)
     PRESETS: dict[str, dict[str, object]] = {
         "notes": {"bmin": 16, "bmax": 128, "epochs": 15, "lr": "0.1", "scale": False, "warmup": False},
         "extremes": {"bmin": 1, "bmax": 256, "epochs": 10, "lr": "0.1", "scale": False, "warmup": False},

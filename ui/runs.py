@@ -140,10 +140,13 @@ class TradeoffsRuns(NamedTuple):
 def tradeoffs(v: Values) -> TradeoffsRuns:
     """The trade-offs page: the sweep, its gradient noise, the seed experiment, and the critical-batch runs
     at their defaults that the claims' conditions read (``ui.critical_note``)."""
+    data = v(Tradeoffs.DATA)
     settings = tr.SweepSettings(v(Tradeoffs.BMIN), v(Tradeoffs.BMAX), v(Tradeoffs.EPOCHS), float(v(Tradeoffs.LR)),
-                                v(Tradeoffs.SCALE), v(Tradeoffs.WARMUP))
-    return TradeoffsRuns(Run(sweep, (settings,)), Run(noise_curve, (settings.seed,)),
-                         Run(seed_runs, (v(Tradeoffs.SEEDS),), _seed_call), critical(defaults).trials)
+                                v(Tradeoffs.SCALE), v(Tradeoffs.WARMUP), data=data)
+    # The claims' conditions: the critical-batch page's runs at its defaults, on the same data.
+    on_same_data = critical(lambda p: data if p is CriticalBatch.DATA else p.default)
+    return TradeoffsRuns(Run(sweep, (settings,)), Run(noise_curve, (settings.seed, data)),
+                         Run(seed_runs, (v(Tradeoffs.SEEDS),), _seed_call), on_same_data.trials)
 
 
 class CriticalRuns(NamedTuple):
@@ -236,12 +239,12 @@ def sweep(settings: tr.SweepSettings, label: str = "") -> list[tr.SweepRun]:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def noise_curve(seed: int, _label: str = "") -> list[measures.NoisePoint]:
+def noise_curve(seed: int, data: str = tr.SWEEP_DATA[0], _label: str = "") -> list[measures.NoisePoint]:
     """Gradient noise against batch size (powers of two) for the sweep's model at ``seed`` (no training)."""
-    (X, y), _ = tr.sweep_data(seed)
+    (X, y), _ = tr.sweep_data(seed, data)
     sizes = [2**k for k in range(9) if 2**k <= tr.SWEEP_TRAIN]
-    return measures.gradient_noise(tr.sweep_model(seed), X, y, sizes, loss="cross_entropy", draws=tr.NOISE_DRAWS,
-                                   seed=seed)
+    return measures.gradient_noise(tr.sweep_model(seed, data), X, y, sizes, loss="cross_entropy",
+                                   draws=tr.NOISE_DRAWS, seed=seed)
 
 
 def _seed_call(seeds: int) -> Call:

@@ -25,6 +25,7 @@ from torch import Tensor, nn
 
 from ebcore.lessons.tradeoffs.measures import activation_bytes, gradient_noise
 from ebcore.primitives import calc
+from ebcore.problems import digits
 from ebcore.problems.data import classification_blobs, seed_regression
 from ebcore.problems.models import linear, mlp
 from ebcore.stacked import fit_many
@@ -32,7 +33,7 @@ from ebcore.trainer import TrainConfig, check_budget, fit
 from ebcore.trainer.loop import epoch_progress
 
 __all__ = ["GRANULARITIES", "NOISE_DRAWS", "NOISE_FLOOR", "SCALE_BASE_BATCH", "SEED_GRID", "SEED_N",
-           "SEED_NOISE", "SWEEP_HIDDEN", "SWEEP_MAX_EPOCHS", "SWEEP_TRAIN", "SWEEP_VAL", "WARMUP_EPOCHS",
+           "SEED_NOISE", "SWEEP_DATA", "SWEEP_HIDDEN", "SWEEP_MAX_EPOCHS", "SWEEP_TRAIN", "SWEEP_VAL", "WARMUP_EPOCHS",
            "WARMUP_START", "X_AXES", "batch_mean_error", "Curve", "curve_rows", "machine", "Progress",
            "seed_experiment", "sweep_data", "sweep_model", "sweep_run", "sweep_steps", "SweepRun", "SweepSettings"]
 
@@ -140,6 +141,9 @@ SWEEP_VAL = 1024
 SWEEP_MAX_EPOCHS = 15
 """The epochs slider's end: batch 1 then takes 3,840 steps (within the trainer's budget, checked by a test)."""
 SWEEP_HIDDEN = (64, 64)
+SWEEP_DATA = ("synthetic", "digits")
+"""The sweep's data sets: two made-up overlapping blobs in 2-D (the default), or the real handwritten digits
+(``ebcore.problems.digits``: 64 pixels, ten classes)."""
 SCALE_BASE_BATCH = 32
 """The linear scaling rule's reference batch: ``lr × B / 32``."""
 WARMUP_EPOCHS = 3
@@ -149,7 +153,7 @@ NOISE_DRAWS = 48
 
 @dataclass(frozen=True)
 class SweepSettings:
-    """What a sweep depends on (hashable: pages cache on it).
+    """What a sweep depends on (hashable: pages cache on it); ``data`` is one of ``SWEEP_DATA``.
 
     Batch sizes double from ``b_min`` up to ``b_max`` (``b_max`` always included); ``lr`` is the SGD
     learning rate; ``scale_lr`` applies ``lr × B/32``; ``warmup`` ramps the rate up from 10 % over the
@@ -163,6 +167,7 @@ class SweepSettings:
     scale_lr: bool = False
     warmup: bool = False
     seed: int = 0
+    data: str = SWEEP_DATA[0]
 
     def batch_sizes(self) -> list[int]:
         """The swept batch sizes: b_min, 2·b_min, 4·b_min, … below b_max, then b_max."""
@@ -193,15 +198,25 @@ class SweepSettings:
         )
 
 
-def sweep_data(seed: int = 0) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
-    """The sweep's task: two overlapping 2-D blobs, 256 training and 1,024 validation samples."""
+def sweep_data(seed: int = 0, data: str = SWEEP_DATA[0]) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
+    """The sweep's task, 256 training and 1,024 validation samples: two overlapping 2-D blobs drawn from
+    ``seed``, or (``data="digits"``) the first 256 handwritten digits to train and the last 1,024 to validate
+    (the same images for every seed)."""
+    if data == "digits":
+        X, y = digits.tensors()
+        return (X[:SWEEP_TRAIN], y[:SWEEP_TRAIN]), (X[-SWEEP_VAL:], y[-SWEEP_VAL:])
+    if data != SWEEP_DATA[0]:
+        raise ValueError(f"data must be one of {SWEEP_DATA}, got {data!r}")
     X, y = classification_blobs(SWEEP_TRAIN + SWEEP_VAL, seed=seed)
     # Sliced by hand: validation_split's floor(N·(1 − s)) would leave 255 training samples, not 256.
     return (X[:SWEEP_TRAIN], y[:SWEEP_TRAIN]), (X[SWEEP_TRAIN:], y[SWEEP_TRAIN:])
 
 
-def sweep_model(seed: int = 0) -> nn.Sequential:
-    """The sweep's model: an MLP 2 → 64 → 64 → 2 (ReLU), PyTorch's default initialisation from ``seed``."""
+def sweep_model(seed: int = 0, data: str = SWEEP_DATA[0]) -> nn.Sequential:
+    """The sweep's model: an MLP with two hidden layers of 64 (ReLU), 2 → 64 → 64 → 2 on the blobs and
+    64 → 64 → 64 → 10 on the digits, PyTorch's default initialisation from ``seed``."""
+    if data == "digits":
+        return mlp(digits.SIDE * digits.SIDE, SWEEP_HIDDEN, digits.CLASSES, seed=seed)
     return mlp(2, SWEEP_HIDDEN, 2, seed=seed)
 
 
@@ -259,12 +274,16 @@ def batch_mean_error(X: Tensor, batch: int, draws: int = 256, seed: int = 0) -> 
 
     This is what BatchNorm suffers from: it normalises with the batch's own mean, which for ``batch``
     samples misses the true mean by about ``1/√batch`` standard deviations. ``inf`` for a batch of
-    one: PyTorch's BatchNorm refuses it in training ("Expected more than 1 value per channel").
+    one: PyTorch's BatchNorm refuses it in training ("Expected more than 1 value per channel"). Features
+    that never vary (a digit image's always-blank corner pixels) have no error to measure and are left out.
     """
     if batch < 2:
         return math.inf
     g = torch.Generator().manual_seed(seed)
     mu, sd = X.mean(0), X.std(0, unbiased=False)
+    if not bool((sd > 0).all()):
+        X = X[:, sd > 0]
+        mu, sd = X.mean(0), X.std(0, unbiased=False)
     errors = [((X[torch.randperm(X.shape[0], generator=g)[:batch]].mean(0) - mu) / sd).pow(2).mean()
               for _ in range(draws)]
     return math.sqrt(float(torch.stack(errors).mean()))
@@ -277,8 +296,8 @@ def sweep_run(settings: SweepSettings, batch: int, progress: Progress | None = N
     finished epochs over its total."""
     config = settings.config(batch)
     check_budget(SWEEP_TRAIN, config, SWEEP_VAL)
-    (X, y), val = sweep_data(settings.seed)
-    model = sweep_model(settings.seed)
+    (X, y), val = sweep_data(settings.seed, settings.data)
+    model = sweep_model(settings.seed, settings.data)
     (noise,) = gradient_noise(model, X, y, [batch], loss="cross_entropy", draws=NOISE_DRAWS, seed=settings.seed)
     # The training set is snapshotted after every epoch (eval mode), so every prefix has its final loss.
     h = fit(model, X, y, config, validation_data=val, on_epoch=epoch_progress(progress, config.epochs),
@@ -288,7 +307,8 @@ def sweep_run(settings: SweepSettings, batch: int, progress: Progress | None = N
         batch=batch, lr=config.base_lr, epoch_loss=tuple(h.epoch_loss), val_loss=tuple(h.val_loss),
         final_train=0.0, final_val=0.0, gap=0.0, seconds_per_epoch=0.0,
         updates_per_epoch=calc.plan(SWEEP_TRAIN, batch, 1).updates_per_epoch, noise=noise.relative,
-        act_bytes=activation_bytes(model, 2, batch), bn_mean_error=batch_mean_error(X, batch, seed=settings.seed),
+        act_bytes=activation_bytes(model, X.shape[1], batch),
+        bn_mean_error=batch_mean_error(X, batch, seed=settings.seed),
         diverged=False, train_eval=train_eval, epoch_times=tuple(h.epoch_time),
     )
     return run.prefix(config.epochs)

@@ -30,6 +30,16 @@ STRINGS: dict[str, str] = {
     "trade.bn_error": "error (batch of 1)",
     "trade.table.title": "The claims, checked",
     "trade.table.one": "Pick two different batch sizes to compare.",
+    "trade.data": "Data",
+    "trade.data.help": "Made-up data: two overlapping clouds of points in 2-D. Real digits: 8 × 8 images of "
+    "handwritten digits, ten classes. Same model shape, same rules for the verdicts.",
+    "trade.data.synthetic": "Made-up data",
+    "trade.data.digits": "Real handwritten digits",
+    "trade.table.caption_digits": "Smallest batch B = {small} against largest B = {large}, same model (64 "
+    "pixels in, two hidden layers of 64, ten digits out), same real handwritten digits (the first {n} images "
+    "train, the last {val} validate), same starting weights. Times measured on: {machine}. Every verdict "
+    "follows the rule in its row, applied to the numbers as the row shows them; between a rule's two limits it "
+    "is too close to call.",
     "trade.table.caption": "Smallest batch B = {small} against largest B = {large}, same model, same data "
     "({n} training and {val} validation samples), same starting weights. Times measured on: {machine}. "
     "Every verdict follows the rule in its row, applied to the numbers as the row shows them; between a rule's "
