@@ -5,9 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from ebcore.lessons import digits as dg
+from ebcore.lessons import epochs as ep
 from ebcore.lessons import tables
 from ebcore.problems import digits
-from ui import layout, present, runs, urlstate
+from ui import layout, nav, present, runs, urlstate
 from ui.charts.digits import digit_images
 from ui.charts.draw import draw
 from ui.charts.epochs import train_val_chart
@@ -67,6 +68,12 @@ draw(train_val_chart, run.loss, run.val_loss, {k: t(f"digits.loss.{k}") for k in
 draw(train_val_chart, run.accuracy, run.val_accuracy, {k: t(f"digits.acc.{k}") for k in ("train", "val", "y")}
      | {"x": t("digits.x")}, percent=True, container=right)
 layout.download("digits_keras", tables.keras_log, run)
+# The epochs page's lesson step 12 on these digits: Keras's EarlyStopping replayed on this run's val_loss.
+stop = ep.keras_early_stopping(run.val_loss, dg.PATIENCE)
+st.markdown(t("digits.stop" if stop.stop_epoch else "digits.stop.never", patience=dg.PATIENCE, epochs=epochs,
+              stop=stop.stop_epoch, best=stop.best_epoch, restored=f"{stop.val_loss_restored:.4f}",
+              last=f"{stop.val_loss_last:.4f}"))
+nav.link("epochs_early_stopping", t("digits.stop.link"), {"patience": str(dg.PATIENCE), "restore": "true"})
 st.subheader(t("digits.log.title"))
 st.code("\n".join(run.lines()), language=None, wrap_lines=True)
 st.caption(t("digits.log.caption"))

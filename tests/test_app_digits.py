@@ -80,3 +80,16 @@ def test_bad_links_fall_back_with_a_note(query):
     notes = " ".join(i.value for i in at.info)
     assert all(f"**{key}**" in notes for key in query)
     assert metrics(at)[STRINGS["en"]["digits.m.updates"]] == "450" or "epochs" in query
+
+
+def test_early_stopping_is_keras_rule_on_this_run(lang):
+    """Batch 8 for 25 epochs overfits the digits: the sentence is Keras's rule replayed on the run's val_loss."""
+    from ebcore.lessons import epochs as ep
+
+    at = run_app(lang, batch="8", epochs="25")
+    assert_clean(at)
+    stop = ep.keras_early_stopping(dg.keras_example(8, 25).val_loss, dg.PATIENCE)
+    assert stop.stop_epoch is not None and stop.best_epoch < stop.stop_epoch < 25
+    text = _markdown(at)
+    assert f"{stop.val_loss_restored:.4f}" in text and f"{stop.val_loss_last:.4f}" in text
+    assert [link.proto.query_string for link in at.get("page_link")] == ["patience=3&restore=true"]

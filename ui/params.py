@@ -69,6 +69,8 @@ class Tradeoffs:
         "notes": {"bmin": 16, "bmax": 128, "epochs": 15, "lr": "0.1", "scale": False, "warmup": False},
         "extremes": {"bmin": 1, "bmax": 256, "epochs": 10, "lr": "0.1", "scale": False, "warmup": False},
         "scaling": {"bmin": 8, "bmax": 256, "epochs": 15, "lr": "0.1", "scale": True, "warmup": True},
+        "digits": {"bmin": 16, "bmax": 128, "epochs": 15, "lr": "0.1", "scale": False, "warmup": False,
+                   "data": "digits"},
     }
 
 

@@ -27,7 +27,7 @@ from ebcore.lessons import epochs as ep
 from ebcore.primitives import calc
 from ebcore.problems import data, digits, models
 
-__all__ = ["BATCHES", "EPOCHS", "EPOCHS_MAX", "HIDDEN", "KERAS_BATCH", "LOOK_BATCHES", "LOOK_UPDATES_MAX",
+__all__ = ["BATCHES", "EPOCHS", "EPOCHS_MAX", "HIDDEN", "KERAS_BATCH", "LOOK_BATCHES", "LOOK_UPDATES_MAX", "PATIENCE",
            "Arithmetic", "arithmetic", "BatchLook", "examples", "keras_example", "model", "n_train", "see_batch",
            "steps_per_epoch"]
 
@@ -42,6 +42,9 @@ batch 8 that is 180 × 25 = 4,500 steps, within the trainer's step budget)."""
 BATCHES = (8, 16, 32, 64, 128, 256, 1437)
 """Batch sizes the page offers: the notes' small (8), their default (32), their large (256), and the whole
 training set (1,437: ``batch_size=len(X_train)``, one update an epoch)."""
+PATIENCE = 3
+"""The early stopping the page replays on the run: ``EarlyStopping(monitor='val_loss', patience=3,
+restore_best_weights=True)``, the epochs page's lesson step."""
 LOOK_BATCHES = (4, 8, 10, 16, 32)
 """Batch sizes for watching one batch: few enough images to read each one."""
 LOOK_UPDATES_MAX = 500

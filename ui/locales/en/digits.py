@@ -59,6 +59,14 @@ STRINGS: dict[str, str] = {
     "digits.m.best": "Lowest val_loss at epoch",
     "digits.result": "After {epochs} epochs and {total} updates, the model names the right digit for {acc} of the "
     "{val} validation images it never trained on. Its validation loss was lowest after epoch {best}.",
+    "digits.stop": "With `EarlyStopping(monitor='val_loss', patience={patience}, restore_best_weights=True)` "
+    "Keras would stop this run after epoch {stop} and restore epoch {best}, the lowest validation loss "
+    "({restored}). Without it, all {epochs} epochs end at {last}: on real digits too, a small batch trained "
+    "long enough starts to overfit.",
+    "digits.stop.never": "With `EarlyStopping(monitor='val_loss', patience={patience}, "
+    "restore_best_weights=True)` Keras would train all {epochs} epochs: the validation loss never went "
+    "{patience} epochs without improving. It ends at {last}, its lowest was {restored} after epoch {best}.",
+    "digits.stop.link": "Early stopping, step by step",
     "digits.look.title": "3 · See a batch",
     "digits.look.intro": "A batch is what the model sees before one weight update. Pick an update: below are the "
     "images of its batch, with the model's answers just before and just after that single update.",

@@ -11,6 +11,8 @@ STRINGS: dict[str, str] = {
     "trade.preset.extremes": "1 vs 256 (all data)",
     "trade.preset.extremes.help": "From one sample per update (SGD) to the whole training set per update "
     "(batch gradient descent).",
+    "trade.preset.digits": "Notes on real digits",
+    "trade.preset.digits.help": "The notes' 16 against 128 on real handwritten digits instead of made-up points.",
     "trade.preset.scaling": "Linear scaling + warm-up",
     "trade.preset.scaling.help": "Learning rate grows with the batch (lr × B/32) and starts gently for 3 epochs.",
     "trade.bmin": "Smallest batch",

@@ -62,6 +62,15 @@ STRINGS: dict[str, str] = {
     "digits.m.best": "val_loss가 가장 낮은 에포크",
     "digits.result": "{epochs} 에포크, 업데이트 {total}번 뒤에 모델은 한 번도 학습하지 않은 검증 이미지 {val}장 "
     "가운데 {acc}의 숫자를 맞힙니다. 검증 손실이 가장 낮았던 때는 에포크 {best|가} 끝난 뒤입니다.",
+    "digits.stop": "`EarlyStopping(monitor='val_loss', patience={patience}, restore_best_weights=True)`를 쓰면 "
+    "Keras는 에포크 {stop}까지만 학습하고, 검증 손실이 가장 낮았던 에포크 {best}의 가중치({restored})로 "
+    "되돌립니다. 쓰지 않으면 {epochs} 에포크를 모두 돌고 {last}에서 끝납니다. 진짜 손글씨 숫자에서도 작은 "
+    "배치로 오래 학습하면 과적합이 시작됩니다.",
+    "digits.stop.never": "`EarlyStopping(monitor='val_loss', patience={patience}, "
+    "restore_best_weights=True)`를 써도 Keras는 {epochs} 에포크를 모두 학습합니다. 검증 손실이 {patience} "
+    "에포크 연속으로 나아지지 않은 적이 한 번도 없었기 때문입니다. 마지막 값은 {last}이고, 가장 낮은 값은 "
+    "에포크 {best|가} 끝난 뒤의 {restored}입니다.",
+    "digits.stop.link": "조기 종료 자세히 보기",
     "digits.look.title": "3 · 배치 하나 들여다보기",
     "digits.look.intro": "배치는 모델이 가중치를 한 번 업데이트하기 전에 보는 데이터입니다. 업데이트를 하나 골라 "
     "보세요. 아래에 그 업데이트의 배치에 든 이미지와, 그 업데이트 바로 전과 바로 뒤에 모델이 내놓은 답이 나옵니다.",

@@ -11,6 +11,8 @@ STRINGS: dict[str, str] = {
     "trade.preset.extremes": "1 vs 256 (전체 데이터)",
     "trade.preset.extremes.help": "샘플 하나마다 업데이트하는 SGD부터, 훈련 데이터 전체로 한 번 업데이트하는 "
     "배치 경사 하강법까지.",
+    "trade.preset.digits": "진짜 숫자로 노트 비교",
+    "trade.preset.digits.help": "노트의 16과 128 비교를 만든 점 대신 진짜 손글씨 숫자로 해 봄.",
     "trade.preset.scaling": "선형 스케일링 + 워밍업",
     "trade.preset.scaling.help": "배치가 커지는 만큼 학습률도 키우고(lr × B/32), 처음 3 에포크는 천천히 시작합니다.",
     "trade.bmin": "가장 작은 배치",
