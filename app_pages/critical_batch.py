@@ -75,7 +75,7 @@ if fixed:
                 "series": t("crit.series.tuned_ghost")} for p in tuned]
 lines: list[dict] = []
 if fit is not None:
-    lines += [{"batch": b, "steps": s, "series": t("crit.series.fit")} for b, s in view.fit_line(fit)]
+    lines += [{"batch": b, "steps": s, "series": t("crit.series.fit")} for b, s in view.fit_line(fit, task.batches[-1])]
 if shown:
     lines += [{"batch": b, "steps": s, "series": t("crit.series.perfect", b=shown[0].batch)}
               for b, s in view.perfect_line(a.shown)]
@@ -194,8 +194,8 @@ layout.download("noise_scale", tables.noise_scale, noise)
 if fit is not None and shown:
     b_noise = at.exact.b_simple
     predicted = [{"batch": b, "steps": s, "series": t("crit.series.predicted", b=num(b_noise))}
-                 for b, s in view.predicted_line(fit.s_min, b_noise)]
-    fitted = [{"batch": b, "steps": s, "series": t("crit.series.fit")} for b, s in view.fit_line(fit)]
+                 for b, s in view.predicted_line(fit.s_min, b_noise, task.batches[-1])]
+    fitted = [{"batch": b, "steps": s, "series": t("crit.series.fit")} for b, s in view.fit_line(fit, task.batches[-1])]
     draw(steps_chart, pd.DataFrame([{"batch": p.batch, "steps": p.steps, "low": p.low, "high": p.high, "lr": p.lr,
                                      "series": main_series} for p in shown]),
          pd.DataFrame(fitted + predicted), pd.DataFrame(columns=["low", "high", "name", "code"]), steps_labels)

@@ -22,8 +22,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parents[1]
 
 AFTER = "_after"
-"""A case's key naming a page opened (untimed, at its defaults) after the caches are cleared: what the
-start-up warm-up has computed on a running server before anyone opens a page."""
+"""A case's key naming a page opened (untimed, at its defaults, or ``"page?key=value"``) after the caches are
+cleared: what the start-up warm-up has computed on a running server before anyone opens a page."""
+
+
+def _after(value: str) -> tuple[str, dict[str, str]]:
+    """``AFTER``'s page and query: ``"critical_batch?data=digits"`` → ``("critical_batch", {"data": "digits"})``."""
+    page, _, query = value.partition("?")
+    return page, dict(part.split("=", 1) for part in query.split("&") if part)
 
 CASES: list[tuple[str, str, dict[str, str]]] = [
     ("trade-offs 1-256, 15 epochs, 8 seeds", "batch_tradeoffs", {"bmin": "1", "bmax": "256", "epochs": "15",
@@ -54,6 +60,9 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
     # The real digits (issue 29): the made-up data's default runs cached (the warm-up's first page).
     ("critical batch, real digits, seed 7", "critical_batch", {"data": "digits", "seed": "7",
                                                                AFTER: "critical_batch"}),
+    ("trade-offs 1-256 on digits, 15 epochs, 8 seeds", "batch_tradeoffs",
+     {"bmin": "1", "bmax": "256", "epochs": "15", "seeds": "8", "data": "digits",
+      AFTER: "critical_batch?data=digits"}),
     ("digits: batch 8, 25 epochs, update 500 at 4", "real_digits", {"batch": "8", "epochs": "25", "look_batch": "4",
                                                                       "update": "500", "seed": "3"}),
 ]
@@ -92,10 +101,13 @@ def run_cases(root: Path, names: list[str] | None) -> dict[str, list[float]]:
         query = dict(query)
         before = query.pop(AFTER, None)
         if before is not None:
-            if find(before) is None:
+            before_page, before_query = _after(before)
+            if find(before_page) is None:
                 continue
             first = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=300)
-            first.switch_page(find(before).file)
+            for key, value in before_query.items():
+                first.query_params[key] = value
+            first.switch_page(find(before_page).file)
             first.run()
         at = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=300)
         for key, value in query.items():
@@ -128,7 +140,7 @@ def run_cases_live(root: Path, names: list[str] | None) -> dict[str, list[float]
         await asyncio.sleep(WORKER_WARM_S)
         before = query.pop(AFTER, None)
         if before is not None:
-            await session.open(before)
+            await session.open(*_after(before))
         await session.close()
         session = await Session.connect(url)
         cpu = load.server_stats(pid)["cpu"]

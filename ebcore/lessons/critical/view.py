@@ -101,14 +101,16 @@ TRADEOFF_BATCHES: tuple[float, ...] = tuple(2 ** (k / 4) for k in range(8, 45))
 """Batch sizes (4 to 2,048) along which the S–E trade-off curve is drawn."""
 
 
-def fit_line(fit: scaling.Hyperbola) -> list[tuple[float, float]]:
-    """The fitted ``S(B) = S_min(1 + B_crit/B)`` as (batch, steps) points along ``LINE_BATCHES``."""
-    return [(b, fit.steps(b)) for b in LINE_BATCHES]
+def fit_line(fit: scaling.Hyperbola, largest: float = LINE_BATCHES[-1]) -> list[tuple[float, float]]:
+    """The fitted ``S(B) = S_min(1 + B_crit/B)`` as (batch, steps) points along ``LINE_BATCHES``, up to the
+    ``largest`` batch size measured."""
+    return [(b, fit.steps(b)) for b in LINE_BATCHES if b <= largest]
 
 
-def predicted_line(s_min: float, b_noise: float) -> list[tuple[float, float]]:
-    """McCandlish et al.'s prediction ``S_min(1 + B_noise/B)`` as (batch, steps) points along ``LINE_BATCHES``."""
-    return [(b, s_min * (1 + b_noise / b)) for b in LINE_BATCHES]
+def predicted_line(s_min: float, b_noise: float, largest: float = LINE_BATCHES[-1]) -> list[tuple[float, float]]:
+    """McCandlish et al.'s prediction ``S_min(1 + B_noise/B)`` as (batch, steps) points along ``LINE_BATCHES``,
+    up to the ``largest`` batch size measured."""
+    return [(b, s_min * (1 + b_noise / b)) for b in LINE_BATCHES if b <= largest]
 
 
 def tradeoff_curve(fit: scaling.Hyperbola) -> list[tuple[float, float]]:
