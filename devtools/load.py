@@ -46,14 +46,17 @@ CLASSROOM: dict[str, dict[str, tuple[Any, ...]]] = {
          "preset_notes320": (CLICK,), "preset_bn1206": (CLICK,)},
     "exam_analogy": {"batch": (1, 10, 20, 100), "epochs": (10, 30, 50), "seed": (0, 1)},
     "batch_tradeoffs": {"bmin": (1, 4, 16), "bmax": (128, 256), "epochs": (10, 15), "seeds": (3, 5),
-                        "preset_notes": (CLICK,), "preset_scaling": (CLICK,)},
+                        "preset_notes": (CLICK,), "preset_scaling": (CLICK,), "data": ("digits",)},
     "batchnorm_last_batch": {"n": (1201, 1202, 1206), "epochs": (10, 15), "opt": ("sgd", "sgd_momentum", "adam"),
                              "seeds": (3, 5), "preset_momentum": (CLICK,), "preset_adam": (CLICK,)},
     "epochs_early_stopping": {"epoch": (10, 20, 60, 150), "points": (12, 20), "patience": (3, 10),
                               "log_batch": ("32", "64")},
     # The lesson's settings here are the page's defaults: every move on it is a student's own try.
     "critical_batch": {"target": ("0.5", "0.32"), "fixed": (True,), "lr": CriticalBatch.LR.options, "budget": (1, 3),
-                       "seed": (1, 2), "preset_untuned": (CLICK,), "preset_close": (CLICK,)},
+                       "seed": (1, 2), "preset_untuned": (CLICK,), "preset_close": (CLICK,), "data": ("digits",)},
+    # Real handwritten digits (issue 29): the notes' Keras run and one batch's update, at other settings.
+    "real_digits": {"batch": ("8", "16", "64", "256"), "epochs": (5, 15, 25), "seed": (1, 2),
+                    "look_batch": ("4", "32"), "update": (20, 144, 300), "preset_1437": (CLICK,)},
 }
 
 
