@@ -12,7 +12,7 @@ from ui import layout, nav, present, runs, urlstate
 from ui.charts.digits import digit_images
 from ui.charts.draw import draw
 from ui.charts.epochs import train_val_chart
-from ui.i18n import t
+from ui.i18n import t, tn
 from ui.params import Digits
 
 P = Digits
@@ -50,8 +50,8 @@ elif a.last == a.batch:
 else:
     batches = t("digits.calc.last", full=f"{a.full:,}", b=a.batch, last=f"{a.last:,}")
 st.markdown(t("digits.calc", images=f"{a.images:,}", train=f"{a.train:,}", val=f"{a.val:,}", b=f"{a.batch:,}",
-              ratio=f"{a.ratio:,.2f}", steps=f"{a.steps:,}", batches=batches,
-              epochs=epochs, total=f"{a.total:,}"))
+              ratio=f"{a.ratio:,.2f}", steps_text=tn("digits.count.steps", a.steps), batches=batches,
+              epochs=epochs, total_text=tn("digits.count.updates", a.total)))
 
 page_runs = runs.real_digits(urlstate.current)
 run = page_runs.example(t("digits.training"))
@@ -83,17 +83,21 @@ st.header(t("digits.look.title"))
 present.explain(t("digits.look.intro"))
 l1, l2 = st.columns([1, 2])
 with l1:
-    urlstate.choice(P.LOOK_BATCH, t("digits.look.batch"), t("digits.look.batch.help"))
+    look_batch = int(urlstate.choice(P.LOOK_BATCH, t("digits.look.batch"), t("digits.look.batch.help")))
 update = urlstate.slider(P.UPDATE, t("digits.look.update"), t("digits.look.update.help"), l2)
 look = page_runs.look(t("digits.training"))
 before, after = look.answers("before"), look.answers("after")
 st.markdown(t("digits.look.where", update=look.update, step=look.step, steps=look.steps_per_epoch, epoch=look.epoch))
+if len(look.labels) < look_batch:  # the epoch's last batch holds what is left over
+    short = dg.arithmetic(look_batch, 1)
+    st.markdown(t("digits.look.last", train=f"{short.train:,}", full=short.full, b=look_batch, last=short.last))
 answers = list(zip(look.labels, before, after, strict=True))
 st.image(digit_images(pixels[list(look.indices)]), caption=[t("digits.look.cap", label=y, before=b, after=f)
                                                             for y, b, f in answers],
          alt=[t("digits.look.alt", i=i, label=y, before=b, after=f) for i, (y, b, f) in enumerate(answers, 1)])
 st.markdown(t("digits.look.result.down" if look.loss_after < look.loss_before else "digits.look.result.up",
-              b=len(look.labels), before=f"{look.loss_before:.4f}", after=f"{look.loss_after:.4f}",
+              b=len(look.labels), adam=t("digits.look.adam") if look.update > 1 else "",  # no earlier batch at 1
+              before=f"{look.loss_before:.4f}", after=f"{look.loss_after:.4f}",
               right_before=look.right("before"), right_after=look.right("after"),
               change=f"{100 * look.mean_change():+.2f}"))
 layout.table(pd.DataFrame({

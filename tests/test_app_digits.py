@@ -46,6 +46,8 @@ def test_the_watched_update_is_the_lessons(lang):
     text = _markdown(at)
     assert f"{look.loss_before:.4f}" in text and f"{look.loss_after:.4f}" in text
     assert f"{100 * look.mean_change():+.2f}" in text
+    s = STRINGS[lang]
+    assert s["digits.look.last"].format(train="1,437", full=143, b=10, last=7) in text  # only 7 images: why
     cards = [md.value for md in at.markdown if STRINGS[lang]["digits.look.col.p_after"] in md.value]
     assert len(cards) == 7
     for card, probs, label in zip(cards, look.after, look.labels, strict=True):
@@ -71,6 +73,15 @@ def test_links_open_on_their_settings():
     run = dg.keras_example(8, 3, 4)
     assert metrics(at)[STRINGS["ko"]["digits.m.val_acc"]] == f"{run.val_accuracy[-1]:.1%}"
     assert "540" in _markdown(at)  # 180 steps × 3 epochs
+
+
+def test_the_whole_set_as_one_batch_is_one_step(lang):
+    at = run_app(lang, batch="1437", epochs="1")
+    assert_clean(at)
+    s = STRINGS[lang]
+    text = _markdown(at)
+    assert s["digits.count.steps.one"].format(count="1") in text
+    assert s["digits.count.updates.one"].format(count="1") in text
 
 
 @pytest.mark.parametrize("query", [{"batch": "33"}, {"epochs": "0"}, {"update": "9999"}, {"look_batch": "x"}])

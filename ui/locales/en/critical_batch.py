@@ -30,9 +30,9 @@ STRINGS: dict[str, str] = {
     "images stay the same.",
     "crit.lr.help_digits": "Used for every batch size when the switch is on; one of the grid's rates. The grid "
     "stops at 0.8: at 1.6 and 3.2 the largest batches' loss spikes and misses the targets.",
-    "crit.digits.about": "On the real digits: the first {train} images train and the last {val} validate (the "
-    "same {val} Keras holds out with `validation_split=0.2`), with a small cousin of the notes' model, 64 → 16 "
-    "→ 10, and cross-entropy.",
+    "crit.digits.about": "On the real digits: the first {train} images train (a power of two, so the batch "
+    "size can double up to the whole training set) and the last {val} validate (the same {val} Keras holds out "
+    "with `validation_split=0.2`), with a small cousin of the notes' model, 64 → 16 → 10, and cross-entropy.",
     "crit.running_made_up": "Training the made-up data's runs to compare…",
     "crit.digits.versus": "Next to the made-up data: at its default target ({target} MSE, tuned) the fitted "
     "B_crit is {made_up}; on the real digits at {digits_target} it is {b_crit}.",

@@ -31,19 +31,23 @@ STRINGS: dict[str, str] = {
     "digits.presets": "The notes' batch sizes:",
     "digits.preset.8": "Small: 8",
     "digits.preset.8.help": "The notes' small batch (`batch_size=8`): many updates an epoch, each from few images.",
-    "digits.preset.32": "The notes' 32",
+    "digits.preset.32": "The notes' example: 32",
     "digits.preset.32.help": "The notes' example as written (`batch_size=32`).",
     "digits.preset.256": "Large: 256",
     "digits.preset.256.help": "The notes' large batch (`batch_size=256`): few updates an epoch, each from many images.",
     "digits.preset.1437": "All at once: 1,437",
     "digits.preset.1437.help": "`batch_size=len(X_train)`: the whole training set in one batch, one update an epoch.",
     "digits.training": "Training on the digits…",
-    "digits.calc": "**The arithmetic.** Of the {images} images, `validation_split=0.2` keeps the first **{train}** "
-    "for training and the last {val} for validation. {train} ÷ {b} = {ratio}, so an epoch takes **{steps} steps**: "
-    "{batches}. Over {epochs} epochs that makes **{total} weight updates**.",
+    "digits.calc": "**The arithmetic.** Of the {images} images, `validation_split=0.2` keeps the first "
+    "**{train}** for training and the last {val} for validation. {train} ÷ {b} = {ratio}, rounded up: an epoch "
+    "takes **{steps_text}**: {batches}. Over {epochs} epochs that makes **{total_text}**.",
     "digits.calc.even": "{full} batches of {b}",
     "digits.calc.last": "{full} full batches of {b} and a last batch of {last}",
     "digits.calc.one": "one batch of all {b} images",
+    "digits.count.steps.one": "{count} step",
+    "digits.count.steps.other": "{count} steps",
+    "digits.count.updates.one": "{count} weight update",
+    "digits.count.updates.other": "{count} weight updates",
     "digits.log.title": "The Keras 3 log",
     "digits.log.caption": "What Keras 3 prints for this run (`verbose=1`, the default): the steps, this machine's "
     "time per step, then the epoch's loss and accuracy on the training images and on the held-out 20%.",
@@ -57,15 +61,17 @@ STRINGS: dict[str, str] = {
     "digits.m.val_acc": "Validation accuracy",
     "digits.m.updates": "Weight updates",
     "digits.m.best": "Lowest val_loss at epoch",
-    "digits.result": "After {epochs} epochs and {total} updates, the model names the right digit for {acc} of the "
-    "{val} validation images it never trained on. Its validation loss was lowest after epoch {best}.",
+    "digits.result": "After {epochs} epochs and {total} updates, the model names the right digit for {acc} of "
+    "the {val} validation images it never trained on. Its validation loss (val_loss) was lowest after epoch "
+    "{best}.",
     "digits.stop": "With `EarlyStopping(monitor='val_loss', patience={patience}, restore_best_weights=True)` "
     "Keras would stop this run after epoch {stop} and restore epoch {best}, the lowest validation loss "
-    "({restored}). Without it, all {epochs} epochs end at {last}: on real digits too, a small batch trained "
-    "long enough starts to overfit.",
+    "({restored}). Without it, all {epochs} epochs end with a validation loss of {last}: trained longer, this "
+    "run starts to overfit.",
     "digits.stop.never": "With `EarlyStopping(monitor='val_loss', patience={patience}, "
     "restore_best_weights=True)` Keras would train all {epochs} epochs: the validation loss never went "
-    "{patience} epochs without improving. It ends at {last}, its lowest was {restored} after epoch {best}.",
+    "{patience} epochs without improving. Its last validation loss is {last}; its lowest was {restored} after "
+    "epoch {best}.",
     "digits.stop.link": "Early stopping, step by step",
     "digits.look.title": "3 · See a batch",
     "digits.look.intro": "A batch is what the model sees before one weight update. Pick an update: below are the "
@@ -75,21 +81,23 @@ STRINGS: dict[str, str] = {
     "digits.look.update": "Update number",
     "digits.look.update.help": "Counts updates from the start of training: 1 is the very first, from the untrained "
     "model.",
-    "digits.look.where": "Update {update} is step {step} of {steps} in epoch {epoch}. Under each image: the digit "
-    "written, then the model's answer before → after the update.",
+    "digits.look.where": "Update {update} is step {step} of {steps} in epoch {epoch}. Under each image: the "
+    "digit written, then the model's answer before → after the update.",
+    "digits.look.last": "This is the epoch's last batch: {train} = {full} × {b} + {last}, so it holds only "
+    "{last} images.",
     "digits.look.alt": "Image {i}: a handwritten {label}; the model answered {before} before the update and "
     "{after} after it.",
     "digits.look.cap": "{label} · {before} → {after}",
     "digits.look.result.down": "The update changed the weights once, using the gradient of this batch's mean "
-    "loss (Adam also mixes in a running average of earlier batches' gradients). On these same {b} images the "
-    "loss fell from {before} to {after}, and the model now answers {right_after} of them right (before: "
-    "{right_before}). The probability it gives the right digit changed by {change} percentage points on "
-    "average: one update is a small nudge, and training is many of them.",
+    "loss{adam}. On these same {b} images the loss fell from {before} to {after}, and the model now answers "
+    "{right_after} of them right (before: {right_before}). The probability it gives the right digit changed by "
+    "{change} percentage points on average: one update is a small nudge, and training is many of them.",
     "digits.look.result.up": "The update changed the weights once, using the gradient of this batch's mean "
     "loss, yet on these same {b} images the loss rose from {before} to {after}: Adam's step also follows a "
     "running average of earlier batches' gradients, which can point elsewhere. The model now answers "
     "{right_after} of them right (before: {right_before}); the probability of the right digit changed by "
     "{change} percentage points on average.",
+    "digits.look.adam": " (Adam also mixes in a running average of the earlier batches' gradients)",
     "digits.look.col.image": "Image",
     "digits.look.col.digit": "Digit written",
     "digits.look.col.before": "Answer before",

@@ -63,6 +63,6 @@ STRINGS: dict[str, str] = {
     "lesson.digits.title": "Does it hold on real digits?",
     "lesson.digits.show": "The notes' Keras example on 1,797 real handwritten digits: 45 steps an epoch at batch "
     "32, 450 updates in 10 epochs. Then watch one batch's single update nudge the model's answers.",
-    "lesson.digits.ask": "Of the notes' batch sizes (8, 32, 256, all 1,437), which gets furthest in 10 epochs, "
-    "and why?",
+    "lesson.digits.ask": "Of the notes' batch sizes (8, 32, 256, all 1,437), which reaches the highest "
+    "validation accuracy in 10 epochs, and why?",
 }

@@ -11,7 +11,7 @@ STRINGS: dict[str, str] = {
     "trade.preset.extremes": "1 vs 256 (all data)",
     "trade.preset.extremes.help": "From one sample per update (SGD) to the whole training set per update "
     "(batch gradient descent).",
-    "trade.preset.digits": "Notes on real digits",
+    "trade.preset.digits": "The notes' 16 vs 128, real digits",
     "trade.preset.digits.help": "The notes' 16 against 128 on real handwritten digits instead of made-up points.",
     "trade.preset.scaling": "Linear scaling + warm-up",
     "trade.preset.scaling.help": "Learning rate grows with the batch (lr × B/32) and starts gently for 3 epochs.",
@@ -34,7 +34,7 @@ STRINGS: dict[str, str] = {
     "trade.table.one": "Pick two different batch sizes to compare.",
     "trade.data": "Data",
     "trade.data.help": "Made-up data: two overlapping clouds of points in 2-D. Real digits: 8 × 8 images of "
-    "handwritten digits, ten classes. Same model shape, same rules for the verdicts.",
+    "handwritten digits, ten classes. Same hidden layers (two of 64), same rules for the verdicts.",
     "trade.data.synthetic": "Made-up data",
     "trade.data.digits": "Real handwritten digits",
     "trade.table.caption_digits": "Smallest batch B = {small} against largest B = {large}, same model (64 "

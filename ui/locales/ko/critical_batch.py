@@ -12,28 +12,29 @@ STRINGS: dict[str, str] = {
     "미리 짐작할 수 있습니다(McCandlish 외, 2018).",
     "crit.presets": "바로 해 보는 실험",
     "crit.data": "데이터",
-    "crit.data.help": "만든 데이터에서는 효과가 뚜렷하게 보이고, 진짜 손글씨 숫자에서는 눈으로 읽을 수 있는 "
-    "데이터에서도 그런지 확인할 수 있음.",
+    "crit.data.help": "만든 데이터에서는 효과가 뚜렷하게 보입니다. 진짜 손글씨 숫자로는 눈으로 읽을 수 있는 "
+    "데이터에서도 그런지 확인할 수 있습니다.",
     "crit.data.synthetic": "만든 데이터",
     "crit.data.digits": "진짜 손글씨 숫자",
-    "crit.preset.digits_tuned": "공정한 비교: 크기마다 조정",
-    "crit.preset.digits_tuned.help": "배치 크기마다 손글씨 숫자용 후보 가운데 가장 좋은 학습률을 씀.",
-    "crit.preset.digits_untuned": "불공정한 비교: 학습률 하나",
-    "crit.preset.digits_untuned.help": "모든 배치 크기가 손글씨 숫자용 후보의 가운데 값인 학습률 0.4를 씀.",
+    "crit.preset.digits_tuned": "공정하게: 크기마다 튜닝",
+    "crit.preset.digits_tuned.help": "배치 크기마다 손글씨 숫자용 후보 가운데 가장 좋은 학습률을 씁니다.",
+    "crit.preset.digits_untuned": "불공정하게: 학습률 하나",
+    "crit.preset.digits_untuned.help": "모든 배치 크기가 손글씨 숫자용 후보의 가운데 값인 학습률 0.4를 씁니다.",
     "crit.preset.digits_loose": "느슨한 목표",
-    "crit.preset.digits_loose.help": "검증 손실 1.0. 학습 초반에 닿는 쉬운 목표임.",
+    "crit.preset.digits_loose.help": "검증 손실 1.0입니다. 학습 초반에 닿는 쉬운 목표입니다.",
     "crit.target_digits": "목표 검증 손실 (교차 엔트로피)",
-    "crit.target.help_digits": "검증 손실이 이 값 이하로 처음 내려간 스텝에서 '목표에 닿았다'고 봄. 학습 전 "
-    "모델은 약 2.3(숫자 열 개 중 찍기)이고, 이 실험에서 내려갈 수 있는 값은 0.5 정도까지임.",
-    "crit.seed.help_digits": "시드를 바꾸면 처음 가중치와 섞는 순서가 바뀜. 이미지는 그대로임.",
-    "crit.lr.help_digits": "스위치를 켜면 모든 배치 크기에 이 학습률을 씀. 후보 가운데 하나임. 후보는 "
-    "0.8까지인데, 1.6이나 3.2에서는 큰 배치의 손실이 튀어 목표에 닿지 못하기 때문임.",
-    "crit.digits.about": "진짜 손글씨 숫자에서는 앞의 이미지 {train}장으로 학습하고 마지막 {val}장으로 "
-    "검증합니다(Keras가 `validation_split=0.2`로 떼어 두는 바로 그 {val}장). 모델은 노트 모델을 작게 줄인 64 → "
-    "16 → 10이고, 손실은 교차 엔트로피입니다.",
-    "crit.running_made_up": "비교할 만든 데이터로 학습 중…",
-    "crit.digits.versus": "만든 데이터와 나란히 보면, 만든 데이터의 기본 목표(MSE {target}, 크기마다 조정)에서 "
-    "피팅한 B_crit = {made_up}, 진짜 손글씨 숫자의 목표 {digits_target}에서는 B_crit = {b_crit}입니다.",
+    "crit.target.help_digits": "검증 손실이 이 값 이하로 처음 내려간 스텝에서 '목표에 닿았다'고 봅니다. 학습 "
+    "전 모델은 약 2.3(숫자 열 개 중 찍기)이고, 이 실험에서 내려갈 수 있는 값은 0.5 정도까지입니다.",
+    "crit.seed.help_digits": "시드를 바꾸면 처음 가중치와 섞는 순서가 바뀝니다. 이미지는 그대로입니다.",
+    "crit.lr.help_digits": "스위치를 켜면 모든 배치 크기에 이 학습률을 씁니다. 후보 가운데 하나입니다. 후보는 "
+    "0.8까지인데, 1.6이나 3.2에서는 큰 배치의 손실이 튀어 목표에 닿지 못하기 때문입니다.",
+    "crit.digits.about": "진짜 손글씨 숫자에서는 앞의 이미지 {train}장으로 학습하고(배치 크기를 훈련 데이터 "
+    "전체까지 두 배씩 늘릴 수 있도록 2의 거듭제곱으로 골랐습니다) 마지막 {val}장으로 검증합니다(Keras가 "
+    "`validation_split=0.2`로 떼어 두는 바로 그 {val}장). 모델은 노트 모델을 작게 줄인 64 → 16 → 10이고, "
+    "손실은 교차 엔트로피입니다.",
+    "crit.running_made_up": "비교를 위해 만든 데이터로도 학습하는 중…",
+    "crit.digits.versus": "피팅한 B_crit를 비교하면, 만든 데이터(기본 목표 MSE {target}, 크기마다 튜닝)에서는 "
+    "{made_up}, 진짜 손글씨 숫자(목표 {digits_target})에서는 {b_crit}입니다.",
     "crit.preset.tuned": "공정하게: 크기마다 튜닝",
     "crit.preset.tuned.help": "배치 크기마다 후보 학습률 중 가장 좋은 것을 씁니다.",
     "crit.preset.untuned": "불공정하게: 학습률 하나",

@@ -11,8 +11,8 @@ STRINGS: dict[str, str] = {
     "trade.preset.extremes": "1 vs 256 (전체 데이터)",
     "trade.preset.extremes.help": "샘플 하나마다 업데이트하는 SGD부터, 훈련 데이터 전체로 한 번 업데이트하는 "
     "배치 경사 하강법까지.",
-    "trade.preset.digits": "진짜 숫자로 노트 비교",
-    "trade.preset.digits.help": "노트의 16과 128 비교를 만든 점 대신 진짜 손글씨 숫자로 해 봄.",
+    "trade.preset.digits": "노트: 16 vs 128 (진짜 숫자)",
+    "trade.preset.digits.help": "노트의 16과 128 비교를 만든 점 대신 진짜 손글씨 숫자로 해 봅니다.",
     "trade.preset.scaling": "선형 스케일링 + 워밍업",
     "trade.preset.scaling.help": "배치가 커지는 만큼 학습률도 키우고(lr × B/32), 처음 3 에포크는 천천히 시작합니다.",
     "trade.bmin": "가장 작은 배치",
@@ -34,7 +34,7 @@ STRINGS: dict[str, str] = {
     "trade.table.one": "비교하려면 서로 다른 배치 크기 두 개를 골라 보세요.",
     "trade.data": "데이터",
     "trade.data.help": "만든 데이터는 2차원에서 서로 겹치는 점구름 두 개이고, 진짜 숫자는 손으로 쓴 숫자를 8 × "
-    "8로 줄인 이미지(10가지)임. 모델 모양과 판정 규칙은 같음.",
+    "8로 줄인 이미지(10가지)입니다. 은닉층(64개짜리 두 개)과 판정 규칙은 같습니다.",
     "trade.data.synthetic": "만든 데이터",
     "trade.data.digits": "진짜 손글씨 숫자",
     "trade.table.caption_digits": "가장 작은 배치(B = {small})와 가장 큰 배치(B = {large})를 비교했습니다. "
