@@ -65,4 +65,9 @@ STRINGS: dict[str, str] = {
     "32, 450 updates in 10 epochs. Then watch one batch's single update nudge the model's answers.",
     "lesson.digits.ask": "Of the notes' batch sizes (8, 32, 256, all 1,437), which reaches the highest "
     "validation accuracy in 10 epochs, and why?",
+    "lesson.digits_critical.title": "The critical batch of real digits",
+    "lesson.digits_critical.show": "Steps to a validation target on 512 real handwritten digits, each batch "
+    "size with its best learning rate; switch the data back to compare with the made-up data.",
+    "lesson.digits_critical.ask": "Is the digits' critical batch larger or smaller than the made-up data's, "
+    "and what happens to it with an easier target?",
 }
