@@ -55,7 +55,7 @@ st.markdown(t("digits.calc", images=f"{a.images:,}", train=f"{a.train:,}", val=f
 
 page_runs = runs.real_digits(urlstate.current)
 run = page_runs.example(t("digits.training"))
-best = min(range(len(run.val_loss)), key=run.val_loss.__getitem__) + 1
+best = run.best_epoch
 m = st.columns(3)
 m[0].metric(t("digits.m.val_acc"), f"{run.val_accuracy[-1]:.1%}", border=True)
 m[1].metric(t("digits.m.updates"), f"{a.total:,}", border=True)
@@ -104,9 +104,9 @@ layout.table(pd.DataFrame({
     t("digits.look.col.image"): list(range(1, len(look.labels) + 1)),
     t("digits.look.col.digit"): list(look.labels),
     t("digits.look.col.before"): list(before),
-    t("digits.look.col.p_before"): [f"{p[y]:.1%}" for p, y in zip(look.before, look.labels, strict=True)],
+    t("digits.look.col.p_before"): [f"{p:.1%}" for p in look.right_probabilities("before")],
     t("digits.look.col.after"): list(after),
-    t("digits.look.col.p_after"): [f"{p[y]:.1%}" for p, y in zip(look.after, look.labels, strict=True)],
+    t("digits.look.col.p_after"): [f"{p:.1%}" for p in look.right_probabilities("after")],
 }), "digits_batch", t("digits.look.table"))
 
 layout.share_button(share)

@@ -326,7 +326,12 @@ async def _moves(tab: Tab, index: int, page: str, rng: random.Random, samples: l
         else:
             value = None
         widget = tab.session.widgets.get(key)
-        if widget is None:  # the page did not draw it (it crashed): the student moves on
+        if widget is None and tab.session.widgets:
+            # Another setting hides it (the digits' target while the made-up data is chosen, or the other way
+            # round, after an own try of the data): a student cannot move it and goes on. A crash shows in
+            # the run that drew the page, as that request's error.
+            continue
+        if widget is None:  # the page drew no widget at all (it crashed): the student moves on
             samples.append(Sample(index, page, "change", math.nan, [f"no widget {key!r}"]))
             return
         if value is None:

@@ -165,3 +165,14 @@ def test_after_step_sees_every_update_with_its_weights():
             n += 1
             expected.append((n, reference[0].weight.sum().item()))
     assert seen == expected and len(seen) == 6
+
+
+def test_softmax_in_the_loss_is_keras_softmax_layer_and_sparse_cross_entropy():
+    """The page's model ends in logits and ``cross_entropy``; the notes' ends in ``Dense(10, softmax)`` with
+    ``sparse_categorical_crossentropy``. Real Keras 3 on the same logits gives the same loss (float32)."""
+    X, y = digits.tensors()
+    logits = dg.model(0)(X[:64]).detach()
+    ours = torch.nn.functional.cross_entropy(logits, y[:64]).item()
+    probabilities = keras.activations.softmax(keras.ops.convert_to_tensor(logits.numpy()))
+    theirs = keras.losses.SparseCategoricalCrossentropy()(y[:64].numpy(), probabilities)
+    assert abs(float(keras.ops.convert_to_numpy(theirs)) - ours) < 1e-5

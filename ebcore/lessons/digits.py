@@ -133,10 +133,15 @@ class BatchLook:
         rows = self.before if which == "before" else self.after
         return tuple(max(range(len(row)), key=row.__getitem__) for row in rows)
 
+    def right_probabilities(self, which: str) -> tuple[float, ...]:
+        """The probability the model gives each image's right digit, ``"before"`` or ``"after"`` the update."""
+        rows = self.before if which == "before" else self.after
+        return tuple(row[y] for row, y in zip(rows, self.labels, strict=True))
+
     def mean_change(self) -> float:
         """How much the update raised the probability of the right digit, averaged over the batch (0..1 units)."""
-        changes = [a[y] - b[y] for b, a, y in zip(self.before, self.after, self.labels, strict=True)]
-        return sum(changes) / len(changes)
+        before, after = self.right_probabilities("before"), self.right_probabilities("after")
+        return sum(a - b for b, a in zip(before, after, strict=True)) / len(before)
 
     def right(self, which: str) -> int:
         """How many of the batch's images the model answers right, ``"before"`` or ``"after"``."""

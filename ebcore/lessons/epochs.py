@@ -248,6 +248,11 @@ class KerasLogRun:
     epoch_time: list[float] = field(default_factory=list, compare=False)
     epochs: int = 0
 
+    @property
+    def best_epoch(self) -> int:
+        """The 1-based epoch with the lowest validation loss (the earliest if tied)."""
+        return min(range(len(self.val_loss)), key=self.val_loss.__getitem__) + 1
+
     def lines(self, style: str = keraslog.KERAS3) -> list[str]:
         """The run's log in ``style`` (``keraslog.STYLES``), the measured times in it."""
         return log_lines(self.epochs or len(self.loss), self.steps_per_epoch, self.loss, self.accuracy,

@@ -16,9 +16,10 @@ STRINGS: dict[str, str] = {
     "[UCI Machine Learning Repository]({url}), licensed CC BY 4.0; these are its 1,797 test images, the copy "
     "scikit-learn ships as `load_digits`.",
     "digits.keras.title": "2 · The notes' Keras example, run for real",
-    "digits.keras.intro": "The notes train this model on MNIST. Here it trains on the digits, in PyTorch, step for "
-    "step as Keras would: the same two layers, Adam at Keras's learning rate 0.001, the training data shuffled "
-    "every epoch and the last 20% held out for validation.",
+    "digits.keras.intro": "The notes train this model on MNIST. Here it trains on the digits, in PyTorch, with "
+    "the settings Keras would use and the same number of steps: the same two layers, Adam at Keras's learning "
+    "rate 0.001, the training data shuffled every epoch and the last 20% held out for validation. The starting "
+    "weights and the shuffle order are PyTorch's, so the numbers differ from a Keras run's in their details.",
     "digits.batch": "Batch size (`batch_size`)",
     "digits.batch.help": "Images per weight update. 1,437 is the whole training set at once: one update an epoch.",
     "digits.batch.all": "{b} (all)",

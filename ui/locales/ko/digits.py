@@ -17,9 +17,10 @@ STRINGS: dict[str, str] = {
     "Machine Learning Repository]({url}), CC BY 4.0 라이선스. 이 데이터 세트의 테스트용 이미지 1,797장으로, "
     "scikit-learn이 `load_digits`로 제공하는 사본입니다.",
     "digits.keras.title": "2 · 노트의 Keras 예제를 실제로 돌리기",
-    "digits.keras.intro": "노트에서는 이 모델을 MNIST로 학습합니다. 여기서는 같은 모델을 손글씨 숫자로, PyTorch에서 "
-    "Keras와 스텝 하나하나까지 똑같이 학습합니다. 층 두 개, Keras의 기본 학습률 0.001인 Adam, 에포크마다 섞는 훈련 "
-    "데이터, 검증용으로 떼어 둔 마지막 20%까지 모두 같습니다.",
+    "digits.keras.intro": "노트에서는 이 모델을 MNIST로 학습합니다. 여기서는 같은 모델을 손글씨 숫자로, "
+    "PyTorch에서 Keras와 같은 설정과 같은 스텝 수로 학습합니다. 층 두 개, Keras의 기본 학습률 0.001인 Adam, "
+    "에포크마다 섞는 훈련 데이터, 검증용으로 떼어 둔 마지막 20%까지 모두 같습니다. 다만 처음 가중치와 섞는 "
+    "순서는 PyTorch의 것이라 세부 숫자는 Keras로 돌린 결과와 다릅니다.",
     "digits.batch": "배치 크기 (`batch_size`)",
     "digits.batch.help": "가중치 업데이트 한 번에 쓰는 이미지 수입니다. 1,437은 훈련 데이터 전체를 한꺼번에 "
     "쓰는 것으로, 에포크마다 업데이트가 한 번뿐입니다.",
