@@ -14,8 +14,8 @@ def open_page(lang: str, **query: str):
     """The page opened from a link carrying ``?lang`` and ``query``."""
     return run_app(page=PAGE, lang=lang, **query)
 
-def expected(lang: str, b: int, epochs: int, seed: int = 0) -> dict[str, str]:
-    s, counts, run = STRINGS[lang], exam.sheet_counts(b), exam.sit(b, epochs, seed)
+def expected(lang: str, b: int, epochs: int, seed: int = 0, data: str = "synthetic") -> dict[str, str]:
+    s, counts, run = STRINGS[lang], exam.sheet_counts(b), exam.sit(b, epochs, seed, data)
     return {
         s["exam.m.checks"]: str(counts.checks),
         s["exam.m.last"]: str(counts.last_batch),
@@ -33,7 +33,7 @@ def test_defaults(lang):
     assert at.title[0].value == STRINGS[lang]["exam.title"]
     assert metrics(at) == expected(lang, 10, 30)
     charts = [e for e in at.get("vega_lite_chart")]
-    assert len(charts) == 4
+    assert len(charts) == 5  # the sheet, the first sitting, the study, the sittings, the sheet in the last sitting
     # The default run overfits: the overfitting sentence (not the "try more epochs" one) is shown.
     assert sitting_sentences(at, lang, exam.sit(10, 30)) == {"overfit"}
 
@@ -103,9 +103,10 @@ def sitting_sentences(at, lang: str, run) -> set[str]:
     right = [round(x * exam.NEW_QUESTIONS) for x in run.new_score]
     best = max(range(run.sittings), key=lambda e: (right[e], -e))
     values = {"best": best + 1, "best_score": right[best] / 2, "final_score": right[-1] / 2,
-              "drop": (right[best] - right[-1]) / 2, "margin": 2.0, "questions": 4, "new": 200}
+              "drop": (right[best] - right[-1]) / 2, "margin": 2.0, "questions": 4, "new": 200,
+              "this": 100 - run.mistakes[-1]}
     texts = {md.value for md in at.markdown}
-    return {key for key in ("overfit", "worse", "level", "more")
+    return {key for key in ("overfit", "worse", "level", "more", "level_digits", "more_digits")
             if fill(STRINGS[lang][f"exam.epochs.{key}"], values) in texts}
 
 
@@ -132,6 +133,88 @@ def test_batch_30_is_level_not_worse(lang):
     assert sitting_sentences(at, lang, exam.sit(30, 30)) == {"level"}
 
 
+# --- issue 29, 3: the real exam of handwritten digits ----------------------------------------------------------
+
+
+def test_the_digits_exam_by_default(lang):
+    at = open_page(lang, data="digits")
+    assert_clean(at)
+    s = STRINGS[lang]
+    assert at.segmented_control(key="data").value == "digits"
+    assert metrics(at) == expected(lang, 10, 30, data="digits")
+    assert len(at.get("vega_lite_chart")) == 3  # the sheet, the study, the sittings; the answers are pictures
+    assert len(at.get("image")) == 2  # the first sitting and the last, drawn with the digits
+    captions = " ".join(c.value for c in at.caption)
+    assert s["exam.digits.about"] in captions and s["exam.sheet.caption_digits"] in captions
+    run = exam.sit(10, 30, 0, "digits")
+    assert fill(s["exam.answers.caption_digits"], {"seed": 0, "b": 10, "mistakes": run.mistakes[0]}) in captions
+    assert fill(s["exam.last_sheet.caption_digits"], {"mistakes": run.mistakes[-1]}) in captions
+    assert s["exam.answers.caption"].split("}")[-1] not in captions  # no yellow frames to explain
+    # At batch 10 each check ends a row of one digit: the note says why, with the digits study's means.
+    study = {x.batch_size: x.mean for x in exam.first_sitting_study(data="digits")}
+    note = at.info[0].value
+    assert s["exam.topic_batches_digits"].split("{b}")[0] in note
+    assert f"{study[10]:.1f}" in note and f"{study[1]:.1f}" in note and "90" in note
+    assert sitting_sentences(at, lang, run) == {"level_digits"}
+
+
+@pytest.mark.parametrize(("b", "epochs", "seed"), [(1, 50, 0), (50, 50, 1), (7, 3, 2), (100, 1, 0)])
+def test_the_digits_sitting_sentence_follows_its_numbers(lang, b, epochs, seed):
+    at = open_page(lang, data="digits", batch=str(b), epochs=str(epochs), seed=str(seed))
+    assert_clean(at)
+    run = exam.sit(b, epochs, seed, "digits")
+    assert metrics(at) == expected(lang, b, epochs, seed, "digits")
+    kind = exam.new_exam_verdict(run).kind
+    expected_key = {"rising": "more_digits", "level": "level_digits"}.get(kind, "overfit" if kind else "")
+    assert sitting_sentences(at, lang, run) & {"more_digits", "level_digits", "overfit", "worse"} == (
+        {expected_key} if kind != "worse" else {"overfit" if run.mistakes[-1] < run.mistakes[run.best_sitting]
+                                                 else "worse"})
+
+
+def test_a_preset_keeps_the_digits_exam(lang):
+    at = open_page(lang, data="digits", batch="37")
+    labels = [b.label for b in at.button]
+    at.button[labels.index(STRINGS[lang]["exam.preset.1"])].click().run()
+    assert_clean(at)
+    assert at.segmented_control(key="data").value == "digits" and at.slider(key="batch").value == 1
+    assert metrics(at) == expected(lang, 1, 30, data="digits")
+
+
+def test_a_bad_exam_falls_back_to_the_made_up_one_with_a_note():
+    at = run_app(page=PAGE, data="mnist")
+    assert_clean(at)
+    assert "**data**" in " ".join(i.value for i in at.info)
+    assert metrics(at) == expected("en", 10, 30)
+
+
+def test_the_digits_sheet_is_drawn_right_and_wrong_as_answered():
+    """The picture itself: each tile's frame is green where the student was right and vermillion where wrong,
+    and the digit inside is the image's own pixels (dark ink on white)."""
+    import numpy as np
+
+    from ebcore.problems import digits
+    from ui.charts import PALETTE
+    from ui.charts import digits as pictures
+
+    run = exam.sit(5, 2, 4, "digits")
+    tiles = exam.sheet(5)
+    for sitting in (0, 1):
+        right = run.right(sitting)
+        img = pictures.exam_sheet(digits.pixels()[0][run.images], right, run.answers[sitting],
+                                  [tile.check_after for tile in tiles])
+        side = digits.SIDE * pictures.SHEET_SCALE
+        tile_w, tile_h = side + 2 * pictures.FRAME, side + pictures.FRAME + pictures.STRIP
+        for q, ok in enumerate(right):
+            x, y = (q % 10) * (tile_w + pictures.GAP), (q // 10) * (tile_h + pictures.GAP)
+            colour = PALETTE["green" if ok else "vermillion"]
+            assert "#%02X%02X%02X" % tuple(img[y + 1, x + 1]) == colour.upper()
+            ink = img[y + pictures.FRAME:y + pictures.FRAME + side:pictures.SHEET_SCALE,
+                      x + pictures.FRAME:x + pictures.FRAME + side:pictures.SHEET_SCALE, 0]
+            expected_ink = np.round(255 * (1 - digits.pixels()[0][run.images[q]].reshape(8, 8) / 16))
+            assert (ink == expected_ink).all()
+        assert sum(right) < 100 or sitting == 1
+
+
 # --- issue 26, 12 and 13: the charts' labels and marks, geometrically -----------------------------------------
 
 from hypothesis import given, settings  # noqa: E402
@@ -156,7 +239,8 @@ def _labels(lang: str) -> dict[str, str]:
        lang=hst.sampled_from(["en", "ko"]), data=hst.data())
 def test_the_best_sitting_label_sits_in_its_own_row_above_the_lines(right, lang, data):
     mistakes = data.draw(hst.lists(hst.integers(0, exam.QUESTIONS), min_size=len(right), max_size=len(right)))
-    run = exam.ExamRun(10, 0, mistakes, [r / exam.NEW_QUESTIONS for r in right], [True] * 100, [False] * 100)
+    run = exam.ExamRun(10, 0, mistakes, [r / exam.NEW_QUESTIONS for r in right], [[0] * 100] * len(right), [0] * 100,
+                       [False] * 100, [])
     spec = charts.sittings_chart(run, _labels(lang)).to_dict()
     assert check_labels_in_their_rows(spec, 400, 1, ["score"]) == []
 

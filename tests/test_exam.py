@@ -153,7 +153,8 @@ from hypothesis import strategies as hst  # noqa: E402
 
 def _run(right: list[int], mistakes: list[int]) -> exam.ExamRun:
     return exam.ExamRun(batch_size=10, seed=0, mistakes=mistakes, new_score=[r / exam.NEW_QUESTIONS for r in right],
-                        first_right=[True] * exam.QUESTIONS, trick=[False] * exam.QUESTIONS)
+                        answers=[[0] * exam.QUESTIONS] * len(mistakes), key=[0] * exam.QUESTIONS,
+                        trick=[False] * exam.QUESTIONS, images=[])
 
 
 @settings(max_examples=500, deadline=None)
@@ -180,3 +181,81 @@ def test_a_flat_end_is_level_and_a_real_drop_is_worse():
     assert exam.new_exam_verdict(_run([100, 144, 144], [50, 30, 20])).kind == "level"  # equal, tied later
     assert exam.new_exam_verdict(_run([100, 144, 140], [50, 30, 20])).kind == "worse"  # 72.0 → 70.0
     assert exam.new_exam_verdict(_run([100, 144], [50, 30])).kind == "rising"
+
+
+# --- issue 29, 3: the real exam, 100 handwritten digits ------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_the_digits_exam_is_scikit_learns_images_ten_of_each_digit_a_row(seed):
+    from sklearn.datasets import load_digits
+
+    real = load_digits()
+    sheet, new = exam.make_exams(seed, "digits")
+    for e, per_digit in ((sheet, exam.QUESTIONS // exam.TOPICS), (new, exam.NEW_QUESTIONS // exam.TOPICS)):
+        rows = e.images.numpy()
+        assert torch.equal(e.features, torch.tensor(real.data[rows], dtype=torch.float32) / 16)
+        assert e.key.tolist() == real.target[rows].tolist() == [q // per_digit for q in range(e.size)]
+        assert e.topic.tolist() == e.key.tolist() and not e.trick.any() and e.choices == 10
+        assert len(set(rows.tolist())) == e.size  # no image twice
+    assert not set(sheet.images.tolist()) & set(new.images.tolist())  # the new exam holds other images
+    again, _ = exam.make_exams(seed, "digits")
+    other, _ = exam.make_exams(seed + 1, "digits")
+    assert torch.equal(again.images, sheet.images) and not torch.equal(other.images, sheet.images)
+
+
+def test_an_unknown_exam_is_refused():
+    with pytest.raises(ValueError):
+        exam.make_exams(0, "mnist")
+
+
+@pytest.mark.parametrize(("b", "seed"), [(1, 0), (5, 3), (10, 1), (100, 2)])
+def test_the_digits_student_answers_as_a_plain_dataloader_loop_does(b, seed):
+    """Two sittings replayed with torch's own DataLoader and SGD: the answers given before each check, the
+    mistakes and the new exam's score after each sitting, bit for bit."""
+    sheet, new = exam.make_exams(seed, "digits")
+    model = mlp(64, exam.HIDDEN, 10, seed=seed)
+    opt = torch.optim.SGD(model.parameters(), lr=exam.LR)
+    answers, scores = [], []
+    for _ in range(2):
+        given_now = []
+        for xb, yb in DataLoader(TensorDataset(sheet.features, sheet.key), batch_size=b, shuffle=False):
+            opt.zero_grad()
+            out = model(xb)
+            given_now += out.argmax(1).tolist()
+            torch.nn.functional.cross_entropy(out, yb).backward()
+            opt.step()
+        answers.append(given_now)
+        with torch.no_grad():
+            scores.append(int((model(new.features).argmax(1) == new.key).sum()) / exam.NEW_QUESTIONS)
+    run = exam.sit(b, 2, seed, "digits")
+    assert run.answers == answers and run.new_score == scores
+    assert run.mistakes == [sum(a != k for a, k in zip(given_now, sheet.key.tolist(), strict=True))
+                            for given_now in answers]
+    assert run.images == sheet.images.tolist() and run.key == sheet.key.tolist()
+
+
+def test_the_digits_study_equals_each_student_alone():
+    studies = exam.first_sitting_study(batch_sizes=(1, 10, 100), seeds=(0, 1), data="digits")
+    for study in studies:
+        assert study.per_seed == [exam.sit(study.batch_size, 1, s, "digits").mistakes[0] for s in (0, 1)]
+
+
+def test_what_the_page_says_about_the_digits_exam_holds_over_the_study_seeds():
+    """The digits note: batches of a whole row or more do no better than guessing (90 of 100 among ten
+    digits) in the first sitting, and the student answers a digit it was just taught; checking after every
+    image or two beats guessing by far."""
+    chance = exam.chance_mistakes("digits")
+    assert chance == 90
+    means = {s.batch_size: s.mean for s in exam.first_sitting_study(data="digits")}
+    for b, mean in means.items():
+        if exam.checked_within_topic(b) == 0:
+            assert mean >= chance - 0.05 * exam.QUESTIONS, (b, mean)
+    assert means[1] < means[2] < chance - 30
+    earlier = wrong = 0
+    for seed in exam.STUDY_SEEDS:
+        run = exam.sit(10, 1, seed, "digits")
+        for answer, key in zip(run.answers[0][10:], run.key[10:], strict=True):  # rows 1–9: a digit was taught
+            wrong += answer != key
+            earlier += answer < key  # rows come in digit order: a smaller digit is one already checked
+    assert earlier >= 0.8 * wrong

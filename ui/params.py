@@ -42,12 +42,14 @@ class Calculator:
 
 
 class Exam:
-    """The exam analogy: questions per check, sittings, the student's seed."""
+    """The exam analogy: questions per check, sittings, the student's seed, the exam (made up or real digits)."""
 
     BATCH = IntParam("batch", 10, 1, exam.QUESTIONS)
     EPOCHS = IntParam("epochs", 30, 1, exam.MAX_EPOCHS)
     SEED = IntParam("seed", 0, 0, 99)
-    ALL: tuple[Param, ...] = (BATCH, EPOCHS, SEED)
+    DATA = ChoiceParam("data", exam.DATA[0], exam.DATA)  # made-up topics, or real digits (a row per digit)
+    ALL: tuple[Param, ...] = (BATCH, EPOCHS, SEED, DATA)
+    # The notes' three cases; a preset keeps the exam chosen (it sets the batch only).
     PRESETS: dict[str, dict[str, object]] = {str(size): {"batch": size} for size in (1, 10, 100)}
 
 

@@ -100,7 +100,8 @@ class ExamRuns(NamedTuple):
 
 def exam_analogy(v: Values) -> ExamRuns:
     """The exam page: the first-sitting study, and one student sitting every sitting the slider offers."""
-    return ExamRuns(Run(exam_study), Run(exam_sit, (v(Exam.BATCH), v(Exam.SEED))))
+    data = v(Exam.DATA)
+    return ExamRuns(Run(exam_study, (data,)), Run(exam_sit, (v(Exam.BATCH), v(Exam.SEED), data)))
 
 
 class EpochsRuns(NamedTuple):
@@ -181,19 +182,19 @@ PAGES: dict[str, Callable[[Values], tuple[Run, ...]]] = {
 # --- the cached runs and their jobs ---------------------------------------------------------------------
 
 
-@st.cache_data(max_entries=1, show_spinner=False)
-def exam_study(_label: str = "") -> list[exam.BatchStudy]:
-    """First-sitting mistakes for every batch size over the study seeds (the same for everyone)."""
+@st.cache_data(max_entries=len(exam.DATA), show_spinner=False)
+def exam_study(data: str, _label: str = "") -> list[exam.BatchStudy]:
+    """First-sitting mistakes on ``data``'s exams for every batch size over the study seeds (the same for everyone)."""
     with progress_bar(_label) as update:
-        return worker.run(exam.first_sitting_study, progress=update)
+        return worker.run(exam.first_sitting_study, exam.BATCH_SIZES, exam.STUDY_SEEDS, data, progress=update)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def exam_sit(batch: int, seed: int, _label: str = "") -> exam.ExamRun:
-    """One student sitting the exam ``exam.MAX_EPOCHS`` times with ``batch`` questions per check; the
+def exam_sit(batch: int, seed: int, data: str, _label: str = "") -> exam.ExamRun:
+    """One student sitting ``data``'s exam ``exam.MAX_EPOCHS`` times with ``batch`` questions per check; the
     page reads fewer sittings as the run's prefix (``ExamRun.prefix``)."""
     with progress_bar(_label) as update:
-        return worker.run(exam.sit, batch, exam.MAX_EPOCHS, seed, progress=update)
+        return worker.run(exam.sit, batch, exam.MAX_EPOCHS, seed, data, progress=update)
 
 
 def _pieces(keys: list[tuple], job: Callable[[tuple], Call], label: str) -> list:

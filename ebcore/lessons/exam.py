@@ -5,6 +5,10 @@ The exam (notes, seed 002): questions come in *topics* of similar questions, lai
 features are its topic's pattern plus a few per-question *quirks* (random details a flexible model can
 memorise). Most keys follow the topic; a few *trick* questions have a key that contradicts it.
 
+On real handwritten digits (``data="digits"``, ``ebcore.problems.digits``) the topics are the ten digits:
+row ``t`` holds ten different images of the digit ``t``, the key is the digit written (``DIGIT_CHOICES``
+answers) and there are no trick questions; the new exam holds other images of the same digits.
+
 The student is an MLP trained with ``ebcore.trainer.single_run`` in exam order (``shuffle=False``):
 batch size = questions solved before checking the key (one weight update per check), epochs =
 sittings of the same exam. Its answer to a question is the trainer's recorded prediction, made
@@ -23,16 +27,17 @@ import torch
 from torch import Tensor
 
 from ebcore.primitives.calc import loader_last_batch, loader_length
+from ebcore.problems import digits
 from ebcore.problems.models import mlp
 from ebcore.stacked import fit_many
 from ebcore.trainer import TrainConfig, check_budget
 from ebcore.trainer.loop import epoch_progress
 
-__all__ = ["BATCH_SIZES", "CHOICES", "HIDDEN", "LR", "MAX_EPOCHS", "NEW_QUESTIONS", "PATTERN_DIM", "PATTERN_NOISE",
-           "QUESTIONS", "QUIRK_DIM", "QUIRK_SCALE", "STUDY_SEEDS", "TOPICS", "TRICKS_PER_TOPIC",
-           "WORSE_BY_QUESTIONS", "BatchStudy", "chance_mistakes", "checked_within_topic", "config", "Exam",
-           "ExamRun", "first_sitting_study", "make_exams", "new_exam_verdict", "NewExamVerdict", "sheet",
-           "sheet_counts", "SheetCounts", "sit", "sit_many", "Tile"]
+__all__ = ["BATCH_SIZES", "CHOICES", "DATA", "DIGIT_CHOICES", "HIDDEN", "LR", "MAX_EPOCHS", "NEW_QUESTIONS",
+           "PATTERN_DIM", "PATTERN_NOISE", "QUESTIONS", "QUIRK_DIM", "QUIRK_SCALE", "STUDY_SEEDS", "TOPICS",
+           "TRICKS_PER_TOPIC", "WORSE_BY_QUESTIONS", "BatchStudy", "chance_mistakes", "checked_within_topic",
+           "config", "Exam", "ExamRun", "digit_exams", "first_sitting_study", "make_exams", "new_exam_verdict",
+           "NewExamVerdict", "sheet", "sheet_counts", "SheetCounts", "sit", "sit_many", "Tile"]
 
 QUESTIONS = 100
 """Questions on the exam sheet (the notes' mock exam)."""
@@ -40,6 +45,10 @@ TOPICS = 10
 """Topics of similar questions; each topic is one row of ``QUESTIONS // TOPICS`` questions."""
 CHOICES = 4
 """Answer options per question (A–D)."""
+DIGIT_CHOICES = 10
+"""Answer options per question on the digits exam (0–9)."""
+DATA = ("synthetic", "digits")
+"""The exams on offer: made-up topic patterns (the default), or real handwritten digits."""
 NEW_QUESTIONS = 200
 """Questions on the held-out exam (same topics, new questions): a larger exam gives a steadier score."""
 TRICKS_PER_TOPIC = 2
@@ -69,13 +78,16 @@ MAX_EPOCHS = 50
 
 @dataclass(frozen=True)
 class Exam:
-    """One exam: ``features`` (float32, ``(n, PATTERN_DIM + QUIRK_DIM)``), ``key`` (int64 answers,
-    ``(n,)``), ``topic`` (int64, ``(n,)``) and ``trick`` (bool, ``(n,)``: the key contradicts the topic)."""
+    """One exam: ``features`` (float32, ``(n, features)``), ``key`` (int64 answers, ``(n,)``), ``topic``
+    (int64, ``(n,)``), ``trick`` (bool, ``(n,)``: the key contradicts the topic), ``choices`` (answer
+    options) and ``images`` (int64 ``(n,)``: each question's row in ``digits.pixels()``; empty when made up)."""
 
     features: Tensor
     key: Tensor
     topic: Tensor
     trick: Tensor
+    choices: int = CHOICES
+    images: Tensor = torch.zeros(0, dtype=torch.int64)
 
     @property
     def size(self) -> int:
@@ -103,19 +115,41 @@ def _exam(g: torch.Generator, patterns: Tensor, topic_answer: Tensor, per_topic:
     return Exam(features, key, topic, trick)
 
 
-def make_exams(seed: int = 0) -> tuple[Exam, Exam]:
+def make_exams(seed: int = 0, data: str = DATA[0]) -> tuple[Exam, Exam]:
     """The exam sheet (``QUESTIONS`` questions, topic by topic in row order) and a new exam on the same
     topics (``NEW_QUESTIONS`` questions), both drawn from ``torch.Generator().manual_seed(seed)``.
 
     Each topic has a random pattern (standard normal, ``PATTERN_DIM`` features) and a random usual
     answer; every question adds its own quirks (normal with standard deviation ``QUIRK_SCALE``).
+    ``data="digits"``: see ``digit_exams``.
     """
+    if data == "digits":
+        return digit_exams(seed)
+    if data != DATA[0]:
+        raise ValueError(f"data must be one of {DATA}, got {data!r}")
     g = torch.Generator().manual_seed(seed)
     patterns = torch.randn(TOPICS, PATTERN_DIM, generator=g)
     topic_answer = torch.randint(CHOICES, (TOPICS,), generator=g)
     sheet = _exam(g, patterns, topic_answer, QUESTIONS // TOPICS)
     new = _exam(g, patterns, topic_answer, NEW_QUESTIONS // TOPICS)
     return sheet, new
+
+
+def digit_exams(seed: int = 0) -> tuple[Exam, Exam]:
+    """The digits exam: for each digit in turn, ``QUESTIONS // TOPICS`` of its images on the sheet and
+    ``NEW_QUESTIONS // TOPICS`` others on the new exam, drawn without repeats by a ``torch.Generator``
+    seeded with ``seed`` from the 1,797 images. Inputs are pixels ÷ 16; the key is the digit written."""
+    x, y = digits.tensors()
+    g = torch.Generator().manual_seed(seed)
+    per_sheet, per_new = QUESTIONS // TOPICS, NEW_QUESTIONS // TOPICS
+    picks = []
+    for digit in range(TOPICS):
+        rows = (y == digit).nonzero().flatten()
+        picks.append(rows[torch.randperm(rows.shape[0], generator=g)[:per_sheet + per_new]])
+    sheet = torch.cat([p[:per_sheet] for p in picks])
+    new = torch.cat([p[per_sheet:] for p in picks])
+    return tuple(Exam(x[rows], y[rows], y[rows], torch.zeros(rows.shape[0], dtype=torch.bool), DIGIT_CHOICES, rows)
+                 for rows in (sheet, new))
 
 
 # --- the exam sheet ---------------------------------------------------------------------------------
@@ -184,22 +218,33 @@ def checked_within_topic(batch_size: int, questions: int = QUESTIONS, per_topic:
 class ExamRun:
     """What one student did. Per sitting (epoch, 0-based list positions): ``mistakes`` (questions of the
     sheet answered wrong at the moment they were answered, before their batch was checked),
-    ``new_score`` (fraction of the new exam answered right after that sitting, eval mode).
-    ``first_right`` (bool per question, question order): right or wrong in the first sitting.
-    ``best_sitting``: 0-based sitting with the best new-exam score (the earliest if tied).
+    ``new_score`` (fraction of the new exam answered right after that sitting, eval mode) and ``answers``
+    (the answer given to each question, question order). Per question: ``key`` (the right answer),
+    ``trick`` (the key contradicts the topic) and ``images`` (row in ``digits.pixels()``; empty if made up).
     """
 
     batch_size: int
     seed: int
     mistakes: list[int]
     new_score: list[float]
-    first_right: list[bool]
+    answers: list[list[int]]
+    key: list[int]
     trick: list[bool]
+    images: list[int]
 
     @property
     def sittings(self) -> int:
         """Number of sittings run."""
         return len(self.mistakes)
+
+    def right(self, sitting: int) -> list[bool]:
+        """Per question (question order): answered right in ``sitting`` (0-based), before its batch was checked."""
+        return [a == k for a, k in zip(self.answers[sitting], self.key, strict=True)]
+
+    @property
+    def first_right(self) -> list[bool]:
+        """Per question: answered right in the first sitting."""
+        return self.right(0)
 
     def prefix(self, sittings: int) -> ExamRun:
         """The first ``sittings`` sittings of this run: exactly the run of that many sittings, since the
@@ -207,7 +252,7 @@ class ExamRun:
         if not 1 <= sittings <= self.sittings:
             raise ValueError(f"sittings must be from 1 to {self.sittings}, got {sittings}")
         return ExamRun(self.batch_size, self.seed, self.mistakes[:sittings], self.new_score[:sittings],
-                       self.first_right, self.trick)
+                       self.answers[:sittings], self.key, self.trick, self.images)
 
     @property
     def best_sitting(self) -> int:
@@ -226,24 +271,27 @@ def config(batch_size: int, sittings: int, seed: int = 0) -> TrainConfig:
 
 
 def sit(
-    batch_size: int, sittings: int = 1, seed: int = 0, progress: Callable[[float], None] | None = None
+    batch_size: int, sittings: int = 1, seed: int = 0, data: str = DATA[0],
+    progress: Callable[[float], None] | None = None,
 ) -> ExamRun:
-    """Train a fresh student (``mlp`` seeded with ``seed``) on exam ``seed`` for ``sittings`` epochs.
+    """Train a fresh student (``mlp`` seeded with ``seed``) on exam ``seed`` of ``data`` for ``sittings`` epochs.
 
     ``progress(fraction_done)`` is called after each sitting.
     """
-    return sit_many([(batch_size, seed)], sittings, progress=progress)[0]
+    return sit_many([(batch_size, seed)], sittings, data, progress=progress)[0]
 
 
 def sit_many(
-    students: Sequence[tuple[int, int]], sittings: int = 1, progress: Callable[[float], None] | None = None
+    students: Sequence[tuple[int, int]], sittings: int = 1, data: str = DATA[0],
+    progress: Callable[[float], None] | None = None,
 ) -> list[ExamRun]:
-    """Every ``(batch_size, seed)`` student sits their exam ``sittings`` times, trained as one stacked
-    program (``fit_many``: the students of one batch size step together); each result equals ``sit``'s
-    for that student alone. ``progress(fraction)`` follows the finished steps of all students."""
-    exams = [make_exams(seed) for _, seed in students]
+    """Every ``(batch_size, seed)`` student sits their exam of ``data`` ``sittings`` times, trained as one
+    stacked program (``fit_many``: the students of one batch size step together); each result equals
+    ``sit``'s for that student alone. ``progress(fraction)`` follows the finished steps of all students."""
+    exams = [make_exams(seed, data) for _, seed in students]
     configs = [config(b, sittings, seed) for b, seed in students]
-    models = [mlp(PATTERN_DIM + QUIRK_DIM, HIDDEN, CHOICES, seed=seed) for _, seed in students]
+    models = [mlp(sheet.features.shape[1], HIDDEN, sheet.choices, seed=seed) for (_, seed), (sheet, _)
+              in zip(students, exams, strict=True)]
     total = sum(loader_length(QUESTIONS, b) * sittings for b, _ in students)
     histories = fit_many(
         models, [sheet.features for sheet, _ in exams], [sheet.key for sheet, _ in exams], configs,
@@ -253,12 +301,12 @@ def sit_many(
     )
     out = []
     for (b, seed), (sheet, _), history in zip(students, exams, histories, strict=True):
-        right = torch.zeros(sittings, QUESTIONS, dtype=torch.bool)
+        answers = torch.zeros(sittings, QUESTIONS, dtype=torch.int64)
         for p in history.predictions:
-            right[p.epoch, p.indices] = p.outputs.argmax(1) == sheet.key[p.indices]
-        out.append(ExamRun(batch_size=b, seed=seed, mistakes=(~right).sum(1).tolist(),
-                           new_score=list(history.val_accuracy), first_right=right[0].tolist(),
-                           trick=sheet.trick.tolist()))
+            answers[p.epoch, p.indices] = p.outputs.argmax(1)
+        out.append(ExamRun(batch_size=b, seed=seed, mistakes=(answers != sheet.key).sum(1).tolist(),
+                           new_score=list(history.val_accuracy), answers=answers.tolist(), key=sheet.key.tolist(),
+                           trick=sheet.trick.tolist(), images=sheet.images.tolist()))
     return out
 
 
@@ -289,19 +337,20 @@ class BatchStudy:
 def first_sitting_study(
     batch_sizes: Sequence[int] = BATCH_SIZES,
     seeds: Sequence[int] = STUDY_SEEDS,
+    data: str = DATA[0],
     progress: Callable[[float], None] | None = None,
 ) -> list[BatchStudy]:
-    """First-sitting mistakes (out of ``QUESTIONS``) for each batch size, one student per seed (all
-    students of all batch sizes trained as one stacked program); ``progress(fraction)`` as ``sit_many``'s."""
-    runs = sit_many([(b, s) for b in batch_sizes for s in seeds], 1, progress=progress)
+    """First-sitting mistakes (out of ``QUESTIONS``) on exams of ``data`` for each batch size, one student per
+    seed (all students of all batch sizes trained as one stacked program); ``progress`` as ``sit_many``'s."""
+    runs = sit_many([(b, s) for b in batch_sizes for s in seeds], 1, data, progress=progress)
     per_batch = len(seeds)
     return [BatchStudy(b, [r.mistakes[0] for r in runs[i * per_batch:(i + 1) * per_batch]])
             for i, b in enumerate(batch_sizes)]
 
 
-def chance_mistakes(questions: int = QUESTIONS) -> float:
-    """Mistakes expected from pure guessing among ``CHOICES`` answers."""
-    return questions * (1 - 1 / CHOICES)
+def chance_mistakes(data: str = DATA[0], questions: int = QUESTIONS) -> float:
+    """Mistakes expected from pure guessing among the answers of ``data``'s exam (``CHOICES`` or ``DIGIT_CHOICES``)."""
+    return questions * (1 - 1 / (DIGIT_CHOICES if data == "digits" else CHOICES))
 
 
 

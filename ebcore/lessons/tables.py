@@ -15,8 +15,9 @@ from ebcore.lessons.exam import BatchStudy, ExamRun
 from ebcore.lessons.tradeoffs.experiment import Curve, SweepRun, curve_rows
 from ebcore.lessons.tradeoffs.measures import NoisePoint
 
-__all__ = ["bn_accuracy", "bn_steps", "curve_fit", "curve_losses", "early_stopping", "exam_first_sitting",
-           "exam_sittings", "exam_study", "gradient_noise", "keras_log", "Rows", "seed_curves", "sweep_epochs"]
+__all__ = ["bn_accuracy", "bn_steps", "curve_fit", "curve_losses", "early_stopping", "exam_digit_answers",
+           "exam_first_sitting", "exam_sittings", "exam_study", "gradient_noise", "keras_log", "Rows", "seed_curves",
+           "sweep_epochs"]
 
 Rows = list[dict[str, object]]
 
@@ -31,6 +32,15 @@ def exam_first_sitting(run: ExamRun) -> Rows:
     """Per question of the first sitting: whether it was answered right, and whether it is a trick question."""
     return [{"batch_size": run.batch_size, "seed": run.seed, "question": q + 1, "right": right, "trick": trick}
             for q, (right, trick) in enumerate(zip(run.first_right, run.trick, strict=True))]
+
+
+def exam_digit_answers(run: ExamRun) -> Rows:
+    """Per sitting and question of the digits exam: the image (its row in the digits file, 0-based), the
+    digit written, the digit the student answered before its batch was checked, and whether that was right."""
+    return [{"batch_size": run.batch_size, "seed": run.seed, "sitting": s + 1, "question": q + 1,
+             "image": image, "digit": key, "answer": answer, "right": answer == key}
+            for s, answers in enumerate(run.answers)
+            for q, (image, key, answer) in enumerate(zip(run.images, run.key, answers, strict=True))]
 
 
 def exam_study(studies: Sequence[BatchStudy], seeds: Sequence[int]) -> Rows:

@@ -22,3 +22,57 @@ def digit_images(rows: Sequence[Sequence[int]]) -> list[np.ndarray]:
         grey = np.round(255 * (1 - ink)).astype(np.uint8)
         images.append(np.kron(grey, np.ones((SCALE, SCALE), dtype=np.uint8)))
     return images
+
+
+# --- the exam page's sheet of real digits -------------------------------------------------------------------
+
+SHEET_SCALE = 6
+"""Screen pixels per image pixel on the exam sheet: 48 px a digit, 10 in a row still fit a phone's width."""
+FRAME = 4
+"""Width of the coloured frame (px) that says right (green) or wrong (vermillion)."""
+STRIP = 22
+"""Height (px) of the coloured strip under each image: ✓, or ✗ and the answer given."""
+GAP = 12
+"""Space between tiles (px); a black bar in it marks a check of the key, as on the made-up exam's sheet."""
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def exam_sheet(rows: Sequence[Sequence[int]], right: Sequence[bool], answers: Sequence[int],
+               check_after: Sequence[bool], columns: int = 10) -> np.ndarray:
+    """The digits exam as one RGB image (uint8, ``(height, width, 3)``): ``rows`` (64 pixel values each, in
+    question order) drawn ``columns`` to a row, each framed green if ``right`` or vermillion if not, with a
+    strip under it holding ✓, or ✗ and the answer given (``answers``); a black bar after each tile where
+    ``check_after`` (the key is checked). A glyph and a number, not colour alone, tell right from wrong."""
+    from PIL import Image, ImageDraw, ImageFont  # Streamlit's own dependency; only this picture needs it
+
+    from ui.charts import PALETTE
+
+    side = digits.SIDE * SHEET_SCALE
+    tile_w, tile_h = side + 2 * FRAME, side + FRAME + STRIP
+    lines = -(-len(rows) // columns)
+    # Every tile has a gap on its right, the row's last too: a check after it has somewhere to go.
+    sheet = Image.new("RGB", (columns * (tile_w + GAP), lines * tile_h + (lines - 1) * GAP), "white")
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.load_default(size=STRIP - 4)
+    green, red = _rgb(PALETTE["green"]), _rgb(PALETTE["vermillion"])
+    for q, (pixels, ok, answer, check) in enumerate(zip(rows, right, answers, check_after, strict=True)):
+        x, y = (q % columns) * (tile_w + GAP), (q // columns) * (tile_h + GAP)
+        draw.rectangle((x, y, x + tile_w - 1, y + tile_h - 1), fill=green if ok else red)
+        ink = np.asarray(pixels, dtype=np.float64).reshape(digits.SIDE, digits.SIDE) / digits.PIXEL_MAX
+        grey = np.kron(np.round(255 * (1 - ink)).astype(np.uint8), np.ones((SHEET_SCALE, SHEET_SCALE), np.uint8))
+        sheet.paste(Image.fromarray(grey).convert("RGB"), (x + FRAME, y + FRAME))
+        cx, cy = x + tile_w // 2, y + FRAME + side + STRIP // 2
+        if ok:  # a tick in the middle of the strip
+            draw.line([(cx - 7, cy), (cx - 2, cy + 5), (cx + 7, cy - 6)], fill="white", width=3)
+        else:  # a cross on the left, the answer given on the right
+            gx = cx - 9
+            draw.line([(gx - 5, cy - 5), (gx + 5, cy + 5)], fill="white", width=3)
+            draw.line([(gx - 5, cy + 5), (gx + 5, cy - 5)], fill="white", width=3)
+            draw.text((cx + 10, cy), str(answer), fill="white", font=font, anchor="mm")
+        if check:
+            bar = x + tile_w + GAP // 2
+            draw.rectangle((bar - 2, y + 2, bar + 2, y + tile_h - 3), fill="black")
+    return np.asarray(sheet)

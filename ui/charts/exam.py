@@ -22,7 +22,8 @@ def _tiles_frame(tiles: Sequence[Tile], labels: Mapping[str, str]) -> pd.DataFra
     return pd.DataFrame(
         {
             "col": [tile.col for tile in tiles],
-            "row": [labels["topic"].format(n=tile.row + 1) for tile in tiles],
+            # "Topic {n}" counts from 1; the digits exam's rows are named by their digit: "Digit {row}".
+            "row": [labels["topic"].format(n=tile.row + 1, row=tile.row) for tile in tiles],
             "number": [str(tile.question + 1) for tile in tiles],
             "batch": [tile.batch + 1 for tile in tiles],
             "check": [tile.check_after for tile in tiles],
@@ -83,16 +84,18 @@ def sheet_chart(tiles: Sequence[Tile], labels: Mapping[str, str], height: int = 
 
 
 def answers_chart(
-    tiles: Sequence[Tile], run: ExamRun, labels: Mapping[str, str], height: int = 470
+    tiles: Sequence[Tile], run: ExamRun, labels: Mapping[str, str], sitting: int = 0, height: int = 470
 ) -> alt.Chart:
-    """The first sitting, tile by tile: right (green ✓) or wrong (vermillion ✗) when answered, before the check.
+    """One sitting (0-based; the first by default), tile by tile: right (green ✓) or wrong (vermillion ✗)
+    when answered, before the check.
 
     Trick questions (the key contradicts the topic) are framed in yellow inside their tile.
     ``labels``: as ``sheet_chart`` plus ``right``, ``wrong``, ``trick`` and ``answer`` (tooltip title).
     """
     data = _tiles_frame(tiles, labels)
-    data["answer"] = [labels["right"] if ok else labels["wrong"] for ok in run.first_right]
-    data["glyph"] = ["✓" if ok else "✗" for ok in run.first_right]
+    right = run.right(sitting)
+    data["answer"] = [labels["right"] if ok else labels["wrong"] for ok in right]
+    data["glyph"] = ["✓" if ok else "✗" for ok in right]
     data["trick"] = [labels["trick"] if trick else "" for trick in run.trick]
     x, y = _grid(data, labels)
     squares = _squares(

@@ -126,4 +126,47 @@ STRINGS: dict[str, str] = {
     "- {epochs} = {sittings} of the same exam: mistakes went from **{first}** to "
     "**{last}**, and the new-exam score peaked at **{best_score:.1f}%** in sitting {best} "
     "(**{final_score:.1f}%** at the end).",
+    # the exam of real handwritten digits (?data=digits)
+    "exam.data": "The exam",
+    "exam.data.help": "Made-up topics: each question is a pattern with an answer A–D, and a few trick questions. "
+    "Real digits: each question is a handwritten digit to read (0–9).",
+    "exam.data.synthetic": "Made-up topics (A–D)",
+    "exam.data.digits": "Real handwritten digits (0–9)",
+    "exam.digits.about": "The exam: **100 handwritten digits**, ten of each. Each row holds ten different images "
+    "of one digit (the row is the topic, the digit is the key), ten possible answers, no trick questions. The "
+    "new exam in section 3 holds 200 other images of the same digits. Each seed draws other images.",
+    "exam.digits.alt": "The exam sheet in sitting {n}: 100 handwritten digits, ten rows of ten images of the "
+    "digits 0 to 9; {right} answered right, {wrong} wrong.",
+    "exam.topic_digits": "Digit {row}",
+    "exam.sheet.caption_digits": "Each row holds 10 images of one digit, 0 to 9. Tiles of one shade form one "
+    "batch; the **black bar** after a tile marks each time you check the answer key.",
+    "exam.topic_batches_digits": "**Why batch {b} is no better than guessing in the first sitting.** Each row "
+    "is {per_topic} images of one digit, and with a batch of {b} every check comes at the end of a row or "
+    "later. A check teaches the digit just finished (\"these were all 3s\"), and the next row holds another "
+    "digit, so nothing learnt helps the images still ahead in this sitting: the student often answers a digit "
+    "it was just taught (the small number beside each ✗). It pays off when you **retake** the exam (section 3).",
+    "exam.similar.intro_digits": "Until you check, a wrong idea repeats on every image like it. With a batch of "
+    "100 you read all 100 digits before your first check. With a batch of 1 the key corrects you after each "
+    "image, so by the second image of a row you have already seen one of that digit with its answer. Here the "
+    "student answers each image **before** its batch is checked.",
+    "exam.answers.caption_digits": "First sitting of student {seed} with a batch of {b}: **{mistakes}** "
+    "mistakes out of 100. Under each image: ✓, or ✗ and the digit the student answered.",
+    "exam.epochs.intro_digits": "An **epoch** is one sitting of the whole exam. Retaking it helps, because your "
+    "weights changed since last time. Retake it often enough and you know **these 100 images** by heart; "
+    "whether that also reads *new* handwriting is what the new exam, 200 other images of the same digits, shows.",
+    "exam.sit.new_digits": "new exam: 200 other images",
+    "exam.epochs.more_digits": "The new-exam score is still at its best in the last sitting, **{best}** "
+    "({best_score:.1f}%). On real digits, retaking the same 100 images has not hurt so far: with no trick "
+    "questions to memorise, what the student learns from ten images of a digit also fits other images of it.",
+    "exam.epochs.level_digits": "The new-exam score was best in sitting **{best}** ({best_score:.1f}%) and ends "
+    "at {final_score:.1f}%: {drop:.1f} points lower, less than the {margin:.0f} points ({questions} of the "
+    "{new} new questions) we call *worse*. On real digits, retaking the same 100 images does not hurt here: with "
+    "no trick questions to memorise, what the student learns from ten images of a digit also fits other images "
+    "of it. The gap that is left, **{this}** of 100 right on this exam against {final_score:.1f}% on new "
+    "images, is what it knows only from these images.",
+    "exam.last_sheet.title": "The sheet in sitting {n}",
+    "exam.last_sheet.caption": "The same sheet in the last sitting you chose: **{mistakes}** mistakes out of "
+    "100, each question answered before its batch was checked. Right on a trick question means it was memorised.",
+    "exam.last_sheet.caption_digits": "The same 100 images in the last sitting you chose: **{mistakes}** "
+    "mistakes, each image answered before its batch was checked.",
 }
