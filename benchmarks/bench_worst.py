@@ -63,6 +63,8 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
     ("trade-offs 1-256 on digits, 15 epochs, 8 seeds", "batch_tradeoffs",
      {"bmin": "1", "bmax": "256", "epochs": "15", "seeds": "8", "data": "digits",
       AFTER: "critical_batch?data=digits"}),
+    ("exam on digits, batch 1, 50 sittings", "exam_analogy", {"batch": "1", "epochs": "50", "seed": "9",
+                                                             "data": "digits"}),
     ("digits: batch 8, 25 epochs, update 500 at 4", "real_digits", {"batch": "8", "epochs": "25", "look_batch": "4",
                                                                       "update": "500", "seed": "3"}),
 ]

@@ -44,7 +44,7 @@ CLICK = "click"  # a try's value that means "press the button ``key``"
 CLASSROOM: dict[str, dict[str, tuple[Any, ...]]] = {
     "": {"n": (320, 1000, 1206, 8000), "batch": (10, 32, 64, 300), "epochs": (1, 10, 20),
          "preset_notes320": (CLICK,), "preset_bn1206": (CLICK,)},
-    "exam_analogy": {"batch": (1, 10, 20, 100), "epochs": (10, 30, 50), "seed": (0, 1)},
+    "exam_analogy": {"batch": (1, 10, 20, 100), "epochs": (10, 30, 50), "seed": (0, 1), "data": ("digits",)},
     "batch_tradeoffs": {"bmin": (1, 4, 16), "bmax": (128, 256), "epochs": (10, 15), "seeds": (3, 5),
                         "preset_notes": (CLICK,), "preset_scaling": (CLICK,), "data": ("digits",)},
     "batchnorm_last_batch": {"n": (1201, 1202, 1206), "epochs": (10, 15), "opt": ("sgd", "sgd_momentum", "adam"),

@@ -38,6 +38,7 @@ STEPS: tuple[Step, ...] = (
     Step("overfit", "epochs_early_stopping", {"epoch": "150"}, 4),
     Step("early_stop", "epochs_early_stopping", {"patience": "3", "restore": "true"}, 4),
     Step("digits", "real_digits", {"batch": "32", "epochs": "10", "look_batch": "10", "update": "1"}, 5),
+    Step("digits_exam", "exam_analogy", {"data": "digits", "batch": "10", "epochs": "30"}, 3),
     Step("digits_critical", "critical_batch", {"data": "digits", "digits_target": "0.5", "fixed": "false"}, 4),
 )
 

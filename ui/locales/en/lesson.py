@@ -65,6 +65,12 @@ STRINGS: dict[str, str] = {
     "32, 450 updates in 10 epochs. Then watch one batch's single update nudge the model's answers.",
     "lesson.digits.ask": "Of the notes' batch sizes (8, 32, 256, all 1,437), which reaches the highest "
     "validation accuracy in 10 epochs, and why?",
+    "lesson.digits_exam.title": "The exam with real digits",
+    "lesson.digits_exam.show": "The same exam on 100 real handwritten digits, a row per digit. In the first sitting "
+    "at batch 10, the number beside each ✗ is the digit the student answered: one an earlier check taught it. "
+    "Then look at sitting 30, and at the new exam of 200 other images.",
+    "lesson.digits_exam.ask": "At batch 10, why does the first sitting make even more mistakes than guessing "
+    "(90)? And why does retaking the real digits not hurt the new exam, as the made-up exam's trick questions did?",
     "lesson.digits_critical.title": "The critical batch of real digits",
     "lesson.digits_critical.show": "Steps to a validation target on 512 real handwritten digits, each batch "
     "size with its best learning rate; switch the data back to compare with the made-up data.",
