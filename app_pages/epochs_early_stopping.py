@@ -4,8 +4,10 @@ and read the Keras log. Reads the widgets, asks ebcore.lessons.epochs, draws the
 import pandas as pd
 import streamlit as st
 
+from ebcore.lessons import digits as dg
 from ebcore.lessons import epochs as ep
 from ebcore.lessons import tables
+from ebcore.problems import digits
 from ui import layout, present, runs, urlstate
 from ui.charts.draw import draw
 from ui.charts.epochs import accuracy_chart, fit_chart, loss_chart, stopping_chart
@@ -60,6 +62,13 @@ st.markdown(t(f"epochs.phase.{phase}", epoch=epoch, best=best))
 # --- 2. early stopping ---
 st.header(t("epochs.stop.title"))
 present.explain(t("epochs.stop.intro"))
+data = urlstate.choice(P.DATA, t("epochs.data"), t("epochs.data.help"),
+                       labels={c: t(f"epochs.data.{c}") for c in P.DATA.options})
+watched = page_runs.stopping(t("epochs.training")).val_loss  # the curve's, or the notes' Keras run on real digits
+if data == "digits":
+    a = dg.arithmetic(dg.KERAS_BATCH, dg.STOPPING_EPOCHS)
+    st.caption(t("epochs.stop.digits", train=f"{a.train:,}", val=f"{a.val:,}", b=a.batch,
+                 epochs=dg.STOPPING_EPOCHS, seed=seed) + " " + t("digits.credit", url=digits.SOURCE_URL))
 s1, s2, s3 = st.columns([2, 2, 2], vertical_alignment="bottom")
 patience = urlstate.slider(P.PATIENCE, t("epochs.patience"), t("epochs.patience.help"), s1)
 with s2:
@@ -71,22 +80,22 @@ with s4:
     baseline_code = urlstate.choice(P.BASELINE, t("epochs.baseline"), t("epochs.baseline.help"), labels=baseline_labels)
 start = urlstate.slider(P.START, t("epochs.start"), t("epochs.start.help"), s5)
 baseline = None if baseline_code == "none" else float(baseline_code)
-stop = ep.keras_early_stopping(val, patience, float(min_delta), baseline, start)
+stop = ep.keras_early_stopping(watched, patience, float(min_delta), baseline, start)
 st.code(f"EarlyStopping(monitor='val_loss', patience={patience}, min_delta={min_delta}, baseline={baseline}, "
         f"start_from_epoch={start}, restore_best_weights={restore})", language="python", wrap_lines=True)
 stop_labels = {k: t(f"epochs.stopchart.{k}") for k in ("ran", "skipped", "best", "stop", "x", "y")}
-draw(stopping_chart, val, stop.best_epoch, stop.stop_epoch, stop_labels)
-layout.download("early_stopping", tables.early_stopping, val, stop)
+draw(stopping_chart, watched, stop.best_epoch, stop.stop_epoch, stop_labels)
+layout.download("early_stopping", tables.early_stopping, watched, stop)
 final = stop.val_loss_restored if restore else stop.val_loss_last
 k = st.columns(3)
 k[0].metric(t("epochs.m.stopped"), str(stop.stop_epoch) if stop.stop_epoch else t("epochs.m.never"), border=True)
 k[1].metric(t("epochs.m.best_epoch"), str(stop.best_epoch), border=True)
 k[2].metric(t("epochs.m.final"), f"{final:.3f}", help=t("epochs.m.final.help"), border=True)
-st.markdown(t("epochs.stop.result", stop=stop.epochs_run, best=stop.best_epoch, total=run.epochs,
+st.markdown(t("epochs.stop.result", stop=stop.epochs_run, best=stop.best_epoch, total=len(watched),
               restored=f"{stop.val_loss_restored:.3f}", last=f"{stop.val_loss_last:.3f}"))
 
 st.subheader(t("epochs.patience.table"))
-rows = [ep.keras_early_stopping(val, p, float(min_delta), baseline, start) for p in (0, 1, 2, 3, 5, 10, 20, 30)]
+rows = [ep.keras_early_stopping(watched, p, float(min_delta), baseline, start) for p in (0, 1, 2, 3, 5, 10, 20, 30)]
 with present.answer():  # lesson step 12 asks what a larger patience buys and costs: this table answers it
     layout.table(pd.DataFrame({
         t("epochs.table.patience"): [r.patience for r in rows],

@@ -180,3 +180,44 @@ def test_the_patience_table_keeps_every_column_on_a_phone(lang, default_run):
         assert f"**{s['epochs.table.patience']}: {p}**" in cards
         for column, value in (("restored", r.val_loss_restored), ("last", r.val_loss_last)):
             assert f"- {s[f'epochs.table.{column}']}: **{value:.3f}**" in cards
+
+
+# --- issue 29, 1: early stopping on real handwritten digits --------------------------------------------------
+
+
+@pytest.mark.parametrize(("seed", "patience", "start"), [(0, 3, 0), (0, 20, 0), (4, 5, 10)])
+def test_early_stopping_watches_the_digits_run(lang, seed, patience, start):
+    """``data=digits``: the stop, the best epoch, the table and the chart read the notes' Keras run on the
+    digits (batch 32, 60 epochs), not the curve; its first 25 epochs are the digits page's own run."""
+    from ebcore.lessons import digits as dg
+
+    at = run_app(lang=lang, data="digits", seed=str(seed), patience=str(patience), start_from_epoch=str(start))
+    assert_clean(at)
+    s = STRINGS[lang]
+    assert at.segmented_control(key="data").value == "digits"
+    run = dg.stopping_run(seed)
+    assert run.prefix(dg.EPOCHS_MAX) == dg.keras_example(32, dg.EPOCHS_MAX, seed)
+    stop = ep.keras_early_stopping(run.val_loss, patience, start_from_epoch=start)
+    m = metrics(at)
+    assert m[s["epochs.m.stopped"]] == (str(stop.stop_epoch) if stop.stop_epoch else s["epochs.m.never"])
+    assert m[s["epochs.m.best_epoch"]] == str(stop.best_epoch)
+    assert m[s["epochs.m.final"]] == f"{stop.val_loss_restored:.3f}"
+    assert m[s["epochs.m.val"]] == f"{ep.train_curve(12, seed).val_loss[59]:.3f}"  # section 1 keeps its curve
+    captions = " ".join(c.value for c in at.caption)
+    assert s["epochs.stop.digits"].format(train="1,437", val="360", b=32, epochs=60, seed=seed) in captions
+    table = at.table[0].value
+    assert table.iloc[:, 1].tolist() == [
+        str(r.stop_epoch) if r.stop_epoch else s["epochs.m.never"]
+        for r in (ep.keras_early_stopping(run.val_loss, p, start_from_epoch=start) for p in (0, 1, 2, 3, 5, 10, 20, 30))]
+
+
+def test_on_real_digits_a_larger_patience_finds_a_lower_validation_loss():
+    """What the caption tells the class to look for, on every seed tried: patience 3 stops near the start of
+    the noisy low plateau; patience 20 runs on to a lower point."""
+    from ebcore.lessons import digits as dg
+
+    for seed in (0, 1, 2, 5):
+        val = dg.stopping_run(seed).val_loss
+        short, long = ep.keras_early_stopping(val, 3), ep.keras_early_stopping(val, 20)
+        assert long.best_epoch > short.best_epoch and long.val_loss_restored < short.val_loss_restored, seed
+        assert min(val) < val[-1]  # it passes its lowest point within the run

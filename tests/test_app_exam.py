@@ -207,7 +207,7 @@ def test_the_digits_sheet_is_drawn_right_and_wrong_as_answered():
         for q, ok in enumerate(right):
             x, y = (q % 10) * (tile_w + pictures.GAP), (q // 10) * (tile_h + pictures.GAP)
             colour = PALETTE["green" if ok else "vermillion"]
-            assert "#%02X%02X%02X" % tuple(img[y + 1, x + 1]) == colour.upper()
+            assert "#" + "".join(f"{c:02X}" for c in img[y + 1, x + 1]) == colour.upper()
             ink = img[y + pictures.FRAME:y + pictures.FRAME + side:pictures.SHEET_SCALE,
                       x + pictures.FRAME:x + pictures.FRAME + side:pictures.SHEET_SCALE, 0]
             expected_ink = np.round(255 * (1 - digits.pixels()[0][run.images[q]].reshape(8, 8) / 16))

@@ -112,8 +112,10 @@ class Epochs:
     LOG_BATCH = ChoiceParam("log_batch", "32", tuple(map(str, ep.LOG_BATCHES)))
     LOG_EPOCHS = IntParam("log_epochs", 10, 1, ep.LOG_EPOCHS_MAX)
     LOG_STYLE = ChoiceParam("log_style", "keras3", ("keras3", "keras3_v2", "keras2"))
+    # Whose validation loss early stopping watches: the curve's (made up), or the notes' Keras run on real digits.
+    DATA = ChoiceParam("data", "synthetic", ("synthetic", "digits"))
     ALL: tuple[Param, ...] = (POINTS, SEED, EPOCH, PATIENCE, MIN_DELTA, RESTORE, BASELINE, START, LOG_N, LOG_BATCH,
-                              LOG_EPOCHS, LOG_STYLE)
+                              LOG_EPOCHS, LOG_STYLE, DATA)
 
 
 class Digits:

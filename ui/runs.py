@@ -107,13 +107,16 @@ def exam_analogy(v: Values) -> ExamRuns:
 class EpochsRuns(NamedTuple):
     curve: Run
     log: Run
+    stopping: Run
 
 
 def epochs(v: Values) -> EpochsRuns:
-    """The epochs page: the curve run, and the Keras-log run (its longest, cut to the slider's epochs)."""
-    return EpochsRuns(Run(curve_run, (v(Epochs.POINTS), v(Epochs.SEED))),
-                      Run(log_run, (int(v(Epochs.LOG_N)), int(v(Epochs.LOG_BATCH)), v(Epochs.LOG_EPOCHS),
-                                    v(Epochs.LOG_STYLE))))
+    """The epochs page: the curve run, the Keras-log run (its longest, cut to the slider's epochs), and the
+    run whose validation loss early stopping watches: the curve's, or the notes' Keras run on real digits."""
+    curve = Run(curve_run, (v(Epochs.POINTS), v(Epochs.SEED)))
+    stopping = Run(digits_stopping, (v(Epochs.SEED),)) if v(Epochs.DATA) == "digits" else curve
+    return EpochsRuns(curve, Run(log_run, (int(v(Epochs.LOG_N)), int(v(Epochs.LOG_BATCH)), v(Epochs.LOG_EPOCHS),
+                                           v(Epochs.LOG_STYLE))), stopping)
 
 
 class BatchNormRuns(NamedTuple):
@@ -304,6 +307,13 @@ def curve_run(points: int, seed: int, _label: str = "") -> ep.CurveRun:
     """One curve run per (points, seed); scrubbing the epoch slider only reads its snapshots."""
     with progress_bar(_label) as update:
         return worker.run(ep.train_curve, points, seed, progress=update)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def digits_stopping(seed: int, _label: str = "") -> ep.KerasLogRun:
+    """The notes' Keras run on the digits for ``dg.STOPPING_EPOCHS`` epochs: the epochs page's early stopping."""
+    with progress_bar(_label) as update:
+        return worker.run(dg.stopping_run, seed, progress=update)
 
 
 def log_run(n: int, batch: int, epochs: int, style: str, label: str = "") -> ep.KerasLogRun:

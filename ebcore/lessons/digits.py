@@ -28,8 +28,8 @@ from ebcore.primitives import calc
 from ebcore.problems import data, digits, models
 
 __all__ = ["BATCHES", "EPOCHS", "EPOCHS_MAX", "HIDDEN", "KERAS_BATCH", "LOOK_BATCHES", "LOOK_UPDATES_MAX", "PATIENCE",
-           "Arithmetic", "arithmetic", "BatchLook", "examples", "keras_example", "model", "n_train", "see_batch",
-           "steps_per_epoch"]
+           "STOPPING_EPOCHS", "Arithmetic", "arithmetic", "BatchLook", "examples", "keras_example", "model",
+           "n_train", "see_batch", "steps_per_epoch", "stopping_run"]
 
 HIDDEN = 128
 """The notes' hidden layer: ``Dense(128, activation='relu')``."""
@@ -45,6 +45,9 @@ training set (1,437: ``batch_size=len(X_train)``, one update an epoch)."""
 PATIENCE = 3
 """The early stopping the page replays on the run: ``EarlyStopping(monitor='val_loss', patience=3,
 restore_best_weights=True)``, the epochs page's lesson step."""
+STOPPING_EPOCHS = 60
+"""Epochs of ``stopping_run``: long enough that the validation loss passes its lowest point and every
+patience the epochs page offers (up to 30) can play out."""
 LOOK_BATCHES = (4, 8, 10, 16, 32)
 """Batch sizes for watching one batch: few enough images to read each one."""
 LOOK_UPDATES_MAX = 500
@@ -105,6 +108,12 @@ def keras_example(batch: int = KERAS_BATCH, epochs: int = EPOCHS, seed: int = 0,
     the digits: per-epoch loss, accuracy, val_loss and val_accuracy (``epochs.KerasLogRun``)."""
     X, y = digits.tensors()
     return ep.keras_fit(model(seed), X, y, batch, epochs, seed, progress)
+
+
+def stopping_run(seed: int = 0, progress: Callable[..., None] | None = None) -> ep.KerasLogRun:
+    """The notes' run at their ``batch_size=32`` for ``STOPPING_EPOCHS`` epochs: the real validation loss
+    the epochs page's early stopping watches when its data is the digits (``keras_example``)."""
+    return keras_example(KERAS_BATCH, STOPPING_EPOCHS, seed, progress)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,15 @@ STRINGS: dict[str, str] = {
     "than **min_delta** (the first epoch it watches is always the best so far). With **restore_best_weights** the "
     "model goes back to its best epoch at the end. The callback's two rarer options, **baseline** and "
     "**start_from_epoch**, work here exactly as in Keras 3.",
+    "epochs.data": "Validation loss to watch",
+    "epochs.data.help": "The curve above (made-up points), or a real run: the notes' Keras model on real "
+    "handwritten digits.",
+    "epochs.data.synthetic": "The curve above",
+    "epochs.data.digits": "Real handwritten digits",
+    "epochs.stop.digits": "The notes' Keras model (`Dense(128, relu)`, `Dense(10)`, Adam) trained on real "
+    "handwritten digits: {train} training and {val} validation images (`validation_split=0.2`), batch {b}, "
+    "{epochs} epochs, seed {seed} (the slider above). A real validation loss is noisy near its lowest point: "
+    "compare where a small and a large patience stop in the table below.",
     "epochs.patience": "patience (epochs)",
     "epochs.patience.help": "How many epochs in a row without improvement are tolerated before stopping.",
     "epochs.min_delta": "min_delta",

@@ -50,6 +50,14 @@ STRINGS: dict[str, str] = {
     "언제나 그때까지의 최고 기록입니다). **restore_best_weights**를 켜면 끝날 때 가장 좋았던 에포크의 가중치로 "
     "되돌아갑니다. Keras 3 콜백에서 덜 쓰이는 두 옵션(**baseline**, **start_from_epoch**)도 여기서 Keras와 "
     "똑같이 적용합니다.",
+    "epochs.data": "지켜볼 검증 손실",
+    "epochs.data.help": "위의 곡선(만든 점들), 또는 실제 학습: 진짜 손글씨 숫자로 학습한 노트의 Keras 모델.",
+    "epochs.data.synthetic": "위의 곡선",
+    "epochs.data.digits": "진짜 손글씨 숫자",
+    "epochs.stop.digits": "노트의 Keras 모델(`Dense(128, relu)`, `Dense(10)`, Adam)을 진짜 손글씨 숫자로 학습했습니다. "
+    "훈련 이미지 {train}장, 검증 이미지 {val}장(`validation_split=0.2`), 배치 크기 {b}, {epochs} 에포크, 시드 "
+    "{seed}(위의 슬라이더)입니다. 실제 검증 손실은 가장 낮은 곳 근처에서 들쭉날쭉합니다. 아래 표에서 patience가 작을 "
+    "때와 클 때 어디서 멈추는지 비교해 보세요.",
     "epochs.patience": "patience (에포크)",
     "epochs.patience.help": "나아지지 않는 에포크를 몇 번 연속까지 참고 기다릴지 정합니다.",
     "epochs.min_delta": "min_delta",
