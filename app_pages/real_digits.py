@@ -73,7 +73,8 @@ stop = ep.keras_early_stopping(run.val_loss, dg.PATIENCE)
 st.markdown(t("digits.stop" if stop.stop_epoch else "digits.stop.never", patience=dg.PATIENCE, epochs=epochs,
               stop=stop.stop_epoch, best=stop.best_epoch, restored=f"{stop.val_loss_restored:.4f}",
               last=f"{stop.val_loss_last:.4f}"))
-nav.link("epochs_early_stopping", t("digits.stop.link"), {"patience": str(dg.PATIENCE), "restore": "true"})
+nav.link("epochs_early_stopping", t("digits.stop.link"), {"patience": str(dg.PATIENCE), "restore": "true",
+                                                          "data": "digits"})
 st.subheader(t("digits.log.title"))
 st.code("\n".join(run.lines()), language=None, wrap_lines=True)
 st.caption(t("digits.log.caption"))

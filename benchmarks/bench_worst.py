@@ -65,6 +65,8 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
       AFTER: "critical_batch?data=digits"}),
     ("exam on digits, batch 1, 50 sittings", "exam_analogy", {"batch": "1", "epochs": "50", "seed": "9",
                                                              "data": "digits"}),
+    ("epochs: early stopping on digits, seed 9", "epochs_early_stopping", {"data": "digits", "seed": "9",
+                                                                           "points": "30"}),
     ("digits: batch 8, 25 epochs, update 500 at 4", "real_digits", {"batch": "8", "epochs": "25", "look_batch": "4",
                                                                       "update": "500", "seed": "3"}),
 ]

@@ -206,9 +206,8 @@ def test_early_stopping_watches_the_digits_run(lang, seed, patience, start):
     captions = " ".join(c.value for c in at.caption)
     assert s["epochs.stop.digits"].format(train="1,437", val="360", b=32, epochs=60, seed=seed) in captions
     table = at.table[0].value
-    assert table.iloc[:, 1].tolist() == [
-        str(r.stop_epoch) if r.stop_epoch else s["epochs.m.never"]
-        for r in (ep.keras_early_stopping(run.val_loss, p, start_from_epoch=start) for p in (0, 1, 2, 3, 5, 10, 20, 30))]
+    stops = [ep.keras_early_stopping(run.val_loss, p, start_from_epoch=start) for p in (0, 1, 2, 3, 5, 10, 20, 30)]
+    assert table.iloc[:, 1].tolist() == [str(r.stop_epoch) if r.stop_epoch else s["epochs.m.never"] for r in stops]
 
 
 def test_on_real_digits_a_larger_patience_finds_a_lower_validation_loss():

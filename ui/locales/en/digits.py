@@ -73,7 +73,7 @@ STRINGS: dict[str, str] = {
     "restore_best_weights=True)` Keras would train all {epochs} epochs: the validation loss never went "
     "{patience} epochs without improving. Its last validation loss is {last}; its lowest was {restored} after "
     "epoch {best}.",
-    "digits.stop.link": "Early stopping, step by step",
+    "digits.stop.link": "Early stopping on these digits, step by step",
     "digits.look.title": "3 · See a batch",
     "digits.look.intro": "A batch is what the model sees before one weight update. Pick an update: below are the "
     "images of its batch, with the model's answers just before and just after that single update.",
