@@ -7,6 +7,7 @@ from ebcore.lessons import tables
 from ebcore.lessons.batchnorm import experiment as bn
 from ebcore.primitives import calc
 from ebcore.primitives.strip import BlockKind, epoch_strip
+from ebcore.problems import digits as digit_images
 from ui import layout, present, runs, urlstate
 from ui.charts.batchnorm import accuracy_chart, spread_chart, steps_chart
 from ui.charts.draw import draw
@@ -23,16 +24,23 @@ def pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
+# The real digits hold fewer training images than the made-up points: their N has its own key and range.
+N = P.DIGITS_N if urlstate.current(P.DATA) == "digits" else P.N
 # The intro states this setting's last batch; the widgets come later, so read their values as they will be.
-intro_plan = calc.plan(urlstate.current(P.N), urlstate.current(P.BATCH))
+intro_plan = calc.plan(urlstate.current(N), urlstate.current(P.BATCH))
 intro_values = {"n": f"{intro_plan.n_samples:,}", "b": f"{intro_plan.batch_size:,}"}
 share = layout.header("bn", t("bn.intro", setting=tn("bn.intro.partial", intro_plan.last_batch_size, **intro_values)
                               if intro_plan.has_partial_last_batch else t("bn.intro.full", **intro_values)))
 
 # --- settings ---
-layout.presets("bn", P.PRESETS)
+data = urlstate.choice(P.DATA, t("bn.data"), t("bn.data.help"), labels={c: t(f"bn.data.{c}") for c in P.DATA.options})
+on_digits = data == "digits"
+_d = "_digits" if on_digits else ""
+if on_digits:
+    st.caption(t("bn.digits.about") + " " + t("digits.credit", url=digit_images.SOURCE_URL))
+layout.presets("bn", P.DIGITS_PRESETS if on_digits else P.PRESETS, copy_of="digits_")
 c1, c2, c3, c4 = st.columns(4)
-n = urlstate.number_input(P.N, t("bn.n"), t("bn.n.help"), c1)
+n = urlstate.number_input(N, t("bn.n"), t(f"bn.n.help{_d}"), c1)
 b = urlstate.number_input(P.BATCH, t("bn.batch"), t("bn.batch.help"), c2)
 epochs = urlstate.slider(P.EPOCHS, t("bn.epochs"), t("bn.epochs.help"), c3)
 seeds = urlstate.slider(P.SEEDS, t("bn.seeds"), t("bn.seeds.help"), c4)
@@ -71,17 +79,17 @@ left, right = st.columns(2)
 spread_labels = {"row": t("bn.s2.row"), "true": t("bn.s2.true")}
 draw(spread_chart, spread, "mean", spread_labels | {"x_title": t("bn.s2.x_mean")}, container=left)
 draw(spread_chart, spread, "var", spread_labels | {"x_title": t("bn.s2.x_var")}, container=right)
-digits = bn.SPREAD_DECIMALS
+decimals = bn.SPREAD_DECIMALS
 layout.table(pd.DataFrame({
     t("bn.s2.col.b"): [s.size for s in spread],
-    t("bn.s2.col.mean_sd"): [f"{s.mean_sd:.{digits}f}" for s in spread],
-    t("bn.s2.col.theory"): [f"{s.mean_sd_theory:.{digits}f}" for s in spread],
-    t("bn.s2.col.var_sd"): [f"{s.var_sd:.{digits}f}" for s in spread],
+    t("bn.s2.col.mean_sd"): [f"{s.mean_sd:.{decimals}f}" for s in spread],
+    t("bn.s2.col.theory"): [f"{s.mean_sd_theory:.{decimals}f}" for s in spread],
+    t("bn.s2.col.var_sd"): [f"{s.var_sd:.{decimals}f}" for s in spread],
 }), "spread", t("bn.s2.title"))
 # The ratios come from the table's own numbers; none when the largest batch is the whole set (no spread).
 ratio = bn.spread_ratio(spread)
 if ratio is not None:
-    m_small, m_large, t_small, t_large = (f"{v:.{digits}f}" for v in ratio.shown)
+    m_small, m_large, t_small, t_large = (f"{v:.{decimals}f}" for v in ratio.shown)
     st.markdown(t("bn.s2.ratio", small=ratio.small, large=ratio.large, ratio=f"{ratio.measured:,.1f}",
                   m_small=m_small, m_large=m_large, t_small=t_small, t_large=t_large,
                   theory=f"{ratio.theory:,.1f}", sqrt=f"{ratio.sqrt:.1f}", n=f"{n:,}"))
@@ -92,7 +100,7 @@ if spread[0].size == 1:  # the page's last batch of 1: its variance row is all z
 st.header(t("bn.s3.title"), divider="gray")
 # With every batch full there is no small batch to point at: the texts say what the charts show instead.
 full_batches = "" if p.has_partial_last_batch else ".full"
-present.explain(t("bn.s3.intro", epochs=epochs, opt=t(f"bn.opt.{opt}"), lr=lr,
+present.explain(t(f"bn.s3.intro{_d}", epochs=epochs, opt=t(f"bn.opt.{opt}"), lr=lr,
                   which=t(f"bn.s3.intro{full_batches or '.partial'}")))
 result = page_runs.comparison(t("bn.running"))
 keep, dropped = result.runs["keep"], result.runs.get("drop_last")
@@ -139,7 +147,8 @@ if crash is not None:
     st.markdown(t("bn.s4.where", epoch=crash.epoch, step=crash.step, steps=crash.steps_per_epoch))
     present.explain(t("bn.s4.why"))
 if p.last_batch_size != 1:
-    st.button(t("bn.s4.try"), on_click=urlstate.set_values, kwargs=P.PRESETS["last1"])
+    st.button(t("bn.s4.try"), on_click=urlstate.set_values, kwargs=(P.DIGITS_PRESETS["digits_last1"] if on_digits
+                                                                    else P.PRESETS["last1"]))
 
 # --- 5. the fixes ---
 st.header(t("bn.s5.title"), divider="gray")

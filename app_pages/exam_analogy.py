@@ -51,6 +51,7 @@ m[1].metric(t("exam.m.last"), counts.last_batch, help=t("exam.m.last.help"), bor
 m[2].metric(t("exam.m.memory"), counts.memory, help=t("exam.m.memory.help"), border=True)
 st.markdown(t("exam.sheet.sentence", b=b, times=tn("exam.count.times", counts.checks)))
 page_runs = runs.exam_analogy(urlstate.current)  # the page's runs at its widgets' values: nothing trained yet
+page_runs.student.start_early()  # one worker trains the student while the other trains the study
 studies = page_runs.study(t("exam.study.progress"))
 by_batch = {s.batch_size: s for s in studies}
 within = exam.checked_within_topic(b)

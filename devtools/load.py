@@ -48,9 +48,10 @@ CLASSROOM: dict[str, dict[str, tuple[Any, ...]]] = {
     "batch_tradeoffs": {"bmin": (1, 4, 16), "bmax": (128, 256), "epochs": (10, 15), "seeds": (3, 5),
                         "preset_notes": (CLICK,), "preset_scaling": (CLICK,), "data": ("digits",)},
     "batchnorm_last_batch": {"n": (1201, 1202, 1206), "epochs": (10, 15), "opt": ("sgd", "sgd_momentum", "adam"),
-                             "seeds": (3, 5), "preset_momentum": (CLICK,), "preset_adam": (CLICK,)},
+                             "seeds": (3, 5), "preset_momentum": (CLICK,), "preset_adam": (CLICK,),
+                             "data": ("digits",)},
     "epochs_early_stopping": {"epoch": (10, 20, 60, 150), "points": (12, 20), "patience": (3, 10),
-                              "log_batch": ("32", "64")},
+                              "log_batch": ("32", "64"), "data": ("digits",)},
     # The lesson's settings here are the page's defaults: every move on it is a student's own try.
     "critical_batch": {"target": ("0.5", "0.32"), "fixed": (True,), "lr": CriticalBatch.LR.options, "budget": (1, 3),
                        "seed": (1, 2), "preset_untuned": (CLICK,), "preset_close": (CLICK,), "data": ("digits",)},

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 from ebcore.lessons.batchnorm import experiment as bn
 from ebcore.primitives import calc
 from ui.locales import STRINGS
+from ui.params import BatchNorm
 
 PAGE = "app_pages/batchnorm_last_batch.py"
 ERROR = "Expected more than 1 value per channel when training"
@@ -196,3 +197,40 @@ def test_the_spread_sentence_uses_the_tables_numbers(lang, n, last):
         assert f"**{float(small) / float(large):,.1f}{times}**" in sentence
     if last == 1:  # its variance row is all zeros: said in words
         assert float(table[s["bn.s2.col.var_sd"]].iloc[0]) == 0 and s["bn.s2.one"] in page_text(at)
+
+
+# --- issue 29, 1: the page on real handwritten digits --------------------------------------------------------
+
+
+def test_the_digits_by_default(lang):
+    at = open_page(lang, data="digits")
+    assert_clean(at)
+    s = STRINGS[lang]
+    assert at.number_input(key="digits_n").value == 1206 and at.segmented_control(key="data").value == "digits"
+    assert s["bn.digits.about"] in page_text(at)
+    assert s["bn.s3.intro_digits"].split("{")[0] in page_text(at)
+    result = bn.compare(1206, 300, "sgd", 0.1, 10, 5, data="digits")
+    assert {m.label: m.value for m in at.metric} == accuracy_metrics(lang, result)
+    assert any(ERROR in c.value for c in at.code)  # section 4: 1,201 digits in batches of 300
+
+
+@pytest.mark.parametrize("preset", ["last2", "momentum"])
+def test_a_digits_preset_sets_the_digits_n_and_keeps_the_digits(lang, preset):
+    at = open_page(lang, data="digits", digits_n="700")
+    labels = [b.label for b in at.button]
+    at.button[labels.index(STRINGS[lang][f"bn.preset.{preset}"])].click().run()
+    assert_clean(at)
+    values = BatchNorm.PRESETS[preset]
+    assert at.segmented_control(key="data").value == "digits"
+    assert at.number_input(key="digits_n").value == values["n"]
+    result = bn.compare(values["n"], 300, values.get("opt", "sgd"), float(values.get("lr", "0.1")), 10, 5,
+                        data="digits")
+    assert {m.label: m.value for m in at.metric} == accuracy_metrics(lang, result)
+    assert bn.verdict(result.accuracies("keep"), result.accuracies("drop_last")).kind == "better"
+
+
+def test_more_digits_than_there_are_falls_back_with_a_note():
+    at = open_page(data="digits", digits_n="2000")
+    assert_clean(at)
+    assert "**digits_n**" in " ".join(i.value for i in at.info)
+    assert at.number_input(key="digits_n").value == 1206

@@ -205,13 +205,15 @@ def test_compare_counts_seeds_and_handles_the_crash():
     assert result.runs["keep"][1].running_mean_shift == []  # traces only for seed 0
 
 
-def trained_alone(variant: bn.Variant, n: int, lr: float, epochs: int, seed: int, record_bn: bool):
+def trained_alone(variant: bn.Variant, n: int, lr: float, epochs: int, seed: int, record_bn: bool,
+                  data: str = "synthetic"):
     """One run of the page's comparison trained by ``fit`` alone (SGD with momentum): its history and
     PyTorch's message if a batch of one stopped it."""
-    (X, y), val = bn.demo_data(n)
+    (X, y), val = bn.demo_data(n, data)
     config = TrainConfig(epochs=epochs, batch_size=variant.batch_size, lr=lr, optimizer="sgd_momentum",
                          drop_last=variant.drop_last, seed=seed, loss="cross_entropy")
-    model = mlp(2, bn.HIDDEN, 2, norm=variant.norm, seed=seed)
+    model = mlp(64, bn.HIDDEN, 10, norm=variant.norm, seed=seed) if data == "digits" else \
+        mlp(2, bn.HIDDEN, 2, norm=variant.norm, seed=seed)
     try:
         return fit(model, X, y, config, validation_data=val,
                    record_bn_stats=record_bn and variant.norm == "batch"), None
@@ -260,3 +262,55 @@ def test_verdict():
     assert single.sd_a == 0 and single.kind == "better"
     with pytest.raises(ValueError):
         bn.verdict([], [0.8])
+
+
+# --- issue 29, 1: the same experiments on real handwritten digits -------------------------------------------
+
+
+def test_the_digits_are_scikit_learns_first_n_to_train_and_last_360_to_validate():
+    from sklearn.datasets import load_digits
+
+    real = load_digits()
+    (X, y), (Xv, yv) = bn.demo_data(1206, "digits")
+    assert torch.equal(X, torch.tensor(real.data[:1206], dtype=torch.float32) / 16)
+    assert y.tolist() == real.target[:1206].tolist() and yv.tolist() == real.target[-360:].tolist()
+    assert torch.equal(Xv, torch.tensor(real.data[-360:], dtype=torch.float32) / 16)
+    assert bn.DIGITS_N_RANGE[1] + bn.DIGITS_VAL == len(real.target)  # every image either trains or validates
+    for n in (bn.DIGITS_N_RANGE[1] + 1, bn.DIGITS_N_RANGE[0] - 1):
+        with pytest.raises(ValueError):
+            bn.demo_data(n, "digits")
+
+
+def test_the_digits_features_are_what_the_first_batchnorm_layer_receives():
+    model = mlp(64, bn.HIDDEN, 10, norm="batch", seed=0)
+    (X, _), _ = bn.demo_data(300, "digits")
+    seen = {}
+    model[1].register_forward_hook(lambda _m, inputs, _out: seen.setdefault("x", inputs[0].detach()))
+    model.train()(X)
+    assert torch.equal(bn.bn_input_features(300, data="digits"), seen["x"])
+
+
+@pytest.mark.parametrize("n", [1206, 1200])
+def test_compare_on_digits_equals_training_each_run_alone(n):
+    result = bn.compare(n, 300, "sgd_momentum", 0.1, 2, 2, other_norm="group", data="digits")
+    for key, runs in result.runs.items():
+        for run in runs:
+            history, error = trained_alone(run.variant, n, 0.1, 2, run.seed, record_bn=run.seed == 0, data="digits")
+            assert (run.step_loss, run.step_grad_norm, run.val_accuracy, run.error) == (
+                history.step_loss, history.step_grad_norm, history.val_accuracy, error), key
+
+
+def test_a_last_digit_alone_raises_the_real_pytorch_error():
+    crash = bn.single_sample_error(1201, 300, data="digits")
+    assert crash is not None and (crash.epoch, crash.step, crash.batch_size) == (1, 5, 1)
+    assert "Expected more than 1 value per channel when training" in crash.message
+
+
+@pytest.mark.parametrize(("n", "opt", "lr"), [(1206, "sgd_momentum", 0.1), (1202, "sgd_momentum", 0.1),
+                                               (1206, "adam", 0.03), (1206, "sgd_momentum", 0.3)])
+def test_on_digits_the_tiny_last_batch_costs_accuracy_with_the_presets_that_say_so(n, opt, lr):
+    """The momentum, Adam, last-2 and high-rate presets on the digits: dropping the tiny batch clearly helps
+    (the page's "better" verdict), and the kept runs spread more between seeds."""
+    result = bn.compare(n, 300, opt, lr, 10, 5, keys=("keep", "drop_last"), data="digits")
+    v = bn.verdict(result.accuracies("keep"), result.accuracies("drop_last"))
+    assert v.kind == "better" and v.sd_a > v.sd_b, v

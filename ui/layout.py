@@ -120,12 +120,14 @@ def share_button(slot) -> None:
         st.code(urlstate.share_link(), language=None, wrap_lines=True)
 
 
-def presets(prefix: str, values_by_key: Mapping[str, Mapping[str, object]]) -> None:
-    """A wrapped row of buttons, ``{prefix}.preset.{key}`` (help: ``….help``), each setting its values."""
+def presets(prefix: str, values_by_key: Mapping[str, Mapping[str, object]], copy_of: str = "") -> None:
+    """A wrapped row of buttons, ``{prefix}.preset.{key}`` (help: ``….help``), each setting its values.
+    ``copy_of``: a start of the keys the labels leave out (``"digits_"``: the same cases on other data)."""
     st.caption(t(f"{prefix}.presets"))
     with st.container(horizontal=True, gap="small"):
         for key, values in values_by_key.items():
-            st.button(t(f"{prefix}.preset.{key}"), help=t(f"{prefix}.preset.{key}.help"),
+            label = key.removeprefix(copy_of)
+            st.button(t(f"{prefix}.preset.{label}"), help=t(f"{prefix}.preset.{label}.help"),
                       on_click=urlstate.set_values, kwargs=dict(values), key=f"preset_{key}")
 
 

@@ -86,7 +86,10 @@ class BatchNorm:
     EPOCHS = IntParam("epochs", 10, 1, bn.EPOCHS_MAX)
     SEEDS = IntParam("seeds", 5, 1, 8)
     NORM = ChoiceParam("norm", "layer", ("layer", "group"))
-    ALL: tuple[Param, ...] = (N, BATCH, OPT, LR, EPOCHS, SEEDS, NORM)
+    # The data (``bn.DATA``); the real digits hold fewer training images, so their N has its own key and range.
+    DATA = ChoiceParam("data", bn.DATA[0], bn.DATA)
+    DIGITS_N = IntParam("digits_n", 1206, *bn.DIGITS_N_RANGE)
+    ALL: tuple[Param, ...] = (N, BATCH, OPT, LR, EPOCHS, SEEDS, NORM, DATA, DIGITS_N)
     PRESETS: dict[str, dict[str, object]] = {
         "last6": {"n": 1206, "batch": 300, "opt": "sgd", "lr": "0.1"},
         "last2": {"n": 1202, "batch": 300, "opt": "sgd_momentum", "lr": "0.1"},
@@ -95,6 +98,10 @@ class BatchNorm:
         "adam": {"n": 1206, "batch": 300, "opt": "adam", "lr": "0.03"},
         "high_lr": {"n": 1206, "batch": 300, "opt": "sgd_momentum", "lr": "0.3"},
     }
+    # The same cases on the digits (every N of them fits the digits' range), their buttons labelled alike.
+    DIGITS_PRESETS: dict[str, dict[str, object]] = {
+        f"digits_{key}": {("digits_n" if k == "n" else k): v for k, v in values.items()} | {"data": "digits"}
+        for key, values in PRESETS.items()}
 
 
 class Epochs:
@@ -172,7 +179,7 @@ BY_PAGE: dict[str, tuple[Param, ...]] = {
 PRESETS_BY_PAGE: dict[str, dict[str, dict[str, object]]] = {
     "exam_analogy": Exam.PRESETS,
     "batch_tradeoffs": Tradeoffs.PRESETS,
-    "batchnorm_last_batch": BatchNorm.PRESETS,
+    "batchnorm_last_batch": BatchNorm.PRESETS | BatchNorm.DIGITS_PRESETS,
     "critical_batch": CriticalBatch.PRESETS | CriticalBatch.DIGITS_PRESETS,
     "real_digits": Digits.PRESETS,
 }

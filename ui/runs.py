@@ -101,7 +101,7 @@ class ExamRuns(NamedTuple):
 def exam_analogy(v: Values) -> ExamRuns:
     """The exam page: the first-sitting study, and one student sitting every sitting the slider offers."""
     data = v(Exam.DATA)
-    return ExamRuns(Run(exam_study, (data,)), Run(exam_sit, (v(Exam.BATCH), v(Exam.SEED), data)))
+    return ExamRuns(Run(exam_study, (data,)), Run(exam_sit, (v(Exam.BATCH), v(Exam.SEED), data), _exam_sit_call))
 
 
 class EpochsRuns(NamedTuple):
@@ -127,11 +127,12 @@ class BatchNormRuns(NamedTuple):
 
 def batchnorm(v: Values) -> BatchNormRuns:
     """The BatchNorm page: the batch statistics' spread, the comparison, and the one-sample crash."""
-    n, batch = v(BatchNorm.N), v(BatchNorm.BATCH)
+    data = v(BatchNorm.DATA)
+    n, batch = v(BatchNorm.DIGITS_N if data == "digits" else BatchNorm.N), v(BatchNorm.BATCH)
     comparison = (n, batch, v(BatchNorm.OPT), v(BatchNorm.LR), v(BatchNorm.EPOCHS), v(BatchNorm.SEEDS),
-                  v(BatchNorm.NORM))
-    return BatchNormRuns(Run(bn_spreads, (n, batch)), Run(bn_comparison, comparison, _bn_heaviest),
-                         Run(bn_single_crash, bn.crash_example(n, batch)))
+                  v(BatchNorm.NORM), data)
+    return BatchNormRuns(Run(bn_spreads, (n, batch, data)), Run(bn_comparison, comparison, _bn_heaviest),
+                         Run(bn_single_crash, (*bn.crash_example(n, batch), data)))
 
 
 class TradeoffsRuns(NamedTuple):
@@ -192,12 +193,19 @@ def exam_study(data: str, _label: str = "") -> list[exam.BatchStudy]:
         return worker.run(exam.first_sitting_study, exam.BATCH_SIZES, exam.STUDY_SEEDS, data, progress=update)
 
 
+def _exam_sit_call(batch: int, seed: int, data: str) -> Call:
+    return Call(exam.sit, (batch, exam.MAX_EPOCHS, seed, data))
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
-def exam_sit(batch: int, seed: int, data: str, _label: str = "") -> exam.ExamRun:
+def exam_sit(batch: int, seed: int, data: str, _label: str = "", _peek: bool = False) -> exam.ExamRun:
     """One student sitting ``data``'s exam ``exam.MAX_EPOCHS`` times with ``batch`` questions per check; the
-    page reads fewer sittings as the run's prefix (``ExamRun.prefix``)."""
+    page reads fewer sittings as the run's prefix (``ExamRun.prefix``). The page starts it early, so it
+    trains in one worker while the study trains in the other."""
+    if _peek:
+        raise _NotCached
     with progress_bar(_label) as update:
-        return worker.run(exam.sit, batch, exam.MAX_EPOCHS, seed, data, progress=update)
+        return lanes.run_all([_exam_sit_call(batch, seed, data)], progress=update)[0]
 
 
 def _pieces(keys: list[tuple], job: Callable[[tuple], Call], label: str) -> list:
@@ -265,19 +273,19 @@ def seed_runs(seeds: int, _label: str = "", _peek: bool = False) -> list[tr.Curv
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def bn_spreads(n: int, batch: int, _label: str = "") -> list[bn.StatSpread]:
+def bn_spreads(n: int, batch: int, data: str, _label: str = "") -> list[bn.StatSpread]:
     """How much a batch's mean and variance scatter, for batch sizes from the last batch up to ``batch``
     (sampling, no training: 0.07-0.17 s a new N). Here when the page run is the server's only one (the
     worker is busy with the comparison sent early); else in the worker, so a student dragging the N
     slider does not take it from everyone's page runs in the server's thread."""
     if _here():
-        return bn.input_spread(n, batch)
-    return worker.run(bn.input_spread, n, batch, progress_kw=None)
+        return bn.input_spread(n, batch, data)
+    return worker.run(bn.input_spread, n, batch, data, progress_kw=None)
 
 
-def _bn_calls(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str) -> list[Call]:
+def _bn_calls(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str, data: str) -> list[Call]:
     # one job a variant (the seeds of one variant train stacked), so two cores can share them
-    return [Call(bn.compare, (n, batch, opt, float(lr), epochs, seeds, norm, keys), weight=cost)
+    return [Call(bn.compare, (n, batch, opt, float(lr), epochs, seeds, norm, keys, data), weight=cost)
             for keys, cost in bn.pieces(n, batch, epochs, norm)]
 
 
@@ -286,20 +294,20 @@ def _bn_heaviest(*args) -> Call:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def bn_comparison(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str,
+def bn_comparison(n: int, batch: int, opt: str, lr: str, epochs: int, seeds: int, norm: str, data: str,
                   _label: str = "", _peek: bool = False) -> bn.Comparison:
-    """Keep vs drop the last batch (and the other normalisation), over ``seeds`` seeds."""
+    """Keep vs drop the last batch (and the other normalisation), over ``seeds`` seeds, on ``data``."""
     if _peek:
         raise _NotCached
     with progress_bar(_label) as update:
-        return bn.merge(lanes.run_all(_bn_calls(n, batch, opt, lr, epochs, seeds, norm), progress=update,
+        return bn.merge(lanes.run_all(_bn_calls(n, batch, opt, lr, epochs, seeds, norm, data), progress=update,
                                       here=_here))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def bn_single_crash(n: int, batch: int, _label: str = "") -> bn.SingleSampleCrash | None:
-    """Torch's real error when a last batch of one reaches BatchNorm (None if it does not)."""
-    return worker.run(bn.single_sample_error, n, batch, progress_kw=None)
+def bn_single_crash(n: int, batch: int, data: str, _label: str = "") -> bn.SingleSampleCrash | None:
+    """Torch's real error when a last batch of one reaches BatchNorm (None if it does not), on ``data``."""
+    return worker.run(bn.single_sample_error, n, batch, 0, data, progress_kw=None)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

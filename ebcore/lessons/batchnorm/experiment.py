@@ -9,6 +9,9 @@ Three experiments, all pure (no Streamlit) and seeded through explicit ``torch.G
   ``ebcore.primitives.calc``, LayerNorm / GroupNorm instead of BatchNorm), over several seeds.
 - ``single_sample_error``: a last batch of exactly 1 sample, run for real, returning PyTorch's error.
 
+Each runs on the made-up two-class set (``data="synthetic"``, the default) or on real handwritten digits
+(``data="digits"``: the first ``n`` images train, the last ``DIGITS_VAL`` validate; ``demo_data``).
+
 Composition only: the trainer, data and model builders of ``ebcore`` are used as they are.
 """
 
@@ -29,19 +32,19 @@ from ebcore.lessons.batchnorm.spread import batch_stat_spread as batch_stat_spre
 from ebcore.lessons.batchnorm.spread import spread_ratio as spread_ratio
 from ebcore.lessons.batchnorm.spread import spread_sizes as spread_sizes
 from ebcore.primitives import calc
+from ebcore.problems import digits
 from ebcore.problems.data import classification_blobs
 from ebcore.problems.models import mlp
 from ebcore.stacked import fit_many
 from ebcore.trainer import BatchTooSmallForBatchNorm, TrainConfig, epoch_batches, fit, steps_needed
 from ebcore.trainer.loop import epoch_progress
 
-__all__ = ["BATCH_RANGE", "BN_LAYER", "CRASH_EXAMPLE", "DATA_SEED", "EPOCHS_MAX", "HIDDEN", "MIN_CLEAR_DIFFERENCE",
-           "N_RANGE", "N_VAL", "NORM_STEP_COST", "SPREAD_DECIMALS", "VAL_SEED", "VARIANT_ORDER",
-           "batch_stat_spread", "bn_input_features", "compare", "Comparison", "crash_example", "demo_data",
-           "input_spread", "merge",
-           "pieces", "Run", "single_sample_error", "SingleSampleCrash", "skipped_samples",
-           "spread_ratio", "spread_sizes", "SpreadRatio", "StatSpread", "Variant",
-           "variants", "Verdict", "verdict"]
+__all__ = ["BATCH_RANGE", "BN_LAYER", "CRASH_EXAMPLE", "DATA", "DATA_SEED", "DIGITS_N_RANGE", "DIGITS_VAL",
+           "EPOCHS_MAX", "HIDDEN", "MIN_CLEAR_DIFFERENCE", "N_RANGE", "N_VAL", "NORM_STEP_COST", "SPREAD_DECIMALS",
+           "VAL_SEED", "VARIANT_ORDER", "batch_stat_spread", "bn_input_features", "compare", "Comparison",
+           "crash_example", "demo_data", "demo_model", "input_spread", "merge", "pieces", "Run",
+           "single_sample_error", "SingleSampleCrash", "skipped_samples", "spread_ratio", "spread_sizes",
+           "SpreadRatio", "StatSpread", "Variant", "variants", "Verdict", "verdict"]
 
 HIDDEN = (32, 32)
 """Hidden widths of the demo MLP (``Linear → norm → ReLU`` twice, then a Linear to 2 logits)."""
@@ -54,6 +57,12 @@ N_RANGE = (50, 2000)
 BATCH_RANGE = (50, 600)
 EPOCHS_MAX = 15
 """The settings a page may offer."""
+DATA = ("synthetic", "digits")
+"""The data sets: two overlapping clouds of 2-D points (made up), or real handwritten digits."""
+DIGITS_VAL = 360
+"""Digits that validate: the last 360 of the 1,797 (Keras's ``validation_split=0.2``), never trained on."""
+DIGITS_N_RANGE = (N_RANGE[0], 1797 - DIGITS_VAL)
+"""Training sizes on the digits: up to every image that does not validate (1,437)."""
 BN_LAYER = "1"
 """Name of the first BatchNorm layer in ``mlp(norm="batch")`` (module index 1 of the Sequential)."""
 
@@ -72,22 +81,42 @@ class Variant:
 # --- 1. how noisy are a batch's statistics? ----------------------------------------------------------
 
 
-def bn_input_features(n: int, seed: int = 0) -> Tensor:
+def demo_data(n: int, data: str = DATA[0]) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
+    """The demo's ``(X, y)`` training set of ``n`` samples and its fixed validation set: ``N_VAL`` made-up
+    points, or the first ``n`` and the last ``DIGITS_VAL`` of the digits (pixels ÷ 16, ``digits.tensors``)."""
+    if data == "digits":
+        if not DIGITS_N_RANGE[0] <= n <= DIGITS_N_RANGE[1]:
+            raise ValueError(f"n must be from {DIGITS_N_RANGE[0]} to {DIGITS_N_RANGE[1]} on the digits, got {n}")
+        X, y = digits.tensors()
+        return (X[:n], y[:n]), (X[-DIGITS_VAL:], y[-DIGITS_VAL:])
+    if data != DATA[0]:
+        raise ValueError(f"data must be one of {DATA}, got {data!r}")
+    return classification_blobs(n, seed=DATA_SEED), classification_blobs(N_VAL, seed=VAL_SEED)
+
+
+def demo_model(norm: str, seed: int, data: str = DATA[0]) -> torch.nn.Sequential:
+    """The demo MLP for ``data``: 2 → 32 → 32 → 2 on the made-up points, 64 → 32 → 32 → 10 on the digits,
+    ``Linear → norm → ReLU`` twice (``norm``: ``"batch"``, ``"layer"`` or ``"group"``), seeded by ``seed``."""
+    inputs, classes = (digits.SIDE ** 2, digits.CLASSES) if data == "digits" else (2, 2)
+    return mlp(inputs, HIDDEN, classes, norm=norm, seed=seed)
+
+
+def bn_input_features(n: int, seed: int = 0, data: str = DATA[0]) -> Tensor:
     """What the first BatchNorm layer of the demo MLP sees: the first Linear layer's outputs.
 
     Shape ``(n, HIDDEN[0])``, float32: the untrained model (initialised from ``seed``) applied to the
-    demo training set of ``n`` samples. Each column is one BatchNorm channel.
+    demo training set of ``n`` samples of ``data``. Each column is one BatchNorm channel.
     """
-    X, _ = classification_blobs(n, seed=DATA_SEED)
-    first_linear = mlp(2, HIDDEN, 2, norm="batch", seed=seed)[0]
+    (X, _), _ = demo_data(n, data)
+    first_linear = demo_model("batch", seed, data)[0]
     with torch.no_grad():
         return first_linear(X)
 
 
-def input_spread(n: int, batch: int) -> list[StatSpread]:
+def input_spread(n: int, batch: int, data: str = DATA[0]) -> list[StatSpread]:
     """How much a batch's mean and variance of the first BatchNorm layer's input scatter, for batch
-    sizes from the last batch of ``n`` samples up to ``batch`` (sampling, no training)."""
-    return batch_stat_spread(bn_input_features(n)[:, 0], spread_sizes(n, batch))
+    sizes from the last batch of ``n`` samples of ``data`` up to ``batch`` (sampling, no training)."""
+    return batch_stat_spread(bn_input_features(n, data=data)[:, 0], spread_sizes(n, batch))
 
 
 # --- 2. what the tiny last batch does to training -----------------------------------------------------
@@ -120,11 +149,6 @@ class Run:
     def final_accuracy(self) -> float | None:
         """Validation accuracy after the last epoch (fraction), or None if the run crashed."""
         return None if self.error is not None or not self.val_accuracy else self.val_accuracy[-1]
-
-
-def demo_data(n: int) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
-    """The demo's ``(X, y)`` training set of ``n`` samples and its fixed validation set of ``N_VAL``."""
-    return classification_blobs(n, seed=DATA_SEED), classification_blobs(N_VAL, seed=VAL_SEED)
 
 
 def _bn_traces(history) -> tuple[list[float], list[float]]:
@@ -190,11 +214,11 @@ class Comparison:
 
 def compare(
     n: int, batch_size: int, optimizer: str, lr: float, epochs: int, seeds: int,
-    other_norm: str = "layer", keys: Sequence[str] | None = None,
+    other_norm: str = "layer", keys: Sequence[str] | None = None, data: str = DATA[0],
     progress: Callable[[float], None] | None = None,
 ) -> Comparison:
     """Train every variant (see ``variants``; only those named in ``keys``, if given) for seeds
-    0 … ``seeds``−1 and collect the runs.
+    0 … ``seeds``−1 on ``data`` (``demo_data``) and collect the runs.
 
     All runs go to ``fit_many`` at once: the seeds of one variant step in lockstep as one stacked
     program (each with its own weights and sample order), and every run equals ``fit``'s alone (when N is a
@@ -205,7 +229,7 @@ def compare(
     if seeds < 1:
         raise ValueError(f"seeds must be at least 1, got {seeds}")
     runs_to_do = [v for v in variants(n, batch_size, other_norm) if keys is None or v.key in keys]
-    (X, y), val = demo_data(n)
+    (X, y), val = demo_data(n, data)
     # With no partial last batch, drop_last drops nothing: its DataLoader yields the same batches from
     # the same shuffle, so its runs are the "keep" runs (the test trains both and compares).
     same_as_keep = [v for v in runs_to_do if v.drop_last and n % v.batch_size == 0]
@@ -214,7 +238,7 @@ def compare(
     jobs = [(v, seed) for v in runs_to_do if v not in same_as_keep for seed in range(seeds)]
     configs = [TrainConfig(epochs=epochs, batch_size=v.batch_size, lr=lr, optimizer=optimizer, drop_last=v.drop_last,
                            seed=seed, loss="cross_entropy") for v, seed in jobs]
-    models = [mlp(2, HIDDEN, 2, norm=v.norm, seed=seed) for v, seed in jobs]
+    models = [demo_model(v.norm, seed, data) for v, seed in jobs]
     report = epoch_progress(progress, sum(steps_needed(n, c) for c in configs), lambda h: h.steps_per_epoch)
     results = fit_many(models, X, y, configs, validation_data=val, on_epoch=report, on_error="return",
                        record_bn_stats=[v.norm == "batch" and seed == 0 for v, seed in jobs])
@@ -341,14 +365,15 @@ def crash_example(n: int, batch_size: int) -> tuple[int, int]:
     return (n, batch_size) if calc.plan(n, batch_size).last_batch_size == 1 else CRASH_EXAMPLE
 
 
-def single_sample_error(n: int = 1201, batch_size: int = 300, seed: int = 0) -> SingleSampleCrash | None:
-    """Train the BatchNorm MLP for real on ``n`` samples in batches of ``batch_size`` (1 epoch).
+def single_sample_error(n: int = 1201, batch_size: int = 300, seed: int = 0,
+                        data: str = DATA[0]) -> SingleSampleCrash | None:
+    """Train the BatchNorm MLP for real on ``n`` samples of ``data`` in batches of ``batch_size`` (1 epoch).
 
     Returns where and how it failed when a batch of one reached BatchNorm (the trainer's typed
     ``BatchTooSmallForBatchNorm``), or None if the epoch finished (no batch of one).
     """
-    (X, y), _ = demo_data(n)
-    model = mlp(2, HIDDEN, 2, norm="batch", seed=seed)
+    (X, y), _ = demo_data(n, data)
+    model = demo_model("batch", seed, data)
     config = TrainConfig(epochs=1, batch_size=batch_size, seed=seed, loss="cross_entropy")
     try:
         fit(model, X, y, config)

@@ -28,6 +28,16 @@ STRINGS: dict[str, str] = {
     "bn.preset.high_lr.help": "Momentum SGD at learning rate 0.3: bigger steps, so a bad step does more harm.",
     "bn.n": "Dataset size N",
     "bn.n.help": "Training samples in the two-class data set (50 to 2,000).",
+    "bn.data": "Data",
+    "bn.data.help": "Two overlapping clouds of made-up points (two classes), or real handwritten digits (ten).",
+    "bn.data.synthetic": "Made-up points",
+    "bn.data.digits": "Real handwritten digits",
+    "bn.digits.about": "The digits: the first N of the 1,797 images train and the last 360 validate (never "
+    "trained on); each image's 64 pixels go in, one of ten digits comes out.",
+    "bn.n.help_digits": "Training images: the first N of the digits (50 to 1,437; the last 360 validate).",
+    "bn.s3.intro_digits": "A small network (64 → 32 → 32 → 10, BatchNorm after each hidden layer) learns to read "
+    "real handwritten digits: {epochs} epochs, {opt}, learning rate {lr}. The same run with the last batch kept "
+    "and with `drop_last=True`; {which}",
     "bn.batch": "Batch size B",
     "bn.batch.help": "Samples per training step (50 to 600).",
     "bn.epochs": "Epochs",
