@@ -103,4 +103,5 @@ def test_early_stopping_is_keras_rule_on_this_run(lang):
     assert stop.stop_epoch is not None and stop.best_epoch < stop.stop_epoch < 25
     text = _markdown(at)
     assert f"{stop.val_loss_restored:.4f}" in text and f"{stop.val_loss_last:.4f}" in text
-    assert [link.proto.query_string for link in at.get("page_link")] == ["patience=3&restore=true"]
+    # the link opens the epochs page watching the digits (its own run: batch 32, 60 epochs)
+    assert [link.proto.query_string for link in at.get("page_link")] == ["patience=3&restore=true&data=digits"]
