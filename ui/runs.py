@@ -188,9 +188,13 @@ PAGES: dict[str, Callable[[Values], tuple[Run, ...]]] = {
 
 @st.cache_data(max_entries=len(exam.DATA), show_spinner=False)
 def exam_study(data: str, _label: str = "") -> list[exam.BatchStudy]:
-    """First-sitting mistakes on ``data``'s exams for every batch size over the study seeds (the same for everyone)."""
+    """First-sitting mistakes on ``data``'s exams for every batch size over the study seeds (the same for
+    everyone): one job a batch size, weighed by its checks, so the page's thread trains some of them while
+    the worker trains the student the page started early."""
+    calls = [Call(exam.first_sitting_study, ((b,), exam.STUDY_SEEDS, data), weight=exam.sheet_counts(b).checks)
+             for b in exam.BATCH_SIZES]
     with progress_bar(_label) as update:
-        return worker.run(exam.first_sitting_study, exam.BATCH_SIZES, exam.STUDY_SEEDS, data, progress=update)
+        return [study for part in lanes.run_all(calls, progress=update, here=_here) for study in part]
 
 
 def _exam_sit_call(batch: int, seed: int, data: str) -> Call:

@@ -77,7 +77,7 @@ STRINGS: dict[str, str] = {
     "restore_best_weights=True)`를 써도 Keras는 {epochs} 에포크를 모두 학습합니다. 검증 손실이 {patience} "
     "에포크 연속으로 나아지지 않은 적이 한 번도 없었기 때문입니다. 마지막 값은 {last}이고, 가장 낮은 값은 "
     "에포크 {best|가} 끝난 뒤의 {restored}입니다.",
-    "digits.stop.link": "이 숫자들로 조기 종료 자세히 보기",
+    "digits.stop.link": "이 손글씨 숫자로 조기 종료 자세히 보기",
     "digits.look.title": "3 · 배치 하나 들여다보기",
     "digits.look.intro": "배치는 모델이 가중치를 한 번 업데이트하기 전에 보는 데이터입니다. 업데이트를 하나 골라 "
     "보세요. 아래에 그 업데이트의 배치에 든 이미지와, 그 업데이트 바로 전과 바로 뒤에 모델이 내놓은 답이 나옵니다.",
