@@ -188,9 +188,8 @@ PAGES: dict[str, Callable[[Values], tuple[Run, ...]]] = {
 
 @st.cache_data(max_entries=len(exam.DATA), show_spinner=False)
 def exam_study(data: str, _label: str = "") -> list[exam.BatchStudy]:
-    """First-sitting mistakes on ``data``'s exams for every batch size over the study seeds (the same for
-    everyone): one job a batch size, weighed by its checks, so the page's thread trains some of them while
-    the worker trains the student the page started early."""
+    """First-sitting mistakes on ``data``'s exams, every batch size over the study seeds: one job a batch size
+    (weighed by its checks), so the page's thread trains some while the worker trains the early student."""
     calls = [Call(exam.first_sitting_study, ((b,), exam.STUDY_SEEDS, data), weight=exam.sheet_counts(b).checks)
              for b in exam.BATCH_SIZES]
     with progress_bar(_label) as update:
@@ -203,9 +202,8 @@ def _exam_sit_call(batch: int, seed: int, data: str) -> Call:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def exam_sit(batch: int, seed: int, data: str, _label: str = "", _peek: bool = False) -> exam.ExamRun:
-    """One student sitting ``data``'s exam ``exam.MAX_EPOCHS`` times with ``batch`` questions per check; the
-    page reads fewer sittings as the run's prefix (``ExamRun.prefix``). The page starts it early, so it
-    trains in one worker while the study trains in the other."""
+    """One student sitting ``data``'s exam ``exam.MAX_EPOCHS`` times with ``batch`` questions per check (the page
+    reads fewer sittings as its prefix, ``ExamRun.prefix``); started early, it trains beside the study."""
     if _peek:
         raise _NotCached
     with progress_bar(_label) as update:
