@@ -91,6 +91,14 @@ def from_norms(b_small: int, sq_small: float, b_big: int, sq_big: float) -> Nois
     return NoiseScale(grad_sq=grad_sq, trace=trace)
 
 
+def _batch_means(g: Tensor, batches: Tensor) -> Tensor:
+    """``g[batches].mean(1)``, the mean of ``g``'s rows in each row of ``batches`` (draws × batch size), with
+    the same numbers: gathered one draw at a time into one reused buffer. Gathering every draw at once
+    allocated 79 MB a checkpoint on the digits (32 draws × 256 × 1,210 gradients) and took 5× as long."""
+    buffer = torch.empty(batches.shape[1], g.shape[1], dtype=g.dtype)
+    return torch.stack([torch.index_select(g, 0, batch, out=buffer).mean(0) for batch in batches])
+
+
 def two_batch(
     model: nn.Module, X: Tensor, y: Tensor, b_small: int, b_big: int, *, draws: int = 64, seed: int = 0,
     per_sample: Tensor | None = None,
@@ -107,7 +115,7 @@ def two_batch(
     gen = torch.Generator().manual_seed(seed)
     small = torch.randint(n, (draws, b_small), generator=gen)
     big = torch.randint(n, (draws, b_big), generator=gen)
-    sq_small = g[small].mean(1).pow(2).sum(1)
-    sq_big = g[big].mean(1).pow(2).sum(1)
+    sq_small = _batch_means(g, small).pow(2).sum(1)
+    sq_big = _batch_means(g, big).pow(2).sum(1)
     pairs = [from_norms(b_small, float(s), b_big, float(b)) for s, b in zip(sq_small, sq_big, strict=True)]
     return NoiseScale(grad_sq=sum(p.grad_sq for p in pairs) / draws, trace=sum(p.trace for p in pairs) / draws)
