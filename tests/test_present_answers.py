@@ -38,6 +38,7 @@ ANSWERS: dict[str, list[tuple[str, str]]] = {
     "scaling": [("trade.col.verdict", "cell")],
     "critical": [("crit.metric.bcrit", "card"), ("crit.table.region", "cell"), ("crit.steps.maximal_from", "sentence")],
     "digits_exam": [("exam.topic_batches_digits", "text")],
+    "bn_digits": [("bn.s3.grows", "text"), ("bn.s5.drop", "text")],
     "digits_critical": [("crit.metric.bcrit", "card"), ("crit.digits.versus", "sentence")],
     "bn_last6": [("bn.s3.grows", "text"), ("bn.s5.drop", "text"), ("DataLoader(dataset, batch_size=300", "code")],
     "bn_crash": [("bn.s3.grows.crashed", "text"), ("bn.s5.safer", "text"), ("bn.s5.safer.item", "text")],

@@ -39,6 +39,8 @@ STEPS: tuple[Step, ...] = (
     Step("early_stop", "epochs_early_stopping", {"patience": "3", "restore": "true"}, 4),
     Step("digits", "real_digits", {"batch": "32", "epochs": "10", "look_batch": "10", "update": "1"}, 5),
     Step("digits_exam", "exam_analogy", {"data": "digits", "batch": "10", "epochs": "30"}, 3),
+    Step("bn_digits", "batchnorm_last_batch", {"data": "digits", "digits_n": "1206", "batch": "300",
+                                               "opt": "sgd_momentum", "lr": "0.1"}, 3),
     Step("digits_critical", "critical_batch", {"data": "digits", "digits_target": "0.5", "fixed": "false"}, 4),
 )
 

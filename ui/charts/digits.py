@@ -30,8 +30,9 @@ SHEET_SCALE = 6
 """Screen pixels per image pixel on the exam sheet: 48 px a digit, 10 in a row still fit a phone's width."""
 FRAME = 4
 """Width of the coloured frame (px) that says right (green) or wrong (vermillion)."""
-STRIP = 22
-"""Height (px) of the coloured strip under each image: ✓, or ✗ and the answer given."""
+STRIP = 28
+"""Height (px) of the coloured strip under each image: ✓, or ✗ and the answer given (large enough to read
+on a phone, where the sheet is shrunk to about half its width)."""
 GAP = 12
 """Space between tiles (px); a black bar in it marks a check of the key, as on the made-up exam's sheet."""
 
@@ -56,7 +57,7 @@ def exam_sheet(rows: Sequence[Sequence[int]], right: Sequence[bool], answers: Se
     # Every tile has a gap on its right, the row's last too: a check after it has somewhere to go.
     sheet = Image.new("RGB", (columns * (tile_w + GAP), lines * tile_h + (lines - 1) * GAP), "white")
     draw = ImageDraw.Draw(sheet)
-    font = ImageFont.load_default(size=STRIP - 4)
+    font = ImageFont.load_default(size=STRIP - 2)
     green, red = _rgb(PALETTE["green"]), _rgb(PALETTE["vermillion"])
     for q, (pixels, ok, answer, check) in enumerate(zip(rows, right, answers, check_after, strict=True)):
         x, y = (q % columns) * (tile_w + GAP), (q // columns) * (tile_h + GAP)
@@ -66,12 +67,12 @@ def exam_sheet(rows: Sequence[Sequence[int]], right: Sequence[bool], answers: Se
         sheet.paste(Image.fromarray(grey).convert("RGB"), (x + FRAME, y + FRAME))
         cx, cy = x + tile_w // 2, y + FRAME + side + STRIP // 2
         if ok:  # a tick in the middle of the strip
-            draw.line([(cx - 7, cy), (cx - 2, cy + 5), (cx + 7, cy - 6)], fill="white", width=3)
+            draw.line([(cx - 9, cy), (cx - 3, cy + 6), (cx + 9, cy - 7)], fill="white", width=4)
         else:  # a cross on the left, the answer given on the right
-            gx = cx - 9
-            draw.line([(gx - 5, cy - 5), (gx + 5, cy + 5)], fill="white", width=3)
-            draw.line([(gx - 5, cy + 5), (gx + 5, cy - 5)], fill="white", width=3)
-            draw.text((cx + 10, cy), str(answer), fill="white", font=font, anchor="mm")
+            gx = cx - 11
+            draw.line([(gx - 6, cy - 6), (gx + 6, cy + 6)], fill="white", width=4)
+            draw.line([(gx - 6, cy + 6), (gx + 6, cy - 6)], fill="white", width=4)
+            draw.text((cx + 11, cy), str(answer), fill="white", font=font, anchor="mm")
         if check:
             bar = x + tile_w + GAP // 2
             draw.rectangle((bar - 2, y + 2, bar + 2, y + tile_h - 3), fill="black")

@@ -71,6 +71,11 @@ STRINGS: dict[str, str] = {
     "Then look at sitting 30, and at the new exam of 200 other images.",
     "lesson.digits_exam.ask": "At batch 10, why does the first sitting make even more mistakes than guessing "
     "(90)? And why does retaking the real digits not hurt the new exam, as the made-up exam's trick questions did?",
+    "lesson.bn_digits.title": "The tiny last batch on real digits",
+    "lesson.bn_digits.show": "The notes' 1,206 / 300 case on real handwritten digits, with momentum SGD: five "
+    "seeds each way. Compare the spread after ± with the last batch kept and with drop_last=True.",
+    "lesson.bn_digits.ask": "Why do the seeds' accuracies spread so much more when the tiny last batch is kept, "
+    "and which fixes bring them back together?",
     "lesson.digits_critical.title": "The critical batch of real digits",
     "lesson.digits_critical.show": "Steps to a validation target on 512 real handwritten digits, each batch "
     "size with its best learning rate; switch the data back to compare with the made-up data.",
