@@ -36,4 +36,5 @@ for number, step in enumerate(lesson.STEPS, 1):
 
 st.subheader(t("lesson.links"))
 base = (st.context.url or "").split("?")[0].removesuffix("/lesson_plan")
-st.code("\n".join(lesson.link(step, base, lang, projected) for step in lesson.STEPS), language=None)
+# Wrapped: a long link (the BatchNorm digits step's) made the block scroll sideways, out of a keyboard's reach.
+st.code("\n".join(lesson.link(step, base, lang, projected) for step in lesson.STEPS), language=None, wrap_lines=True)
