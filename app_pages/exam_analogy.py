@@ -38,9 +38,10 @@ def answer_sheet(run: exam.ExamRun, sitting: int, tiles: list[exam.Tile], labels
 st.header(t("exam.sheet.title"), divider="gray")
 with st.container(horizontal=True, gap="small", vertical_alignment="center"):
     st.caption(t("exam.presets"))
-    for size, values in P.PRESETS.items():
+    for key, values in (P.DIGITS_PRESETS if digits else P.PRESETS).items():
+        size = key.removeprefix("digits_")
         st.button(t(f"exam.preset.{size}"), help=t(f"exam.preset.{size}.help"),
-                  on_click=urlstate.set_values, kwargs=values, key=f"preset_{size}")
+                  on_click=urlstate.set_values, kwargs=values, key=f"preset_{key}")
 c1, c2 = st.columns([3, 1])
 b = urlstate.slider(P.BATCH, t("exam.batch"), t("exam.batch.help"), c1)
 seed = urlstate.number_input(P.SEED, t("exam.seed"), t("exam.seed.help"), c2)

@@ -49,8 +49,10 @@ class Exam:
     SEED = IntParam("seed", 0, 0, 99)
     DATA = ChoiceParam("data", exam.DATA[0], exam.DATA)  # made-up topics, or real digits (a row per digit)
     ALL: tuple[Param, ...] = (BATCH, EPOCHS, SEED, DATA)
-    # The notes' three cases; a preset keeps the exam chosen (it sets the batch only).
+    # The notes' three cases; on the digits the same buttons (labelled alike) keep the digits.
     PRESETS: dict[str, dict[str, object]] = {str(size): {"batch": size} for size in (1, 10, 100)}
+    DIGITS_PRESETS: dict[str, dict[str, object]] = {f"digits_{key}": values | {"data": "digits"}
+                                                    for key, values in PRESETS.items()}
 
 
 class Tradeoffs:
@@ -177,7 +179,7 @@ BY_PAGE: dict[str, tuple[Param, ...]] = {
 }
 # The ready-made settings a page's buttons set (widget values), by page URL path: the warm-up computes them.
 PRESETS_BY_PAGE: dict[str, dict[str, dict[str, object]]] = {
-    "exam_analogy": Exam.PRESETS,
+    "exam_analogy": Exam.PRESETS | Exam.DIGITS_PRESETS,
     "batch_tradeoffs": Tradeoffs.PRESETS,
     "batchnorm_last_batch": BatchNorm.PRESETS | BatchNorm.DIGITS_PRESETS,
     "critical_batch": CriticalBatch.PRESETS | CriticalBatch.DIGITS_PRESETS,
