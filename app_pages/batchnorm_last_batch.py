@@ -25,7 +25,7 @@ def pct(x: float) -> str:
 
 
 # The real digits hold fewer training images than the made-up points: their N has its own key and range.
-N = P.DIGITS_N if urlstate.current(P.DATA) == "digits" else P.N
+N = P.n_param(urlstate.current(P.DATA))
 # The intro states this setting's last batch; the widgets come later, so read their values as they will be.
 intro_plan = calc.plan(urlstate.current(N), urlstate.current(P.BATCH))
 intro_values = {"n": f"{intro_plan.n_samples:,}", "b": f"{intro_plan.batch_size:,}"}

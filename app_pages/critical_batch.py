@@ -43,12 +43,12 @@ digits = data == "digits"  # the real digits: their own targets (cross-entropy),
 _d = "_digits" if digits else ""
 layout.presets("crit", P.DIGITS_PRESETS if digits else P.PRESETS)
 c1, c2 = st.columns([3, 2])
-target = float(urlstate.choice(P.DIGITS_TARGET if digits else P.TARGET, t(f"crit.target{_d}"),
+target = float(urlstate.choice(P.target_param(data), t(f"crit.target{_d}"),
                                t(f"crit.target.help{_d}", floor=f"{cb.NOISE_FLOOR:g}"), c1))
 seed = urlstate.slider(P.SEED, t("crit.seed"), t(f"crit.seed.help{_d}"), c2)
 c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
 fixed = urlstate.toggle(P.FIXED, t("crit.fixed"), t("crit.fixed.help"), c1)
-lr = float(urlstate.choice(P.DIGITS_LR if digits else P.LR, t("crit.lr"), t(f"crit.lr.help{_d}"), c2))
+lr = float(urlstate.choice(P.lr_param(data), t("crit.lr"), t(f"crit.lr.help{_d}"), c2))
 settings = cb.Settings.of(data, seed)
 task = settings.problem
 # The noise scale (section 3) is measured in the worker while the grid trains here and in the worker.

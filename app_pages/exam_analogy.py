@@ -28,20 +28,14 @@ def answer_sheet(run: exam.ExamRun, sitting: int, tiles: list[exam.Tile], labels
     if not digits:
         draw(answers_chart, tiles, run, labels, sitting)
         return
-    right = run.right(sitting)
-    st.image(exam_sheet(digit_images.pixels()[0][run.images], right, run.answers[sitting],
-                        [tile.check_after for tile in tiles]),
-             alt=t("exam.digits.alt", n=sitting + 1, right=sum(right), wrong=len(right) - sum(right)))
+    wrong = run.mistakes[sitting]
+    st.image(exam_sheet(run, sitting, tiles), alt=t("exam.digits.alt", n=sitting + 1, right=len(tiles) - wrong,
+                                                    wrong=wrong))
 
 
 # --- 1. the exam sheet ---
 st.header(t("exam.sheet.title"), divider="gray")
-with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-    st.caption(t("exam.presets"))
-    for key, values in (P.DIGITS_PRESETS if digits else P.PRESETS).items():
-        size = key.removeprefix("digits_")
-        st.button(t(f"exam.preset.{size}"), help=t(f"exam.preset.{size}.help"),
-                  on_click=urlstate.set_values, kwargs=values, key=f"preset_{key}")
+layout.presets("exam", P.DIGITS_PRESETS if digits else P.PRESETS, copy_of="digits_")
 c1, c2 = st.columns([3, 1])
 b = urlstate.slider(P.BATCH, t("exam.batch"), t("exam.batch.help"), c1)
 seed = urlstate.number_input(P.SEED, t("exam.seed"), t("exam.seed.help"), c2)
@@ -52,7 +46,7 @@ m[1].metric(t("exam.m.last"), counts.last_batch, help=t("exam.m.last.help"), bor
 m[2].metric(t("exam.m.memory"), counts.memory, help=t("exam.m.memory.help"), border=True)
 st.markdown(t("exam.sheet.sentence", b=b, times=tn("exam.count.times", counts.checks)))
 page_runs = runs.exam_analogy(urlstate.current)  # the page's runs at its widgets' values: nothing trained yet
-page_runs.student.start_early()  # one worker trains the student while the other trains the study
+page_runs.student.start_early()  # the worker trains the student while this thread shares the study's jobs
 studies = page_runs.study(t("exam.study.progress"))
 by_batch = {s.batch_size: s for s in studies}
 within = exam.checked_within_topic(b)

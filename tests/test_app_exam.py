@@ -199,9 +199,8 @@ def test_the_digits_sheet_is_drawn_right_and_wrong_as_answered():
     run = exam.sit(5, 2, 4, "digits")
     tiles = exam.sheet(5)
     for sitting in (0, 1):
-        right = run.right(sitting)
-        img = pictures.exam_sheet(digits.pixels()[0][run.images], right, run.answers[sitting],
-                                  [tile.check_after for tile in tiles])
+        right = [a == k for a, k in zip(run.answers[sitting], run.key, strict=True)]
+        img = pictures.exam_sheet(run, sitting, tiles)
         side = digits.SIDE * pictures.SHEET_SCALE
         tile_w, tile_h = side + 2 * pictures.FRAME, side + pictures.FRAME + pictures.STRIP
         for q, ok in enumerate(right):
@@ -239,8 +238,8 @@ def _labels(lang: str) -> dict[str, str]:
        lang=hst.sampled_from(["en", "ko"]), data=hst.data())
 def test_the_best_sitting_label_sits_in_its_own_row_above_the_lines(right, lang, data):
     mistakes = data.draw(hst.lists(hst.integers(0, exam.QUESTIONS), min_size=len(right), max_size=len(right)))
-    run = exam.ExamRun(10, 0, mistakes, [r / exam.NEW_QUESTIONS for r in right], [[0] * 100] * len(right), [0] * 100,
-                       [False] * 100, [])
+    run = exam.ExamRun(10, 0, [r / exam.NEW_QUESTIONS for r in right], [[1] * m + [0] * (100 - m) for m in mistakes],
+                       [0] * 100, [False] * 100, [])
     spec = charts.sittings_chart(run, _labels(lang)).to_dict()
     assert check_labels_in_their_rows(spec, 400, 1, ["score"]) == []
 

@@ -176,3 +176,12 @@ def test_softmax_in_the_loss_is_keras_softmax_layer_and_sparse_cross_entropy():
     probabilities = keras.activations.softmax(keras.ops.convert_to_tensor(logits.numpy()))
     theirs = keras.losses.SparseCategoricalCrossentropy()(y[:64].numpy(), probabilities)
     assert abs(float(keras.ops.convert_to_numpy(theirs)) - ours) < 1e-5
+
+
+def test_a_split_takes_the_first_images_to_train_and_the_last_to_validate():
+    X, y = digits.tensors()
+    (Xt, yt), (Xv, yv) = digits.split(512, 360)
+    assert torch.equal(Xt, X[:512]) and torch.equal(yv, y[-360:]) and Xv.shape == (360, digits.FEATURES)
+    for n_train, n_val in ((1797, 1), (0, 360), (1437, 361)):
+        with pytest.raises(ValueError):
+            digits.split(n_train, n_val)

@@ -152,9 +152,12 @@ from hypothesis import strategies as hst  # noqa: E402
 
 
 def _run(right: list[int], mistakes: list[int]) -> exam.ExamRun:
-    return exam.ExamRun(batch_size=10, seed=0, mistakes=mistakes, new_score=[r / exam.NEW_QUESTIONS for r in right],
-                        answers=[[0] * exam.QUESTIONS] * len(mistakes), key=[0] * exam.QUESTIONS,
-                        trick=[False] * exam.QUESTIONS, images=[])
+    # m wrong answers (1 against a key of 0) in a sitting with m mistakes
+    answers = [[1] * m + [0] * (exam.QUESTIONS - m) for m in mistakes]
+    run = exam.ExamRun(batch_size=10, seed=0, new_score=[r / exam.NEW_QUESTIONS for r in right], answers=answers,
+                       key=[0] * exam.QUESTIONS, trick=[False] * exam.QUESTIONS, images=[])
+    assert run.mistakes == mistakes
+    return run
 
 
 @settings(max_examples=500, deadline=None)

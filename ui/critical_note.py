@@ -20,9 +20,7 @@ def show(claims: Run, data: str = P.DATA.default) -> None:
 
     "Small batches generalise better" counts as refuted when, tuned, the largest batch's lowest validation
     loss is within the trade-offs page's tolerance (``GAP_TOLERANCE``) of the smallest batch's."""
-    digits = data == "digits"
-    target = float((P.DIGITS_TARGET if digits else P.TARGET).default)
-    lr = float((P.DIGITS_LR if digits else P.LR).default)
+    target, lr = float(P.target_param(data).default), float(P.lr_param(data).default)
     settings = cb.Settings.of(data)
     c = view.claim_conditions(claims(t("crit.running", runs=len(settings.problem.batches) * settings.runs,
                                        steps=f"{cb.total_steps(settings):,}")), target, lr)
@@ -41,4 +39,4 @@ def show(claims: Run, data: str = P.DATA.default) -> None:
     with st.container(border=True):
         st.markdown(f"**{t('crit.claims.title')}**")
         st.markdown("\n".join(f"- {line}" for line in lines))
-        nav.link("critical_batch", t("crit.claims.link"), {"data": data} if digits else None)
+        nav.link("critical_batch", t("crit.claims.link"), {"data": data} if data != P.DATA.default else None)

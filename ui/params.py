@@ -14,6 +14,7 @@ from ebcore.lessons.batchnorm import experiment as bn
 from ebcore.lessons.critical import experiment as cb
 from ebcore.lessons.critical import tasks as cb_tasks
 from ebcore.lessons.tradeoffs import experiment as tr
+from ebcore.problems import DATA as DATA_CHOICES
 from ui.urlstate import BoolParam, ChoiceParam, IntParam, Param
 
 LEARNING_RATES = ("0.01", "0.03", "0.1", "0.3", "1")
@@ -47,7 +48,7 @@ class Exam:
     BATCH = IntParam("batch", 10, 1, exam.QUESTIONS)
     EPOCHS = IntParam("epochs", 30, 1, exam.MAX_EPOCHS)
     SEED = IntParam("seed", 0, 0, 99)
-    DATA = ChoiceParam("data", exam.DATA[0], exam.DATA)  # made-up topics, or real digits (a row per digit)
+    DATA = ChoiceParam("data", DATA_CHOICES[0], DATA_CHOICES)  # made-up topics, or real digits (a row per digit)
     ALL: tuple[Param, ...] = (BATCH, EPOCHS, SEED, DATA)
     # The notes' three cases; on the digits the same buttons (labelled alike) keep the digits.
     PRESETS: dict[str, dict[str, object]] = {str(size): {"batch": size} for size in (1, 10, 100)}
@@ -67,7 +68,7 @@ class Tradeoffs:
     SEEDS = IntParam("seeds", 3, 1, 8)
     XAXIS = ChoiceParam("x", "epochs", tr.X_AXES)
     VIEW = ChoiceParam("view", "epoch", tr.GRANULARITIES)
-    DATA = ChoiceParam("data", tr.SWEEP_DATA[0], tr.SWEEP_DATA)  # the sweep's data: made-up blobs or real digits
+    DATA = ChoiceParam("data", DATA_CHOICES[0], DATA_CHOICES)  # the sweep's data: made-up blobs or real digits
     ALL: tuple[Param, ...] = (BMIN, BMAX, EPOCHS, LR, SCALE, WARMUP, SEEDS, XAXIS, VIEW, DATA)
     PRESETS: dict[str, dict[str, object]] = {
         "notes": {"bmin": 16, "bmax": 128, "epochs": 15, "lr": "0.1", "scale": False, "warmup": False},
@@ -88,10 +89,15 @@ class BatchNorm:
     EPOCHS = IntParam("epochs", 10, 1, bn.EPOCHS_MAX)
     SEEDS = IntParam("seeds", 5, 1, 8)
     NORM = ChoiceParam("norm", "layer", ("layer", "group"))
-    # The data (``bn.DATA``); the real digits hold fewer training images, so their N has its own key and range.
-    DATA = ChoiceParam("data", bn.DATA[0], bn.DATA)
+    # The data; the real digits hold fewer training images, so their N has its own key and range.
+    DATA = ChoiceParam("data", DATA_CHOICES[0], DATA_CHOICES)
     DIGITS_N = IntParam("digits_n", 1206, *bn.DIGITS_N_RANGE)
     ALL: tuple[Param, ...] = (N, BATCH, OPT, LR, EPOCHS, SEEDS, NORM, DATA, DIGITS_N)
+
+    @classmethod
+    def n_param(cls, data: str) -> IntParam:
+        """The key that holds N on ``data``: ``n``, or ``digits_n`` on the digits."""
+        return cls.DIGITS_N if data == "digits" else cls.N
     PRESETS: dict[str, dict[str, object]] = {
         "last6": {"n": 1206, "batch": 300, "opt": "sgd", "lr": "0.1"},
         "last2": {"n": 1202, "batch": 300, "opt": "sgd_momentum", "lr": "0.1"},
@@ -122,7 +128,7 @@ class Epochs:
     LOG_EPOCHS = IntParam("log_epochs", 10, 1, ep.LOG_EPOCHS_MAX)
     LOG_STYLE = ChoiceParam("log_style", "keras3", ("keras3", "keras3_v2", "keras2"))
     # Whose validation loss early stopping watches: the curve's (made up), or the notes' Keras run on real digits.
-    DATA = ChoiceParam("data", "synthetic", ("synthetic", "digits"))
+    DATA = ChoiceParam("data", DATA_CHOICES[0], DATA_CHOICES)
     ALL: tuple[Param, ...] = (POINTS, SEED, EPOCH, PATIENCE, MIN_DELTA, RESTORE, BASELINE, START, LOG_N, LOG_BATCH,
                               LOG_EPOCHS, LOG_STYLE, DATA)
 
@@ -154,6 +160,16 @@ class CriticalBatch:
     DIGITS_TARGET = ChoiceParam("digits_target", "0.5", tuple(f"{v:g}" for v in cb_tasks.DIGITS.targets))
     DIGITS_LR = ChoiceParam("digits_lr", "0.4", tuple(f"{v:g}" for v in cb_tasks.DIGITS.lrs))
     ALL: tuple[Param, ...] = (TARGET, FIXED, LR, BUDGET, SEED, DATA, DIGITS_TARGET, DIGITS_LR)
+
+    @classmethod
+    def target_param(cls, data: str) -> ChoiceParam:
+        """The key that holds the target on ``data`` (the digits' targets are cross-entropies)."""
+        return cls.DIGITS_TARGET if data == "digits" else cls.TARGET
+
+    @classmethod
+    def lr_param(cls, data: str) -> ChoiceParam:
+        """The key that holds the one learning rate on ``data`` (the digits have their own grid)."""
+        return cls.DIGITS_LR if data == "digits" else cls.LR
     PRESETS: dict[str, dict[str, object]] = {
         "tuned": {"target": "0.35", "fixed": False},
         "untuned": {"target": "0.35", "fixed": True, "lr": "0.05"},

@@ -128,7 +128,7 @@ class BatchNormRuns(NamedTuple):
 def batchnorm(v: Values) -> BatchNormRuns:
     """The BatchNorm page: the batch statistics' spread, the comparison, and the one-sample crash."""
     data = v(BatchNorm.DATA)
-    n, batch = v(BatchNorm.DIGITS_N if data == "digits" else BatchNorm.N), v(BatchNorm.BATCH)
+    n, batch = v(BatchNorm.n_param(data)), v(BatchNorm.BATCH)
     comparison = (n, batch, v(BatchNorm.OPT), v(BatchNorm.LR), v(BatchNorm.EPOCHS), v(BatchNorm.SEEDS),
                   v(BatchNorm.NORM), data)
     return BatchNormRuns(Run(bn_spreads, (n, batch, data)), Run(bn_comparison, comparison, _bn_heaviest),

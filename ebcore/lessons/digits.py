@@ -56,7 +56,7 @@ LOOK_UPDATES_MAX = 500
 
 def model(seed: int = 0) -> nn.Sequential:
     """The notes' model for 8 × 8 inputs: ``Linear(64, 128) → ReLU → Linear(128, 10)``, PyTorch's default init."""
-    return models.mlp(digits.SIDE * digits.SIDE, (HIDDEN,), digits.CLASSES, seed=seed)
+    return models.mlp(digits.FEATURES, (HIDDEN,), digits.CLASSES, seed=seed)
 
 
 def examples(per_digit: int = 2) -> list[int]:

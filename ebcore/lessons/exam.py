@@ -20,6 +20,7 @@ Everything random comes from explicit generators seeded by ``seed``; nothing use
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -27,7 +28,7 @@ import torch
 from torch import Tensor
 
 from ebcore.primitives.calc import loader_last_batch, loader_length
-from ebcore.problems import digits
+from ebcore.problems import DATA, check_data, digits
 from ebcore.problems.models import mlp
 from ebcore.stacked import fit_many
 from ebcore.trainer import TrainConfig, check_budget
@@ -47,8 +48,6 @@ CHOICES = 4
 """Answer options per question (A–D)."""
 DIGIT_CHOICES = 10
 """Answer options per question on the digits exam (0–9)."""
-DATA = ("synthetic", "digits")
-"""The exams on offer: made-up topic patterns (the default), or real handwritten digits."""
 NEW_QUESTIONS = 200
 """Questions on the held-out exam (same topics, new questions): a larger exam gives a steadier score."""
 TRICKS_PER_TOPIC = 2
@@ -123,10 +122,9 @@ def make_exams(seed: int = 0, data: str = DATA[0]) -> tuple[Exam, Exam]:
     answer; every question adds its own quirks (normal with standard deviation ``QUIRK_SCALE``).
     ``data="digits"``: see ``digit_exams``.
     """
+    check_data(data)
     if data == "digits":
         return digit_exams(seed)
-    if data != DATA[0]:
-        raise ValueError(f"data must be one of {DATA}, got {data!r}")
     g = torch.Generator().manual_seed(seed)
     patterns = torch.randn(TOPICS, PATTERN_DIM, generator=g)
     topic_answer = torch.randint(CHOICES, (TOPICS,), generator=g)
@@ -216,26 +214,30 @@ def checked_within_topic(batch_size: int, questions: int = QUESTIONS, per_topic:
 
 @dataclass(frozen=True)
 class ExamRun:
-    """What one student did. Per sitting (epoch, 0-based list positions): ``mistakes`` (questions of the
-    sheet answered wrong at the moment they were answered, before their batch was checked),
-    ``new_score`` (fraction of the new exam answered right after that sitting, eval mode) and ``answers``
-    (the answer given to each question, question order). Per question: ``key`` (the right answer),
-    ``trick`` (the key contradicts the topic) and ``images`` (row in ``digits.pixels()``; empty if made up).
+    """What one student did. Per sitting (epoch, 0-based list positions): ``answers`` (the answer given to
+    each question, question order, at the moment it was answered, before its batch was checked) and
+    ``new_score`` (fraction of the new exam answered right after that sitting, eval mode). Per question:
+    ``key`` (the right answer), ``trick`` (the key contradicts the topic) and ``images`` (row in
+    ``digits.pixels()``; empty if made up). ``mistakes`` counts each sitting's wrong answers.
     """
 
     batch_size: int
     seed: int
-    mistakes: list[int]
     new_score: list[float]
     answers: list[list[int]]
     key: list[int]
     trick: list[bool]
     images: list[int]
 
+    @functools.cached_property
+    def mistakes(self) -> list[int]:
+        """Per sitting: questions of the sheet answered wrong (``answers`` against ``key``)."""
+        return [sum(a != k for a, k in zip(given, self.key, strict=True)) for given in self.answers]
+
     @property
     def sittings(self) -> int:
         """Number of sittings run."""
-        return len(self.mistakes)
+        return len(self.answers)
 
     def right(self, sitting: int) -> list[bool]:
         """Per question (question order): answered right in ``sitting`` (0-based), before its batch was checked."""
@@ -251,8 +253,8 @@ class ExamRun:
         learning rate is constant and the questions come in the same order every sitting."""
         if not 1 <= sittings <= self.sittings:
             raise ValueError(f"sittings must be from 1 to {self.sittings}, got {sittings}")
-        return ExamRun(self.batch_size, self.seed, self.mistakes[:sittings], self.new_score[:sittings],
-                       self.answers[:sittings], self.key, self.trick, self.images)
+        return ExamRun(self.batch_size, self.seed, self.new_score[:sittings], self.answers[:sittings], self.key,
+                       self.trick, self.images)
 
     @property
     def best_sitting(self) -> int:
@@ -304,9 +306,8 @@ def sit_many(
         answers = torch.zeros(sittings, QUESTIONS, dtype=torch.int64)
         for p in history.predictions:
             answers[p.epoch, p.indices] = p.outputs.argmax(1)
-        out.append(ExamRun(batch_size=b, seed=seed, mistakes=(answers != sheet.key).sum(1).tolist(),
-                           new_score=list(history.val_accuracy), answers=answers.tolist(), key=sheet.key.tolist(),
-                           trick=sheet.trick.tolist(), images=sheet.images.tolist()))
+        out.append(ExamRun(batch_size=b, seed=seed, new_score=list(history.val_accuracy), answers=answers.tolist(),
+                           key=sheet.key.tolist(), trick=sheet.trick.tolist(), images=sheet.images.tolist()))
     return out
 
 

@@ -20,11 +20,13 @@ import numpy as np
 import torch
 from torch import Tensor
 
-__all__ = ["CLASSES", "FILE", "PIXEL_MAX", "SIDE", "SOURCE_URL", "pixels", "tensors"]
+__all__ = ["CLASSES", "FEATURES", "FILE", "PIXEL_MAX", "SIDE", "SOURCE_URL", "pixels", "split", "tensors"]
 
 FILE = Path(__file__).with_name("digits.csv.gz")
 SIDE = 8
 """Each image is ``SIDE × SIDE`` pixels, flattened row by row into 64 columns."""
+FEATURES = SIDE * SIDE
+"""A model's inputs per image: its 64 pixels."""
 PIXEL_MAX = 16
 """A pixel counts the ink dots in a 4 × 4 block: 0 (blank) to 16 (all ink)."""
 CLASSES = 10
@@ -51,3 +53,12 @@ def tensors() -> tuple[Tensor, Tensor]:
     notes divide MNIST's 0..255 by 255), and ``y`` int64 ``(1797,)`` class labels 0..9. Fresh tensors."""
     images, labels = _read()
     return torch.tensor(images, dtype=torch.float32) / PIXEL_MAX, torch.tensor(labels)
+
+
+def split(n_train: int, n_val: int) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
+    """``((X, y), (X_val, y_val))`` from ``tensors()``: the first ``n_train`` images train, the last ``n_val``
+    validate (Keras's ``validation_split`` holds out the end the same way). Raises ``ValueError`` if they overlap."""
+    X, y = tensors()
+    if n_train < 1 or n_val < 1 or n_train + n_val > X.shape[0]:
+        raise ValueError(f"{n_train} training and {n_val} validation images do not fit in {X.shape[0]}")
+    return (X[:n_train], y[:n_train]), (X[-n_val:], y[-n_val:])

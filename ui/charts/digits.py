@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ebcore.lessons.exam import ExamRun, Tile
 from ebcore.problems import digits
 
 SCALE = 9
@@ -41,16 +42,18 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
     return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
 
 
-def exam_sheet(rows: Sequence[Sequence[int]], right: Sequence[bool], answers: Sequence[int],
-               check_after: Sequence[bool], columns: int = 10) -> np.ndarray:
-    """The digits exam as one RGB image (uint8, ``(height, width, 3)``): ``rows`` (64 pixel values each, in
-    question order) drawn ``columns`` to a row, each framed green if ``right`` or vermillion if not, with a
-    strip under it holding ✓, or ✗ and the answer given (``answers``); a black bar after each tile where
-    ``check_after`` (the key is checked). A glyph and a number, not colour alone, tell right from wrong."""
+def exam_sheet(run: ExamRun, sitting: int, tiles: Sequence[Tile], columns: int = 10) -> np.ndarray:
+    """The digits exam ``run`` as answered in ``sitting`` (0-based), one RGB image (uint8, ``(height, width,
+    3)``): its images (``run.images``, rows of ``digits.pixels()``) in question order, ``columns`` to a row,
+    each framed green if right or vermillion if not, with a strip under it holding ✓, or ✗ and the answer
+    given; a black bar after each tile that closes a batch (``Tile.check_after``). A glyph and a number, not
+    colour alone, tell right from wrong."""
     from PIL import Image, ImageDraw, ImageFont  # Streamlit's own dependency; only this picture needs it
 
     from ui.charts import PALETTE
 
+    rows, answers = digits.pixels()[0][run.images], run.answers[sitting]
+    right, check_after = run.right(sitting), [tile.check_after for tile in tiles]
     side = digits.SIDE * SHEET_SCALE
     tile_w, tile_h = side + 2 * FRAME, side + FRAME + STRIP
     lines = -(-len(rows) // columns)

@@ -32,7 +32,7 @@ from ebcore.lessons.batchnorm.spread import batch_stat_spread as batch_stat_spre
 from ebcore.lessons.batchnorm.spread import spread_ratio as spread_ratio
 from ebcore.lessons.batchnorm.spread import spread_sizes as spread_sizes
 from ebcore.primitives import calc
-from ebcore.problems import digits
+from ebcore.problems import DATA, check_data, digits
 from ebcore.problems.data import classification_blobs
 from ebcore.problems.models import mlp
 from ebcore.stacked import fit_many
@@ -57,8 +57,6 @@ N_RANGE = (50, 2000)
 BATCH_RANGE = (50, 600)
 EPOCHS_MAX = 15
 """The settings a page may offer."""
-DATA = ("synthetic", "digits")
-"""The data sets: two overlapping clouds of 2-D points (made up), or real handwritten digits."""
 DIGITS_VAL = 360
 """Digits that validate: the last 360 of the 1,797 (Keras's ``validation_split=0.2``), never trained on."""
 DIGITS_N_RANGE = (N_RANGE[0], 1797 - DIGITS_VAL)
@@ -84,20 +82,18 @@ class Variant:
 def demo_data(n: int, data: str = DATA[0]) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
     """The demo's ``(X, y)`` training set of ``n`` samples and its fixed validation set: ``N_VAL`` made-up
     points, or the first ``n`` and the last ``DIGITS_VAL`` of the digits (pixels ÷ 16, ``digits.tensors``)."""
+    check_data(data)
     if data == "digits":
         if not DIGITS_N_RANGE[0] <= n <= DIGITS_N_RANGE[1]:
             raise ValueError(f"n must be from {DIGITS_N_RANGE[0]} to {DIGITS_N_RANGE[1]} on the digits, got {n}")
-        X, y = digits.tensors()
-        return (X[:n], y[:n]), (X[-DIGITS_VAL:], y[-DIGITS_VAL:])
-    if data != DATA[0]:
-        raise ValueError(f"data must be one of {DATA}, got {data!r}")
+        return digits.split(n, DIGITS_VAL)
     return classification_blobs(n, seed=DATA_SEED), classification_blobs(N_VAL, seed=VAL_SEED)
 
 
 def demo_model(norm: str, seed: int, data: str = DATA[0]) -> torch.nn.Sequential:
     """The demo MLP for ``data``: 2 → 32 → 32 → 2 on the made-up points, 64 → 32 → 32 → 10 on the digits,
     ``Linear → norm → ReLU`` twice (``norm``: ``"batch"``, ``"layer"`` or ``"group"``), seeded by ``seed``."""
-    inputs, classes = (digits.SIDE ** 2, digits.CLASSES) if data == "digits" else (2, 2)
+    inputs, classes = (digits.FEATURES, digits.CLASSES) if data == "digits" else (2, 2)
     return mlp(inputs, HIDDEN, classes, norm=norm, seed=seed)
 
 

@@ -25,7 +25,7 @@ from torch import Tensor, nn
 
 from ebcore.lessons.tradeoffs.measures import activation_bytes, gradient_noise
 from ebcore.primitives import calc
-from ebcore.problems import digits
+from ebcore.problems import DATA, check_data, digits
 from ebcore.problems.data import classification_blobs, seed_regression
 from ebcore.problems.models import linear, mlp
 from ebcore.stacked import fit_many
@@ -141,7 +141,7 @@ SWEEP_VAL = 1024
 SWEEP_MAX_EPOCHS = 15
 """The epochs slider's end: batch 1 then takes 3,840 steps (within the trainer's budget, checked by a test)."""
 SWEEP_HIDDEN = (64, 64)
-SWEEP_DATA = ("synthetic", "digits")
+SWEEP_DATA = DATA
 """The sweep's data sets: two made-up overlapping blobs in 2-D (the default), or the real handwritten digits
 (``ebcore.problems.digits``: 64 pixels, ten classes)."""
 SCALE_BASE_BATCH = 32
@@ -202,11 +202,9 @@ def sweep_data(seed: int = 0, data: str = SWEEP_DATA[0]) -> tuple[tuple[Tensor, 
     """The sweep's task, 256 training and 1,024 validation samples: two overlapping 2-D blobs drawn from
     ``seed``, or (``data="digits"``) the first 256 handwritten digits to train and the last 1,024 to validate
     (the same images for every seed)."""
+    check_data(data)
     if data == "digits":
-        X, y = digits.tensors()
-        return (X[:SWEEP_TRAIN], y[:SWEEP_TRAIN]), (X[-SWEEP_VAL:], y[-SWEEP_VAL:])
-    if data != SWEEP_DATA[0]:
-        raise ValueError(f"data must be one of {SWEEP_DATA}, got {data!r}")
+        return digits.split(SWEEP_TRAIN, SWEEP_VAL)
     X, y = classification_blobs(SWEEP_TRAIN + SWEEP_VAL, seed=seed)
     # Sliced by hand: validation_split's floor(N·(1 − s)) would leave 255 training samples, not 256.
     return (X[:SWEEP_TRAIN], y[:SWEEP_TRAIN]), (X[SWEEP_TRAIN:], y[SWEEP_TRAIN:])
@@ -216,7 +214,7 @@ def sweep_model(seed: int = 0, data: str = SWEEP_DATA[0]) -> nn.Sequential:
     """The sweep's model: an MLP with two hidden layers of 64 (ReLU), 2 → 64 → 64 → 2 on the blobs and
     64 → 64 → 64 → 10 on the digits, PyTorch's default initialisation from ``seed``."""
     if data == "digits":
-        return mlp(digits.SIDE * digits.SIDE, SWEEP_HIDDEN, digits.CLASSES, seed=seed)
+        return mlp(digits.FEATURES, SWEEP_HIDDEN, digits.CLASSES, seed=seed)
     return mlp(2, SWEEP_HIDDEN, 2, seed=seed)
 
 
