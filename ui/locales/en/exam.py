@@ -166,7 +166,8 @@ STRINGS: dict[str, str] = {
     "images, is what it knows only from these images.",
     "exam.last_sheet.title": "The sheet in sitting {n}",
     "exam.last_sheet.caption": "The same sheet in the last sitting you chose: **{mistakes}** mistakes out of "
-    "100, each question answered before its batch was checked. Right on a trick question means it was memorised.",
+    "100, each question answered before its batch was checked. Right on a trick question (a yellow frame) "
+    "means it was memorised.",
     "exam.last_sheet.caption_digits": "The same 100 images in the last sitting you chose: **{mistakes}** "
     "mistakes, each image answered before its batch was checked.",
 }
