@@ -50,7 +50,7 @@ def pytest_collection_finish(session) -> None:
 
     A test process holds every collected module: torch, Streamlit, Altair, pandas, Hypothesis, Playwright,
     thousands of test items. Each full collection walked all of it, and AppTest runs allocate enough to
-    trigger one every few runs: measured over a whole ``-n 2`` suite, 524 of 1,245 test-seconds were spent
+    trigger one every few runs: measured over a whole ``-n 2`` suite, 524 of 1,460 test-seconds were spent
     in the collector (an AppTest of the calculator took 0.8 s there against 0.08 s alone). Nothing collected
     here is garbage later, so freezing it frees nothing that would have been freed."""
     gc.collect()
