@@ -93,11 +93,6 @@ class BatchNorm:
     DATA = ChoiceParam("data", DATA_CHOICES[0], DATA_CHOICES)
     DIGITS_N = IntParam("digits_n", 1206, *bn.DIGITS_N_RANGE)
     ALL: tuple[Param, ...] = (N, BATCH, OPT, LR, EPOCHS, SEEDS, NORM, DATA, DIGITS_N)
-
-    @classmethod
-    def n_param(cls, data: str) -> IntParam:
-        """The key that holds N on ``data``: ``n``, or ``digits_n`` on the digits."""
-        return cls.DIGITS_N if data == "digits" else cls.N
     PRESETS: dict[str, dict[str, object]] = {
         "last6": {"n": 1206, "batch": 300, "opt": "sgd", "lr": "0.1"},
         "last2": {"n": 1202, "batch": 300, "opt": "sgd_momentum", "lr": "0.1"},
@@ -110,6 +105,11 @@ class BatchNorm:
     DIGITS_PRESETS: dict[str, dict[str, object]] = {
         f"digits_{key}": {("digits_n" if k == "n" else k): v for k, v in values.items()} | {"data": "digits"}
         for key, values in PRESETS.items()}
+
+    @classmethod
+    def n_param(cls, data: str) -> IntParam:
+        """The key that holds N on ``data``: ``n``, or ``digits_n`` on the digits."""
+        return cls.DIGITS_N if data == "digits" else cls.N
 
 
 class Epochs:
@@ -160,16 +160,6 @@ class CriticalBatch:
     DIGITS_TARGET = ChoiceParam("digits_target", "0.5", tuple(f"{v:g}" for v in cb_tasks.DIGITS.targets))
     DIGITS_LR = ChoiceParam("digits_lr", "0.4", tuple(f"{v:g}" for v in cb_tasks.DIGITS.lrs))
     ALL: tuple[Param, ...] = (TARGET, FIXED, LR, BUDGET, SEED, DATA, DIGITS_TARGET, DIGITS_LR)
-
-    @classmethod
-    def target_param(cls, data: str) -> ChoiceParam:
-        """The key that holds the target on ``data`` (the digits' targets are cross-entropies)."""
-        return cls.DIGITS_TARGET if data == "digits" else cls.TARGET
-
-    @classmethod
-    def lr_param(cls, data: str) -> ChoiceParam:
-        """The key that holds the one learning rate on ``data`` (the digits have their own grid)."""
-        return cls.DIGITS_LR if data == "digits" else cls.LR
     PRESETS: dict[str, dict[str, object]] = {
         "tuned": {"target": "0.35", "fixed": False},
         "untuned": {"target": "0.35", "fixed": True, "lr": "0.05"},
@@ -181,6 +171,16 @@ class CriticalBatch:
         "digits_untuned": {"data": "digits", "digits_target": "0.5", "fixed": True, "digits_lr": "0.4"},
         "digits_loose": {"data": "digits", "digits_target": "1", "fixed": False},
     }
+
+    @classmethod
+    def target_param(cls, data: str) -> ChoiceParam:
+        """The key that holds the target on ``data`` (the digits' targets are cross-entropies)."""
+        return cls.DIGITS_TARGET if data == "digits" else cls.TARGET
+
+    @classmethod
+    def lr_param(cls, data: str) -> ChoiceParam:
+        """The key that holds the one learning rate on ``data`` (the digits have their own grid)."""
+        return cls.DIGITS_LR if data == "digits" else cls.LR
 
 
 # By page URL path, for the lesson plan and the tests.

@@ -10,8 +10,7 @@ Follow a setting from a page to the trainer, e.g. the BatchNorm page's ``n``:
 3. ``ui.worker`` pickles ``bn.compare`` by reference and calls ``bn.compare(n, …, progress=…)`` there;
    every experiment takes ``progress(fraction, row=None)``, which feeds the page's bar (``ui.progress``).
 
-The warm-up (``ui.warmup``) asks the same declarations for each page's defaults, presets and lesson steps,
-and a page starts a run early (``Run.start_early``) from the same ``Run``.
+The warm-up (``ui.warmup``) asks the same declarations (defaults, presets, lesson steps); ``Run.start_early`` too.
 
 A run depends only on its settings, so every student who picks the same settings shares one result.
 The progress label is not part of the cache key (Streamlit skips ``_``-prefixed arguments). Caches are
@@ -36,6 +35,7 @@ from ebcore.lessons.critical import experiment as cb
 from ebcore.lessons.epochs import log_lines
 from ebcore.lessons.tradeoffs import experiment as tr
 from ebcore.lessons.tradeoffs import measures
+from ebcore.problems import DATA
 from ui import activity, lanes, worker
 from ui.lanes import Call
 from ui.params import BatchNorm, CriticalBatch, Digits, Epochs, Exam, Tradeoffs
@@ -186,7 +186,7 @@ PAGES: dict[str, Callable[[Values], tuple[Run, ...]]] = {
 # --- the cached runs and their jobs ---------------------------------------------------------------------
 
 
-@st.cache_data(max_entries=len(exam.DATA), show_spinner=False)
+@st.cache_data(max_entries=len(DATA), show_spinner=False)
 def exam_study(data: str, _label: str = "") -> list[exam.BatchStudy]:
     """First-sitting mistakes on ``data``'s exams, every batch size over the study seeds: one job a batch size
     (weighed by its checks), so the page's thread trains some while the worker trains the early student."""
@@ -253,7 +253,7 @@ def sweep(settings: tr.SweepSettings, label: str = "") -> list[tr.SweepRun]:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def noise_curve(seed: int, data: str = tr.SWEEP_DATA[0], _label: str = "") -> list[measures.NoisePoint]:
+def noise_curve(seed: int, data: str = DATA[0], _label: str = "") -> list[measures.NoisePoint]:
     """Gradient noise against batch size (powers of two) for the sweep's model at ``seed`` (no training)."""
     (X, y), _ = tr.sweep_data(seed, data)
     sizes = [2**k for k in range(9) if 2**k <= tr.SWEEP_TRAIN]

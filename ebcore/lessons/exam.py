@@ -34,7 +34,7 @@ from ebcore.stacked import fit_many
 from ebcore.trainer import TrainConfig, check_budget
 from ebcore.trainer.loop import epoch_progress
 
-__all__ = ["BATCH_SIZES", "CHOICES", "DATA", "DIGIT_CHOICES", "HIDDEN", "LR", "MAX_EPOCHS", "NEW_QUESTIONS",
+__all__ = ["BATCH_SIZES", "CHOICES", "DIGIT_CHOICES", "HIDDEN", "LR", "MAX_EPOCHS", "NEW_QUESTIONS",
            "PATTERN_DIM", "PATTERN_NOISE", "QUESTIONS", "QUIRK_DIM", "QUIRK_SCALE", "STUDY_SEEDS", "TOPICS",
            "TRICKS_PER_TOPIC", "WORSE_BY_QUESTIONS", "BatchStudy", "chance_mistakes", "checked_within_topic",
            "config", "Exam", "ExamRun", "digit_exams", "first_sitting_study", "make_exams", "new_exam_verdict",

@@ -39,7 +39,7 @@ from ebcore.stacked import fit_many
 from ebcore.trainer import BatchTooSmallForBatchNorm, TrainConfig, epoch_batches, fit, steps_needed
 from ebcore.trainer.loop import epoch_progress
 
-__all__ = ["BATCH_RANGE", "BN_LAYER", "CRASH_EXAMPLE", "DATA", "DATA_SEED", "DIGITS_N_RANGE", "DIGITS_VAL",
+__all__ = ["BATCH_RANGE", "BN_LAYER", "CRASH_EXAMPLE", "DATA_SEED", "DIGITS_N_RANGE", "DIGITS_VAL",
            "EPOCHS_MAX", "HIDDEN", "MIN_CLEAR_DIFFERENCE", "N_RANGE", "N_VAL", "NORM_STEP_COST", "SPREAD_DECIMALS",
            "VAL_SEED", "VARIANT_ORDER", "batch_stat_spread", "bn_input_features", "compare", "Comparison",
            "crash_example", "demo_data", "demo_model", "input_spread", "merge", "pieces", "Run",

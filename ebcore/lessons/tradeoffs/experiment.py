@@ -33,7 +33,7 @@ from ebcore.trainer import TrainConfig, check_budget, fit
 from ebcore.trainer.loop import epoch_progress
 
 __all__ = ["GRANULARITIES", "NOISE_DRAWS", "NOISE_FLOOR", "SCALE_BASE_BATCH", "SEED_GRID", "SEED_N",
-           "SEED_NOISE", "SWEEP_DATA", "SWEEP_HIDDEN", "SWEEP_MAX_EPOCHS", "SWEEP_TRAIN", "SWEEP_VAL", "WARMUP_EPOCHS",
+           "SEED_NOISE", "SWEEP_HIDDEN", "SWEEP_MAX_EPOCHS", "SWEEP_TRAIN", "SWEEP_VAL", "WARMUP_EPOCHS",
            "WARMUP_START", "X_AXES", "batch_mean_error", "Curve", "curve_rows", "machine", "Progress",
            "seed_experiment", "sweep_data", "sweep_model", "sweep_run", "sweep_steps", "SweepRun", "SweepSettings"]
 
@@ -141,9 +141,6 @@ SWEEP_VAL = 1024
 SWEEP_MAX_EPOCHS = 15
 """The epochs slider's end: batch 1 then takes 3,840 steps (within the trainer's budget, checked by a test)."""
 SWEEP_HIDDEN = (64, 64)
-SWEEP_DATA = DATA
-"""The sweep's data sets: two made-up overlapping blobs in 2-D (the default), or the real handwritten digits
-(``ebcore.problems.digits``: 64 pixels, ten classes)."""
 SCALE_BASE_BATCH = 32
 """The linear scaling rule's reference batch: ``lr × B / 32``."""
 WARMUP_EPOCHS = 3
@@ -153,7 +150,8 @@ NOISE_DRAWS = 48
 
 @dataclass(frozen=True)
 class SweepSettings:
-    """What a sweep depends on (hashable: pages cache on it); ``data`` is one of ``SWEEP_DATA``.
+    """What a sweep depends on (hashable: pages cache on it); ``data`` is one of ``ebcore.problems.DATA``
+    (made-up blobs in 2-D, the default, or the real handwritten digits).
 
     Batch sizes double from ``b_min`` up to ``b_max`` (``b_max`` always included); ``lr`` is the SGD
     learning rate; ``scale_lr`` applies ``lr × B/32``; ``warmup`` ramps the rate up from 10 % over the
@@ -167,7 +165,7 @@ class SweepSettings:
     scale_lr: bool = False
     warmup: bool = False
     seed: int = 0
-    data: str = SWEEP_DATA[0]
+    data: str = DATA[0]
 
     def batch_sizes(self) -> list[int]:
         """The swept batch sizes: b_min, 2·b_min, 4·b_min, … below b_max, then b_max."""
@@ -198,7 +196,7 @@ class SweepSettings:
         )
 
 
-def sweep_data(seed: int = 0, data: str = SWEEP_DATA[0]) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
+def sweep_data(seed: int = 0, data: str = DATA[0]) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, Tensor]]:
     """The sweep's task, 256 training and 1,024 validation samples: two overlapping 2-D blobs drawn from
     ``seed``, or (``data="digits"``) the first 256 handwritten digits to train and the last 1,024 to validate
     (the same images for every seed)."""
@@ -210,7 +208,7 @@ def sweep_data(seed: int = 0, data: str = SWEEP_DATA[0]) -> tuple[tuple[Tensor, 
     return (X[:SWEEP_TRAIN], y[:SWEEP_TRAIN]), (X[SWEEP_TRAIN:], y[SWEEP_TRAIN:])
 
 
-def sweep_model(seed: int = 0, data: str = SWEEP_DATA[0]) -> nn.Sequential:
+def sweep_model(seed: int = 0, data: str = DATA[0]) -> nn.Sequential:
     """The sweep's model: an MLP with two hidden layers of 64 (ReLU), 2 → 64 → 64 → 2 on the blobs and
     64 → 64 → 64 → 10 on the digits, PyTorch's default initialisation from ``seed``."""
     if data == "digits":
