@@ -15,6 +15,9 @@ os.environ.setdefault("EBLAB_WARMUP", "0")
 # AppTest runs train in the test's own process, where tests can watch what trains; a live server
 # (devtools.live.serve) trains in its worker process as in production.
 os.environ.setdefault("EBLAB_WORKERS", "0")
+# A served app skips Altair's schema validation of its charts (``ui.charts.draw``); every chart the tests
+# draw (AppTests and the servers the browser tests start) is validated.
+os.environ.setdefault("EBLAB_VALIDATE_CHARTS", "1")
 
 
 @functools.cache

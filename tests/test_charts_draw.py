@@ -114,3 +114,35 @@ def test_batch_sizes_get_ordered_colours_that_never_repeat():
     lum = [0.2126 * int(c[1:3], 16) + 0.7152 * int(c[3:5], 16) + 0.0722 * int(c[5:7], 16) for c in colours[:9]]
     assert lum == sorted(lum)
     assert len(set(ordered_colours(40))) == 40
+
+
+def test_skipping_validation_changes_no_spec_and_the_tests_validate():
+    """A served app skips Altair's schema validation (``VALIDATE``): the spec is the same without it, and
+    under the tests every chart is validated, so a builder's invalid spec fails here."""
+    import altair as alt
+    import pandas as pd
+    import pytest
+
+    from ebcore.primitives.calc import plan
+    from ebcore.primitives.strip import BlockKind, epoch_strip
+    from ui.charts import draw
+    from ui.charts.epochs import loss_chart
+    from ui.charts.strip import epoch_strip_chart
+
+    labels = {kind.value: kind.value for kind in BlockKind} | {k: k for k in ("batch", "samples", "size", "gap",
+                                                                               "x_title")}
+    loss_labels = {k: k for k in ("train", "val", "under", "good", "over", "x", "y", "current")}
+    for build in (lambda: epoch_strip_chart(epoch_strip(plan(1206, 300)), labels),
+                  lambda: loss_chart([0.9, 0.5, 0.3], [1.0, 0.6, 0.7], ["under", "good", "over"], 1, loss_labels)):
+        checked, unchecked = draw.convert(build(), validate=True), draw.convert(build(), validate=False)
+        assert json.dumps(checked, default=str, sort_keys=True) == json.dumps(unchecked, default=str, sort_keys=True)
+    assert draw.VALIDATE, "conftest turns validation on for every chart the tests draw"
+
+    def wrong() -> alt.Chart:
+        with alt.utils.schemapi.debug_mode(False):  # as a served app builds it: not checked on the way
+            return alt.Chart(pd.DataFrame({"a": [1]})).mark_line().encode(
+                x=alt.X("a:Q", axis=alt.Axis(labelFontSize="big")))
+
+    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
+        draw.convert(wrong(), validate=True)
+    draw.convert(wrong(), validate=False)  # an invalid spec passes unchecked: hence the tests validate

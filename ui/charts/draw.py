@@ -5,16 +5,23 @@ JSON schema, twice) costs 10-100 ms of CPU a chart, which was most of a cached r
 came from the run cache, the chart was rebuilt from scratch on every slider move, in every session.
 Here the finished spec is cached under the builder and its arguments (data and translated labels),
 so a rerun on settings someone already saw only unpickles it.
+
+The schema validation itself is skipped in a served app (``VALIDATE``): it only checks a spec, never changes
+it, and took about 40 ms of CPU on an uncached BatchNorm or trade-offs page (a quarter of their charts'
+time), partly after the training, while the class waits. The tests validate every spec they draw.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import pickle
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
+from altair.utils import schemapi
 
 # Streamlit's own Altair → Vega-Lite conversion (datasets as Arrow, its theme off), so the cached
 # spec draws exactly what st.altair_chart would; tests/test_charts_draw.py compares the two.
@@ -23,6 +30,11 @@ from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 from ui import present
 from ui.charts import themed
 from ui.i18n import t
+
+VALIDATE = os.environ.get("EBLAB_VALIDATE_CHARTS") == "1"
+"""Whether Altair validates each chart against the Vega-Lite schema (``EBLAB_VALIDATE_CHARTS=1``: the tests)."""
+if not VALIDATE:
+    schemapi.disable_debug_mode()  # Altair's validation of each chart object as it is built
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -33,7 +45,15 @@ def spec(name: str, digest: str, _builder: Callable[..., Any], _args: tuple, _kw
     Streamlit cannot hash a function, and hashes long lists of records value by value in Python,
     which on the BatchNorm page cost more than building the chart.
     """
-    return _convert_altair_to_vega_lite_spec(_builder(*_args, **_kwargs))
+    return convert(_builder(*_args, **_kwargs), VALIDATE)
+
+
+def convert(chart: Any, validate: bool) -> dict[str, Any]:
+    """``chart``'s Vega-Lite spec as ``st.altair_chart`` makes it; ``validate``: against the schema too."""
+    if not validate:
+        # Streamlit's conversion calls ``chart.to_dict()``, whose default validates the finished spec.
+        object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
+    return _convert_altair_to_vega_lite_spec(chart)
 
 
 def digest(value: Any) -> str:
