@@ -258,3 +258,32 @@ def test_probe_draws_shrink_with_the_outputs_compared_never_below_one():
     draws = [probe_trials(n) for n in range(1, 3 * PROBE_OUTPUTS, 997)]
     assert draws == sorted(draws, reverse=True)
     assert all(n * probe_trials(n) >= min(PROBE_OUTPUTS, n * PROBE_TRIALS) for n in range(1, 3 * PROBE_OUTPUTS, 997))
+
+
+@pytest.mark.parametrize("autograd", [False, True])
+def test_bn_layers_records_only_the_named_layers_with_the_same_records(autograd):
+    """``bn_layers`` narrows ``record_bn_stats`` to the layers named: their records are the ones every
+    layer's recording keeps, in ``fit`` (its direct path or, with a hook on the model, autograd) and in
+    ``fit_many``, which keeps them for the recording runs only."""
+    X, y = make_data(45, 2, 2, 3)  # batches of 8: a last batch of 5
+    configs = [TrainConfig(epochs=2, batch_size=8, loss="cross_entropy", seed=s) for s in range(3)]
+
+    def fresh_models():
+        out = [models.mlp(2, (6, 5), 2, norm="batch", seed=s) for s in range(3)]
+        if autograd:  # a hook keeps a model off the direct path (and out of the stack)
+            for m in out:
+                m[0].register_forward_hook(lambda *args: None)
+        return out
+
+    everything = [trainer.fit(m, X, y, c, record_bn_stats=True) for m, c in zip(fresh_models(), configs, strict=True)]
+    assert all(set(h.bn_stats) == {"1", "4"} for h in everything)
+    only = [trainer.fit(m, X, y, c, record_bn_stats=True, bn_layers=["4"])
+            for m, c in zip(fresh_models(), configs, strict=True)]
+    flags = [True, False, True]
+    stacked = fit_many(fresh_models(), X, y, configs, record_bn_stats=flags, bn_layers=["4"])
+    for full, one, many, flag in zip(everything, only, stacked, flags, strict=True):
+        assert set(one.bn_stats) == {"4"} and set(many.bn_stats) == ({"4"} if flag else set())
+        full.bn_stats.pop("1")
+        assert_same_history(full, one)
+        if flag:
+            assert_same_history(full, many)

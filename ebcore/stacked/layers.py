@@ -137,22 +137,24 @@ def _back_to_runs(flat: Tensor, k: int) -> Tensor:
 class BatchNorm(Layer):
     """BatchNorm1d through torch's own kernels; the running statistics live in ``(K·C)`` buffers."""
 
-    def __init__(self, weight: Tensor, bias: Tensor, running_mean: Tensor, running_var: Tensor,
-                 momentum: float, eps: float) -> None:
+    def __init__(self, weight: Tensor, bias: Tensor, running_stats: Tensor, momentum: float, eps: float) -> None:
         self.weight, self.bias = weight, bias
         self.params = [weight, bias]
-        self.running_mean, self.running_var = running_mean, running_var  # (K·C), updated in place
+        # the running mean and variance, (K·C) each, updated in place: rows of one (2, K·C) tensor, so a
+        # step's record copies both at once
+        self.running_stats = running_stats
+        self.running_mean, self.running_var = running_stats.unbind(0)
         self.momentum, self.eps = momentum, eps
         self.batches_tracked = 0  # as BatchNorm1d.forward counts: before normalising, so a failing batch counts
-        self.record: list[tuple[list[Tensor], Tensor, Tensor]] | None = None
+        self.record: list[tuple[list[Tensor], Tensor]] | None = None
         self.record_runs: list[int] = []  # the runs whose statistics ``record`` keeps
 
     @classmethod
     def from_modules(cls, column: Sequence[nn.BatchNorm1d]) -> BatchNorm:
         first = column[0]
         layer = cls(_stack([m.weight for m in column]), _stack([m.bias for m in column]),
-                    torch.cat([m.running_mean for m in column]), torch.cat([m.running_var for m in column]),
-                    first.momentum, first.eps)
+                    torch.stack([torch.cat([m.running_mean for m in column]),
+                                 torch.cat([m.running_var for m in column])]), first.momentum, first.eps)
         layer.batches_tracked = int(first.num_batches_tracked)
         return layer
 
@@ -160,7 +162,7 @@ class BatchNorm(Layer):
     def random(g: torch.Generator, k: int, c: int, groups: int) -> Callable[[], BatchNorm]:
         weight, bias = 1 + 0.1 * spread_randn(g, k, c), 0.1 * spread_randn(g, k, c)
         rm, rv = 0.1 * spread_randn(g, k * c), 1 + 0.1 * spread_randn(g, k * c).abs()
-        return lambda: BatchNorm(weight.clone(), bias.clone(), rm.clone(), rv.clone(), 0.1, 1e-5)
+        return lambda: BatchNorm(weight.clone(), bias.clone(), torch.stack([rm, rv]), 0.1, 1e-5)
 
     def exact(self, k: int, batch: int) -> bool:
         # A batch of one leaves one value per channel: the per-run call raises torch's own error.
@@ -173,11 +175,10 @@ class BatchNorm(Layer):
         # What fit records: the batch's mean and biased variance, and the running statistics after
         # the batch was folded in. Called after the forward, on the layer's input; only for the runs
         # that keep records. The inputs are kept (a copy each) and reduced when the epoch's steps are
-        # recorded; the running statistics are copied now, as they change every step.
+        # recorded; the running statistics are copied now, as they change every step: (2, K, C).
         if self.record is not None:
-            k = x.shape[0]
-            self.record.append(([fresh(x[i]) for i in self.record_runs], self.running_mean.view(k, -1).clone(),
-                                self.running_var.view(k, -1).clone()))
+            self.record.append(([fresh(x[i]) for i in self.record_runs],
+                                self.running_stats.view(2, x.shape[0], -1).clone()))
 
     def forward(self, x: Tensor, batched: bool) -> tuple[Tensor, object]:
         k = x.shape[0]

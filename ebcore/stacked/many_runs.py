@@ -19,7 +19,7 @@ stack's state when its run ends.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import fields
 
 import torch
@@ -89,6 +89,7 @@ def fit_many(
     on_epoch: Callable[[History, int], None] | None = None,
     record_predictions: bool = False,
     record_bn_stats: bool | Sequence[bool] = False,
+    bn_layers: Collection[str] | None = None,
     snapshot_inputs: Tensor | Sequence[Tensor] | None = None,
     on_error: str = "raise",
 ) -> list[History | TrainingError]:
@@ -97,8 +98,9 @@ def fit_many(
 
     ``X``/``y``: one tensor shared by every run, or a list with one per run; ``validation_data``:
     one ``(X_val, y_val)`` pair or a list of pairs; ``snapshot_inputs`` and ``record_bn_stats``: one
-    value or one per run. ``on_epoch(history, epoch)`` is called for every run after each of its epochs
-    (runs of one group in index order, epoch by epoch). Runs that can step in lockstep train stacked;
+    value or one per run (``bn_layers``, as ``fit``'s, names the BatchNorm layers that record).
+    ``on_epoch(history, epoch)`` is called for every run after each of its epochs (runs of one group in
+    index order, epoch by epoch). Runs that can step in lockstep train stacked;
     the rest (and groups of one) go through ``fit``.
 
     Errors: bad data or an over-budget config raise ``ValueError`` before any work. A run that hits a
@@ -132,12 +134,13 @@ def fit_many(
             for i in members:
                 try:
                     out[i] = fit(models[i], xs[i], ys[i], configs[i], validation_data=vals[i], on_epoch=on_epoch,
-                                 record_bn_stats=bn_flags[i], snapshot_inputs=snaps[i], **options)
+                                 record_bn_stats=bn_flags[i], bn_layers=bn_layers, snapshot_inputs=snaps[i],
+                                 **options)
                 except TrainingError as err:
                     out[i] = err
             continue
         runs = [Run(models[i], configs[i], xs[i], ys[i], vals[i], snaps[i]) for i in members]
-        group = _Group(runs, [bn_flags[i] for i in members], record_predictions)
+        group = _Group(runs, [bn_flags[i] for i in members], bn_layers, record_predictions)
         results = train_runs(runs, group, on_epoch, group.sync_each_epoch)
         for i, result in zip(members, results, strict=True):
             out[i] = result
@@ -159,7 +162,8 @@ class _Group:
     """K runs that step in lockstep, trained as one stacked network: ``fit_many``'s stepper for the
     epoch loop (``ebcore.trainer.loop``)."""
 
-    def __init__(self, runs: list[Run], bn_flags: list[bool], record_predictions: bool) -> None:
+    def __init__(self, runs: list[Run], bn_flags: list[bool], bn_layers: Collection[str] | None,
+                 record_predictions: bool) -> None:
         self.runs, self.k = runs, len(runs)
         self.net = StackedNet([run.model for run in runs])
         configs = [run.config for run in runs]
@@ -194,11 +198,12 @@ class _Group:
         # forward over the stack was measured here and saved nothing: 2.05 s against 2.00 s, 8 runs of
         # the BatchNorm page at N 1,960.)
         self.sync_each_epoch = any(r.val is not None or r.stopper is not None or r.snapshot is not None for r in runs)
-        self.bn_layers = self.net.batch_norms()
-        records_on = any(bn_flags) and self.bn_layers
-        for layer in self.bn_layers:
-            layer.record = [] if records_on else None
-            layer.record_runs = [i for i, flag in enumerate(bn_flags) if flag]
+        # the BatchNorm layers that record (by name), for the runs that record
+        recording = [i for i, flag in enumerate(bn_flags) if flag]
+        self.recorders = [(name, layer) for name, layer in zip(self.bn_names, self.net.batch_norms(), strict=True)
+                          if recording and (bn_layers is None or name in bn_layers)]
+        for _, layer in self.recorders:
+            layer.record, layer.record_runs = [], recording
 
     # --- the stepper ----------------------------------------------------------------------------------
 
@@ -264,11 +269,11 @@ class _Group:
                 append_steps(run.history, steps.epoch, per_run_losses[i],
                              grad_norms[i].contiguous().view(done, -1).norm(dim=1).tolist(), sizes, steps.lrs[b],
                              indices, outputs)
-                if self.bn_flags[i] and bn_records is not None:
-                    for name, (layer_records, moments) in zip(self.bn_names, bn_records, strict=True):
+                if self.bn_flags[i]:
+                    for name, layer_records, moments in bn_records:
                         means, variances = moments[i]
                         run.history.bn_stats.setdefault(name, []).extend(
-                            BatchNormRecord(size, mean, var, rm[i], rv[i]) for size, mean, var, (_, rm, rv)
+                            BatchNormRecord(size, mean, var, stats[0, i], stats[1, i]) for size, mean, var, (_, stats)
                             in zip(sizes, means, variances, layer_records, strict=False))
         return per_run_losses
 
@@ -284,21 +289,19 @@ class _Group:
     def close(self) -> None:
         if self.flat is not None:
             self.flat.release()
-        for layer in self.bn_layers:
+        for _, layer in self.recorders:
             layer.record = None
 
-    def _bn_records(self, done: int):
-        """Per BatchNorm layer, the finished steps' records and each recording run's batch moments."""
-        layers = self.net.batch_norms()
-        if not layers or layers[0].record is None:
-            return None
+    def _bn_records(self, done: int) -> list[tuple[str, list, dict[int, tuple[list[Tensor], list[Tensor]]]]]:
+        """Per recording BatchNorm layer: its name, the finished steps' records and each recording run's
+        batch moments."""
         out = []
-        for layer in layers:
+        for name, layer in self.recorders:
             records = layer.record[:done]
             layer.record = []
             # each step's batch mean and biased variance, as fit's BatchNorm records take them
-            moments = {i: ([inputs[j].mean([0]) for inputs, _, _ in records],
-                           [inputs[j].var([0], correction=0) for inputs, _, _ in records])
+            moments = {i: ([inputs[j].mean([0]) for inputs, _ in records],
+                           [inputs[j].var([0], correction=0) for inputs, _ in records])
                        for j, i in enumerate(layer.record_runs)}
-            out.append((records, moments))
+            out.append((name, records, moments))
         return out

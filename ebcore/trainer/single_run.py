@@ -18,7 +18,7 @@ because Streamlit runs many sessions in threads of one process.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import torch
 from torch import Tensor, nn
@@ -47,6 +47,7 @@ def fit(
     on_epoch: Callable[[History, int], None] | None = None,
     record_predictions: bool = False,
     record_bn_stats: bool = False,
+    bn_layers: Collection[str] | None = None,
     snapshot_inputs: Tensor | None = None,
     after_step: Callable[[int], None] | None = None,
 ) -> History:
@@ -60,7 +61,8 @@ def fit(
 
     Options (off by default, they cost time and memory): ``record_predictions`` keeps every step's
     outputs with their sample indices (``History.predictions``); ``record_bn_stats`` keeps batch
-    versus running statistics of every BatchNorm layer per step (``History.bn_stats``);
+    versus running statistics of every BatchNorm layer per step (``History.bn_stats``; ``bn_layers``: of
+    the layers of those names only);
     ``snapshot_inputs`` keeps eval-mode predictions on those inputs before training and after each
     epoch (``History.snapshots``); ``after_step(updates)`` is called after every optimizer step with the
     number of updates so far (1, 2, …), while the model holds exactly those updates' weights.
@@ -71,10 +73,16 @@ def fit(
     """
     check_run(X, y, config, validation_data)
     run = Run(model, config, X, y, validation_data, snapshot_inputs)
-    result = train_runs([run], _OneRun(run, record_predictions, record_bn_stats, after_step), on_epoch)[0]
+    result = train_runs([run], _OneRun(run, record_predictions, _named(bn_layers) if record_bn_stats else None,
+                                         after_step), on_epoch)[0]
     if isinstance(result, TrainingError):
         raise result
     return result
+
+
+def _named(names: Collection[str] | None) -> Callable[[str], bool]:
+    """Whether ``record_bn_stats`` records the BatchNorm layer of this name (``names`` None: every one)."""
+    return (lambda name: True) if names is None else frozenset(names).__contains__
 
 
 def _bn_recorder(records: list[BatchNormRecord]) -> Callable:
@@ -101,8 +109,9 @@ class _OneRun:
     """``fit``'s stepper (``ebcore.trainer.loop``): one model's steps through its module and autograd,
     or through ``DirectBackprop``'s kernels and one flat parameter buffer where the model allows."""
 
-    def __init__(self, run: Run, record_predictions: bool, record_bn_stats: bool,
+    def __init__(self, run: Run, record_predictions: bool, record_bn: Callable[[str], bool] | None,
                  after_step: Callable[[int], None] | None = None) -> None:
+        """``record_bn``: whether the BatchNorm layer of a name records its statistics (None: none does)."""
         model, config, history = run.model, run.config, run.history
         self.after_step, self.updates = after_step, 0
         self.run_, self.model, self.config = run, model, config
@@ -118,15 +127,16 @@ class _OneRun:
         if supports(model, config.loss, run.X, run.y):
             # the same kernels autograd's backward runs, called directly (ebcore.trainer.fast.direct_backprop)
             records = {}
-            if record_bn_stats:
+            if record_bn is not None:
                 records = {i: history.bn_stats.setdefault(name, []) for i, (name, module)
-                           in enumerate(model.named_children()) if isinstance(module, nn.BatchNorm1d)}
+                           in enumerate(model.named_children())
+                           if isinstance(module, nn.BatchNorm1d) and record_bn(name)}
             self.direct = DirectBackprop(model, config.loss, records)
             # one buffer for all parameters: the optimizer's element-wise update runs once, not per tensor
             self.flat = FlatParams(self.params)
-        elif record_bn_stats:
+        elif record_bn is not None:
             for name, module in model.named_modules():
-                if isinstance(module, nn.modules.batchnorm._BatchNorm):
+                if isinstance(module, nn.modules.batchnorm._BatchNorm) and record_bn(name):
                     recorder = _bn_recorder(history.bn_stats.setdefault(name, []))
                     self.hooks.append(module.register_forward_hook(recorder))
         # torch.optim's update minus its per-step bookkeeping (ebcore.trainer.fast.lean_optim): the same

@@ -149,13 +149,14 @@ class Run:
 
 def _bn_traces(history) -> tuple[list[float], list[float]]:
     records = history.bn_stats.get(BN_LAYER, [])
-    shifts, gaps = [], []
-    before = torch.zeros(HIDDEN[0])  # BatchNorm starts with running mean 0
-    for record in records:
-        gaps.append((record.batch_mean - before).square().mean().sqrt().item())
-        shifts.append((record.running_mean - before).square().mean().sqrt().item())
-        before = record.running_mean
-    return shifts, gaps
+    if not records:
+        return [], []
+    running = torch.stack([record.running_mean for record in records])  # (steps, channels)
+    # each step's running mean before it: BatchNorm starts with running mean 0
+    before = torch.cat([torch.zeros(1, running.shape[1]), running[:-1]])
+    batch = torch.stack([record.batch_mean for record in records])
+    # RMS over channels, a step a row (each row reduced as one step's vector would be)
+    return (running - before).square().mean(1).sqrt().tolist(), (batch - before).square().mean(1).sqrt().tolist()
 
 
 def _as_run(variant: Variant, seed: int, result) -> Run:
@@ -219,8 +220,8 @@ def compare(
     All runs go to ``fit_many`` at once: the seeds of one variant step in lockstep as one stacked
     program (each with its own weights and sample order), and every run equals ``fit``'s alone (when N is a
     multiple of the batch size, the drop_last runs are the keep runs, which they equal, so ``keys``
-    must then name both or neither). BatchNorm traces are kept for seed 0 only. ``progress(fraction)``
-    follows the finished steps of all runs. ``merge`` joins comparisons of disjoint ``keys``.
+    must then name both or neither). BatchNorm traces are kept for seed 0 only, of ``BN_LAYER``.
+    ``progress(fraction)`` follows the finished steps of all runs. ``merge`` joins comparisons of disjoint ``keys``.
     """
     if seeds < 1:
         raise ValueError(f"seeds must be at least 1, got {seeds}")
@@ -237,7 +238,7 @@ def compare(
     models = [demo_model(v.norm, seed, data) for v, seed in jobs]
     report = epoch_progress(progress, sum(steps_needed(n, c) for c in configs), lambda h: h.steps_per_epoch)
     results = fit_many(models, X, y, configs, validation_data=val, on_epoch=report, on_error="return",
-                       record_bn_stats=[v.norm == "batch" and seed == 0 for v, seed in jobs])
+                       record_bn_stats=[v.norm == "batch" and seed == 0 for v, seed in jobs], bn_layers=[BN_LAYER])
     out: dict[str, list[Run]] = {v.key: [] for v in runs_to_do}
     for (variant, seed), result in zip(jobs, results, strict=True):
         out[variant.key].append(_as_run(variant, seed, result))
