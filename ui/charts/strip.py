@@ -90,5 +90,6 @@ def epoch_strip_chart(blocks: Sequence[Block], labels: Mapping[str, str], height
             color=alt.condition(alt.datum.dark, alt.value("white"), alt.value("#333333")),
         )
     )
-    return ((bars + text).properties(height=height, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-            .configure_view(stroke=None))
+    # one properties call: a configure_* call deep-copies the chart
+    return (bars + text).properties(height=height, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+                                    config=alt.Config(view=alt.ViewConfig(stroke=None)))
