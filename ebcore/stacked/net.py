@@ -54,6 +54,7 @@ class StackedNet:
         # the models' BatchNorm modules, per stacked BatchNorm layer (``sync_to_models`` writes them)
         self.bn_modules = [list(column) for column in columns if isinstance(column[0], nn.BatchNorm1d)]
         self.params = [p for layer in self.layers for p in layer.params]
+        self._plans: dict[tuple[int, int], list[bool]] = {}  # (K, batch) → each layer batched or not
         self._model_params = [[p for p in m.parameters()] for m in self.models]
         if any(len(mp) != len(self.params) for mp in self._model_params):
             raise ValueError("parameter order of the models does not match their layers")
@@ -67,9 +68,12 @@ class StackedNet:
         counts a batch for BatchNorm."""
         x = x.contiguous()
         saved = []
+        # every layer's probe asked once per batch shape (a step otherwise asks them all again)
+        plan = self._plans.get(x.shape[:2])
+        if plan is None:
+            plan = self._plans[x.shape[:2]] = [layer.exact(x.shape[0], x.shape[1]) for layer in self.layers]
         with torch.no_grad():
-            for layer in self.layers:
-                batched = layer.exact(x.shape[0], x.shape[1])
+            for layer, batched in zip(self.layers, plan, strict=True):
                 x, keep = layer.forward(x, batched)
                 saved.append((batched, keep))
         return x, saved
