@@ -100,8 +100,8 @@ def fit_many(
     one ``(X_val, y_val)`` pair or a list of pairs; ``snapshot_inputs`` and ``record_bn_stats``: one
     value or one per run (``bn_layers``, as ``fit``'s, names the BatchNorm layers that record).
     ``on_epoch(history, epoch)`` is called for every run after each of its epochs (runs of one group in
-    index order, epoch by epoch). Runs that can step in lockstep train stacked;
-    the rest (and groups of one) go through ``fit``.
+    index order, epoch by epoch). Runs that can step in lockstep train stacked; the rest (and groups of
+    one) go through ``fit``.
 
     Errors: bad data or an over-budget config raise ``ValueError`` before any work. A run that hits a
     ``TrainingError`` (BatchNorm meeting a batch of one) raises it (the first such run's, by index)
