@@ -28,11 +28,7 @@ async def lifespan(_app):
     from ui import boot
 
     boot.start_worker()
-    import altair  # noqa: F401
-    import pandas  # noqa: F401
-    import torch  # noqa: F401
-
-    import ui.layout  # noqa: F401
+    boot.preload()
     from ui import progress, warmup, worker
 
     warming = warmup.start()
