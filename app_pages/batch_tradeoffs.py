@@ -70,6 +70,7 @@ settings = tr.SweepSettings(b_min, b_max, epochs, float(lr), scale, warmup, data
 # The seed experiment (section 2, drawn last) trains in the worker while the sweep trains here.
 page_runs = runs.tradeoffs(urlstate.current)  # the page's runs at its widgets' values: nothing trained yet
 page_runs.seeds.start_early()
+page_runs.noise.start_early()
 sweep = page_runs.sweep(t("trade.running", steps=f"{tr.sweep_steps(settings):,}"))
 layout.share_button(share)
 

@@ -141,8 +141,8 @@ def test_warm_up_leaves_every_default_lesson_and_preset_run_cached(monkeypatch):
         raise AssertionError("a page trained although the warm-up had run its settings")
 
     for module, name in ((exam, "sit"), (exam, "first_sitting_study"), (tradeoffs, "sweep_run"),
-                         (tradeoffs, "seed_experiment"), (tradeoffs, "gradient_noise"), (batchnorm, "compare"),
-                         (batchnorm, "batch_stat_spread"), (batchnorm, "single_sample_error"),
+                         (tradeoffs, "seed_experiment"), (tradeoffs, "gradient_noise"), (tradeoffs, "noise_curve"),
+                         (batchnorm, "compare"), (batchnorm, "batch_stat_spread"), (batchnorm, "single_sample_error"),
                          (ep, "train_curve"), (ep, "keras_log_run"), (critical_batch, "run_batch"),
                          (critical_batch, "noise_run"), (dg, "keras_example"), (dg, "see_batch")):
         monkeypatch.setattr(module, name, no_training)

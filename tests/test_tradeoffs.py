@@ -102,6 +102,19 @@ def test_gradient_noise_without_autograd_gives_autograds_bits(loss):
     assert measures.gradient_noise(model, X, y, [1, 7, 64], loss=loss, draws=16, seed=3) == direct
 
 
+
+@pytest.mark.parametrize("data", ["synthetic", "digits"])
+def test_the_noise_curve_is_each_batch_sizes_own_measurement_with_progress_per_size(data):
+    seen = []
+    curve = tr.noise_curve(2, data, progress=seen.append)
+    (X, y), _ = tr.sweep_data(2, data)
+    sizes = [2**k for k in range(9)]
+    assert [p.batch for p in curve] == sizes and seen == [(i + 1) / len(sizes) for i in range(len(sizes))]
+    for point in curve[::4]:  # a sweep run measures its own batch size alone, from the same generator
+        (alone,) = measures.gradient_noise(tr.sweep_model(2, data), X, y, [point.batch], loss="cross_entropy",
+                                           draws=tr.NOISE_DRAWS, seed=2)
+        assert alone == point
+
 @settings(max_examples=10, deadline=None)
 @given(st.integers(1, 64))
 def test_activation_bytes_grow_linearly_with_the_batch(batch):

@@ -150,7 +150,7 @@ def tradeoffs(v: Values) -> TradeoffsRuns:
                                 v(Tradeoffs.SCALE), v(Tradeoffs.WARMUP), data=data)
     # The claims' conditions: the critical-batch page's runs at its defaults, on the same data.
     on_same_data = critical(lambda p: data if p is CriticalBatch.DATA else p.default)
-    return TradeoffsRuns(Run(sweep, (settings,)), Run(noise_curve, (settings.seed, data)),
+    return TradeoffsRuns(Run(sweep, (settings,)), Run(noise_curve, (settings.seed, data), _noise_curve_call),
                          Run(seed_runs, (v(Tradeoffs.SEEDS),), _seed_call), on_same_data.trials)
 
 
@@ -252,13 +252,17 @@ def sweep(settings: tr.SweepSettings, label: str = "") -> list[tr.SweepRun]:
     return [run.prefix(settings.epochs) for run in runs]
 
 
+def _noise_curve_call(seed: int, data: str = DATA[0]) -> Call:
+    return Call(tr.noise_curve, (seed, data))
+
+
 @st.cache_data(max_entries=4, show_spinner=False)
-def noise_curve(seed: int, data: str = DATA[0], _label: str = "") -> list[measures.NoisePoint]:
-    """Gradient noise against batch size (powers of two) for the sweep's model at ``seed`` (no training)."""
-    (X, y), _ = tr.sweep_data(seed, data)
-    sizes = [2**k for k in range(9) if 2**k <= tr.SWEEP_TRAIN]
-    return measures.gradient_noise(tr.sweep_model(seed, data), X, y, sizes, loss="cross_entropy",
-                                   draws=tr.NOISE_DRAWS, seed=seed)
+def noise_curve(seed: int, data: str = DATA[0], _label: str = "", _peek: bool = False) -> list[measures.NoisePoint]:
+    """Gradient noise against batch size for the sweep's model (``tradeoffs.noise_curve``; no training)."""
+    if _peek:
+        raise _NotCached
+    with progress_bar(_label) as update:
+        return lanes.run_all([_noise_curve_call(seed, data)], progress=update)[0]
 
 
 def _seed_call(seeds: int) -> Call:

@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ebcore.lessons.tradeoffs.measures import activation_bytes, gradient_noise
+from ebcore.lessons.tradeoffs.measures import NoisePoint, activation_bytes, gradient_noise
 from ebcore.primitives import calc
 from ebcore.problems import DATA, check_data, digits
 from ebcore.problems.data import classification_blobs, seed_regression
@@ -34,8 +34,9 @@ from ebcore.trainer.loop import epoch_progress
 
 __all__ = ["GRANULARITIES", "NOISE_DRAWS", "NOISE_FLOOR", "SCALE_BASE_BATCH", "SEED_GRID", "SEED_N",
            "SEED_NOISE", "SWEEP_HIDDEN", "SWEEP_MAX_EPOCHS", "SWEEP_TRAIN", "SWEEP_VAL", "WARMUP_EPOCHS",
-           "WARMUP_START", "X_AXES", "batch_mean_error", "Curve", "curve_rows", "machine", "Progress",
-           "seed_experiment", "sweep_data", "sweep_model", "sweep_run", "sweep_steps", "SweepRun", "SweepSettings"]
+           "WARMUP_START", "X_AXES", "batch_mean_error", "Curve", "curve_rows", "machine", "noise_curve",
+           "Progress", "seed_experiment", "sweep_data", "sweep_model", "sweep_run", "sweep_steps", "SweepRun",
+           "SweepSettings"]
 
 Progress = Callable[[float], None]
 
@@ -214,6 +215,16 @@ def sweep_model(seed: int = 0, data: str = DATA[0]) -> nn.Sequential:
     if data == "digits":
         return mlp(digits.FEATURES, SWEEP_HIDDEN, digits.CLASSES, seed=seed)
     return mlp(2, SWEEP_HIDDEN, 2, seed=seed)
+
+
+def noise_curve(seed: int = 0, data: str = DATA[0], progress: Progress | None = None) -> list[NoisePoint]:
+    """Gradient noise against batch size (the powers of two up to ``SWEEP_TRAIN``) for the sweep's model at
+    ``seed`` on ``data``, at its initial weights (no training); ``progress(fraction)`` once a size is done.
+    Each size draws from its own generator, so its point is ``sweep_run``'s ``noise`` at that batch size."""
+    (X, y), _ = sweep_data(seed, data)
+    sizes = [2**k for k in range(9) if 2**k <= SWEEP_TRAIN]
+    return gradient_noise(sweep_model(seed, data), X, y, sizes, loss="cross_entropy", draws=NOISE_DRAWS, seed=seed,
+                          progress=progress)
 
 
 def sweep_steps(settings: SweepSettings) -> int:

@@ -7,7 +7,7 @@ well-known large model). Pure PyTorch, seeded only through explicit generators.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -39,7 +39,7 @@ class NoisePoint:
 
 def gradient_noise(
     model: nn.Module, X: Tensor, y: Tensor, batch_sizes: Sequence[int], *, loss: str = "mse", draws: int = 64,
-    seed: int = 0,
+    seed: int = 0, progress: Callable[[float], None] | None = None,
 ) -> list[NoisePoint]:
     """Spread of mini-batch gradients around the full-batch gradient, at the model's current weights.
 
@@ -48,7 +48,7 @@ def gradient_noise(
     measure ``sqrt(mean ‖g_B − g‖²)``. Theory: ``E‖g_B − g‖² = tr(Σ)/B · (N − B)/(N − 1)``, so the
     spread falls like ``1/√B`` while B ≪ N and reaches 0 at B = N. The weights are not changed; the
     model is evaluated in its current train/eval mode (use models without BatchNorm, whose batch
-    gradient is the mean of per-sample gradients).
+    gradient is the mean of per-sample gradients). ``progress(fraction)`` is called once a size is done.
     """
     n = X.shape[0]
     if supports(model, loss, X, y) and not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules()):
@@ -77,6 +77,8 @@ def gradient_noise(
         # At B = N every batch is the whole set: the spread is exactly 0, not float round-off.
         spread = 0.0 if b == n else math.sqrt(total / draws)
         points.append(NoisePoint(b, spread, spread / full_norm if full_norm > 0 else math.inf))
+        if progress is not None:
+            progress(len(points) / len(batch_sizes))
     return points
 
 
