@@ -70,6 +70,18 @@ def _peek(cached_fn, *args):
         return None
 
 
+def _in_worker(call: Call, label: str) -> Any:
+    """``call``'s result under a progress bar labelled ``label``: the job ``Run.start_early`` sent, if there
+    is one, else trained now in the worker."""
+    with progress_bar(label) as update:
+        return lanes.run_all([call], progress=update)[0]
+
+
+def _job(target: Callable[..., Any]) -> Callable[..., Call]:
+    """A ``Run.early`` whose job is ``target`` on the run's own arguments."""
+    return lambda *args: Call(target, args)
+
+
 @dataclass(frozen=True)
 class Run:
     """One run a page shows: ``cached(*args, label)``, its cached function with its settings, and ``early``:
@@ -150,7 +162,7 @@ def tradeoffs(v: Values) -> TradeoffsRuns:
                                 v(Tradeoffs.SCALE), v(Tradeoffs.WARMUP), data=data)
     # The claims' conditions: the critical-batch page's runs at its defaults, on the same data.
     on_same_data = critical(lambda p: data if p is CriticalBatch.DATA else p.default)
-    return TradeoffsRuns(Run(sweep, (settings,)), Run(noise_curve, (settings.seed, data), _noise_curve_call),
+    return TradeoffsRuns(Run(sweep, (settings,)), Run(noise_curve, (settings.seed, data), _job(tr.noise_curve)),
                          Run(seed_runs, (v(Tradeoffs.SEEDS),), _seed_call), on_same_data.trials)
 
 
@@ -162,7 +174,7 @@ class CriticalRuns(NamedTuple):
 def critical(v: Values) -> CriticalRuns:
     """The critical-batch page: the learning-rate grid at every batch size, and the noise scale, on its data."""
     seed, task = v(CriticalBatch.SEED), v(CriticalBatch.DATA)
-    return CriticalRuns(Run(critical_trials, (seed, task)), Run(critical_noise, (seed, task), _noise_call))
+    return CriticalRuns(Run(critical_trials, (seed, task)), Run(critical_noise, (seed, task), _job(cb.noise_run)))
 
 
 class DigitsRuns(NamedTuple):
@@ -206,8 +218,7 @@ def exam_sit(batch: int, seed: int, data: str, _label: str = "", _peek: bool = F
     reads fewer sittings as its prefix, ``ExamRun.prefix``); started early, it trains beside the study."""
     if _peek:
         raise _NotCached
-    with progress_bar(_label) as update:
-        return lanes.run_all([_exam_sit_call(batch, seed, data)], progress=update)[0]
+    return _in_worker(_exam_sit_call(batch, seed, data), _label)
 
 
 def _pieces(keys: list[tuple], job: Callable[[tuple], Call], label: str) -> list:
@@ -252,17 +263,12 @@ def sweep(settings: tr.SweepSettings, label: str = "") -> list[tr.SweepRun]:
     return [run.prefix(settings.epochs) for run in runs]
 
 
-def _noise_curve_call(seed: int, data: str = DATA[0]) -> Call:
-    return Call(tr.noise_curve, (seed, data))
-
-
 @st.cache_data(max_entries=4, show_spinner=False)
 def noise_curve(seed: int, data: str = DATA[0], _label: str = "", _peek: bool = False) -> list[measures.NoisePoint]:
     """Gradient noise against batch size for the sweep's model (``tradeoffs.noise_curve``; no training)."""
     if _peek:
         raise _NotCached
-    with progress_bar(_label) as update:
-        return lanes.run_all([_noise_curve_call(seed, data)], progress=update)[0]
+    return _in_worker(Call(tr.noise_curve, (seed, data)), _label)
 
 
 def _seed_call(seeds: int) -> Call:
@@ -274,8 +280,7 @@ def seed_runs(seeds: int, _label: str = "", _peek: bool = False) -> list[tr.Curv
     """The notes' four-run experiment repeated over seeds ``0..seeds-1``."""
     if _peek:
         raise _NotCached
-    with progress_bar(_label) as update:
-        return lanes.run_all([_seed_call(seeds)], progress=update)[0]
+    return _in_worker(_seed_call(seeds), _label)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -319,15 +324,13 @@ def bn_single_crash(n: int, batch: int, data: str, _label: str = "") -> bn.Singl
 @st.cache_data(max_entries=16, show_spinner=False)
 def curve_run(points: int, seed: int, _label: str = "") -> ep.CurveRun:
     """One curve run per (points, seed); scrubbing the epoch slider only reads its snapshots."""
-    with progress_bar(_label) as update:
-        return worker.run(ep.train_curve, points, seed, progress=update)
+    return _in_worker(Call(ep.train_curve, (points, seed)), _label)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def digits_stopping(seed: int, _label: str = "") -> ep.KerasLogRun:
     """The notes' Keras run on the digits for ``dg.STOPPING_EPOCHS`` epochs: the epochs page's early stopping."""
-    with progress_bar(_label) as update:
-        return worker.run(dg.stopping_run, seed, progress=update)
+    return _in_worker(Call(dg.stopping_run, (seed,)), _label)
 
 
 def log_run(n: int, batch: int, epochs: int, style: str, label: str = "") -> ep.KerasLogRun:
@@ -369,10 +372,6 @@ def critical_trials(seed: int, task: str = cb.SYNTHETIC.code, label: str = "") -
     return [t for grid in grids for t in grid]
 
 
-def _noise_call(seed: int, task: str = cb.SYNTHETIC.code) -> Call:
-    return Call(cb.noise_run, (seed, task))
-
-
 @st.cache_data(max_entries=10, show_spinner=False)
 def critical_noise(seed: int, task: str = cb.SYNTHETIC.code, _label: str = "",
                    _peek: bool = False) -> list[cb.NoiseCheckpoint]:
@@ -380,8 +379,7 @@ def critical_noise(seed: int, task: str = cb.SYNTHETIC.code, _label: str = "",
     and every epoch."""
     if _peek:
         raise _NotCached
-    with progress_bar(_label) as update:
-        return lanes.run_all([_noise_call(seed, task)], progress=update)[0]
+    return _in_worker(Call(cb.noise_run, (seed, task)), _label)
 
 
 def digits_example(batch: int, epochs: int, seed: int, label: str = "") -> ep.KerasLogRun:
@@ -393,12 +391,10 @@ def digits_example(batch: int, epochs: int, seed: int, label: str = "") -> ep.Ke
 @st.cache_data(max_entries=16, show_spinner=False)
 def digits_example_full(batch: int, seed: int, _label: str = "") -> ep.KerasLogRun:
     """The notes' Keras run on the digits for ``dg.EPOCHS_MAX`` epochs."""
-    with progress_bar(_label) as update:
-        return worker.run(dg.keras_example, batch, dg.EPOCHS_MAX, seed, progress=update)
+    return _in_worker(Call(dg.keras_example, (batch, dg.EPOCHS_MAX, seed)), _label)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def digits_look(batch: int, update: int, seed: int, _label: str = "") -> dg.BatchLook:
     """The ``update``-th update's batch of the digits run at ``batch``, before and after that update."""
-    with progress_bar(_label) as bar:
-        return worker.run(dg.see_batch, batch, update, seed, progress=bar)
+    return _in_worker(Call(dg.see_batch, (batch, update, seed)), _label)
