@@ -28,12 +28,11 @@ def start_worker() -> None:
     worker.start(transforms=not warmup_enabled())
 
 
-
-PRELOAD = ("torch", "pandas", "altair", "pyarrow", "ui.layout", "ui.runs", "PIL.Image",
+PRELOAD = ("torch", "ui.layout", "ui.runs", "PIL.Image",
            # Streamlit imports it on a page's first alert with non-ASCII text (every Korean page, the
            # BatchNorm page in both languages): a regex over every emoji, 0.14 s here
            "streamlit.emojis", "streamlit.material_icon_names")
-"""What a page run imports, by name (Streamlit, Altair and pandas import some of it only when first used)."""
+"""What a page run imports, by name, besides pandas, Altair and pyarrow (``preload`` uses those itself)."""
 
 
 def preload() -> None:
