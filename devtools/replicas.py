@@ -178,7 +178,7 @@ def cluster(n: int = 2, port: int | None = None, address: str = "127.0.0.1", war
             async def warm_all() -> None:
                 await asyncio.gather(*(_open_once(r.url) for r in replicas))
 
-            asyncio.run(warm_all())
+            live.run_async(warm_all())
         front = stack.enter_context(proxy(replicas, port=port, address=address))
         yield Cluster(front.url, replicas, front)
 
@@ -190,7 +190,7 @@ def serving(n: int = 1, warm: bool = True, timeout: float = 90.0) -> Iterator[tu
     if n == 1:
         with live.serve(timeout=timeout) as (url, proc):
             if warm:
-                asyncio.run(_open_once(url))
+                live.run_async(_open_once(url))
             yield url, [proc]
     else:
         with cluster(n, warm=warm, timeout=timeout) as c:

@@ -62,7 +62,7 @@ def test_every_csv_url_answers_after_later_runs_of_any_session():
         return problems, len(given)
 
     with live.serve() as (url, _):
-        problems, given = asyncio.run(lesson(url))
+        problems, given = live.run_async(lesson(url))
     assert given == STUDENTS * ROUNDS * 4, given  # every student clicked each of the page's buttons twice
     assert not problems, "\n".join(problems[:20]) + f"\n({len(problems)} problems, {given} URLs given)"
 

@@ -23,10 +23,10 @@ def test_class_of_five_same_numbers_no_errors_nothing_partial_cached():
     with live.serve() as (url, _):
         # All five make the same move on each page at about the same time (one trains, four wait for it);
         # each page from its link in a new tab: sidebar navigation is test_lesson_plan_in_one_tab's.
-        samples = asyncio.run(load.classroom(url, sessions=5, steps=1, deviate=0.0, think=(0.0, 0.3), start=0.5,
+        samples = live.run_async(load.classroom(url, sessions=5, steps=1, deviate=0.0, think=(0.0, 0.3), start=0.5,
                                              links=True))
-        check = asyncio.run(load.interruption(url))
-        drag = asyncio.run(load.dragger(url, 0, random.Random(0), asyncio.Event(), changes=4))
+        check = live.run_async(load.interruption(url))
+        drag = live.run_async(load.dragger(url, 0, random.Random(0), asyncio.Event(), changes=4))
     errors = [(s.student, s.page, s.kind, e) for s in samples for e in s.errors]
     assert not errors, errors
     seen = load.groups(samples)
@@ -35,7 +35,7 @@ def test_class_of_five_same_numbers_no_errors_nothing_partial_cached():
     # A lone session on a fresh server recomputes the settings most students shared, one at a time.
     shared = sorted(seen, key=lambda g: -sum(s.group == g for s in samples))[:3]
     with live.serve() as (url, _):
-        reference = asyncio.run(load.solo(url, [*shared, (load.INTERRUPT_PAGE, check.settings)]))
+        reference = live.run_async(load.solo(url, [*shared, (load.INTERRUPT_PAGE, check.settings)]))
     assert load.mismatches(seen, reference) == []
     assert check.interrupted and check.reopened_missed, check
     assert check.passed(reference[(load.INTERRUPT_PAGE, check.settings)].fingerprint), check
@@ -63,7 +63,7 @@ def test_lesson_plan_in_one_tab():
         return problems
 
     with live.serve() as (url, _):
-        problems = asyncio.run(teach(url))
+        problems = live.run_async(teach(url))
     assert not problems, "\n".join(problems)
 
 

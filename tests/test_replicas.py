@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from devtools import load, replicas
+from devtools import live, load, replicas
 from devtools.wsclient import Session
 from ui.nav import PAGES
 
@@ -75,14 +75,14 @@ def test_two_replicas_sticky_sessions_and_fail_over():
     with replicas.cluster(2, timeout=120) as cluster:
         # The control first: without the cookie, round robin sends a download to the other replica.
         with cluster.control() as plain:
-            tabs, statuses, served = asyncio.run(one_browser(plain.url))
+            tabs, statuses, served = live.run_async(one_browser(plain.url))
         assert 404 in statuses, (tabs, statuses, served)
         assert len({*tabs, *served}) == 2, (tabs, statuses, served)
         # With it, both tabs and both downloads reach the replica that made them.
-        tabs, statuses, served = asyncio.run(one_browser(cluster.url))
+        tabs, statuses, served = live.run_async(one_browser(cluster.url))
         assert statuses == [200, 200] and len({*tabs, *served}) == 1, (tabs, statuses, served)
 
-        samples, dead = asyncio.run(class_with_a_death(cluster))
+        samples, dead = live.run_async(class_with_a_death(cluster))
         states = {}
         for _ in range(60):  # HAProxy's checks take it out of rotation (about 3 s; generous on a busy machine)
             states = cluster.states()
